@@ -1,0 +1,21 @@
+// domains/Interfaces/Test: the calling test domain (dom_a): it drives dom_b and reports what it saw,
+// so tests can check behaviour from inside a domain, not only from the host.
+using RedLeaf.Abi;
+
+namespace RedLeaf.Interfaces.Test;
+
+[DomainInterface]
+public interface IDomA
+{
+    /// <summary>Makes n null calls and n Add calls to dom_b; returns the sum of the Adds.</summary>
+    RpcResult<long> Run(long n);
+
+    /// <summary>Asks dom_b to crash, then checks it got CalleeCrashed and can still compute; returns 1 if so.</summary>
+    RpcResult<long> SurviveCalleeCrash();
+
+    /// <summary>Moves an RRef to dom_b, then reads it again: a use after move, so dom_a itself crashes.</summary>
+    RpcResult<long> UseAfterMove();
+
+    /// <summary>Round trip of an RRef through dom_b (Produce then Keep); returns what Keep returned.</summary>
+    RpcResult<long> RoundTrip(long a, long b);
+}

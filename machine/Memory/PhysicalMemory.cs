@@ -1,0 +1,39 @@
+// machine/Memory: the emulated machine's physical memory, one native region outside the GC heap.
+// The microkernel carves its shared heap out of it, so objects on that heap have stable addresses,
+// are never moved or scanned by the garbage collector, and are freed deterministically.
+using System.Runtime.InteropServices;
+
+namespace RedLeaf.Hardware;
+
+public sealed unsafe class PhysicalMemory : IDisposable
+{
+    private byte* _base;
+
+    /// <summary>Reserves <paramref name="bytes"/> of zeroed native memory (pages are committed on first touch).</summary>
+    public PhysicalMemory(long bytes)
+    {
+        if (bytes <= 0 || bytes > (1L << 40))
+            throw new ArgumentOutOfRangeException(nameof(bytes), bytes, "physical memory must be between 1 byte and 1 TiB");
+        Size = bytes;
+        _base = (byte*)NativeMemory.AlignedAlloc((nuint)bytes, 4096);
+        if (_base == null) throw new OutOfMemoryException($"cannot reserve {bytes} bytes of physical memory");
+        NativeMemory.Clear(_base, (nuint)bytes);
+    }
+
+    public long Size { get; }
+
+    /// <summary>First byte of the region; null after disposal.</summary>
+    public byte* Base => _base;
+
+    /// <summary>The region's address as a number (for logs and tests).</summary>
+    public nint Address => (nint)_base;
+
+    public bool Contains(void* p) => _base != null && p >= _base && p < _base + Size;
+
+    public void Dispose()
+    {
+        if (_base == null) return;
+        NativeMemory.AlignedFree(_base);
+        _base = null;
+    }
+}

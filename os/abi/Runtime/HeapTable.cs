@@ -1,0 +1,23 @@
+// os/abi/Runtime: the ABI's view of the shared heap: the registry's base and size, plus the
+// operations only the kernel implements (allocation, recursive drop and move of children).
+namespace RedLeaf.Abi.Runtime;
+
+internal abstract unsafe class HeapTable
+{
+    /// <summary>Native array of slots; slot 0 is never used, so a default handle is always invalid.</summary>
+    internal HeapEntry* Entries;
+    /// <summary>Number of slots. Set to 0 when the heap is torn down so every old handle fails its check.</summary>
+    internal uint Capacity;
+
+    /// <summary>Allocates zeroed memory owned by <paramref name="owner"/>; returns the handle.</summary>
+    internal abstract ulong Allocate(DomainToken owner, int typeId, int elementSize, int length, HeapKind kind);
+
+    /// <summary>Frees an allocation the caller owns, children first.</summary>
+    internal abstract void Drop(HeapEntry* entry);
+
+    /// <summary>Hands the children of an allocation to a new owner (the root was checked by the caller).</summary>
+    internal abstract void MoveChildren(HeapEntry* entry, int from, int to);
+
+    /// <summary>Lends (delta +1) or returns (delta -1) the children of a borrowed allocation.</summary>
+    internal abstract void BorrowChildren(HeapEntry* entry, int owner, int borrower, int delta);
+}

@@ -1,0 +1,28 @@
+// os/kernel/Compiler: finds the project's domains/ folder at run time (tests, the CLI and notebooks
+// all run from inside the repository), or wherever REDLEAF_ROOT points.
+namespace RedLeaf.Os.Compiler;
+
+public static class DomainTree
+{
+    public const string RootVariable = "REDLEAF_ROOT";
+
+    /// <summary>The repository root: the folder holding domains/Interfaces.</summary>
+    public static string Root
+    {
+        get
+        {
+            var env = Environment.GetEnvironmentVariable(RootVariable);
+            if (!string.IsNullOrEmpty(env)) return Check(env, $"{RootVariable}={env}");
+            foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+                for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                    if (Directory.Exists(Path.Combine(dir.FullName, "domains", "Interfaces"))) return dir.FullName;
+            throw new DirectoryNotFoundException($"cannot find the RedLeaf.NET tree (a folder with domains/Interfaces) above {AppContext.BaseDirectory}; set {RootVariable}");
+        }
+    }
+
+    /// <summary>A domain's source folder, e.g. Folder("test/dom_b").</summary>
+    public static string Folder(string relative) => Path.Combine(Root, "domains", relative);
+
+    private static string Check(string root, string from) =>
+        Directory.Exists(Path.Combine(root, "domains")) ? Path.GetFullPath(root) : throw new DirectoryNotFoundException($"{from} has no domains/ folder");
+}

@@ -1,0 +1,55 @@
+// os/kernel/Domains: a domain, the unit of isolation, as the kernel's domain table records it: its
+// name and image, what it was granted, what it exports, its current instance, and its crashes.
+using RedLeaf.Abi.Runtime;
+using RedLeaf.Os.Proxies;
+
+namespace RedLeaf.Os.Domains;
+
+public sealed class Domain
+{
+    private readonly List<CrashRecord> _crashes = new();
+
+    internal Domain(Microkernel kernel, string name, DomainImage image, Proxy[] grants)
+    {
+        Kernel = kernel;
+        Name = name;
+        Image = image;
+        Grants = grants;
+    }
+
+    public Microkernel Kernel { get; }
+    public string Name { get; }
+    public DomainImage Image { get; }
+    /// <summary>Id of the current instance (a new one after each restart).</summary>
+    public int Id => Instance.Token.Id;
+    public int Restarts { get; internal set; }
+
+    public DomainStatus Status => Instance.Token.State switch
+    {
+        DomainState.Running => DomainStatus.Running,
+        DomainState.Faulted => DomainStatus.Faulted,
+        DomainState.Crashed => DomainStatus.Crashed,
+        DomainState.Killed => DomainStatus.Killed,
+        _ => DomainStatus.Stopped,
+    };
+
+    /// <summary>The proxy to what the entry point returned (null if it exports nothing). Stable across restarts.</summary>
+    public Proxy? Export { get; internal set; }
+
+    /// <summary>The export, typed: the interface the caller expects the domain to serve.</summary>
+    public T Get<T>() where T : class =>
+        Export as T ?? throw new DomainException($"domain '{Name}' exports {Export?.Interface.Name ?? "nothing"}, not {typeof(T).Name}");
+
+    /// <summary>The interfaces granted at load (proxies to other domains or to the host).</summary>
+    public IReadOnlyList<string> GrantedInterfaces => Grants.Select(g => g.Interface.Name).ToArray();
+
+    public IReadOnlyList<CrashRecord> Crashes { get { lock (_crashes) return _crashes.ToArray(); } }
+    public CrashRecord? LastCrash { get { lock (_crashes) return _crashes.Count == 0 ? null : _crashes[^1]; } }
+
+    internal Proxy[] Grants { get; }
+    internal DomainInstance Instance { get; set; } = null!;
+
+    internal void AddCrash(CrashRecord r) { lock (_crashes) _crashes.Add(r); }
+
+    public override string ToString() => $"{Name}#{Id} {Status}";
+}

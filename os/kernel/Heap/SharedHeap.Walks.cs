@@ -1,0 +1,161 @@
+// os/kernel/Heap: the walks over RRef trees: moving, lending and dropping a whole tree, and the
+// cleanup after a crash. Walks use an explicit stack (no recursion: a long chain of RRefs must not
+// overflow the kernel's stack) and each node changes state once, so even a cycle a domain managed
+// to build ends the walk.
+using RedLeaf.Abi;
+using RedLeaf.Abi.Runtime;
+
+namespace RedLeaf.Os.Heap;
+
+public sealed unsafe partial class SharedHeap
+{
+    [ThreadStatic] private static Stack<nint>? t_walk;
+    private int _epoch;
+
+    private static Stack<nint> WalkStack()
+    {
+        var s = t_walk ??= new Stack<nint>(64);
+        s.Clear();
+        return s;
+    }
+
+    /// <summary>Calls <paramref name="visit"/> on each live child handle stored in <paramref name="e"/>.</summary>
+    internal void ForEachChild<TVisitor>(HeapEntry* e, ref TVisitor visit) where TVisitor : struct, IChildVisitor
+    {
+        var offsets = TypeLayout.Of(e->TypeId).ChildOffsets;
+        byte* elements = e->Kind == HeapKind.Deque ? e->Data + RRefDeque<byte>.HeaderBytes : e->Data;
+        for (int i = 0; i < e->Length; i++)
+        {
+            byte* element = elements + (long)i * e->ElementSize;
+            foreach (int off in offsets)
+            {
+                ulong h = *(ulong*)(element + off);
+                if (h == 0) continue;
+                var child = Raw(h);
+                if (child != null) visit.Visit(e, child);
+            }
+        }
+    }
+
+    internal interface IChildVisitor { void Visit(HeapEntry* parent, HeapEntry* child); }
+
+    private struct MoveVisitor : IChildVisitor
+    {
+        public int From, To;
+        public Stack<nint> Pending;
+        public void Visit(HeapEntry* parent, HeapEntry* child)
+        {
+            if (child->Owner != From) return; // not part of this tree any more (moved or already visited)
+            child->Owner = To;
+            if ((child->Flags & HeapEntry.HasChildren) != 0) Pending.Push((nint)child);
+        }
+    }
+
+    internal void MoveChildren(HeapEntry* root, int from, int to)
+    {
+        var stack = WalkStack();
+        var v = new MoveVisitor { From = from, To = to, Pending = stack };
+        ForEachChild(root, ref v);
+        while (stack.Count > 0) ForEachChild((HeapEntry*)stack.Pop(), ref v);
+    }
+
+    private struct BorrowVisitor : IChildVisitor
+    {
+        public int Owner, Borrower, Delta, Epoch;
+        public Stack<nint> Pending;
+        public void Visit(HeapEntry* parent, HeapEntry* child)
+        {
+            if (child->Owner != Owner || child->Mark == Epoch) return;
+            child->Mark = Epoch;
+            child->Borrows += Delta;
+            child->Borrower = Borrower;
+            if ((child->Flags & HeapEntry.HasChildren) != 0) Pending.Push((nint)child);
+        }
+    }
+
+    internal void BorrowChildren(HeapEntry* root, int owner, int borrower, int delta)
+    {
+        var stack = WalkStack();
+        var v = new BorrowVisitor { Owner = owner, Borrower = borrower, Delta = delta, Epoch = ++_epoch, Pending = stack };
+        root->Mark = v.Epoch;
+        ForEachChild(root, ref v);
+        while (stack.Count > 0) ForEachChild((HeapEntry*)stack.Pop(), ref v);
+    }
+
+    private struct CollectVisitor : IChildVisitor
+    {
+        public int Owner, Epoch;
+        public Stack<nint> Pending;
+        public void Visit(HeapEntry* parent, HeapEntry* child)
+        {
+            if (child->Owner != Owner || child->Mark == Epoch) return;
+            child->Mark = Epoch;
+            Pending.Push((nint)child);
+        }
+    }
+
+    /// <summary>Frees <paramref name="root"/> and every child owned by the same domain, children first.</summary>
+    internal (int Objects, long Bytes) DropTree(HeapEntry* root)
+    {
+        lock (_gate)
+        {
+            // Gather the tree (pre-order), then free it in reverse: every child goes before its parent.
+            var order = new List<nint>();
+            var stack = WalkStack();
+            var v = new CollectVisitor { Owner = root->Owner, Epoch = ++_epoch, Pending = stack };
+            root->Mark = v.Epoch;
+            stack.Push((nint)root);
+            while (stack.Count > 0)
+            {
+                var e = (HeapEntry*)stack.Pop();
+                order.Add((nint)e);
+                if ((e->Flags & HeapEntry.HasChildren) != 0) ForEachChild(e, ref v);
+            }
+            long bytes = 0;
+            for (int i = order.Count - 1; i >= 0; i--)
+            {
+                var e = (HeapEntry*)order[i];
+                bytes += ObjectBytes(e);
+                FreeOne(e);
+            }
+            return (order.Count, bytes);
+        }
+    }
+
+    /// <summary>Crash cleanup: drops every allocation <paramref name="domainId"/> owns, each tree children first.</summary>
+    public (int Objects, long Bytes) DropAllOwnedBy(int domainId)
+    {
+        lock (_gate)
+        {
+            int objects = 0;
+            long bytes = 0;
+            for (int i = 1; i < _highWater; i++)
+            {
+                var e = _table.Entries + i;
+                if (e->Owner != domainId) continue;
+                var (o, b) = DropTree(e);
+                objects += o;
+                bytes += b;
+            }
+            return (objects, bytes);
+        }
+    }
+
+    /// <summary>Objects and bytes a domain owns right now (a scan; for tables and limits, not hot paths).</summary>
+    public (int Objects, long Bytes) OwnedBy(int domainId)
+    {
+        lock (_gate)
+        {
+            int objects = 0;
+            long bytes = 0;
+            for (int i = 1; i < _highWater; i++)
+            {
+                var e = _table.Entries + i;
+                if (e->Owner != domainId) continue;
+                objects++;
+                bytes += ObjectBytes(e);
+            }
+            return (objects, bytes);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+// os/kernel/Heap: the shared heap, RedLeaf's exchange heap. It lives in the machine's physical memory
+// (native, outside the GC heap): first a registry of allocation slots, then the objects, handed out
+// by power-of-two size classes. Every allocation records its owner domain, borrow count, type and
+// size, so the kernel can walk what a crashed domain owned and drop it, children first, and the
+// notebooks can draw the whole heap as an ownership graph.
+//
+// Allocation and free take a lock (they are not on the call path); moves and borrows are plain
+// writes by the owning thread, done in HeapAccess (os/abi) and MoveChildren below.
+using System.Runtime.InteropServices;
+using RedLeaf.Abi;
+using RedLeaf.Abi.Runtime;
+using RedLeaf.Hardware;
+
+namespace RedLeaf.Os.Heap;
+
+public sealed unsafe partial class SharedHeap
+{
+    private const int MinBlock = 16;
+    private const int Classes = 40;
+    private readonly object _gate = new();
+    private readonly PhysicalMemory _memory;
+    private readonly Table _table;
+    private readonly byte*[] _freeBlocks = new byte*[Classes];
+    private byte* _bump;
+    private readonly byte* _end;
+    private int _freeSlot;     // head of the free slot list (0 = none)
+    private int _highWater = 1; // slots below this have been used at least once
+    private long _liveBytes;
+    private int _liveObjects;
+
+    /// <summary>Builds the heap over <paramref name="memory"/> with room for <paramref name="slots"/> live allocations.</summary>
+    public SharedHeap(PhysicalMemory memory, int slots = 1 << 16)
+    {
+        _memory = memory;
+        long tableBytes = (long)slots * sizeof(HeapEntry);
+        if (slots < 2 || tableBytes + 4096 > memory.Size)
+            throw new ArgumentOutOfRangeException(nameof(slots), slots, $"{slots} slots do not fit in {memory.Size} bytes of physical memory");
+        _table = new Table(this) { Entries = (HeapEntry*)memory.Base, Capacity = (uint)slots };
+        _bump = AlignUp(memory.Base + tableBytes, 64);
+        _end = memory.Base + memory.Size;
+    }
+
+    internal HeapTable AbiView => _table;
+
+    public int Capacity => (int)_table.Capacity;
+    public int LiveObjects { get { lock (_gate) return _liveObjects; } }
+    public long LiveBytes { get { lock (_gate) return _liveBytes; } }
+    /// <summary>Bytes of physical memory the heap has carved out so far (high-water mark).</summary>
+    public long PhysicalBytesUsed => _bump - _memory.Base;
+    public PhysicalMemory Memory => _memory;
+
+    /// <summary>True if <paramref name="address"/> lies in the heap's physical memory (used by tests).</summary>
+    public bool Contains(void* address) => _memory.Contains(address);
+
+    /// <summary>Where an RRef's object lives (host-side diagnostics; no ownership check).</summary>
+    public nint AddressOf<T>(RRef<T> r) where T : unmanaged => (nint)Raw(r.Handle)->Data;
+
+    private static byte* AlignUp(byte* p, int a) => (byte*)(((nint)p + (a - 1)) & ~(nint)(a - 1));
+
+    private static int ClassOf(long bytes)
+    {
+        int c = 0;
+        long size = MinBlock;
+        while (size < bytes) { size <<= 1; c++; }
+        return c;
+    }
+
+    private ulong Allocate(DomainToken owner, int typeId, int elementSize, int length, HeapKind kind)
+    {
+        long bytes = (long)elementSize * length + (kind == HeapKind.Deque ? RRefDeque<byte>.HeaderBytes : 0);
+        var layout = TypeLayout.Of(typeId);
+        lock (_gate)
+        {
+            int index = _freeSlot;
+            if (index != 0) _freeSlot = _table.Entries[index].NextFree;
+            else if (_highWater < _table.Capacity) index = _highWater++;
+            else HeapAccess.Fault(owner, $"shared heap full: all {_table.Capacity} allocation slots are in use");
+
+            int cls = ClassOf(Math.Max(bytes, 1));
+            byte* block = _freeBlocks[cls];
+            if (block != null) _freeBlocks[cls] = *(byte**)block;
+            else
+            {
+                long blockBytes = (long)MinBlock << cls;
+                if (_bump + blockBytes > _end)
+                {
+                    _table.Entries[index].NextFree = _freeSlot;
+                    _freeSlot = index;
+                    HeapAccess.Fault(owner, $"shared heap out of physical memory: {bytes} bytes of {TypeRegistry.NameOf(typeId)} requested, {(long)(_end - _bump)} left");
+                }
+                block = _bump;
+                _bump += blockBytes;
+            }
+            NativeMemory.Clear(block, (nuint)Math.Max(bytes, MinBlock));
+
+            HeapEntry* e = _table.Entries + index;
+            e->Data = block;
+            e->Generation++;
+            e->Owner = owner.Id;
+            e->Borrows = 0;
+            e->Borrower = 0;
+            e->TypeId = typeId;
+            e->ElementSize = elementSize;
+            e->Length = length;
+            e->Kind = kind;
+            e->Flags = layout.HasChildren ? HeapEntry.HasChildren : (byte)0;
+            e->NextFree = 0;
+            e->Footprint = (int)Math.Min(int.MaxValue, (long)MinBlock << cls);
+            _liveObjects++;
+            _liveBytes += bytes;
+            return HeapAccess.MakeHandle(index, e->Generation);
+        }
+    }
+
+    /// <summary>Bytes the object itself takes (elements, plus a deque's header).</summary>
+    internal static long ObjectBytes(HeapEntry* e) =>
+        (long)e->ElementSize * e->Length + (e->Kind == HeapKind.Deque ? RRefDeque<byte>.HeaderBytes : 0);
+
+    /// <summary>Returns one slot and its block to the free lists (caller holds the lock).</summary>
+    private void FreeOne(HeapEntry* e)
+    {
+        int cls = ClassOf(Math.Max(ObjectBytes(e), 1));
+        *(byte**)e->Data = _freeBlocks[cls];
+        _freeBlocks[cls] = e->Data;
+        _liveObjects--;
+        _liveBytes -= ObjectBytes(e);
+        e->Owner = 0;
+        e->Borrows = 0;
+        e->Borrower = 0;
+        e->Data = null;
+        e->NextFree = _freeSlot;
+        _freeSlot = (int)(e - _table.Entries);
+    }
+
+    /// <summary>The live slot a handle names, or null; no ownership check (kernel use only).</summary>
+    internal HeapEntry* Raw(ulong handle)
+    {
+        uint index = (uint)handle;
+        if (index == 0 || index >= _table.Capacity) return null;
+        HeapEntry* e = _table.Entries + index;
+        return e->Generation == (int)(handle >> 32) && e->Owner != 0 ? e : null;
+    }
+
+    internal int IndexOf(HeapEntry* e) => (int)(e - _table.Entries);
+
+    /// <summary>The HeapTable the ABI sees; forwards the kernel-side operations to the heap.</summary>
+    private sealed class Table : HeapTable
+    {
+        private readonly SharedHeap _heap;
+        public Table(SharedHeap heap) => _heap = heap;
+        internal override ulong Allocate(DomainToken owner, int typeId, int elementSize, int length, HeapKind kind) =>
+            _heap.Allocate(owner, typeId, elementSize, length, kind);
+        internal override void Drop(HeapEntry* entry) => _heap.DropTree(entry);
+        internal override void MoveChildren(HeapEntry* entry, int from, int to) => _heap.MoveChildren(entry, from, to);
+        internal override void BorrowChildren(HeapEntry* entry, int owner, int borrower, int delta) =>
+            _heap.BorrowChildren(entry, owner, borrower, delta);
+    }
+}

@@ -1,0 +1,14 @@
+// os/kernel/Kernel: how to boot a microkernel. Defaults are what tests and notebooks want.
+namespace RedLeaf.Os;
+
+public sealed record KernelOptions
+{
+    /// <summary>Allocation slots in the shared heap (live RRefs at once).</summary>
+    public int HeapSlots { get; init; } = 1 << 16;
+
+    /// <summary>Confirm in the background that a crashed domain's context was collected.</summary>
+    public bool ConfirmCollection { get; init; } = true;
+
+    /// <summary>How many full collections to try before reporting a context as not collected.</summary>
+    public int CollectionAttempts { get; init; } = 20;
+}

@@ -1,0 +1,118 @@
+// os/kernel/Kernel: starting a domain instance and cleaning up after one. Kept apart from the
+// domain table so the life of a domain reads top to bottom: start, serve, crash, collect.
+using System.Diagnostics;
+using System.Reflection;
+using RedLeaf.Abi;
+using RedLeaf.Abi.Runtime;
+using RedLeaf.Os.Domains;
+using RedLeaf.Os.Proxies;
+
+namespace RedLeaf.Os;
+
+public sealed partial class Microkernel
+{
+    private void StartInstance(Domain d, ImageFacts facts)
+    {
+        DomainToken token;
+        lock (_gate) token = new DomainToken(_nextId++, Heap.AbiView, isKernel: false) { Owner = d, Host = _kernel };
+        var context = new DomainLoadContext($"{d.Name}#{token.Id}");
+        d.Instance = new DomainInstance(token, context);
+        object? export = RunEntry(d, token, context, facts);
+        lock (_gate)
+        {
+            if (export is not null)
+            {
+                d.Export ??= ProxyRegistry.Create(ExportInterface(export, d));
+                d.Export.Bind(export, token);
+                d.Instance.Exported.Add(d.Export);
+            }
+        }
+        Log.Add($"loaded {d.Name} as instance {token.Id} (image sha256 {d.Image.Sha256[..12]}, {d.Image.Assembly.Length} bytes)" +
+                (d.Export is null ? "" : $", exports {d.Export.Interface.Name}"));
+    }
+
+    private static Type ExportInterface(object export, Domain d) =>
+        export.GetType().GetInterfaces().FirstOrDefault(t => t.GetCustomAttribute<DomainInterfaceAttribute>() is not null)
+        ?? throw new DomainException($"domain '{d.Name}' returned {export.GetType().Name} from its entry point, which implements no [DomainInterface]");
+
+    /// <summary>Loads the image into the context and runs the entry point as the domain. Keeps no reference to its code.</summary>
+    private object? RunEntry(Domain d, DomainToken token, DomainLoadContext context, ImageFacts facts)
+    {
+        object? result;
+        var previous = CurrentDomain.Token;
+        try
+        {
+            var asm = context.LoadFromStream(new MemoryStream(d.Image.Assembly, writable: false));
+            var method = asm.GetType(facts.EntryType, throwOnError: true)!.GetMethod(facts.EntryMethod, BindingFlags.Public | BindingFlags.Static)
+                ?? throw new DomainException($"domain '{d.Name}': [DomainEntry] {facts.EntryType}.{facts.EntryMethod} must be public and static");
+            var args = method.GetParameters().Select(p => BindParameter(d, p)).ToArray();
+            CurrentDomain.Token = token;
+            result = method.Invoke(null, BindingFlags.DoNotWrapExceptions, null, args, null);
+            CurrentDomain.Token = previous;
+            if (token.State == DomainState.Faulted) throw new OwnershipViolationException(token.FaultReason ?? "fault during start");
+        }
+        catch (Exception e) when (e is not DomainException)
+        {
+            CurrentDomain.Token = previous;
+            string reason = $"entry point threw {e.GetType().Name}: {e.Message}";
+            CrashInstance(token, CrashKind.Start, reason, e);
+            throw new DomainException($"domain '{d.Name}' failed to start: {reason}");
+        }
+        catch (DomainException)
+        {
+            CurrentDomain.Token = previous;
+            CrashInstance(token, CrashKind.Start, "could not be bound", null);
+            throw;
+        }
+        return result;
+    }
+
+    private static object BindParameter(Domain d, ParameterInfo p) =>
+        d.Grants.FirstOrDefault(g => p.ParameterType.IsInstanceOfType(g))
+        ?? throw new DomainException($"domain '{d.Name}' needs {p.ParameterType.Name} ('{p.Name}') at its entry point, but it was not granted one (granted: {string.Join(", ", d.GrantedInterfaces.DefaultIfEmpty("nothing"))})");
+
+    /// <summary>Crash cleanup for one instance. Idempotent; ignores instances already replaced by a restart.</summary>
+    internal void CrashInstance(DomainToken token, CrashKind kind, string reason, Exception? e)
+    {
+        CrashRecord record;
+        lock (_gate)
+        {
+            if (token.Owner is not Domain d || d.Instance.Token != token) return;
+            if (token.State is DomainState.Crashed or DomainState.Killed or DomainState.Stopped) return;
+            token.State = kind == CrashKind.Kill ? DomainState.Killed : DomainState.Crashed;
+            var inst = d.Instance;
+            var (objects, bytes) = Heap.DropAllOwnedBy(token.Id);
+            foreach (var p in inst.Exported) p.Bind(null, token);
+            int unbound = inst.Exported.Count;
+            inst.Exported.Clear();
+            inst.Context?.Unload();
+            inst.Context = null;
+            record = new CrashRecord(d.Name, token.Id, kind, reason, DateTimeOffset.UtcNow, objects, bytes, unbound)
+            {
+                Collection = Options.ConfirmCollection ? ConfirmCollected(d.Name, token.Id, inst.ContextRef) : Task.FromResult(new CollectionResult(false, 0, 0)),
+            };
+            d.AddCrash(record);
+        }
+        Log.Add($"{record}");
+    }
+
+    /// <summary>Runs full collections until the unloaded context is gone; logs the outcome either way.</summary>
+    private Task<CollectionResult> ConfirmCollected(string name, int id, WeakReference context) => Task.Run(async () =>
+    {
+        var sw = Stopwatch.StartNew();
+        for (int i = 1; i <= Options.CollectionAttempts; i++)
+        {
+            await Task.Delay(i == 1 ? 1 : 10).ConfigureAwait(false);
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            if (!context.IsAlive)
+            {
+                Log.Add($"{name}#{id}: load context collected after {i} full collections ({sw.Elapsed.TotalMilliseconds:F1} ms)");
+                return new CollectionResult(true, i, sw.Elapsed.TotalMilliseconds);
+            }
+        }
+        Log.Add($"{name}#{id}: load context NOT collected after {Options.CollectionAttempts} full collections: something outside still references the domain's code");
+        return new CollectionResult(false, Options.CollectionAttempts, sw.Elapsed.TotalMilliseconds);
+    });
+}

@@ -1,0 +1,136 @@
+// os/kernel/Kernel: the microkernel. It owns the shared heap and the domain table; it loads domains
+// (each instance in its own collectible context), binds what they are granted and what they export
+// to generated proxies, and when a domain crashes or is killed it cleans up as an OS does after a
+// killed process: drop every shared-heap object the domain owned (children first), unbind the
+// proxies that reach into it, unload its code, and confirm the code was actually collected.
+using System.Reflection;
+using RedLeaf.Abi;
+using RedLeaf.Abi.Runtime;
+using RedLeaf.Hardware;
+using RedLeaf.Os.Domains;
+using RedLeaf.Os.Heap;
+using RedLeaf.Os.Proxies;
+
+namespace RedLeaf.Os;
+
+public sealed partial class Microkernel : IDisposable
+{
+    /// <summary>The id the kernel itself (and host code acting through it) owns RRefs under.</summary>
+    public const int KernelId = 1;
+
+    private readonly object _gate = new();
+    private readonly List<Domain> _domains = new();
+    private readonly DomainToken _kernel;
+    private readonly bool _ownsMachine;
+    private int _nextId = KernelId + 1;
+    private bool _disposed;
+
+    public Microkernel(Machine machine, KernelOptions? options = null) : this(machine, options, ownsMachine: false) { }
+
+    private Microkernel(Machine machine, KernelOptions? options, bool ownsMachine)
+    {
+        Machine = machine;
+        Options = options ?? new KernelOptions();
+        _ownsMachine = ownsMachine;
+        Log.Add($"machine: {machine.Cpus.Count} cpus, {machine.Memory.Size >> 20} MiB physical memory");
+        Heap = new SharedHeap(machine.Memory, Options.HeapSlots);
+        Log.Add($"shared heap: {Heap.Capacity} slots, objects from physical memory at 0x{Heap.Memory.Address:x}");
+        _kernel = new DomainToken(KernelId, Heap.AbiView, isKernel: true) { Owner = this };
+        Log.Add($"microkernel up; {ProxyRegistry.Interfaces.Count} domain interfaces have generated proxies");
+    }
+
+    /// <summary>Boots a microkernel on a new machine (disposed with the kernel).</summary>
+    public static Microkernel Boot(MachineConfig? machine = null, KernelOptions? options = null) =>
+        new(new Machine(machine), options, ownsMachine: true);
+
+    public Machine Machine { get; }
+    public KernelOptions Options { get; }
+    public SharedHeap Heap { get; }
+    public BootLog Log { get; } = new();
+
+    public IReadOnlyList<Domain> Domains { get { lock (_gate) return _domains.ToArray(); } }
+
+    public Domain this[string name] =>
+        Domains.FirstOrDefault(d => d.Name == name) ?? throw new KeyNotFoundException($"no domain named '{name}' (domains: {string.Join(", ", Domains.Select(d => d.Name))})");
+
+    /// <summary>Assemblies a domain image may reference.</summary>
+    public IReadOnlySet<string> DomainReferences { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "System.Runtime", "System.Private.CoreLib", "System.Collections", "System.Linq", "System.Memory",
+        "RedLeaf.Abi", "RedLeaf.Interfaces",
+    };
+
+    /// <summary>Runs host code on this thread as the kernel (to allocate or read RRefs, say).</summary>
+    public KernelScope Enter() => new(_kernel);
+
+    /// <summary>A proxy through which domains can call a host object implementing a domain interface.</summary>
+    public T Grant<T>(T hostObject) where T : class => ProxyRuntime.Wrap(hostObject, _kernel)!;
+
+    /// <summary>Loads a domain image and runs its entry point with <paramref name="grants"/>.</summary>
+    public Domain Load(DomainImage image, params object[] grants) => Load(image.Name, image, grants);
+
+    public Domain Load(string name, DomainImage image, params object[] grants)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var facts = ImageInspector.Inspect(image, DomainReferences);
+        Domain d;
+        lock (_gate)
+        {
+            string unique = name;
+            for (int n = 2; _domains.Any(x => x.Name == unique); n++) unique = $"{name}.{n}";
+            d = new Domain(this, unique, image, BindGrants(image, facts, grants));
+            _domains.Add(d);
+        }
+        StartInstance(d, facts);
+        return d;
+    }
+
+    /// <summary>Kills a domain: it stops serving calls, and everything it held is reclaimed.</summary>
+    public void Kill(Domain domain, string reason = "killed on request") =>
+        CrashInstance(domain.Instance.Token, CrashKind.Kill, reason, null);
+
+    /// <summary>Starts a fresh instance of a domain from its image, with the same grants; its export proxy serves calls again.</summary>
+    public Domain Restart(Domain domain)
+    {
+        if (domain.Status == DomainStatus.Running) Kill(domain, "restarted on request");
+        else if (domain.Status == DomainStatus.Faulted) CrashInstance(domain.Instance.Token, CrashKind.Fault, domain.Instance.Token.FaultReason ?? "faulted", null);
+        StartInstance(domain, ImageInspector.Inspect(domain.Image, DomainReferences));
+        domain.Restarts++;
+        Log.Add($"{domain.Name} restarted as instance {domain.Id}");
+        return domain;
+    }
+
+    private Proxy[] BindGrants(DomainImage image, ImageFacts facts, object[] grants)
+    {
+        // The entry's parameters are read from metadata already inspected; bind by type when started.
+        // Host objects (not proxies) are wrapped so calls into them switch to the kernel's id.
+        var bound = new Proxy[grants.Length];
+        for (int i = 0; i < grants.Length; i++)
+        {
+            if (grants[i] is Proxy p) { bound[i] = p; continue; }
+            var iface = grants[i].GetType().GetInterfaces().FirstOrDefault(t => t.GetCustomAttribute<DomainInterfaceAttribute>() is not null)
+                ?? throw new DomainException($"grant {i} for '{image.Name}' ({grants[i].GetType().Name}) implements no [DomainInterface]");
+            var proxy = ProxyRegistry.Create(iface);
+            proxy.Bind(grants[i], _kernel);
+            bound[i] = proxy;
+        }
+        return bound;
+    }
+
+    internal void TrackExported(DomainToken owner, Proxy proxy)
+    {
+        lock (_gate)
+            if (owner.Owner is Domain d && d.Instance.Token == owner && owner.State == DomainState.Running)
+                d.Instance.Exported.Add(proxy);
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        foreach (var d in Domains.Where(d => d.Status is DomainStatus.Running or DomainStatus.Faulted))
+            CrashInstance(d.Instance.Token, CrashKind.Kill, "kernel shut down", null);
+        _disposed = true;
+        Heap.AbiView.Capacity = 0; // every outstanding handle now fails its check instead of touching freed memory
+        if (_ownsMachine) Machine.Dispose();
+    }
+}

@@ -1,0 +1,54 @@
+// os/kernel/Proxies: the slow paths of a cross-domain call, out of line so the fast path stays
+// small: turning a callee's exception or fault into a crash plus an RpcError, and wrapping domain
+// objects that cross a call in proxies.
+using RedLeaf.Abi;
+using RedLeaf.Abi.Runtime;
+using RedLeaf.Os.Domains;
+
+namespace RedLeaf.Os.Proxies;
+
+internal static class ProxyRuntime
+{
+    internal static RpcError AfterFailedCall(DomainToken callee)
+    {
+        switch (callee.State)
+        {
+            case DomainState.Faulted:
+                Crash(callee, CrashKind.Fault, callee.FaultReason ?? "runtime check failed", null);
+                return new RpcError(RpcErrorKind.CalleeCrashed, callee.Id);
+            case DomainState.Killed:
+                return new RpcError(RpcErrorKind.CalleeKilled, callee.Id);
+            case DomainState.Crashed:
+                return new RpcError(RpcErrorKind.CalleeCrashed, callee.Id);
+            default:
+                return new RpcError(RpcErrorKind.NotRunning, callee.Id);
+        }
+    }
+
+    internal static RpcError CalleeThrew(DomainToken callee, Exception e)
+    {
+        if (callee.State == DomainState.Killed) return new RpcError(RpcErrorKind.CalleeKilled, callee.Id);
+        var kind = callee.State == DomainState.Faulted ? CrashKind.Fault : CrashKind.Exception;
+        string reason = kind == CrashKind.Fault ? callee.FaultReason ?? e.Message : $"{e.GetType().FullName}: {e.Message}";
+        Crash(callee, kind, reason, e);
+        return new RpcError(RpcErrorKind.CalleeCrashed, callee.Id);
+    }
+
+    private static void Crash(DomainToken callee, CrashKind kind, string reason, Exception? e)
+    {
+        switch (callee.Owner)
+        {
+            case Domain d: d.Kernel.CrashInstance(callee, kind, reason, e); break;
+            case Microkernel k: k.Log.Add($"host object threw in a cross-domain call: {reason}"); break;
+        }
+    }
+
+    internal static T? Wrap<T>(T? value, DomainToken owner) where T : class
+    {
+        if (value is null || value is Proxy) return value;
+        var proxy = ProxyRegistry.Create(typeof(T));
+        proxy.Bind(value, owner);
+        if (owner.Owner is Domain d) d.Kernel.TrackExported(owner, proxy);
+        return (T)(object)proxy;
+    }
+}
