@@ -35,7 +35,8 @@ internal static class ProxyEmitter
         sb.AppendLine($"        public {m.ReturnType} {m.Name}({parameters})");
         sb.AppendLine("        {");
         sb.AppendLine("            var __target = Target;");
-        sb.AppendLine("            if (!Begin(__target, out var __frame)) return __frame.Refusal;");
+        sb.AppendLine("            var __frame = Begin(__target);");
+        sb.AppendLine("            if (__frame.Refused) return __frame.Refusal;");
         foreach (var p in m.Parameters)
         {
             switch (p.Passing)

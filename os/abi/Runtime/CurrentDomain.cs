@@ -1,14 +1,20 @@
 // os/abi/Runtime: which domain the running thread is executing in. Proxies switch it on every
-// cross-domain call; RRef checks read it. A thread static of a reference type is an inlined TLS load.
+// cross-domain call; RRef checks read it. It is a thread static holding a native pointer, so a
+// switch is a plain store.
 namespace RedLeaf.Abi.Runtime;
 
-internal static class CurrentDomain
+internal static unsafe class CurrentDomain
 {
-    [ThreadStatic] internal static DomainToken? Token;
+    [ThreadStatic] internal static DomainCell* Cell;
 
-    internal static DomainToken Require() => Token ?? ThrowNoDomain();
+    internal static DomainCell* Require()
+    {
+        var c = Cell;
+        if (c == null) ThrowNoDomain();
+        return c;
+    }
 
-    private static DomainToken ThrowNoDomain() =>
+    private static void ThrowNoDomain() =>
         throw new InvalidOperationException(
             "No domain is running on this thread. Host code must enter a kernel first (using var _ = kernel.Enter();).");
 }

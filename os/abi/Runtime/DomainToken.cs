@@ -1,37 +1,38 @@
-// os/abi/Runtime: the kernel's per-domain-instance record that ABI code consults on every checked
-// access. Kept in the ABI (internal) so RRef checks are a field load, not a call into the kernel.
+// os/abi/Runtime: the kernel's per-domain-instance record as the ABI knows it: the native cell the
+// hot path reads, plus what only slow paths need (why it faulted, the kernel's own record of it).
+using System.Runtime.InteropServices;
+
 namespace RedLeaf.Abi.Runtime;
 
-/// <summary>Life states of a domain instance as the hot path sees them (0 is the only good one).</summary>
-internal static class DomainState
+internal sealed unsafe class DomainToken
 {
-    internal const int Running = 0;
-    /// <summary>A runtime check failed inside the domain; the proxy crashes it when control returns.</summary>
-    internal const int Faulted = 1;
-    internal const int Crashed = 2;
-    internal const int Killed = 3;
-    internal const int Stopped = 4;
-}
-
-internal sealed class DomainToken
-{
-    internal readonly int Id;
+    internal readonly DomainCell* Cell;
     internal readonly HeapTable Heap;
-    /// <summary>True for the kernel's own token (the host side); it is never faulted or crashed.</summary>
-    internal readonly bool IsKernel;
-    internal volatile int State;
     /// <summary>Why the domain faulted, set by the check that caught it.</summary>
     internal string? FaultReason;
     /// <summary>The kernel's record of this instance (opaque to the ABI).</summary>
     internal object? Owner;
-    /// <summary>The kernel's own token: the caller when host code (no domain) calls through a proxy.</summary>
-    internal DomainToken Host;
 
-    internal DomainToken(int id, HeapTable heap, bool isKernel)
+    internal DomainToken(int id, HeapTable heap, DomainToken? host)
     {
-        Id = id;
         Heap = heap;
-        IsKernel = isKernel;
-        Host = this;
+        Cell = (DomainCell*)NativeMemory.AllocZeroed((nuint)sizeof(DomainCell));
+        Cell->Id = id;
+        Cell->Entries = heap.Entries;
+        Cell->Capacity = heap.Capacity;
+        Cell->IsKernel = host is null ? 1 : 0;
+        Cell->Host = host is null ? Cell : host.Cell;
+        Cell->Token = GCHandle.ToIntPtr(GCHandle.Alloc(this, GCHandleType.Weak));
     }
+
+    internal int Id => Cell->Id;
+    internal bool IsKernel => Cell->IsKernel != 0;
+    internal int State { get => Cell->State; set => Cell->State = value; }
+
+    /// <summary>Called when the heap goes away: from now on every handle fails its check.</summary>
+    internal void Revoke() => Cell->Capacity = 1;
+
+    /// <summary>The managed token of a cell; null if the kernel that made it is gone.</summary>
+    internal static DomainToken? Of(DomainCell* cell) =>
+        cell == null ? null : GCHandle.FromIntPtr(cell->Token).Target as DomainToken;
 }

@@ -35,6 +35,8 @@ internal unsafe struct HeapEntry
     internal int NextFree;
     /// <summary>Bytes taken from physical memory (size-class rounded).</summary>
     internal int Footprint;
+    /// <summary>Pads the slot to 64 bytes: slot addresses are a shift away and never straddle cache lines.</summary>
+    internal long Padding;
 
     internal const byte HasChildren = 1;
 }

@@ -74,7 +74,7 @@ public sealed unsafe partial class SharedHeap
             int index = _freeSlot;
             if (index != 0) _freeSlot = _table.Entries[index].NextFree;
             else if (_highWater < _table.Capacity) index = _highWater++;
-            else HeapAccess.Fault(owner, $"shared heap full: all {_table.Capacity} allocation slots are in use");
+            else HeapAccess.Fault(owner.Cell, $"shared heap full: all {_table.Capacity} allocation slots are in use");
 
             int cls = ClassOf(Math.Max(bytes, 1));
             byte* block = _freeBlocks[cls];
@@ -86,7 +86,7 @@ public sealed unsafe partial class SharedHeap
                 {
                     _table.Entries[index].NextFree = _freeSlot;
                     _freeSlot = index;
-                    HeapAccess.Fault(owner, $"shared heap out of physical memory: {bytes} bytes of {TypeRegistry.NameOf(typeId)} requested, {(long)(_end - _bump)} left");
+                    HeapAccess.Fault(owner.Cell, $"shared heap out of physical memory: {bytes} bytes of {TypeRegistry.NameOf(typeId)} requested, {(long)(_end - _bump)} left");
                 }
                 block = _bump;
                 _bump += blockBytes;
@@ -136,7 +136,7 @@ public sealed unsafe partial class SharedHeap
     internal HeapEntry* Raw(ulong handle)
     {
         uint index = (uint)handle;
-        if (index == 0 || index >= _table.Capacity) return null;
+        if (index - 1 >= _table.Capacity - 1) return null;
         HeapEntry* e = _table.Entries + index;
         return e->Generation == (int)(handle >> 32) && e->Owner != 0 ? e : null;
     }

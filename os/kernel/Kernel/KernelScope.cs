@@ -4,15 +4,15 @@ using RedLeaf.Abi.Runtime;
 
 namespace RedLeaf.Os;
 
-public readonly struct KernelScope : IDisposable
+public readonly unsafe struct KernelScope : IDisposable
 {
-    private readonly DomainToken? _previous;
+    private readonly DomainCell* _previous;
 
     internal KernelScope(DomainToken kernel)
     {
-        _previous = CurrentDomain.Token;
-        CurrentDomain.Token = kernel;
+        _previous = CurrentDomain.Cell;
+        CurrentDomain.Cell = kernel.Cell;
     }
 
-    public void Dispose() => CurrentDomain.Token = _previous;
+    public void Dispose() => CurrentDomain.Cell = _previous;
 }

@@ -14,7 +14,11 @@ public sealed partial class Microkernel
     private void StartInstance(Domain d, ImageFacts facts)
     {
         DomainToken token;
-        lock (_gate) token = new DomainToken(_nextId++, Heap.AbiView, isKernel: false) { Owner = d, Host = _kernel };
+        lock (_gate)
+        {
+            token = new DomainToken(_nextId++, Heap.AbiView, host: _kernel) { Owner = d };
+            _tokens.Add(token);
+        }
         var context = new DomainLoadContext($"{d.Name}#{token.Id}");
         d.Instance = new DomainInstance(token, context);
         object? export = RunEntry(d, token, context, facts);
@@ -36,31 +40,31 @@ public sealed partial class Microkernel
         ?? throw new DomainException($"domain '{d.Name}' returned {export.GetType().Name} from its entry point, which implements no [DomainInterface]");
 
     /// <summary>Loads the image into the context and runs the entry point as the domain. Keeps no reference to its code.</summary>
-    private object? RunEntry(Domain d, DomainToken token, DomainLoadContext context, ImageFacts facts)
+    private unsafe object? RunEntry(Domain d, DomainToken token, DomainLoadContext context, ImageFacts facts)
     {
         object? result;
-        var previous = CurrentDomain.Token;
+        var previous = CurrentDomain.Cell;
         try
         {
             var asm = context.LoadFromStream(new MemoryStream(d.Image.Assembly, writable: false));
             var method = asm.GetType(facts.EntryType, throwOnError: true)!.GetMethod(facts.EntryMethod, BindingFlags.Public | BindingFlags.Static)
                 ?? throw new DomainException($"domain '{d.Name}': [DomainEntry] {facts.EntryType}.{facts.EntryMethod} must be public and static");
             var args = method.GetParameters().Select(p => BindParameter(d, p)).ToArray();
-            CurrentDomain.Token = token;
+            CurrentDomain.Cell = token.Cell;
             result = method.Invoke(null, BindingFlags.DoNotWrapExceptions, null, args, null);
-            CurrentDomain.Token = previous;
+            CurrentDomain.Cell = previous;
             if (token.State == DomainState.Faulted) throw new OwnershipViolationException(token.FaultReason ?? "fault during start");
         }
         catch (Exception e) when (e is not DomainException)
         {
-            CurrentDomain.Token = previous;
+            CurrentDomain.Cell = previous;
             string reason = $"entry point threw {e.GetType().Name}: {e.Message}";
             CrashInstance(token, CrashKind.Start, reason, e);
             throw new DomainException($"domain '{d.Name}' failed to start: {reason}");
         }
         catch (DomainException)
         {
-            CurrentDomain.Token = previous;
+            CurrentDomain.Cell = previous;
             CrashInstance(token, CrashKind.Start, "could not be bound", null);
             throw;
         }

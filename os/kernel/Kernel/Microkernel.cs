@@ -13,7 +13,7 @@ using RedLeaf.Os.Proxies;
 
 namespace RedLeaf.Os;
 
-public sealed partial class Microkernel : IDisposable
+public sealed unsafe partial class Microkernel : IDisposable
 {
     /// <summary>The id the kernel itself (and host code acting through it) owns RRefs under.</summary>
     public const int KernelId = 1;
@@ -21,6 +21,7 @@ public sealed partial class Microkernel : IDisposable
     private readonly object _gate = new();
     private readonly List<Domain> _domains = new();
     private readonly DomainToken _kernel;
+    private readonly List<DomainToken> _tokens = new();
     private readonly bool _ownsMachine;
     private int _nextId = KernelId + 1;
     private bool _disposed;
@@ -35,7 +36,8 @@ public sealed partial class Microkernel : IDisposable
         Log.Add($"machine: {machine.Cpus.Count} cpus, {machine.Memory.Size >> 20} MiB physical memory");
         Heap = new SharedHeap(machine.Memory, Options.HeapSlots);
         Log.Add($"shared heap: {Heap.Capacity} slots, objects from physical memory at 0x{Heap.Memory.Address:x}");
-        _kernel = new DomainToken(KernelId, Heap.AbiView, isKernel: true) { Owner = this };
+        _kernel = new DomainToken(KernelId, Heap.AbiView, host: null) { Owner = this };
+        _tokens.Add(_kernel);
         Log.Add($"microkernel up; {ProxyRegistry.Interfaces.Count} domain interfaces have generated proxies");
     }
 
@@ -130,7 +132,9 @@ public sealed partial class Microkernel : IDisposable
         foreach (var d in Domains.Where(d => d.Status is DomainStatus.Running or DomainStatus.Faulted))
             CrashInstance(d.Instance.Token, CrashKind.Kill, "kernel shut down", null);
         _disposed = true;
-        Heap.AbiView.Capacity = 0; // every outstanding handle now fails its check instead of touching freed memory
+        // Every outstanding handle now fails its check instead of touching freed memory.
+        Heap.AbiView.Capacity = 1;
+        lock (_gate) foreach (var t in _tokens) t.Revoke();
         if (_ownsMachine) Machine.Dispose();
     }
 }

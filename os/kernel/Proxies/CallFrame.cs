@@ -7,33 +7,38 @@ using RedLeaf.Abi.Runtime;
 
 namespace RedLeaf.Os.Proxies;
 
-public readonly struct CallFrame
+public readonly unsafe struct CallFrame
 {
-    internal readonly DomainToken? Previous; // what the thread ran before (null: plain host code)
-    internal readonly DomainToken Caller;
-    internal readonly DomainToken Callee;
+    // Plain pointers to native cells: the frame holds no GC references, and switching is a store.
+    internal readonly DomainCell* Previous; // what the thread ran before (null: plain host code)
+    internal readonly DomainCell* Caller;
+    internal readonly DomainCell* Callee;
+
+    /// <summary>True if the call must not go ahead (the callee is not running); return <see cref="Refusal"/>.</summary>
+    public readonly bool Refused;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal CallFrame(DomainToken? previous, DomainToken callee)
+    internal CallFrame(DomainCell* previous, DomainCell* callee, bool refused)
     {
         Previous = previous;
-        Caller = previous ?? callee.Host;
+        Caller = previous != null ? previous : callee->Host;
         Callee = callee;
+        Refused = refused;
     }
 
     /// <summary>The error for a call refused because the callee is not running.</summary>
-    public RpcError Refusal => new(RpcErrorKind.NotRunning, Callee.Id);
+    public RpcError Refusal => new(RpcErrorKind.NotRunning, Callee->Id);
 
     /// <summary>Makes the callee the running domain of this thread.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Switch() => CurrentDomain.Token = Callee;
+    public void Switch() => CurrentDomain.Cell = Callee;
 
     /// <summary>Returns to the caller; false (with the error) if the callee faulted or was killed meanwhile.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Finish(out RpcError error)
     {
-        CurrentDomain.Token = Previous;
-        if (Callee.State == DomainState.Running)
+        CurrentDomain.Cell = Previous;
+        if (Callee->State == DomainState.Running)
         {
             error = default;
             return true;
@@ -45,7 +50,7 @@ public readonly struct CallFrame
     /// <summary>The callee threw: back to the caller, crash the callee, report it.</summary>
     public RpcError Crash(Exception exception)
     {
-        CurrentDomain.Token = Previous;
+        CurrentDomain.Cell = Previous;
         return ProxyRuntime.CalleeThrew(Callee, exception);
     }
 

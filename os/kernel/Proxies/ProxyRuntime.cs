@@ -7,10 +7,12 @@ using RedLeaf.Os.Domains;
 
 namespace RedLeaf.Os.Proxies;
 
-internal static class ProxyRuntime
+internal static unsafe class ProxyRuntime
 {
-    internal static RpcError AfterFailedCall(DomainToken callee)
+    internal static RpcError AfterFailedCall(DomainCell* cell)
     {
+        var callee = DomainToken.Of(cell);
+        if (callee is null) return new RpcError(RpcErrorKind.NotRunning, cell->Id);
         switch (callee.State)
         {
             case DomainState.Faulted:
@@ -25,8 +27,10 @@ internal static class ProxyRuntime
         }
     }
 
-    internal static RpcError CalleeThrew(DomainToken callee, Exception e)
+    internal static RpcError CalleeThrew(DomainCell* cell, Exception e)
     {
+        var callee = DomainToken.Of(cell);
+        if (callee is null) return new RpcError(RpcErrorKind.NotRunning, cell->Id);
         if (callee.State == DomainState.Killed) return new RpcError(RpcErrorKind.CalleeKilled, callee.Id);
         var kind = callee.State == DomainState.Faulted ? CrashKind.Fault : CrashKind.Exception;
         string reason = kind == CrashKind.Fault ? callee.FaultReason ?? e.Message : $"{e.GetType().FullName}: {e.Message}";
@@ -41,6 +45,13 @@ internal static class ProxyRuntime
             case Domain d: d.Kernel.CrashInstance(callee, kind, reason, e); break;
             case Microkernel k: k.Log.Add($"host object threw in a cross-domain call: {reason}"); break;
         }
+    }
+
+    internal static T? Wrap<T>(T? value, DomainCell* cell) where T : class
+    {
+        if (value is null || value is Proxy) return value;
+        var owner = DomainToken.Of(cell) ?? throw new ObjectDisposedException("microkernel", "the kernel behind this call has shut down");
+        return Wrap(value, owner);
     }
 
     internal static T? Wrap<T>(T? value, DomainToken owner) where T : class

@@ -1,0 +1,43 @@
+// bench/Measure: one row of a suite's results: a stable name (scripts compare rows across runs by
+// it) and its fields, in order. Per-call samples ride along for histograms but stay out of JSON.
+using System.Text.Json.Nodes;
+
+namespace RedLeaf.Bench.Measure;
+
+public sealed class BenchRow
+{
+    public BenchRow(string name) => Name = name;
+
+    public string Name { get; }
+    public List<KeyValuePair<string, JsonNode?>> Fields { get; } = new();
+    /// <summary>Per-operation cycle samples (timer cost subtracted), for histograms; may be empty.</summary>
+    public double[] Samples { get; init; } = Array.Empty<double>();
+
+    public BenchRow Set(string field, JsonNode? value)
+    {
+        Fields.RemoveAll(f => f.Key == field);
+        Fields.Add(new(field, value));
+        return this;
+    }
+
+    public double Number(string field) =>
+        Fields.FirstOrDefault(f => f.Key == field).Value?.GetValue<double>() ?? throw new KeyNotFoundException($"row {Name} has no field {field}");
+
+    /// <summary>A row with the standard cycle fields of a measurement.</summary>
+    public static BenchRow FromMeasurement(string name, Measurement m) => new BenchRow(name) { Samples = m.PerCall }
+        .Set("median_cycles", Round(m.Batch.Median))
+        .Set("p90_cycles", Round(m.Batch.P90))
+        .Set("p99_cycles", Round(m.Batch.P99))
+        .Set("min_cycles", Round(m.Batch.Min))
+        .Set("samples", m.Batch.Count)
+        .Set("alloc_bytes_per_op", Round(m.AllocBytesPerOp));
+
+    public static double Round(double v) => Math.Round(v, 2);
+
+    public JsonObject ToJson()
+    {
+        var o = new JsonObject { ["name"] = Name };
+        foreach (var (k, v) in Fields) o[k] = v?.DeepClone();
+        return o;
+    }
+}

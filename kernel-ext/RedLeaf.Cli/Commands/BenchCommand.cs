@@ -1,0 +1,45 @@
+// kernel-ext/RedLeaf.Cli: `redleaf bench <suite> [--quick] [--json PATH|-]`. Progress goes to
+// stderr; with --json - the JSON alone goes to stdout, otherwise a table does.
+using RedLeaf.Bench.Measure;
+using RedLeaf.Bench.Suites;
+
+namespace RedLeaf.Cli.Commands;
+
+internal static class BenchCommand
+{
+    public const string Usage = "redleaf bench calls [--quick] [--json PATH|-]";
+
+    private static readonly Dictionary<string, Func<bool, Action<string>, SuiteResult>> Suites = new()
+    {
+        [CallsSuite.Name] = (quick, progress) => CallsSuite.Run(quick, progress),
+    };
+
+    public static int Run(Args args)
+    {
+        if (args.Words.Count < 2) throw new UsageException($"which suite? usage: {Usage}");
+        string suite = args.Words[1];
+        if (!Suites.TryGetValue(suite, out var run))
+            throw new UsageException($"unknown suite '{suite}' (suites: {string.Join(", ", Suites.Keys)})");
+        bool quick = args.Flag("--quick");
+        string? json = args.Option("--json");
+        args.RejectUnknown();
+
+        var result = run(quick, msg => Console.Error.WriteLine(msg));
+        if (json == "-")
+        {
+            Console.Error.WriteLine(result.ToTable());
+            Console.Out.WriteLine(result.ToJsonText());
+        }
+        else
+        {
+            Console.Out.WriteLine(result.ToTable());
+            if (json is not null)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(json))!);
+                File.WriteAllText(json, result.ToJsonText());
+                Console.Error.WriteLine($"wrote {json}");
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,41 @@
+// kernel-ext/RedLeaf.Cli: the `redleaf` tool's entry: dispatch to a command, turn usage errors into
+// a message and exit code 2, anything else into a message and exit code 1.
+using RedLeaf.Cli;
+using RedLeaf.Cli.Commands;
+
+var valued = new HashSet<string> { "--json", "--out", "--image", "-c" };
+try
+{
+    var cli = new Args(args, valued);
+    return cli.Words.FirstOrDefault() switch
+    {
+        "bench" => BenchCommand.Run(cli),
+        "demo" => DemoCommand.Run(cli),
+        null or "help" or "--help" => Help(),
+        var other => throw new UsageException($"unknown command '{other}'"),
+    };
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"redleaf: {e.Message}");
+    Console.Error.WriteLine("run 'redleaf help' for the commands");
+    return 2;
+}
+catch (Exception e) when (e is RedLeaf.Os.DomainException or RedLeaf.Os.Compiler.DomainCompileException or IOException)
+{
+    Console.Error.WriteLine($"redleaf: {e.Message}");
+    return 1;
+}
+
+static int Help()
+{
+    Console.Out.WriteLine("""
+        redleaf: RedLeaf.NET, the RedLeaf safe OS rebuilt in C# on an emulated machine
+
+        commands:
+          redleaf demo                                   boot the microkernel, run a cross-domain scenario, print what happened
+          redleaf bench calls [--quick] [--json PATH|-]  Table 1: cycles per cross-domain call (direct, proxy-null, proxy-arg, proxy-rref, proxy-borrow)
+          redleaf help                                   this text
+        """);
+    return 0;
+}

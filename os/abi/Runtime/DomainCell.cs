@@ -1,0 +1,23 @@
+// os/abi/Runtime: the part of a domain instance's record that the hot path reads, in native memory.
+// The running thread's current domain is a pointer to one of these, so switching domains on a call
+// is a plain store (no GC write barrier) and every RRef check starts from one pointer: the domain's
+// id and state, and the heap registry's base and size, side by side.
+// Cells are never freed: a proxy that outlives its kernel must still find a cell that says "gone".
+using System.Runtime.InteropServices;
+
+namespace RedLeaf.Abi.Runtime;
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct DomainCell
+{
+    internal int Id;
+    internal volatile int State;
+    internal HeapEntry* Entries;
+    /// <summary>Registry size. Checks test <c>index - 1 &lt; Capacity - 1</c>: slot 0 is never valid, and 1 makes none valid.</summary>
+    internal uint Capacity;
+    internal int IsKernel;
+    /// <summary>The kernel's cell: the caller when host code (no domain) calls through a proxy.</summary>
+    internal DomainCell* Host;
+    /// <summary>Weak GC handle to the managed DomainToken (slow paths only).</summary>
+    internal nint Token;
+}
