@@ -35,6 +35,7 @@ static int Help()
         commands:
           redleaf demo                                   boot the microkernel, run a cross-domain scenario, print what happened
           redleaf bench calls [--quick] [--json PATH|-]  Table 1: cycles per cross-domain call (direct, proxy-null, proxy-arg, proxy-rref, proxy-borrow)
+          redleaf bench lifecycle [--quick] [--json ..]  cost of loading a domain, memory per live domain, crash to context collected
           redleaf help                                   this text
         """);
     return 0;

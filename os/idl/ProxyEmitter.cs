@@ -28,6 +28,8 @@ internal static class ProxyEmitter
         return sb.ToString();
     }
 
+    private const string F = "global::RedLeaf.Os.Proxies.CallFrame";
+
     private static void EmitMethod(StringBuilder sb, MethodModel m)
     {
         string parameters = string.Join(", ", m.Parameters.Select(p => (p.Passing == Passing.Borrow ? "in " : "") + p.Type + " " + p.Name));
@@ -35,35 +37,38 @@ internal static class ProxyEmitter
         sb.AppendLine($"        public {m.ReturnType} {m.Name}({parameters})");
         sb.AppendLine("        {");
         sb.AppendLine("            var __target = Target;");
-        sb.AppendLine("            var __frame = Begin(__target);");
-        sb.AppendLine("            if (__frame.Refused) return __frame.Refusal;");
+        sb.AppendLine("            var __callee = Callee;");
+        sb.AppendLine($"            if ({F}.Refused(__target, __callee)) return {F}.Refusal(__callee);");
+        sb.AppendLine($"            var __previous = {F}.Current();");
+        sb.AppendLine($"            var __caller = {F}.CallerOf(__previous, __callee);");
         foreach (var p in m.Parameters)
         {
             switch (p.Passing)
             {
-                case Passing.Move: sb.AppendLine($"            __frame.MoveIn({p.Name});"); break;
-                case Passing.Borrow: sb.AppendLine($"            var __lent_{p.Name} = __frame.Lend(in {p.Name});"); break;
-                case Passing.Interface: sb.AppendLine($"            {p.Name} = __frame.WrapIn({p.Name})!;"); break;
+                case Passing.Move: sb.AppendLine($"            {F}.Move({p.Name}, __caller, __callee);"); break;
+                case Passing.Borrow: sb.AppendLine($"            var __lent_{p.Name} = {F}.Lend(in {p.Name}, __caller, __callee);"); break;
+                case Passing.Interface: sb.AppendLine($"            {p.Name} = {F}.Wrap({p.Name}, __caller)!;"); break;
             }
         }
-        string returns = string.Concat(m.Parameters.Where(p => p.Passing == Passing.Borrow).Select(p => $"__frame.Return(in {p.Name}, __lent_{p.Name}); "));
-        sb.AppendLine("            __frame.Switch();");
+        string returns = string.Concat(m.Parameters.Where(p => p.Passing == Passing.Borrow).Select(p => $"{F}.Return(in {p.Name}, __caller, __lent_{p.Name}); "));
+        sb.AppendLine($"            {F}.Switch(__callee);");
         sb.AppendLine($"            {m.ReturnType} __result;");
         sb.AppendLine("            try");
         sb.AppendLine("            {");
         sb.AppendLine($"                __result = __target!.{m.Name}({arguments});");
         if (m.ResultType != null && m.ResultPassing == Passing.Move)
-            sb.AppendLine("                if (__result.TryGetValue(out var __moved)) __frame.MoveOut(__moved);");
+            sb.AppendLine($"                if (__result.TryGetValue(out var __moved)) {F}.Move(__moved, __callee, __caller);");
         if (m.ResultType != null && m.ResultPassing == Passing.Interface)
-            sb.AppendLine($"                if (__result.TryGetValue(out var __exported)) __result = new {m.ReturnType}(__frame.WrapOut(__exported)!);");
+            sb.AppendLine($"                if (__result.TryGetValue(out var __exported)) __result = new {m.ReturnType}({F}.Wrap(__exported, __callee)!);");
         sb.AppendLine("            }");
         sb.AppendLine("            catch (global::System.Exception __e)");
         sb.AppendLine("            {");
         if (returns.Length > 0) sb.AppendLine("                " + returns.TrimEnd());
-        sb.AppendLine("                return __frame.Crash(__e);");
+        sb.AppendLine($"                return {F}.Crash(__previous, __callee, __e);");
         sb.AppendLine("            }");
         if (returns.Length > 0) sb.AppendLine("            " + returns.TrimEnd());
-        sb.AppendLine("            if (!__frame.Finish(out var __error)) return __error;");
+        sb.AppendLine($"            var __error = {F}.Leave(__previous, __callee);");
+        sb.AppendLine("            if (__error.IsError) return __error;");
         sb.AppendLine("            return __result;");
         sb.AppendLine("        }");
     }

@@ -20,8 +20,13 @@ public sealed class BenchRow
         return this;
     }
 
-    public double Number(string field) =>
-        Fields.FirstOrDefault(f => f.Key == field).Value?.GetValue<double>() ?? throw new KeyNotFoundException($"row {Name} has no field {field}");
+    /// <summary>A numeric field as a double, whatever number type it was stored as.</summary>
+    public double Number(string field)
+    {
+        var v = Fields.FirstOrDefault(f => f.Key == field).Value as JsonValue
+            ?? throw new KeyNotFoundException($"row {Name} has no numeric field {field}");
+        return double.Parse(v.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>A row with the standard cycle fields of a measurement.</summary>
     public static BenchRow FromMeasurement(string name, Measurement m) => new BenchRow(name) { Samples = m.PerCall }

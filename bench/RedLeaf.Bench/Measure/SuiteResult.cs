@@ -45,11 +45,14 @@ public sealed class SuiteResult
     /// <summary>A fixed-width table for terminals and plain-text notebook output.</summary>
     public string ToTable()
     {
+        string title = $"{Suite} ({Clock.Source}, {Clock.Hz / 1e9:F3} GHz{(Quick ? ", quick" : "")})";
         var fields = Rows.SelectMany(r => r.Fields.Select(f => f.Key)).Distinct().ToList();
+        if (Rows.Any(r => r.Fields.Count != fields.Count)) // rows of different shapes: one line each
+            return string.Join(Environment.NewLine, Rows.Select(r => $"{r.Name}: {string.Join(", ", r.Fields.Select(f => $"{f.Key}={f.Value?.ToJsonString()}"))}").Prepend(title));
         var header = new[] { "name" }.Concat(fields).ToList();
         var lines = Rows.Select(r => new[] { r.Name }.Concat(fields.Select(f => r.Fields.FirstOrDefault(x => x.Key == f).Value?.ToJsonString() ?? "")).ToList()).ToList();
         var widths = header.Select((h, i) => Math.Max(h.Length, lines.Count == 0 ? 0 : lines.Max(l => l[i].Length))).ToList();
         string Fmt(IList<string> cells) => string.Join("  ", cells.Select((c, i) => i == 0 ? c.PadRight(widths[i]) : c.PadLeft(widths[i])));
-        return string.Join(Environment.NewLine, new[] { $"{Suite} ({Clock.Source}, {Clock.Hz / 1e9:F3} GHz{(Quick ? ", quick" : "")})", Fmt(header) }.Concat(lines.Select(Fmt)));
+        return string.Join(Environment.NewLine, new[] { title, Fmt(header) }.Concat(lines.Select(Fmt)));
     }
 }

@@ -1,91 +1,70 @@
-// os/kernel/Proxies: the state of one cross-domain call, kept in the proxy's stack frame (a struct:
-// the call path allocates nothing). Generated proxies drive it: Begin, move or lend arguments,
-// Switch, call, move results back, Finish; or Crash if the callee threw.
+// os/kernel/Proxies: the steps of one cross-domain call, which generated proxies perform in order:
+// refuse if the callee is not running; move or lend root arguments (in the caller's context, so a
+// bad handle is the caller's fault); switch to the callee; call; move results back; leave (or, if
+// the callee threw, crash it). The call's state lives in the proxy's own locals as plain native
+// pointers (nint: generated code cannot name the ABI's internal cell type), which the JIT keeps in
+// registers; an earlier design with a frame struct was spilled and copied on every call.
 using System.Runtime.CompilerServices;
 using RedLeaf.Abi;
 using RedLeaf.Abi.Runtime;
 
 namespace RedLeaf.Os.Proxies;
 
-public readonly unsafe struct CallFrame
+public static unsafe class CallFrame
 {
-    // Plain pointers to native cells: the frame holds no GC references, and switching is a store.
-    internal readonly DomainCell* Previous; // what the thread ran before (null: plain host code)
-    internal readonly DomainCell* Caller;
-    internal readonly DomainCell* Callee;
+    /// <summary>The domain running on this thread (0: plain host code).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nint Current() => (nint)CurrentDomain.Cell;
 
-    /// <summary>True if the call must not go ahead (the callee is not running); return <see cref="Refusal"/>.</summary>
-    public readonly bool Refused;
+    /// <summary>Who the caller is: the running domain, or the kernel for plain host code.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nint CallerOf(nint previous, nint callee) => previous != 0 ? previous : (nint)((DomainCell*)callee)->Host;
+
+    /// <summary>True if the call must not go ahead: the callee is gone or not running.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Refused(object? target, nint callee) => target is null || ((DomainCell*)callee)->State != DomainState.Running;
+
+    public static RpcError Refusal(nint callee) => new(RpcErrorKind.NotRunning, ((DomainCell*)callee)->Id);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal CallFrame(DomainCell* previous, DomainCell* callee, bool refused)
+    public static void Switch(nint callee) => CurrentDomain.Cell = (DomainCell*)callee;
+
+    /// <summary>Back to the caller. The error is set if the callee faulted or was killed during the call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static RpcError Leave(nint previous, nint callee)
     {
-        Previous = previous;
-        Caller = previous != null ? previous : callee->Host;
-        Callee = callee;
-        Refused = refused;
-    }
-
-    /// <summary>The error for a call refused because the callee is not running.</summary>
-    public RpcError Refusal => new(RpcErrorKind.NotRunning, Callee->Id);
-
-    /// <summary>Makes the callee the running domain of this thread.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Switch() => CurrentDomain.Cell = Callee;
-
-    /// <summary>Returns to the caller; false (with the error) if the callee faulted or was killed meanwhile.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool Finish(out RpcError error)
-    {
-        CurrentDomain.Cell = Previous;
-        if (Callee->State == DomainState.Running)
-        {
-            error = default;
-            return true;
-        }
-        error = ProxyRuntime.AfterFailedCall(Callee);
-        return false;
+        CurrentDomain.Cell = (DomainCell*)previous;
+        return ((DomainCell*)callee)->State == DomainState.Running ? default : ProxyRuntime.AfterFailedCall((DomainCell*)callee);
     }
 
     /// <summary>The callee threw: back to the caller, crash the callee, report it.</summary>
-    public RpcError Crash(Exception exception)
+    public static RpcError Crash(nint previous, nint callee, Exception exception)
     {
-        CurrentDomain.Cell = Previous;
-        return ProxyRuntime.CalleeThrew(Callee, exception);
+        CurrentDomain.Cell = (DomainCell*)previous;
+        return ProxyRuntime.CalleeThrew((DomainCell*)callee, exception);
     }
 
-    // Ownership of root arguments moves to the callee before the switch (a failure is the caller's
-    // fault and throws in the caller's context); results move back after the call (the callee's).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void MoveIn<T>(RRef<T> r) where T : unmanaged => HeapAccess.Move(r.Handle, Caller, Callee);
+    public static void Move<T>(RRef<T> r, nint from, nint to) where T : unmanaged => HeapAccess.Move(r.Handle, (DomainCell*)from, (DomainCell*)to);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void MoveIn<T>(RRefArray<T> r) where T : unmanaged => HeapAccess.Move(r.Handle, Caller, Callee);
+    public static void Move<T>(RRefArray<T> r, nint from, nint to) where T : unmanaged => HeapAccess.Move(r.Handle, (DomainCell*)from, (DomainCell*)to);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void MoveIn<T>(RRefDeque<T> r) where T : unmanaged => HeapAccess.Move(r.Handle, Caller, Callee);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void MoveOut<T>(RRef<T> r) where T : unmanaged => HeapAccess.Move(r.Handle, Callee, Caller);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void MoveOut<T>(RRefArray<T> r) where T : unmanaged => HeapAccess.Move(r.Handle, Callee, Caller);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void MoveOut<T>(RRefDeque<T> r) where T : unmanaged => HeapAccess.Move(r.Handle, Callee, Caller);
+    public static void Move<T>(RRefDeque<T> r, nint from, nint to) where T : unmanaged => HeapAccess.Move(r.Handle, (DomainCell*)from, (DomainCell*)to);
 
     // Immutable borrows: the callee may read for the length of the call; Return restores the lender.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Lend<T>(in RRef<T> r) where T : unmanaged => HeapAccess.Borrow(r.Handle, Caller, Callee);
+    public static int Lend<T>(in RRef<T> r, nint from, nint to) where T : unmanaged => HeapAccess.Borrow(r.Handle, (DomainCell*)from, (DomainCell*)to);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Lend<T>(in RRefArray<T> r) where T : unmanaged => HeapAccess.Borrow(r.Handle, Caller, Callee);
+    public static int Lend<T>(in RRefArray<T> r, nint from, nint to) where T : unmanaged => HeapAccess.Borrow(r.Handle, (DomainCell*)from, (DomainCell*)to);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Lend<T>(in RRefDeque<T> r) where T : unmanaged => HeapAccess.Borrow(r.Handle, Caller, Callee);
+    public static int Lend<T>(in RRefDeque<T> r, nint from, nint to) where T : unmanaged => HeapAccess.Borrow(r.Handle, (DomainCell*)from, (DomainCell*)to);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Return<T>(in RRef<T> r, int previousBorrower) where T : unmanaged => HeapAccess.Return(r.Handle, Caller, previousBorrower);
+    public static void Return<T>(in RRef<T> r, nint lender, int previousBorrower) where T : unmanaged => HeapAccess.Return(r.Handle, (DomainCell*)lender, previousBorrower);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Return<T>(in RRefArray<T> r, int previousBorrower) where T : unmanaged => HeapAccess.Return(r.Handle, Caller, previousBorrower);
+    public static void Return<T>(in RRefArray<T> r, nint lender, int previousBorrower) where T : unmanaged => HeapAccess.Return(r.Handle, (DomainCell*)lender, previousBorrower);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Return<T>(in RRefDeque<T> r, int previousBorrower) where T : unmanaged => HeapAccess.Return(r.Handle, Caller, previousBorrower);
+    public static void Return<T>(in RRefDeque<T> r, nint lender, int previousBorrower) where T : unmanaged => HeapAccess.Return(r.Handle, (DomainCell*)lender, previousBorrower);
 
-    /// <summary>A domain object passed as an argument is the caller's: the callee gets a proxy to it.</summary>
-    public T? WrapIn<T>(T? value) where T : class => ProxyRuntime.Wrap(value, Caller);
-
-    /// <summary>A domain object returned is the callee's: the caller gets a proxy to it.</summary>
-    public T? WrapOut<T>(T? value) where T : class => ProxyRuntime.Wrap(value, Callee);
+    /// <summary>A domain object crossing the call belongs to <paramref name="owner"/>; the other side gets a proxy to it.</summary>
+    public static T? Wrap<T>(T? value, nint owner) where T : class => ProxyRuntime.Wrap(value, (DomainCell*)owner);
 }

@@ -9,14 +9,14 @@ namespace RedLeaf.Os.Proxies;
 
 public abstract unsafe class Proxy
 {
-    internal DomainToken Callee = null!;
+    internal DomainToken CalleeToken = null!;
     internal DomainCell* CalleeCell;
 
     /// <summary>The interface this proxy implements.</summary>
     public abstract Type Interface { get; }
 
     /// <summary>Id of the domain instance calls go to.</summary>
-    public int CalleeId => Callee.Id;
+    public int CalleeId => CalleeCell->Id;
 
     /// <summary>True while calls can reach the callee.</summary>
     public bool IsBound => HasTarget && CalleeCell->State == DomainState.Running;
@@ -24,16 +24,10 @@ public abstract unsafe class Proxy
     internal abstract bool HasTarget { get; }
     internal abstract void Bind(object? target, DomainToken callee);
 
-    /// <summary>Starts a call. The frame is returned by value (not through an out parameter) so the
-    /// JIT keeps its fields in registers; <see cref="CallFrame.Refused"/> says the callee is not running.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    protected CallFrame Begin(object? target)
-    {
-        var callee = CalleeCell;
-        return new CallFrame(CurrentDomain.Cell, callee, target is null || callee->State != DomainState.Running);
-    }
+    /// <summary>The callee's cell, for the call steps in <see cref="CallFrame"/>.</summary>
+    protected nint Callee => (nint)CalleeCell;
 
-    public override string ToString() => $"proxy {Interface.Name} -> domain {Callee.Id}{(IsBound ? "" : " (unbound)")}";
+    public override string ToString() => $"proxy {Interface.Name} -> domain {CalleeId}{(IsBound ? "" : " (unbound)")}";
 }
 
 public abstract unsafe class Proxy<T> : Proxy where T : class
@@ -47,7 +41,7 @@ public abstract unsafe class Proxy<T> : Proxy where T : class
     internal sealed override void Bind(object? target, DomainToken callee)
     {
         Target = (T?)target;
-        Callee = callee;
+        CalleeToken = callee;
         CalleeCell = callee.Cell;
     }
 }

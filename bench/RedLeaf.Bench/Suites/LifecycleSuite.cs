@@ -1,0 +1,103 @@
+// bench/Suites: what a domain's life costs: loading and starting a small domain in a process that
+// has loaded it before (rv6 starts a domain per program, so this must be cheap), the memory a live
+// domain takes, and the time from a crash to its load context being confirmed collected.
+using System.Diagnostics;
+using RedLeaf.Bench.Measure;
+using RedLeaf.Hardware;
+using RedLeaf.Interfaces.Test;
+using RedLeaf.Os;
+using RedLeaf.Os.Compiler;
+using RedLeaf.Os.Domains;
+
+namespace RedLeaf.Bench.Suites;
+
+public static class LifecycleSuite
+{
+    public const string Name = "lifecycle";
+
+    public static SuiteResult Run(bool quick, Action<string>? progress = null)
+    {
+        progress ??= _ => { };
+        var image = DomainCompiler.Default.CompileFolder(DomainTree.Folder("test/dom_b"));
+        int loads = quick ? 200 : 2000, live = quick ? 200 : 1000, crashes = quick ? 10 : 50;
+        var rows = new List<BenchRow> { LoadWarm(image, loads, progress), LiveMemory(image, live, progress), CrashToCollected(image, crashes, progress) };
+        return new SuiteResult(Name, quick, rows);
+    }
+
+    /// <summary>Load + start (entry point run, export bound) of dom_b, after warm-up loads of the same image.</summary>
+    private static BenchRow LoadWarm(DomainImage image, int n, Action<string> progress)
+    {
+        using var kernel = Microkernel.Boot(new MachineConfig { MemoryBytes = 16L << 20 }, new KernelOptions { ConfirmCollection = false });
+        for (int i = 0; i < 20; i++) kernel.Kill(kernel.Load(image));
+        var us = new double[n];
+        long managed = 0;
+        for (int i = 0; i < n; i++)
+        {
+            long a0 = GC.GetAllocatedBytesForCurrentThread();
+            long t0 = Stopwatch.GetTimestamp();
+            var d = kernel.Load(image);
+            long t1 = Stopwatch.GetTimestamp();
+            managed += GC.GetAllocatedBytesForCurrentThread() - a0;
+            us[i] = (t1 - t0) * 1e6 / Stopwatch.Frequency;
+            if (!d.Get<IDomB>().Add(1, 2).IsOk) throw new InvalidOperationException("a freshly loaded domain did not serve a call");
+            kernel.Kill(d);
+        }
+        var s = Stats.Of(us);
+        progress($"lifecycle: load-warm median {s.Median:F1} us, {managed / n} managed bytes per load");
+        return new BenchRow("load-warm")
+            .Set("median_us", BenchRow.Round(s.Median)).Set("p90_us", BenchRow.Round(s.P90)).Set("p99_us", BenchRow.Round(s.P99))
+            .Set("min_us", BenchRow.Round(s.Min)).Set("samples", n).Set("managed_bytes_per_load", managed / n);
+    }
+
+    /// <summary>Resident memory per live domain: RSS growth while n instances are loaded at once, divided by n.</summary>
+    private static BenchRow LiveMemory(DomainImage image, int n, Action<string> progress)
+    {
+        using var kernel = Microkernel.Boot(new MachineConfig { MemoryBytes = 16L << 20 }, new KernelOptions { ConfirmCollection = false });
+        kernel.Kill(kernel.Load(image));
+        FullCollect();
+        long rss0 = Rss();
+        var domains = new List<Domain>(n);
+        for (int i = 0; i < n; i++) domains.Add(kernel.Load(image));
+        FullCollect();
+        long rss1 = Rss();
+        long perDomain = Math.Max(0, rss1 - rss0) / n;
+        progress($"lifecycle: {n} live domains added {(rss1 - rss0) >> 10} KiB resident, {perDomain} bytes each");
+        foreach (var d in domains) kernel.Kill(d);
+        return new BenchRow("live-memory").Set("domains", n).Set("rss_bytes_per_domain", perDomain)
+            .Set("method", "VmRSS growth with all loaded, after full GCs, divided by count");
+    }
+
+    /// <summary>From a crash (an exception escaping dom_b) to its load context confirmed collected.</summary>
+    private static BenchRow CrashToCollected(DomainImage image, int n, Action<string> progress)
+    {
+        using var kernel = Microkernel.Boot(new MachineConfig { MemoryBytes = 16L << 20 });
+        var ms = new List<double>();
+        int collected = 0;
+        for (int i = 0; i < n; i++)
+        {
+            var d = kernel.Load(image);
+            long t0 = Stopwatch.GetTimestamp();
+            d.Get<IDomB>().Crash();
+            var result = d.LastCrash!.Collection.GetAwaiter().GetResult();
+            ms.Add((Stopwatch.GetTimestamp() - t0) * 1e3 / Stopwatch.Frequency);
+            if (result.Collected) collected++;
+        }
+        var s = Stats.Of(ms.ToArray());
+        progress($"lifecycle: crash-to-collected median {s.Median:F1} ms, {collected}/{n} collected");
+        return new BenchRow("crash-to-collected")
+            .Set("median_ms", BenchRow.Round(s.Median)).Set("max_ms", BenchRow.Round(s.Max)).Set("count", n).Set("collected", collected);
+    }
+
+    private static void FullCollect()
+    {
+        for (int i = 0; i < 3; i++) { GC.Collect(); GC.WaitForPendingFinalizers(); }
+    }
+
+    private static long Rss()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        return Environment.WorkingSet;
+    }
+}
