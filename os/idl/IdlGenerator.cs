@@ -32,7 +32,7 @@ public sealed class IdlGenerator : IIncrementalGenerator
         if (compilation.GetTypeByMetadataName(ProxyBase) is null) return; // not a trusted compilation
         foreach (var asm in compilation.SourceModule.ReferencedAssemblySymbols)
         {
-            if (asm.Name == "RedLeaf.Os" || asm.Name == "RedLeaf.Abi") continue;
+            if (asm.Name == "RedLeaf.Os") continue;
             foreach (var iface in DeclaredIn(asm.GlobalNamespace))
             {
                 var model = InterfaceChecker.Check(iface, new List<Diagnostic>());

@@ -12,6 +12,8 @@ internal sealed unsafe class DomainToken
     internal string? FaultReason;
     /// <summary>The kernel's record of this instance (opaque to the ABI).</summary>
     internal object? Owner;
+    /// <summary>Kernel calls besides the heap's (threads).</summary>
+    internal KernelServices? Services;
 
     internal DomainToken(int id, HeapTable heap, DomainToken? host)
     {

@@ -24,11 +24,12 @@ public sealed record CrashRecord(
     DateTimeOffset At,
     int FreedObjects,
     long FreedBytes,
-    int ProxiesUnbound)
+    int ProxiesUnbound,
+    int ThreadsReleased)
 {
     /// <summary>Completes when the collectible context is gone (or the kernel gave up and says so).</summary>
     public Task<CollectionResult> Collection { get; init; } = Task.FromResult(new CollectionResult(false, 0, 0));
 
     public override string ToString() =>
-        $"{Domain}#{InstanceId} {Kind}: {Reason} (freed {FreedObjects} objects, {FreedBytes} bytes; {ProxiesUnbound} proxies unbound)";
+        $"{Domain}#{InstanceId} {Kind}: {Reason} (freed {FreedObjects} objects, {FreedBytes} bytes; {ProxiesUnbound} proxies unbound; {ThreadsReleased} threads released)";
 }

@@ -16,7 +16,7 @@ public sealed partial class Microkernel
         DomainToken token;
         lock (_gate)
         {
-            token = new DomainToken(_nextId++, Heap.AbiView, host: _kernel) { Owner = d };
+            token = new DomainToken(_nextId++, Heap.AbiView, host: _kernel) { Owner = d, Services = _threads };
             _tokens.Add(token);
         }
         var context = new DomainLoadContext($"{d.Name}#{token.Id}");
@@ -89,9 +89,10 @@ public sealed partial class Microkernel
             foreach (var p in inst.Exported) p.Bind(null, token);
             int unbound = inst.Exported.Count;
             inst.Exported.Clear();
+            int threads = _threads.Release(token.Id);
             inst.Context?.Unload();
             inst.Context = null;
-            record = new CrashRecord(d.Name, token.Id, kind, reason, DateTimeOffset.UtcNow, objects, bytes, unbound)
+            record = new CrashRecord(d.Name, token.Id, kind, reason, DateTimeOffset.UtcNow, objects, bytes, unbound, threads)
             {
                 Collection = Options.ConfirmCollection ? ConfirmCollected(d.Name, token.Id, inst.ContextRef) : Task.FromResult(new CollectionResult(false, 0, 0)),
             };

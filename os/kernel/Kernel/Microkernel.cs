@@ -22,6 +22,7 @@ public sealed unsafe partial class Microkernel : IDisposable
     private readonly List<Domain> _domains = new();
     private readonly DomainToken _kernel;
     private readonly List<DomainToken> _tokens = new();
+    private readonly Threads.ThreadTable _threads;
     private readonly bool _ownsMachine;
     private int _nextId = KernelId + 1;
     private bool _disposed;
@@ -36,7 +37,8 @@ public sealed unsafe partial class Microkernel : IDisposable
         Log.Add($"machine: {machine.Cpus.Count} cpus, {machine.Memory.Size >> 20} MiB physical memory");
         Heap = new SharedHeap(machine.Memory, Options.HeapSlots);
         Log.Add($"shared heap: {Heap.Capacity} slots, objects from physical memory at 0x{Heap.Memory.Address:x}");
-        _kernel = new DomainToken(KernelId, Heap.AbiView, host: null) { Owner = this };
+        _threads = new Threads.ThreadTable(this);
+        _kernel = new DomainToken(KernelId, Heap.AbiView, host: null) { Owner = this, Services = _threads };
         _tokens.Add(_kernel);
         Log.Add($"microkernel up; {ProxyRegistry.Interfaces.Count} domain interfaces have generated proxies");
     }
@@ -51,6 +53,9 @@ public sealed unsafe partial class Microkernel : IDisposable
     public BootLog Log { get; } = new();
 
     public IReadOnlyList<Domain> Domains { get { lock (_gate) return _domains.ToArray(); } }
+
+    /// <summary>Kernel threads (spawned by domains through DomainThreads.Spawn), live and ended.</summary>
+    public IReadOnlyList<Threads.KernelThread> Threads => _threads.All;
 
     public Domain this[string name] =>
         Domains.FirstOrDefault(d => d.Name == name) ?? throw new KeyNotFoundException($"no domain named '{name}' (domains: {string.Join(", ", Domains.Select(d => d.Name))})");

@@ -16,9 +16,19 @@ public static unsafe class CallFrame
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static nint Current() => (nint)CurrentDomain.Cell;
 
-    /// <summary>Who the caller is: the running domain, or the kernel for plain host code.</summary>
+    /// <summary>Who the caller is: the running domain, or the kernel for plain host code. A caller that
+    /// has been killed or has faulted may not call on: its thread is unwound from here.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static nint CallerOf(nint previous, nint callee) => previous != 0 ? previous : (nint)((DomainCell*)callee)->Host;
+    public static nint CallerOf(nint previous, nint callee)
+    {
+        if (previous == 0) return (nint)((DomainCell*)callee)->Host;
+        if (((DomainCell*)previous)->State != DomainState.Running) ThrowCallerStopped(previous);
+        return previous;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowCallerStopped(nint caller) =>
+        throw new DomainStoppedException($"domain {((DomainCell*)caller)->Id} is no longer running and cannot make calls");
 
     /// <summary>True if the call must not go ahead: the callee is gone or not running.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -19,7 +19,7 @@ public unsafe class SharedHeapTests
     public void ObjectBytesLiveInPhysicalMemoryAndDoNotMoveWhenTheGcCompacts()
     {
         using var k = TestDomains.Boot();
-        using var _ = k.Enter();
+        using var scope = k.Enter();
         var r = RRef<Payload>.New(new Payload(0x1122334455667788, 42));
         nint address = k.Heap.AddressOf(r);
 
@@ -44,7 +44,7 @@ public unsafe class SharedHeapTests
     public void ALargeRRefArrayIsNotAllocatedOnTheGcHeap()
     {
         using var k = TestDomains.Boot();
-        using var _ = k.Enter();
+        using var scope = k.Enter();
         RRefArray<long>.New(4).Drop(); // warm up (type id, JIT)
 
         const int length = 1 << 20; // 8 MiB
@@ -63,7 +63,7 @@ public unsafe class SharedHeapTests
     public void TheRegistryRecordsOwnerTypeKindAndSize()
     {
         using var k = TestDomains.Boot();
-        using var _ = k.Enter();
+        using var scope = k.Enter();
         var value = RRef<Payload>.New(new Payload(1, 2));
         var array = RRefArray<long>.New(10);
         var deque = RRefDeque<int>.New(4);
@@ -104,7 +104,7 @@ public unsafe class SharedHeapTests
     public void DroppingAParentFreesItsChildren()
     {
         using var k = TestDomains.Boot();
-        using var _ = k.Enter();
+        using var scope = k.Enter();
         var keep = RRef<Payload>.New(new Payload(9, 9)); // unrelated, must survive
         var baseline = (k.Heap.LiveObjects, k.Heap.LiveBytes);
 
@@ -123,7 +123,7 @@ public unsafe class SharedHeapTests
     public void DroppingAnArrayOfRRefsFreesEveryElement()
     {
         using var k = TestDomains.Boot();
-        using var _ = k.Enter();
+        using var scope = k.Enter();
         var array = RRefArray<RRef<Payload>>.New(4);
         for (int i = 0; i < 3; i++) array[i] = RRef<Payload>.New(new Payload(i, i)); // slot 3 stays null
         Assert.Equal(4, k.Heap.LiveObjects);
@@ -137,7 +137,7 @@ public unsafe class SharedHeapTests
     public void DroppingADequeOfRRefsFreesTheElementsItHolds()
     {
         using var k = TestDomains.Boot();
-        using var _ = k.Enter();
+        using var scope = k.Enter();
         var deque = RRefDeque<RRef<Payload>>.New(4);
         for (int i = 0; i < 3; i++) Assert.True(deque.TryPushBack(RRef<Payload>.New(new Payload(i, i))));
         Assert.True(deque.TryPopFront(out var popped)); // no longer in the deque: survives the drop
@@ -154,7 +154,7 @@ public unsafe class SharedHeapTests
     public void SnapshotEdgesAreTheParentChildLinks()
     {
         using var k = TestDomains.Boot();
-        using var _ = k.Enter();
+        using var scope = k.Enter();
         var pair = HeapProbe.NewPair(1, 2);
         var loose = RRef<Payload>.New(new Payload(3, 4));
         int p = HeapProbe.IndexOf(pair), l = HeapProbe.IndexOf(pair.Value.Left), r = HeapProbe.IndexOf(pair.Value.Right);
@@ -171,7 +171,7 @@ public unsafe class SharedHeapTests
         var (k, b, domB) = TestDomains.WithDomB();
         using (k)
         {
-            using var _ = k.Enter();
+            using var scope = k.Enter();
             var pair = HeapProbe.NewPair(5, 6);
             var left = pair.Value.Left;
             Assert.Equal(11, domB.Keep(left).Value); // the child alone moves to dom_b
@@ -196,7 +196,7 @@ public unsafe class SharedHeapTests
         var bench = hog.Get<IBench>();
         bench.Null();
         bench.Null();
-        using var _ = k.Enter();
+        using var scope = k.Enter();
         HeapProbe.NewPair(1, 2);
         RRef<Payload>.New(new Payload(3, 4));
 
@@ -212,7 +212,7 @@ public unsafe class SharedHeapTests
     public void FreedBlocksAndSlotsAreReused()
     {
         using var k = TestDomains.Boot(new KernelOptions { HeapSlots = 16 });
-        using var _ = k.Enter();
+        using var scope = k.Enter();
         RRef<Payload>.New(default).Drop();
         long used = k.Heap.PhysicalBytesUsed;
         for (int i = 0; i < 10_000; i++) RRef<Payload>.New(new Payload(i, i)).Drop();
@@ -238,7 +238,7 @@ public unsafe class SharedHeapTests
         Assert.Equal(7, hog.LastCrash.FreedObjects);
         Assert.Equal(0, k.Heap.LiveObjects);
 
-        using var _ = k.Enter(); // the heap serves again
+        using var scope = k.Enter(); // the heap serves again
         Assert.Equal(1, RRef<Payload>.New(new Payload(1, 1)).Value.A);
     }
 
@@ -246,7 +246,7 @@ public unsafe class SharedHeapTests
     public void HostAllocationOnAFullHeapThrowsAndTheKernelCarriesOn()
     {
         using var k = TestDomains.Boot(new KernelOptions { HeapSlots = 8 });
-        using var _ = k.Enter();
+        using var scope = k.Enter();
         var all = Enumerable.Range(0, 7).Select(i => RRef<Payload>.New(new Payload(i, i))).ToList();
         var e = Assert.Throws<OwnershipViolationException>(() => RRef<Payload>.New(default));
         Assert.Contains("shared heap full", e.Message);
@@ -274,7 +274,7 @@ public unsafe class SharedHeapTests
         Assert.Equal((1, 8192L), (hog.LastCrash.FreedObjects, hog.LastCrash.FreedBytes));
         Assert.Equal(0, k.Heap.LiveObjects);
 
-        using var _ = k.Enter();
+        using var scope = k.Enter();
         var e = Assert.Throws<OwnershipViolationException>(() => RRefArray<byte>.New(2 << 20));
         Assert.Contains("out of physical memory", e.Message);
         Assert.Equal(0, k.Heap.LiveObjects); // the failed allocation did not keep its slot
@@ -285,7 +285,7 @@ public unsafe class SharedHeapTests
     public void ASecondKernelOnTheSameMachineDoesNotCorruptTheFirstsHeap()
     {
         // Either the second kernel is refused, or the two heaps do not overlap.
-        using var machine = new Machine(new MachineConfig { MemoryBytes = 16L << 20 });
+        using var machine = new RedLeaf.Hardware.Machine(new MachineConfig { MemoryBytes = 16L << 20 });
         using var k1 = new Microkernel(machine);
         RRef<Payload> first;
         using (k1.Enter()) first = RRef<Payload>.New(new Payload(1, 2));
