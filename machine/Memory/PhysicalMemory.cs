@@ -25,6 +25,19 @@ public sealed unsafe class PhysicalMemory : IDisposable
     /// <summary>First byte of the region; null after disposal.</summary>
     public byte* Base => _base;
 
+    private object? _claimant;
+
+    /// <summary>Takes the whole region for one user (the kernel's shared heap); a second claim is refused,
+    /// since two heaps carved from the same memory would overwrite each other.</summary>
+    public void Claim(object claimant)
+    {
+        if (Interlocked.CompareExchange(ref _claimant, claimant, null) is { } holder && !ReferenceEquals(holder, claimant))
+            throw new InvalidOperationException($"this machine's physical memory is already in use by {holder}; boot one kernel per machine");
+    }
+
+    /// <summary>Gives the region back (the kernel shut down).</summary>
+    public void Release(object claimant) => Interlocked.CompareExchange(ref _claimant, null, claimant);
+
     /// <summary>The region's address as a number (for logs and tests).</summary>
     public nint Address => (nint)_base;
 

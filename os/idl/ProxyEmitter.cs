@@ -68,7 +68,10 @@ internal static class ProxyEmitter
         sb.AppendLine("            }");
         if (returns.Length > 0) sb.AppendLine("            " + returns.TrimEnd());
         sb.AppendLine($"            var __error = {F}.Leave(__previous, __callee);");
-        sb.AppendLine("            if (__error.IsError) return __error;");
+        if (m.ResultType != null && m.ResultPassing == Passing.Move)
+            sb.AppendLine($"            if (__error.IsError) {{ if (__result.TryGetValue(out var __lost)) {F}.Discard(__lost, __caller); return __error; }}");
+        else
+            sb.AppendLine("            if (__error.IsError) return __error;");
         sb.AppendLine("            return __result;");
         sb.AppendLine("        }");
     }

@@ -105,9 +105,21 @@ internal static unsafe class HeapAccess
         Token(d).Heap.Drop(e);
     }
 
+    /// <summary>Frees an allocation on behalf of <paramref name="owner"/> if it is still live and theirs
+    /// (a proxy discarding a result its caller will never see). Never throws.</summary>
+    internal static void Discard(ulong handle, DomainCell* owner)
+    {
+        uint index = (uint)handle;
+        if (index - 1 >= owner->Capacity - 1) return;
+        HeapEntry* e = owner->Entries + index;
+        if (*(ulong*)&e->Generation != (((ulong)(uint)owner->Id << 32) | (handle >> 32)) || e->Borrows != 0) return;
+        DomainToken.Of(owner)?.Heap.Drop(e);
+    }
+
     internal static ulong Allocate(int typeId, int elementSize, int length, HeapKind kind)
     {
         var d = CurrentDomain.Require();
+        if (d->Capacity <= 1) throw new ObjectDisposedException("microkernel", "the kernel has shut down; its shared heap is gone");
         if (typeId < 0) Fault(d, TypeRegistry.WhyRefused(-typeId));
         var token = Token(d);
         return token.Heap.Allocate(token, typeId, elementSize, length, kind);
@@ -144,6 +156,8 @@ internal static unsafe class HeapAccess
     private static void ThrowRefused(DomainCell* d, HeapEntry* e, ulong handle, string what)
     {
         if (e->Generation != GenerationOf(handle) || e->Owner == 0) ThrowStale(d, handle);
+        if (e->Borrows != 0 && e->Borrower == d->Id)
+            Fault(d, $"domain {d->Id} tried to {what} RRef #{e - d->Entries} ({TypeRegistry.NameOf(e->TypeId)}), which domain {e->Owner} lent it immutably (a borrow may only be read)");
         ThrowNotOwner(d, e, what);
     }
 

@@ -35,12 +35,23 @@ public sealed unsafe partial class SharedHeap
         long tableBytes = (long)slots * sizeof(HeapEntry);
         if (slots < 2 || tableBytes + 4096 > memory.Size)
             throw new ArgumentOutOfRangeException(nameof(slots), slots, $"{slots} slots do not fit in {memory.Size} bytes of physical memory");
+        memory.Claim(this);
+        NativeMemory.Clear(memory.Base, (nuint)tableBytes); // a previous kernel on this machine may have left slots behind
         _table = new Table(this) { Entries = (HeapEntry*)memory.Base, Capacity = (uint)slots };
         _bump = AlignUp(memory.Base + tableBytes, 64);
         _end = memory.Base + memory.Size;
     }
 
     internal HeapTable AbiView => _table;
+
+    /// <summary>Invalidates every handle and gives the physical memory back (kernel shutdown).</summary>
+    internal void Shutdown()
+    {
+        _table.Capacity = 1;
+        _memory.Release(this);
+    }
+
+    public override string ToString() => $"the shared heap at 0x{_memory.Address:x}";
 
     public int Capacity => (int)_table.Capacity;
     public int LiveObjects { get { lock (_gate) return _liveObjects; } }
@@ -54,6 +65,14 @@ public sealed unsafe partial class SharedHeap
 
     /// <summary>Where an RRef's object lives (host-side diagnostics; no ownership check).</summary>
     public nint AddressOf<T>(RRef<T> r) where T : unmanaged => (nint)Raw(r.Handle)->Data;
+
+    // A generation is this heap's tag (12 bits) above a per-slot reuse counter (20 bits), so a handle
+    // from another kernel in the process never matches a slot here, and a stale handle matches again
+    // only after its slot was reused a million times.
+    private static int _heapSerial;
+    private readonly int _tag = (Interlocked.Increment(ref _heapSerial) % 4095 + 1) << 20;
+
+    private int NextGeneration(int g) => _tag | ((g & 0xFFFFF) % 0xFFFFF + 1);
 
     private static byte* AlignUp(byte* p, int a) => (byte*)(((nint)p + (a - 1)) & ~(nint)(a - 1));
 
@@ -95,7 +114,7 @@ public sealed unsafe partial class SharedHeap
 
             HeapEntry* e = _table.Entries + index;
             e->Data = block;
-            e->Generation++;
+            e->Generation = NextGeneration(e->Generation);
             e->Owner = owner.Id;
             e->Borrows = 0;
             e->Borrower = 0;

@@ -32,7 +32,8 @@ internal sealed class TypeLayout
     {
         var type = TypeRegistry.TypeOf(id);
         var offsets = new List<int>();
-        Collect(type, 0, offsets);
+        if (IsHandleType(type)) offsets.Add(0); // an array or deque of RRefs: each element is a child
+        else Collect(type, 0, offsets);
         return new TypeLayout(type, offsets.ToArray());
     });
 

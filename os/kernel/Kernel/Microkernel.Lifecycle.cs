@@ -22,11 +22,19 @@ public sealed partial class Microkernel
         var context = new DomainLoadContext($"{d.Name}#{token.Id}");
         d.Instance = new DomainInstance(token, context);
         object? export = RunEntry(d, token, context, facts);
-        lock (_gate)
+        if (export is not null)
         {
-            if (export is not null)
+            Type iface;
+            try { iface = ExportInterface(export, d); }
+            catch (DomainException e)
             {
-                d.Export ??= ProxyRegistry.Create(ExportInterface(export, d));
+                export = null; // drop the only reference to the domain's object before cleanup
+                CrashInstance(token, CrashKind.Start, e.Message, null);
+                throw;
+            }
+            lock (_gate)
+            {
+                d.Export ??= ProxyRegistry.Create(iface);
                 d.Export.Bind(export, token);
                 d.Instance.Exported.Add(d.Export);
             }

@@ -99,6 +99,7 @@ public sealed unsafe partial class Microkernel : IDisposable
     /// <summary>Starts a fresh instance of a domain from its image, with the same grants; its export proxy serves calls again.</summary>
     public Domain Restart(Domain domain)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (domain.Status == DomainStatus.Running) Kill(domain, "restarted on request");
         else if (domain.Status == DomainStatus.Faulted) CrashInstance(domain.Instance.Token, CrashKind.Fault, domain.Instance.Token.FaultReason ?? "faulted", null);
         StartInstance(domain, ImageInspector.Inspect(domain.Image, DomainReferences));
@@ -138,7 +139,7 @@ public sealed unsafe partial class Microkernel : IDisposable
             CrashInstance(d.Instance.Token, CrashKind.Kill, "kernel shut down", null);
         _disposed = true;
         // Every outstanding handle now fails its check instead of touching freed memory.
-        Heap.AbiView.Capacity = 1;
+        Heap.Shutdown();
         lock (_gate) foreach (var t in _tokens) t.Revoke();
         if (_ownsMachine) Machine.Dispose();
     }

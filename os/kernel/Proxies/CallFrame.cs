@@ -61,6 +61,11 @@ public static unsafe class CallFrame
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Move<T>(RRefDeque<T> r, nint from, nint to) where T : unmanaged => HeapAccess.Move(r.Handle, (DomainCell*)from, (DomainCell*)to);
 
+    // A result moved to the caller but not delivered (the callee faulted during the call): freed.
+    public static void Discard<T>(RRef<T> r, nint owner) where T : unmanaged => HeapAccess.Discard(r.Handle, (DomainCell*)owner);
+    public static void Discard<T>(RRefArray<T> r, nint owner) where T : unmanaged => HeapAccess.Discard(r.Handle, (DomainCell*)owner);
+    public static void Discard<T>(RRefDeque<T> r, nint owner) where T : unmanaged => HeapAccess.Discard(r.Handle, (DomainCell*)owner);
+
     // Immutable borrows: the callee may read for the length of the call; Return restores the lender.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Lend<T>(in RRef<T> r, nint from, nint to) where T : unmanaged => HeapAccess.Borrow(r.Handle, (DomainCell*)from, (DomainCell*)to);

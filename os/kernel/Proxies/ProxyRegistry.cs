@@ -13,7 +13,7 @@ public static class ProxyRegistry
     public const string GeneratedAssembly = "RedLeaf.Proxies";
 
     private static readonly ConcurrentDictionary<Type, Func<Proxy>> Factories = new();
-    private static int _loaded;
+    private static readonly Lazy<bool> Loaded = new(LoadGenerated, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>Called by generated module initializers.</summary>
     public static void Register<T>(Func<Proxy<T>> factory) where T : class => Factories[typeof(T)] = factory;
@@ -41,13 +41,15 @@ public static class ProxyRegistry
         throw new DomainException($"no generated proxy for {iface.FullName}: only [DomainInterface] interfaces compiled by the IDL compiler can cross a domain boundary");
     }
 
-    /// <summary>Loads the generated proxies assembly (once) so its registrations run.</summary>
-    private static void EnsureGeneratedLoaded()
+    /// <summary>Loads the generated proxies assembly (once; concurrent callers wait) so its registrations run.</summary>
+    private static void EnsureGeneratedLoaded() => _ = Loaded.Value;
+
+    private static bool LoadGenerated()
     {
-        if (Interlocked.Exchange(ref _loaded, 1) == 1) return;
         Assembly asm;
         try { asm = Assembly.Load(GeneratedAssembly); }
-        catch (FileNotFoundException) { return; } // a host without the IDL's proxies: only cell interfaces
+        catch (FileNotFoundException) { return false; } // a host without the IDL's proxies: only cell interfaces
         RuntimeHelpers.RunModuleConstructor(asm.ManifestModule.ModuleHandle);
+        return true;
     }
 }
