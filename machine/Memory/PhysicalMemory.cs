@@ -7,6 +7,7 @@ namespace RedLeaf.Hardware;
 
 public sealed unsafe class PhysicalMemory : IDisposable
 {
+    private byte* _allocation;
     private byte* _base;
 
     /// <summary>Reserves <paramref name="bytes"/> of zeroed native memory (pages are committed on first touch).</summary>
@@ -15,9 +16,11 @@ public sealed unsafe class PhysicalMemory : IDisposable
         if (bytes <= 0 || bytes > (1L << 40))
             throw new ArgumentOutOfRangeException(nameof(bytes), bytes, "physical memory must be between 1 byte and 1 TiB");
         Size = bytes;
-        _base = (byte*)NativeMemory.AlignedAlloc((nuint)bytes, 4096);
-        if (_base == null) throw new OutOfMemoryException($"cannot reserve {bytes} bytes of physical memory");
-        NativeMemory.Clear(_base, (nuint)bytes);
+        // calloc: a large zeroed block comes straight from the OS as untouched zero pages, so a
+        // machine's memory costs nothing until it is used. Aligned by hand to a page.
+        _allocation = (byte*)NativeMemory.AllocZeroed((nuint)(bytes + 4096));
+        if (_allocation == null) throw new OutOfMemoryException($"cannot reserve {bytes} bytes of physical memory");
+        _base = (byte*)(((nint)_allocation + 4095) & ~(nint)4095);
     }
 
     public long Size { get; }
@@ -46,7 +49,8 @@ public sealed unsafe class PhysicalMemory : IDisposable
     public void Dispose()
     {
         if (_base == null) return;
-        NativeMemory.AlignedFree(_base);
+        NativeMemory.Free(_allocation);
+        _allocation = null;
         _base = null;
     }
 }

@@ -20,6 +20,7 @@ public sealed unsafe partial class SharedHeap
     private readonly object _gate = new();
     private readonly PhysicalMemory _memory;
     private readonly Table _table;
+    private readonly int _slots;
     private readonly byte*[] _freeBlocks = new byte*[Classes];
     private byte* _bump;
     private readonly byte* _end;
@@ -32,12 +33,13 @@ public sealed unsafe partial class SharedHeap
     public SharedHeap(PhysicalMemory memory, int slots = 1 << 16)
     {
         _memory = memory;
-        long tableBytes = (long)slots * sizeof(HeapEntry);
-        if (slots < 2 || tableBytes + 4096 > memory.Size)
+        _slots = slots;
+        long tableBytes = ((long)slots + 1) * sizeof(HeapEntry); // slot 0 is never used
+        if (slots < 1 || tableBytes + 4096 > memory.Size)
             throw new ArgumentOutOfRangeException(nameof(slots), slots, $"{slots} slots do not fit in {memory.Size} bytes of physical memory");
         memory.Claim(this);
         NativeMemory.Clear(memory.Base, (nuint)tableBytes); // a previous kernel on this machine may have left slots behind
-        _table = new Table(this) { Entries = (HeapEntry*)memory.Base, Capacity = (uint)slots };
+        _table = new Table(this) { Entries = (HeapEntry*)memory.Base, Capacity = (uint)slots + 1 };
         _bump = AlignUp(memory.Base + tableBytes, 64);
         _end = memory.Base + memory.Size;
     }
@@ -47,13 +49,23 @@ public sealed unsafe partial class SharedHeap
     /// <summary>Invalidates every handle and gives the physical memory back (kernel shutdown).</summary>
     internal void Shutdown()
     {
-        _table.Capacity = 1;
-        _memory.Release(this);
+        lock (_gate)
+        {
+            _table.Capacity = 1;
+            _highWater = 1; // walks, snapshots and counts see nothing from now on
+            _liveObjects = 0;
+            _liveBytes = 0;
+            _freeSlot = 0;
+            Array.Clear(_freeBlocks);
+            _bump = _end; // and nothing more is carved out of memory another kernel may now use
+            _memory.Release(this);
+        }
     }
 
     public override string ToString() => $"the shared heap at 0x{_memory.Address:x}";
 
-    public int Capacity => (int)_table.Capacity;
+    /// <summary>How many objects can be live at once.</summary>
+    public int Capacity => _slots;
     public int LiveObjects { get { lock (_gate) return _liveObjects; } }
     public long LiveBytes { get { lock (_gate) return _liveBytes; } }
     /// <summary>Bytes of physical memory the heap has carved out so far (high-water mark).</summary>
@@ -88,27 +100,31 @@ public sealed unsafe partial class SharedHeap
     {
         long bytes = (long)elementSize * length + (kind == HeapKind.Deque ? RRefDeque<byte>.HeaderBytes : 0);
         var layout = TypeLayout.Of(typeId);
+        if (bytes > _memory.Size)
+            HeapAccess.Fault(owner.Cell, $"shared heap out of physical memory: {bytes} bytes of {TypeRegistry.NameOf(typeId)} requested, more than the machine's {_memory.Size} bytes");
         lock (_gate)
         {
-            int index = _freeSlot;
-            if (index != 0) _freeSlot = _table.Entries[index].NextFree;
-            else if (_highWater < _table.Capacity) index = _highWater++;
-            else HeapAccess.Fault(owner.Cell, $"shared heap full: all {_table.Capacity} allocation slots are in use");
-
+            // Take the memory first, then the slot: a refusal must leave both as they were.
             int cls = ClassOf(Math.Max(bytes, 1));
             byte* block = _freeBlocks[cls];
             if (block != null) _freeBlocks[cls] = *(byte**)block;
             else
             {
                 long blockBytes = (long)MinBlock << cls;
-                if (_bump + blockBytes > _end)
-                {
-                    _table.Entries[index].NextFree = _freeSlot;
-                    _freeSlot = index;
+                if (blockBytes > _end - _bump)
                     HeapAccess.Fault(owner.Cell, $"shared heap out of physical memory: {bytes} bytes of {TypeRegistry.NameOf(typeId)} requested, {(long)(_end - _bump)} left");
-                }
                 block = _bump;
                 _bump += blockBytes;
+            }
+
+            int index = _freeSlot;
+            if (index != 0) _freeSlot = _table.Entries[index].NextFree;
+            else if (_highWater < _table.Capacity) index = _highWater++;
+            else
+            {
+                *(byte**)block = _freeBlocks[cls];
+                _freeBlocks[cls] = block;
+                HeapAccess.Fault(owner.Cell, $"shared heap full: all {Capacity} allocation slots are in use");
             }
             NativeMemory.Clear(block, (nuint)Math.Max(bytes, MinBlock));
 

@@ -93,13 +93,22 @@ public sealed unsafe partial class Microkernel : IDisposable
     }
 
     /// <summary>Kills a domain: it stops serving calls, and everything it held is reclaimed.</summary>
-    public void Kill(Domain domain, string reason = "killed on request") =>
+    public void Kill(Domain domain, string reason = "killed on request")
+    {
+        Mine(domain);
         CrashInstance(domain.Instance.Token, CrashKind.Kill, reason, null);
+    }
+
+    private void Mine(Domain domain)
+    {
+        if (domain.Kernel != this) throw new ArgumentException($"domain '{domain.Name}' belongs to another kernel", nameof(domain));
+    }
 
     /// <summary>Starts a fresh instance of a domain from its image, with the same grants; its export proxy serves calls again.</summary>
     public Domain Restart(Domain domain)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        Mine(domain);
         if (domain.Status == DomainStatus.Running) Kill(domain, "restarted on request");
         else if (domain.Status == DomainStatus.Faulted) CrashInstance(domain.Instance.Token, CrashKind.Fault, domain.Instance.Token.FaultReason ?? "faulted", null);
         StartInstance(domain, ImageInspector.Inspect(domain.Image, DomainReferences));
@@ -115,7 +124,13 @@ public sealed unsafe partial class Microkernel : IDisposable
         var bound = new Proxy[grants.Length];
         for (int i = 0; i < grants.Length; i++)
         {
-            if (grants[i] is Proxy p) { bound[i] = p; continue; }
+            if (grants[i] is Proxy p)
+            {
+                if (p.CalleeToken.Heap != Heap.AbiView)
+                    throw new DomainException($"grant {i} for '{image.Name}' is a proxy into {(p.CalleeToken.Owner as Domain)?.Name ?? "a domain"} of another kernel; domains of different kernels cannot call each other");
+                bound[i] = p;
+                continue;
+            }
             var iface = grants[i].GetType().GetInterfaces().FirstOrDefault(t => t.GetCustomAttribute<DomainInterfaceAttribute>() is not null)
                 ?? throw new DomainException($"grant {i} for '{image.Name}' ({grants[i].GetType().Name}) implements no [DomainInterface]");
             var proxy = ProxyRegistry.Create(iface);

@@ -16,12 +16,14 @@ public static unsafe class CallFrame
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static nint Current() => (nint)CurrentDomain.Cell;
 
-    /// <summary>Who the caller is: the running domain, or the kernel for plain host code. A caller that
+    /// <summary>Who the caller is: the running domain, or the kernel for host code. A caller that
     /// has been killed or has faulted may not call on: its thread is unwound from here.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static nint CallerOf(nint previous, nint callee)
     {
-        if (previous == 0) return (nint)((DomainCell*)callee)->Host;
+        // Plain host code, or code running in another kernel (host code that entered it): the call
+        // comes from the callee's kernel, so any RRef passed is checked against this kernel's heap.
+        if (previous == 0 || ((DomainCell*)previous)->Host != ((DomainCell*)callee)->Host) return (nint)((DomainCell*)callee)->Host;
         if (((DomainCell*)previous)->State != DomainState.Running) ThrowCallerStopped(previous);
         return previous;
     }

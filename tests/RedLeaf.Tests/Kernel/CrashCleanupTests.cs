@@ -271,4 +271,32 @@ public class CrashCleanupTests
         Assert.Equal(DomainStatus.Crashed, d.Status);
         Assert.Equal(CrashKind.Start, d.LastCrash!.Kind);
     }
+
+    [Fact]
+    public async Task AnRRefOfATypeDeclaredInADomainIsRefusedAndDoesNotPinTheDomain()
+    {
+        using var k = TestDomains.Boot();
+        var image = RedLeaf.Os.Compiler.DomainCompiler.Default.CompileText("own_type", """
+            using RedLeaf.Abi;
+            using RedLeaf.Interfaces.Bench;
+            public struct Secret { public long X; }
+            public static class Entry { [DomainEntry] public static IBench Start() => new Impl(); }
+            internal sealed class Impl : IBench
+            {
+                public RpcResult Null() { RRef<Secret>.New(new Secret { X = 1 }); return RpcResult.Ok; }
+                public RpcResult<long> Arg(long x) => x;
+                public RpcResult<RRef<Payload64>> Bounce(RRef<Payload64> r) => r;
+                public RpcResult<long> Borrow(in RRef<Payload64> r) => 0;
+            }
+            """);
+        var d = k.Load(image);
+        var r = d.Get<IBench>().Null();
+
+        Assert.Equal(RpcErrorKind.CalleeCrashed, r.Error.Kind);
+        Assert.Equal(CrashKind.Fault, d.LastCrash!.Kind);
+        Assert.Contains("Secret is declared in a domain", d.LastCrash.Reason);
+        Assert.Equal(0, k.Heap.LiveObjects);
+        var collected = await HeapProbe.CollectedWithin(d.LastCrash, CollectLimit);
+        Assert.True(collected.Collected, "the refused type's registration keeps the domain's code alive");
+    }
 }

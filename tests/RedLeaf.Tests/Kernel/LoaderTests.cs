@@ -324,4 +324,20 @@ public class LoaderTests
                                              && e.Message.Contains(b.Image.Sha256[..12])
                                              && e.Message.Contains("exports IDomB"));
     }
+
+    [Fact]
+    public void RestartingADomainThatCouldNotStartFailsTheSameClearWay()
+    {
+        using var k = TestDomains.Boot();
+        Assert.Throws<DomainException>(() => k.Load(TestDomains.DomA));
+        var a = k["dom_a"];
+        int first = a.Id;
+
+        var again = Assert.Throws<DomainException>(() => k.Restart(a));
+        Assert.Contains("needs IDomB", again.Message);
+        Assert.Equal(DomainStatus.Crashed, a.Status);
+        Assert.NotEqual(first, a.Id);
+        Assert.Equal(2, a.Crashes.Count);
+        Assert.All(a.Crashes, c => Assert.Equal(CrashKind.Start, c.Kind));
+    }
 }

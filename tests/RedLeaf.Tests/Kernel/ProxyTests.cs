@@ -188,7 +188,7 @@ public class ProxyTests
     {
         using var k = TestDomains.Boot();
         HeapNode? during = null;
-        string? ownerWrite = null;
+        string? ownerWrite = null, ownerDrop = null;
         long ownerRead = 0;
         RRef<Payload64> lent = default;
         var probe = new HostCounter(n =>
@@ -196,6 +196,7 @@ public class ProxyTests
             // Runs on the host (the owner) while borrow_probe holds the borrow.
             during = k.Heap.Node(lent);
             try { lent.Value = default; } catch (OwnershipViolationException e) { ownerWrite = e.Message; }
+            try { lent.Drop(); } catch (OwnershipViolationException e) { ownerDrop = e.Message; }
             ownerRead = lent.Value[0];
             return n;
         });
@@ -213,6 +214,8 @@ public class ProxyTests
         Assert.Equal(Microkernel.KernelId, during.Owner);
         Assert.NotNull(ownerWrite);
         Assert.Contains("lent out", ownerWrite);
+        Assert.NotNull(ownerDrop);
+        Assert.Contains("tried to drop", ownerDrop);
         Assert.Equal(77, ownerRead);
 
         var after = k.Heap.Node(lent);

@@ -1,6 +1,7 @@
 // tests/Kernel: the RRef, RRefArray and RRefDeque API (os/abi/Ownership) as host code uses it inside
 // kernel.Enter(): values, drops, the checks on stale and null handles, bounds, bulk copies, the
 // deque's ring, and what happens with no kernel entered or after the kernel is gone.
+using System.Runtime.CompilerServices;
 using RedLeaf.Abi;
 using RedLeaf.Interfaces.Test;
 using RedLeaf.Os;
@@ -274,5 +275,36 @@ public class RRefTests
             Assert.True(e is OwnershipViolationException,
                 $"a handle of kernel 1 read kernel 2's object ({seen.A}, {seen.B}) with no violation");
         }
+    }
+
+    [Fact]
+    public void AHandleReinterpretedAsAnotherTypeOrKindIsRefused()
+    {
+        using var k = TestDomains.Boot();
+        using var scope = k.Enter();
+        var r = RRef<Payload>.New(new Payload(1, 2));
+        // Domains cannot do this (no Unsafe past the IL gate); the runtime check stands behind that rule.
+        var asLong = Unsafe.As<RRef<Payload>, RRef<long>>(ref r);
+        var wrongType = Assert.Throws<OwnershipViolationException>(() => asLong.Value);
+        Assert.Contains("holds Payload, not the type the handle claims", wrongType.Message);
+        var asArray = Unsafe.As<RRef<Payload>, RRefArray<Payload>>(ref r);
+        Assert.Throws<OwnershipViolationException>(() => asArray.Length);
+        Assert.Throws<OwnershipViolationException>(() => asArray[0] = default);
+        Assert.Equal(1, r.Value.A); // the object itself is untouched
+    }
+
+    [Theory]
+    [InlineData(0x0000_DEAD_0000_0001UL)] // live slot, wrong generation
+    [InlineData(0x0000_0001_0000_0007UL)] // never-used slot
+    [InlineData(0x0000_0001_7FFF_FFFFUL)] // past the registry
+    public void AForgedHandleIsRefused(ulong raw)
+    {
+        using var k = TestDomains.Boot();
+        using var scope = k.Enter();
+        RRef<Payload>.New(new Payload(1, 2));
+        var forged = Unsafe.As<ulong, RRef<Payload>>(ref raw);
+        Assert.Throws<OwnershipViolationException>(() => forged.Value);
+        Assert.Throws<OwnershipViolationException>(() => forged.Drop());
+        Assert.Equal(1, k.Heap.LiveObjects);
     }
 }

@@ -12,6 +12,28 @@ using Xunit;
 
 namespace RedLeaf.Tests.Kernel;
 
+/// <summary>A linked list node on the shared heap (host-declared: not collectible, so allowed in an RRef).</summary>
+public struct Link
+{
+    public RRef<Link> Next;
+    public long N;
+}
+
+/// <summary>One of each handle kind inside one object.</summary>
+public struct Holder
+{
+    public RRef<Payload> One;
+    public RRefArray<long> Many;
+    public RRefDeque<int> Queue;
+}
+
+/// <summary>8 KiB: an array of int.MaxValue of these is 16 TiB, past every size class.</summary>
+[System.Runtime.CompilerServices.InlineArray(1024)]
+public struct Big8K
+{
+    private long _word;
+}
+
 [Trait("suite", "kernel")]
 public unsafe class SharedHeapTests
 {
@@ -223,7 +245,7 @@ public unsafe class SharedHeapTests
     [Fact]
     public void AFullHeapFaultsTheAllocatingDomainWithAClearMessage()
     {
-        using var k = TestDomains.Boot(new KernelOptions { HeapSlots = 8 }); // slot 0 is never used: 7 live objects
+        using var k = TestDomains.Boot(new KernelOptions { HeapSlots = 7 }); // 7 live objects at most
         var hog = k.Load(TestDomains.Hog);
         var bench = hog.Get<IBench>();
         for (int i = 0; i < 7; i++) Assert.True(bench.Null().IsOk, $"allocation {i} failed");
@@ -234,7 +256,7 @@ public unsafe class SharedHeapTests
         Assert.Equal(DomainStatus.Crashed, hog.Status);
         Assert.Equal(CrashKind.Fault, hog.LastCrash!.Kind);
         Assert.Contains("shared heap full", hog.LastCrash.Reason);
-        Assert.Contains("all 8 allocation slots", hog.LastCrash.Reason);
+        Assert.Contains("all 7 allocation slots are in use", hog.LastCrash.Reason);
         Assert.Equal(7, hog.LastCrash.FreedObjects);
         Assert.Equal(0, k.Heap.LiveObjects);
 
@@ -245,12 +267,12 @@ public unsafe class SharedHeapTests
     [Fact]
     public void HostAllocationOnAFullHeapThrowsAndTheKernelCarriesOn()
     {
-        using var k = TestDomains.Boot(new KernelOptions { HeapSlots = 8 });
+        using var k = TestDomains.Boot(new KernelOptions { HeapSlots = 7 });
         using var scope = k.Enter();
         var all = Enumerable.Range(0, 7).Select(i => RRef<Payload>.New(new Payload(i, i))).ToList();
         var e = Assert.Throws<OwnershipViolationException>(() => RRef<Payload>.New(default));
         Assert.Contains("shared heap full", e.Message);
-        Assert.Contains("8 allocation slots", e.Message);
+        Assert.Matches(@"all \d+ allocation slots are in use", e.Message);
 
         all[3].Drop();
         var again = RRef<Payload>.New(new Payload(99, 0));
@@ -276,7 +298,8 @@ public unsafe class SharedHeapTests
 
         using var scope = k.Enter();
         var e = Assert.Throws<OwnershipViolationException>(() => RRefArray<byte>.New(2 << 20));
-        Assert.Contains("out of physical memory", e.Message);
+        Assert.Contains("physical memory", e.Message);
+        Assert.Contains("2097152 bytes", e.Message);
         Assert.Equal(0, k.Heap.LiveObjects); // the failed allocation did not keep its slot
         Assert.Equal(5, RRefArray<byte>.From(new byte[] { 1, 2, 3, 4, 5 }).Length);
     }
@@ -303,6 +326,138 @@ public unsafe class SharedHeapTests
             var e = Record.Exception(() => seen = first.Value);
             Assert.True(e is null, $"k1's object was destroyed by a second kernel on the same machine: {e?.Message}");
             Assert.Equal((1, 2), (seen.A, seen.B));
+        }
+    }
+
+    [Fact]
+    public void DroppingAnArrayOfStructsFreesTheRRefsInsideEachElement()
+    {
+        using var k = TestDomains.Boot();
+        using var scope = k.Enter();
+        var pairs = RRefArray<Pair>.New(3);
+        for (int i = 0; i < 3; i++)
+            pairs[i] = new Pair { Left = RRef<Payload>.New(new Payload(i, 0)), Right = RRef<Payload>.New(new Payload(0, i)), Tag = i };
+        Assert.Equal(7, k.Heap.LiveObjects);
+        Assert.Equal(6, k.Heap.Snapshot().Edges.Count);
+
+        pairs.Drop();
+        Assert.Equal((0, 0L), (k.Heap.LiveObjects, k.Heap.LiveBytes));
+    }
+
+    [Fact]
+    public void DroppingAnObjectFreesChildrenOfEveryHandleKind()
+    {
+        using var k = TestDomains.Boot();
+        using var scope = k.Enter();
+        var h = RRef<Holder>.New(new Holder
+        {
+            One = RRef<Payload>.New(new Payload(1, 1)),
+            Many = RRefArray<long>.New(100),
+            Queue = RRefDeque<int>.New(8),
+        });
+        Assert.Equal(4, k.Heap.LiveObjects);
+        Assert.Equal(3, k.Heap.Snapshot().Edges.Count(e => e.Parent == HeapProbe.IndexOf(h)));
+        h.Drop();
+        Assert.Equal((0, 0L), (k.Heap.LiveObjects, k.Heap.LiveBytes));
+    }
+
+    [Fact]
+    public void ALongChainIsDroppedWithoutRecursion()
+    {
+        using var k = TestDomains.Boot();
+        using var scope = k.Enter();
+        var head = RRef<Link>.New(default);
+        for (int i = 0; i < 50_000; i++) head = RRef<Link>.New(new Link { Next = head, N = i });
+        Assert.Equal(50_001, k.Heap.LiveObjects);
+        head.Drop(); // a recursive walk this deep would overflow the stack and end the process
+        Assert.Equal((0, 0L), (k.Heap.LiveObjects, k.Heap.LiveBytes));
+    }
+
+    [Fact]
+    public void ACycleBuiltByHandDoesNotTrapTheWalks()
+    {
+        using var k = TestDomains.Boot();
+        using var scope = k.Enter();
+        var a = RRef<Link>.New(new Link { N = 1 });
+        var b = RRef<Link>.New(new Link { Next = a, N = 2 });
+        a.Value = new Link { Next = b, N = 1 }; // a -> b -> a
+        var snap = k.Heap.Snapshot();
+        Assert.Equal(2, snap.Edges.Count);
+        Assert.Empty(snap.Roots);
+
+        a.Drop();
+        Assert.Equal((0, 0L), (k.Heap.LiveObjects, k.Heap.LiveBytes));
+
+        var c = RRef<Link>.New(new Link { N = 3 });
+        c.Value = new Link { Next = c }; // a self-loop, cleaned up by DropAllOwnedBy
+        Assert.Equal((1, 16L), k.Heap.DropAllOwnedBy(Microkernel.KernelId));
+    }
+
+    [Fact]
+    public void AnImpossiblyLargeAllocationFailsWithAClearMessage()
+    {
+        using var k = TestDomains.Boot();
+        using var scope = k.Enter();
+        var e = Record.Exception(() => RRefArray<Big8K>.New(int.MaxValue));
+        Assert.True(e is OwnershipViolationException && e.Message.Contains("physical memory"),
+            $"a 16 TiB allocation failed with {e?.GetType().Name}: {e?.Message}");
+    }
+
+    [Fact]
+    public void AFailedAllocationKeepsNoSlot()
+    {
+        using var k = TestDomains.Boot(new KernelOptions { HeapSlots = 3 }); // 3 live objects at most
+        using var scope = k.Enter();
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.ThrowsAny<Exception>(() => RRefArray<Big8K>.New(int.MaxValue));   // past every size class
+            Assert.ThrowsAny<Exception>(() => RRefArray<long>.New(int.MaxValue));     // 16 GiB: more than the machine
+        }
+        Assert.Equal(0, k.Heap.LiveObjects);
+        // The heap is empty, so all three slots must still be there.
+        var e = Record.Exception(() => Enumerable.Range(0, 3).Select(i => RRef<long>.New(i)).ToList());
+        Assert.True(e is null, $"an empty heap refused 3 small allocations after 6 failed ones: {e?.Message}");
+        Assert.Equal(3, k.Heap.LiveObjects);
+    }
+
+    [Fact]
+    public void AKernelCanBootAgainOnAMachineWhoseKernelShutDown()
+    {
+        using var machine = new RedLeaf.Hardware.Machine(new MachineConfig { MemoryBytes = 16L << 20 });
+        var k1 = new Microkernel(machine);
+        RRef<Payload> old;
+        using (k1.Enter()) old = RRef<Payload>.New(new Payload(1, 2));
+        k1.Dispose();
+
+        using var k2 = new Microkernel(machine);
+        using var scope = k2.Enter();
+        var fresh = RRef<Payload>.New(new Payload(3, 4));
+        Assert.Equal(HeapProbe.IndexOf(old), HeapProbe.IndexOf(fresh)); // the same slot, reused
+        Assert.Throws<OwnershipViolationException>(() => old.Value); // but the old handle does not reach it
+        Assert.Equal(3, fresh.Value.A);
+        Assert.Equal(1, k2.Heap.LiveObjects);
+    }
+
+    [Fact]
+    public void AShutDownHeapDoesNotReachIntoItsSuccessorOnTheSameMachine()
+    {
+        using var machine = new RedLeaf.Hardware.Machine(new MachineConfig { MemoryBytes = 16L << 20 });
+        var k1 = new Microkernel(machine);
+        using (k1.Enter()) RRef<Payload>.New(new Payload(1, 2));
+        k1.Dispose();
+        using var k2 = new Microkernel(machine);
+        RRef<Payload> mine;
+        using (k2.Enter()) mine = RRef<Payload>.New(new Payload(3, 4));
+
+        // k1 is gone: its heap object must neither list nor free k2's objects.
+        var listed = Record.Exception(() => Assert.Empty(k1.Heap.Snapshot().Nodes));
+        Assert.True(listed is null or ObjectDisposedException, $"k1's heap after shutdown: {listed?.Message}");
+        Record.Exception(() => k1.Heap.DropAllOwnedBy(Microkernel.KernelId));
+        Assert.Equal(1, k2.Heap.LiveObjects);
+        using (k2.Enter())
+        {
+            var e = Record.Exception(() => mine.Value);
+            Assert.True(e is null, $"k2's object was freed through the disposed k1's heap: {e?.Message}");
         }
     }
 }
