@@ -59,7 +59,7 @@ internal static class InterfaceChecker
             if (member is not IMethodSymbol m || m.MethodKind != MethodKind.Ordinary)
             {
                 if (member is IMethodSymbol { AssociatedSymbol: not null }) continue; // accessors: reported with their property/event
-                diagnostics.Add(Diagnostic.Create(IdlDiagnostics.MemberNotAllowed, mloc, where, $"a domain interface holds only methods, not {member.Kind.ToString().ToLowerInvariant()}s"));
+                diagnostics.Add(Diagnostic.Create(IdlDiagnostics.MemberNotAllowed, mloc, where, $"a domain interface holds only methods, not {(member.Kind == SymbolKind.Property ? "properties" : member.Kind.ToString().ToLowerInvariant() + "s")}"));
                 continue;
             }
             if (m.IsStatic || !m.IsAbstract)

@@ -76,7 +76,7 @@ public sealed unsafe partial class SharedHeap
     internal void BorrowChildren(HeapEntry* root, int owner, int borrower, int delta)
     {
         var stack = WalkStack();
-        var v = new BorrowVisitor { Owner = owner, Borrower = borrower, Delta = delta, Epoch = ++_epoch, Pending = stack };
+        var v = new BorrowVisitor { Owner = owner, Borrower = borrower, Delta = delta, Epoch = Interlocked.Increment(ref _epoch), Pending = stack };
         root->Mark = v.Epoch;
         ForEachChild(root, ref v);
         while (stack.Count > 0) ForEachChild((HeapEntry*)stack.Pop(), ref v);
@@ -102,7 +102,7 @@ public sealed unsafe partial class SharedHeap
             // Gather the tree (pre-order), then free it in reverse: every child goes before its parent.
             var order = new List<nint>();
             var stack = WalkStack();
-            var v = new CollectVisitor { Owner = root->Owner, Epoch = ++_epoch, Pending = stack };
+            var v = new CollectVisitor { Owner = root->Owner, Epoch = Interlocked.Increment(ref _epoch), Pending = stack };
             root->Mark = v.Epoch;
             stack.Push((nint)root);
             while (stack.Count > 0)

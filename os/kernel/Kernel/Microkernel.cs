@@ -44,8 +44,16 @@ public sealed unsafe partial class Microkernel : IDisposable
     }
 
     /// <summary>Boots a microkernel on a new machine (disposed with the kernel).</summary>
-    public static Microkernel Boot(MachineConfig? machine = null, KernelOptions? options = null) =>
-        new(new Machine(machine), options, ownsMachine: true);
+    public static Microkernel Boot(MachineConfig? machine = null, KernelOptions? options = null)
+    {
+        var m = new Machine(machine);
+        try { return new Microkernel(m, options, ownsMachine: true); }
+        catch
+        {
+            m.Dispose(); // a kernel that failed to boot must not keep its machine's memory
+            throw;
+        }
+    }
 
     public Machine Machine { get; }
     public KernelOptions Options { get; }
