@@ -22,7 +22,7 @@ public static class CallsSuite
         progress($"calls: clock {Tsc.Source} at {Tsc.Hz / 1e9:F3} GHz, read cost {Tsc.ReadCost:F1} cycles");
 
         using var kernel = Microkernel.Boot(new MachineConfig { MemoryBytes = 64L << 20 });
-        var domain = kernel.Load(DomainCompiler.Default.CompileFolder(DomainTree.Folder("bench/null_domain")));
+        var domain = kernel.Load(TrustedCompiler.Default.CompileFolder(DomainTree.Folder("bench/null_domain")));
         IBench proxy = domain.Get<IBench>();
         IBench direct = new DirectBench();
         using var scope = kernel.Enter();

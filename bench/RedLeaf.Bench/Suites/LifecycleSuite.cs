@@ -18,7 +18,7 @@ public static class LifecycleSuite
     public static SuiteResult Run(bool quick, Action<string>? progress = null)
     {
         progress ??= _ => { };
-        var image = DomainCompiler.Default.CompileFolder(DomainTree.Folder("test/dom_b"));
+        var image = TrustedCompiler.Default.CompileFolder(DomainTree.Folder("test/dom_b"));
         int loads = quick ? 200 : 2000, live = quick ? 200 : 1000, crashes = quick ? 10 : 50;
         var rows = new List<BenchRow> { LoadWarm(image, loads, progress), LiveMemory(image, live, progress), CrashToCollected(image, crashes, progress) };
         return new SuiteResult(Name, quick, rows);

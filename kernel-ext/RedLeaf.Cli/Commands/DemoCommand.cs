@@ -15,7 +15,7 @@ internal static class DemoCommand
     {
         args.RejectUnknown();
         using var kernel = Microkernel.Boot();
-        var compiler = DomainCompiler.Default;
+        var compiler = TrustedCompiler.Default;
         var b = kernel.Load(compiler.CompileFolder(DomainTree.Folder("test/dom_b")));
         var a = kernel.Load(compiler.CompileFolder(DomainTree.Folder("test/dom_a")), b.Export!);
         var domA = a.Get<IDomA>();

@@ -7,6 +7,9 @@ internal static unsafe class CurrentDomain
 {
     [ThreadStatic] internal static DomainCell* Cell;
 
+    /// <summary>Lowest stack address domain code may reach on this thread (0 until first measured).</summary>
+    [ThreadStatic] internal static nuint StackLimit;
+
     internal static DomainCell* Require()
     {
         var c = Cell;

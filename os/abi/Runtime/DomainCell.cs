@@ -20,4 +20,6 @@ internal unsafe struct DomainCell
     internal DomainCell* Host;
     /// <summary>Weak GC handle to the managed DomainToken (slow paths only).</summary>
     internal nint Token;
+    /// <summary>Largest array (elements) the domain may create in one allocation (instrumentation checks it).</summary>
+    internal int MaxArrayLength;
 }

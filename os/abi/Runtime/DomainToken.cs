@@ -25,6 +25,7 @@ internal sealed unsafe class DomainToken
         Cell->IsKernel = host is null ? 1 : 0;
         Cell->Host = host is null ? Cell : host.Cell;
         Cell->Token = GCHandle.ToIntPtr(GCHandle.Alloc(this, GCHandleType.Weak));
+        Cell->MaxArrayLength = int.MaxValue;
     }
 
     internal int Id => Cell->Id;

@@ -9,6 +9,9 @@ public sealed record KernelOptions
     /// <summary>Confirm in the background that a crashed domain's context was collected.</summary>
     public bool ConfirmCollection { get; init; } = true;
 
+    /// <summary>Keys whose signatures the loader accepts (null: this machine's key only).</summary>
+    public IReadOnlyList<Compiler.Signing.MachineKey>? TrustedKeys { get; init; }
+
     /// <summary>How many full collections to try before reporting a context as not collected.</summary>
     public int CollectionAttempts { get; init; } = 20;
 }

@@ -87,7 +87,7 @@ public sealed unsafe partial class Microkernel : IDisposable
     public Domain Load(string name, DomainImage image, params object[] grants)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var facts = ImageInspector.Inspect(image, DomainReferences);
+        var facts = Admit(image);
         Domain d;
         lock (_gate)
         {
@@ -119,10 +119,29 @@ public sealed unsafe partial class Microkernel : IDisposable
         Mine(domain);
         if (domain.Status == DomainStatus.Running) Kill(domain, "restarted on request");
         else if (domain.Status == DomainStatus.Faulted) CrashInstance(domain.Instance.Token, CrashKind.Fault, domain.Instance.Token.FaultReason ?? "faulted", null);
-        StartInstance(domain, ImageInspector.Inspect(domain.Image, DomainReferences));
+        StartInstance(domain, Admit(domain.Image));
         domain.Restarts++;
         Log.Add($"{domain.Name} restarted as instance {domain.Id}");
         return domain;
+    }
+
+    private static readonly Lazy<IReadOnlyDictionary<string, string>> SharedAssemblies = new(() =>
+        Compiler.TrustedCompiler.InterfaceHashes(new[] { typeof(RRef<>).Assembly, Assembly.Load("RedLeaf.Interfaces") }));
+
+    /// <summary>The loader's gate: a valid signature by a trusted key over this very image, made against
+    /// the interfaces this kernel runs; then the image inspector's checks.</summary>
+    private ImageFacts Admit(DomainImage image)
+    {
+        var sig = image.Signature
+            ?? throw new DomainException($"domain image '{image.Name}' refused: it is not signed; build it with the trusted compiler");
+        var keys = Options.TrustedKeys ?? new[] { Compiler.Signing.MachineKey.Current };
+        if (sig.Verify(image.Assembly, keys) is { } why) throw new DomainException($"domain image '{image.Name}' refused: {why}");
+        foreach (var (name, sha) in SharedAssemblies.Value)
+            if (!sig.Interfaces.TryGetValue(name, out var signed) || signed != sha)
+                throw new DomainException($"domain image '{image.Name}' refused: it was compiled against {name} {(signed is null ? "(none)" : signed[..12])}, but this kernel runs {name} {sha[..12]}; recompile it");
+        var facts = ImageInspector.Inspect(image, DomainReferences);
+        Log.Add($"verified image {image.Name}: fingerprint {sig.Fingerprint[..12]}, signed by key {sig.KeyId}");
+        return facts;
     }
 
     private Proxy[] BindGrants(DomainImage image, ImageFacts facts, object[] grants)

@@ -251,7 +251,7 @@ public class CrashCleanupTests
     public void AFaultInsideTheEntryPointCrashesTheDomainAtStart()
     {
         using var k = TestDomains.Boot();
-        var image = RedLeaf.Os.Compiler.DomainCompiler.Default.CompileText("faults_at_start", """
+        var image = RedLeaf.Os.Compiler.TrustedCompiler.Default.CompileText("faults_at_start", """
             using RedLeaf.Abi;
             using RedLeaf.Interfaces.Bench;
             public static class Entry
@@ -276,7 +276,7 @@ public class CrashCleanupTests
     public async Task AnRRefOfATypeDeclaredInADomainIsRefusedAndDoesNotPinTheDomain()
     {
         using var k = TestDomains.Boot();
-        var image = RedLeaf.Os.Compiler.DomainCompiler.Default.CompileText("own_type", """
+        var image = RedLeaf.Os.Compiler.TrustedCompiler.Default.CompileText("own_type", """
             using RedLeaf.Abi;
             using RedLeaf.Interfaces.Bench;
             public struct Secret { public long X; }

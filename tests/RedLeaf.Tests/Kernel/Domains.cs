@@ -12,17 +12,17 @@ namespace RedLeaf.Tests.Kernel;
 
 internal static class TestDomains
 {
-    public static DomainImage DomA => DomainCompiler.Default.CompileFolder(DomainTree.Folder("test/dom_a"));
-    public static DomainImage DomB => DomainCompiler.Default.CompileFolder(DomainTree.Folder("test/dom_b"));
-    public static DomainImage NullDomain => DomainCompiler.Default.CompileFolder(DomainTree.Folder("bench/null_domain"));
+    public static DomainImage DomA => TrustedCompiler.Default.CompileFolder(DomainTree.Folder("test/dom_a"));
+    public static DomainImage DomB => TrustedCompiler.Default.CompileFolder(DomainTree.Folder("test/dom_b"));
+    public static DomainImage NullDomain => TrustedCompiler.Default.CompileFolder(DomainTree.Folder("bench/null_domain"));
     /// <summary>Catches OwnershipViolationException itself (IBench).</summary>
-    public static DomainImage Catcher => DomainCompiler.Default.CompileFolder(DomainTree.Folder("test/catcher"));
+    public static DomainImage Catcher => TrustedCompiler.Default.CompileFolder(DomainTree.Folder("test/catcher"));
     /// <summary>Its entry point allocates an RRefArray, then throws.</summary>
-    public static DomainImage EntryThrows => DomainCompiler.Default.CompileFolder(DomainTree.Folder("test/entry_throws"));
+    public static DomainImage EntryThrows => TrustedCompiler.Default.CompileFolder(DomainTree.Folder("test/entry_throws"));
     /// <summary>Needs an ICounter grant; calls it while holding a borrow (IBench.Borrow).</summary>
-    public static DomainImage BorrowProbe => DomainCompiler.Default.CompileFolder(DomainTree.Folder("test/borrow_probe"));
+    public static DomainImage BorrowProbe => TrustedCompiler.Default.CompileFolder(DomainTree.Folder("test/borrow_probe"));
     /// <summary>Keeps everything it allocates: Null() takes one slot, Arg(n) an array of n longs.</summary>
-    public static DomainImage Hog => DomainCompiler.Default.CompileFolder(DomainTree.Folder("test/hog"));
+    public static DomainImage Hog => TrustedCompiler.Default.CompileFolder(DomainTree.Folder("test/hog"));
 
     public static Microkernel Boot() => Microkernel.Boot(new RedLeaf.Hardware.MachineConfig { MemoryBytes = 64L << 20 });
 

@@ -49,7 +49,7 @@ public class LoaderTests
         using var pe = new MemoryStream();
         var result = compilation.Emit(pe);
         Assert.True(result.Success, string.Join("\n", result.Diagnostics));
-        return new DomainImage(imageName, pe.ToArray(), "test (raw Roslyn)");
+        return TrustedCompiler.Default.SignUnchecked(new DomainImage(imageName, pe.ToArray(), "test (raw Roslyn)"));
     }
 
     private static void AssertRefused(DomainImage image, string reason)
@@ -161,14 +161,14 @@ public class LoaderTests
     [Fact]
     public void AnImageWithoutAnEntryPointIsRefused()
     {
-        var image = DomainCompiler.Default.CompileText("no_entry", "public static class NothingHere { public static int Answer() => 42; }");
+        var image = TrustedCompiler.Default.CompileText("no_entry", "public static class NothingHere { public static int Answer() => 42; }");
         AssertRefused(image, "it has no [DomainEntry] method");
     }
 
     [Fact]
     public void AnImageWithTwoEntryPointsIsRefused()
     {
-        var image = DomainCompiler.Default.CompileText("two_entries", """
+        var image = TrustedCompiler.Default.CompileText("two_entries", """
             using RedLeaf.Abi;
             using RedLeaf.Interfaces.Bench;
             public static class One { [DomainEntry] public static IBench? Start() => null; }
@@ -201,7 +201,7 @@ public class LoaderTests
             "truncated" => TestDomains.DomB.Assembly[..512],
             _ => new byte[] { (byte)'M', (byte)'Z' }.Concat(new byte[1022]).ToArray(),
         };
-        var image = new DomainImage("garbage_" + kind, bytes, "test");
+        var image = TrustedCompiler.Default.SignUnchecked(new DomainImage("garbage_" + kind, bytes, "test"));
         using var k = TestDomains.Boot();
         var e = Assert.Throws<DomainException>(() => k.Load(image));
         Assert.Contains($"domain image 'garbage_{kind}' refused", e.Message);
@@ -262,7 +262,7 @@ public class LoaderTests
     public void AnEntryPointThatIsNotPublicIsRefusedClearly()
     {
         using var k = TestDomains.Boot();
-        var image = DomainCompiler.Default.CompileText("private_entry", """
+        var image = TrustedCompiler.Default.CompileText("private_entry", """
             using RedLeaf.Abi;
             using RedLeaf.Interfaces.Bench;
             public static class Entry { [DomainEntry] internal static IBench? Start() => null; }
@@ -276,7 +276,7 @@ public class LoaderTests
     public void AnEntryPointThatExportsNoDomainInterfaceLeavesNothingRunning()
     {
         using var k = TestDomains.Boot();
-        var image = DomainCompiler.Default.CompileText("exports_object", """
+        var image = TrustedCompiler.Default.CompileText("exports_object", """
             using RedLeaf.Abi;
             public static class Entry
             {
@@ -301,7 +301,7 @@ public class LoaderTests
     public void ADomainThatExportsNothingLoadsAndHasNoExport()
     {
         using var k = TestDomains.Boot();
-        var d = k.Load(DomainCompiler.Default.CompileText("quiet", ValidEntry));
+        var d = k.Load(TrustedCompiler.Default.CompileText("quiet", ValidEntry));
         Assert.Equal(DomainStatus.Running, d.Status);
         Assert.Null(d.Export);
         Assert.Contains("exports nothing, not IBench", Assert.Throws<DomainException>(() => d.Get<IBench>()).Message);

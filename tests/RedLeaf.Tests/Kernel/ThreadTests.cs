@@ -12,7 +12,7 @@ namespace RedLeaf.Tests.Kernel;
 [Trait("suite", "kernel")]
 public class ThreadTests
 {
-    private static Os.Domains.DomainImage Worker => DomainCompiler.Default.CompileFolder(DomainTree.Folder("test/dom_worker"));
+    private static Os.Domains.DomainImage Worker => TrustedCompiler.Default.CompileFolder(DomainTree.Folder("test/dom_worker"));
 
     [Fact]
     public void ADomainThreadRunsItsBodyToTheEnd()

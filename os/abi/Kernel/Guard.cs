@@ -1,0 +1,83 @@
+// os/abi/Kernel: what the trusted compiler's instrumentation calls from domain code. A check at every
+// method entry and loop back-edge (Tick: a thread-static load and two compares, in the spirit of
+// wasmtime's epoch interruption) stops a domain the kernel has killed or that failed a runtime check,
+// and stops recursion before it can overflow the thread's stack; catch clauses are rewritten to ask
+// Catchable first, so domain code cannot swallow the kernel's stop; array sizes pass through Length.
+// Domain code never calls these itself (the compiler inserts them); calling them does no harm.
+using System.Runtime.CompilerServices;
+using RedLeaf.Abi.Runtime;
+
+namespace RedLeaf.Abi;
+
+public static unsafe class Guard
+{
+    /// <summary>The check at method entries and loop back-edges.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Tick()
+    {
+        var c = CurrentDomain.Cell;
+        if (c != null && c->State != DomainState.Running) Stop(c);
+        byte probe;
+        // One compare covers both "limit not measured yet" (0: the distance is huge) and "below the
+        // limit" (the subtraction wraps): either way, the slow path decides.
+        if ((nuint)(&probe) - CurrentDomain.StackLimit > MaxStack) Deep((nuint)(&probe));
+    }
+
+    /// <summary>The expression-bodied form of <see cref="Tick"/> (always true).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Enter()
+    {
+        Tick();
+        return true;
+    }
+
+    /// <summary>Filter added to every catch clause in domain code: the kernel's stop passes through.</summary>
+    public static bool Catchable(Exception e)
+    {
+        if (e is DomainStoppedException) return false;
+        var c = CurrentDomain.Cell;
+        return c == null || c->State == DomainState.Running;
+    }
+
+    /// <summary>Wraps every array size in domain code: refuses one huge allocation before it happens.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Length(int n)
+    {
+        var c = CurrentDomain.Cell;
+        if (c != null && (uint)n > (uint)c->MaxArrayLength && n >= 0) TooLong(c, n);
+        return n;
+    }
+
+    public static long Length(long n) => Length(checked((int)n));
+
+    private const nuint MaxStack = 1u << 30; // no thread has a gigabyte of stack
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Stop(DomainCell* c)
+    {
+        string why = c->State switch
+        {
+            DomainState.Killed => "killed",
+            DomainState.Faulted => "stopped after a failed runtime check",
+            _ => "no longer running",
+        };
+        throw new DomainStoppedException($"domain {c->Id} was {why}");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Deep(nuint here)
+    {
+        if (CurrentDomain.StackLimit == 0)
+        {
+            CurrentDomain.StackLimit = StackBounds.MeasureLimit(here);
+            if (here > CurrentDomain.StackLimit) return;
+        }
+        var c = CurrentDomain.Cell;
+        if (c == null || c->IsKernel != 0) return; // only domains are held to the guard
+        HeapAccess.Fault(c, $"stack depth limit: recursion went within {StackBounds.Headroom / 1024} KiB of the end of the thread's stack");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void TooLong(DomainCell* c, int n) =>
+        HeapAccess.Fault(c, $"array length limit: {n} elements requested, the domain may create at most {c->MaxArrayLength} in one array");
+}

@@ -1,0 +1,189 @@
+// os/kernel/Compiler: inserts the kernel's checks into domain source before the trusted compile, so
+// every domain can be stopped: Guard.Tick() first in every method, accessor, constructor, operator,
+// local function and lambda body, first in every loop body and before every goto (no loop escapes
+// it); catch clauses gain a `when (Guard.Catchable(e) && ...)` filter (the kernel's stop cannot be
+// swallowed); array sizes go through Guard.Length. Inserted code carries no line breaks, so line
+// numbers in diagnostics and in the PDB stay those of the student's source.
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace RedLeaf.Os.Compiler;
+
+internal sealed class Instrumenter : CSharpSyntaxRewriter
+{
+    private const string GuardType = "global::RedLeaf.Abi.Guard";
+    private const string CaughtName = "__rl_caught";
+    private readonly SemanticModel _model;
+
+    private Instrumenter(SemanticModel model) => _model = model;
+
+    /// <summary>The instrumented form of one tree of a compilation that compiled without errors.</summary>
+    public static SyntaxTree Rewrite(SyntaxTree tree, Compilation compilation)
+    {
+        var root = new Instrumenter(compilation.GetSemanticModel(tree)).Visit(tree.GetRoot());
+        return tree.WithRootAndOptions(root, tree.Options);
+    }
+
+    private static StatementSyntax Tick() => ParseStatement($"{GuardType}.Tick();");
+
+    private static BlockSyntax Prepend(BlockSyntax block) => block.WithStatements(block.Statements.Insert(0, Tick()));
+
+    private static StatementSyntax Guarded(StatementSyntax body) => body is BlockSyntax b ? Prepend(b) : Block(Tick(), body);
+
+    /// <summary>`=> expr` as a block that ticks first: `{ Tick(); return expr; }` or `{ Tick(); expr; }`.</summary>
+    private static BlockSyntax AsBlock(ExpressionSyntax expr, bool returnsValue)
+    {
+        StatementSyntax body = expr is ThrowExpressionSyntax t ? ThrowStatement(t.Expression)
+            : returnsValue ? ReturnStatement(expr.WithLeadingTrivia(Space))
+            : ExpressionStatement(expr);
+        return Block(Tick(), body);
+    }
+
+    private bool ReturnsValue(ISymbol? symbol) => symbol is IMethodSymbol m && !m.ReturnsVoid && !(m.IsAsync && m.ReturnType is INamedTypeSymbol { Arity: 0 });
+
+    private T Member<T>(T original, T visited, BlockSyntax? body, ArrowExpressionClauseSyntax? arrow, ISymbol? symbol,
+        Func<T, BlockSyntax, T> setBody) where T : SyntaxNode
+    {
+        if (body is not null) return setBody(visited, Prepend(body));
+        if (arrow is not null) return setBody(visited, AsBlock(arrow.Expression, ReturnsValue(symbol)));
+        return visited;
+    }
+
+    public override SyntaxNode? VisitMethodDeclaration(MethodDeclarationSyntax node)
+    {
+        var v = (MethodDeclarationSyntax)base.VisitMethodDeclaration(node)!;
+        return Member(node, v, v.Body, v.ExpressionBody, _model.GetDeclaredSymbol(node),
+            (m, b) => m.WithExpressionBody(null).WithSemicolonToken(default).WithBody(b));
+    }
+
+    public override SyntaxNode? VisitConstructorDeclaration(ConstructorDeclarationSyntax node)
+    {
+        var v = (ConstructorDeclarationSyntax)base.VisitConstructorDeclaration(node)!;
+        return Member(node, v, v.Body, v.ExpressionBody, null, (m, b) => m.WithExpressionBody(null).WithSemicolonToken(default).WithBody(b));
+    }
+
+    public override SyntaxNode? VisitDestructorDeclaration(DestructorDeclarationSyntax node)
+    {
+        var v = (DestructorDeclarationSyntax)base.VisitDestructorDeclaration(node)!;
+        return Member(node, v, v.Body, v.ExpressionBody, null, (m, b) => m.WithExpressionBody(null).WithSemicolonToken(default).WithBody(b));
+    }
+
+    public override SyntaxNode? VisitOperatorDeclaration(OperatorDeclarationSyntax node)
+    {
+        var v = (OperatorDeclarationSyntax)base.VisitOperatorDeclaration(node)!;
+        return Member(node, v, v.Body, v.ExpressionBody, _model.GetDeclaredSymbol(node), (m, b) => m.WithExpressionBody(null).WithSemicolonToken(default).WithBody(b));
+    }
+
+    public override SyntaxNode? VisitConversionOperatorDeclaration(ConversionOperatorDeclarationSyntax node)
+    {
+        var v = (ConversionOperatorDeclarationSyntax)base.VisitConversionOperatorDeclaration(node)!;
+        return Member(node, v, v.Body, v.ExpressionBody, _model.GetDeclaredSymbol(node), (m, b) => m.WithExpressionBody(null).WithSemicolonToken(default).WithBody(b));
+    }
+
+    public override SyntaxNode? VisitAccessorDeclaration(AccessorDeclarationSyntax node)
+    {
+        var v = (AccessorDeclarationSyntax)base.VisitAccessorDeclaration(node)!;
+        return Member(node, v, v.Body, v.ExpressionBody, _model.GetDeclaredSymbol(node), (m, b) => m.WithExpressionBody(null).WithSemicolonToken(default).WithBody(b));
+    }
+
+    public override SyntaxNode? VisitPropertyDeclaration(PropertyDeclarationSyntax node)
+    {
+        var v = (PropertyDeclarationSyntax)base.VisitPropertyDeclaration(node)!;
+        if (v.ExpressionBody is null) return v;
+        // `T P => expr;` is a getter: `T P { get { Tick(); return expr; } }`
+        var getter = AccessorDeclaration(SyntaxKind.GetAccessorDeclaration, AsBlock(v.ExpressionBody.Expression, returnsValue: true));
+        return v.WithExpressionBody(null).WithSemicolonToken(default).WithAccessorList(AccessorList(SingletonList(getter)));
+    }
+
+    public override SyntaxNode? VisitIndexerDeclaration(IndexerDeclarationSyntax node)
+    {
+        var v = (IndexerDeclarationSyntax)base.VisitIndexerDeclaration(node)!;
+        if (v.ExpressionBody is null) return v;
+        var getter = AccessorDeclaration(SyntaxKind.GetAccessorDeclaration, AsBlock(v.ExpressionBody.Expression, returnsValue: true));
+        return v.WithExpressionBody(null).WithSemicolonToken(default).WithAccessorList(AccessorList(SingletonList(getter)));
+    }
+
+    public override SyntaxNode? VisitLocalFunctionStatement(LocalFunctionStatementSyntax node)
+    {
+        var v = (LocalFunctionStatementSyntax)base.VisitLocalFunctionStatement(node)!;
+        return Member(node, v, v.Body, v.ExpressionBody, _model.GetDeclaredSymbol(node), (m, b) => m.WithExpressionBody(null).WithSemicolonToken(default).WithBody(b));
+    }
+
+    public override SyntaxNode? VisitParenthesizedLambdaExpression(ParenthesizedLambdaExpressionSyntax node) => Lambda(node, base.VisitParenthesizedLambdaExpression(node));
+    public override SyntaxNode? VisitSimpleLambdaExpression(SimpleLambdaExpressionSyntax node) => Lambda(node, base.VisitSimpleLambdaExpression(node));
+    public override SyntaxNode? VisitAnonymousMethodExpression(AnonymousMethodExpressionSyntax node) => Lambda(node, base.VisitAnonymousMethodExpression(node));
+
+    private SyntaxNode? Lambda(AnonymousFunctionExpressionSyntax original, SyntaxNode? visited)
+    {
+        var v = (AnonymousFunctionExpressionSyntax)visited!;
+        // An expression tree cannot hold statements; leave it as it is (the IL gate refuses compiling it).
+        if (_model.GetTypeInfo(original).ConvertedType is INamedTypeSymbol { Name: "Expression", ContainingNamespace: var ns } && ns.ToDisplayString() == "System.Linq.Expressions")
+            return v;
+        var symbol = _model.GetSymbolInfo(original).Symbol;
+        if (v.Block is not null) return v.WithBlock(Prepend(v.Block));
+        if (v.ExpressionBody is not null) return v.WithExpressionBody(null).WithBlock(AsBlock(v.ExpressionBody, ReturnsValue(symbol)));
+        return v;
+    }
+
+    // ---- loops and jumps ------------------------------------------------------------------------
+
+    public override SyntaxNode? VisitWhileStatement(WhileStatementSyntax node)
+    {
+        var v = (WhileStatementSyntax)base.VisitWhileStatement(node)!;
+        return v.WithStatement(Guarded(v.Statement));
+    }
+
+    public override SyntaxNode? VisitDoStatement(DoStatementSyntax node)
+    {
+        var v = (DoStatementSyntax)base.VisitDoStatement(node)!;
+        return v.WithStatement(Guarded(v.Statement));
+    }
+
+    public override SyntaxNode? VisitForStatement(ForStatementSyntax node)
+    {
+        var v = (ForStatementSyntax)base.VisitForStatement(node)!;
+        return v.WithStatement(Guarded(v.Statement));
+    }
+
+    public override SyntaxNode? VisitForEachStatement(ForEachStatementSyntax node)
+    {
+        var v = (ForEachStatementSyntax)base.VisitForEachStatement(node)!;
+        return v.WithStatement(Guarded(v.Statement));
+    }
+
+    public override SyntaxNode? VisitForEachVariableStatement(ForEachVariableStatementSyntax node)
+    {
+        var v = (ForEachVariableStatementSyntax)base.VisitForEachVariableStatement(node)!;
+        return v.WithStatement(Guarded(v.Statement));
+    }
+
+    public override SyntaxNode? VisitGotoStatement(GotoStatementSyntax node)
+    {
+        var v = (GotoStatementSyntax)base.VisitGotoStatement(node)!;
+        return Block(Tick(), v);
+    }
+
+    // ---- catch clauses and arrays ---------------------------------------------------------------
+
+    public override SyntaxNode? VisitCatchClause(CatchClauseSyntax node)
+    {
+        var v = (CatchClauseSyntax)base.VisitCatchClause(node)!;
+        var declaration = v.Declaration ?? CatchDeclaration(ParseTypeName("global::System.Exception"));
+        if (declaration.Identifier.IsKind(SyntaxKind.None) || declaration.Identifier.ValueText.Length == 0)
+            declaration = declaration.WithIdentifier(Identifier(CaughtName));
+        var guard = ParseExpression($"{GuardType}.Catchable({declaration.Identifier.ValueText})");
+        var filter = v.Filter is null ? guard
+            : BinaryExpression(SyntaxKind.LogicalAndExpression, guard, ParenthesizedExpression(v.Filter.FilterExpression));
+        return v.WithDeclaration(declaration.WithTrailingTrivia(Space)).WithFilter(CatchFilterClause(filter).WithTrailingTrivia(Space));
+    }
+
+    public override SyntaxNode? VisitArrayRankSpecifier(ArrayRankSpecifierSyntax node)
+    {
+        var v = (ArrayRankSpecifierSyntax)base.VisitArrayRankSpecifier(node)!;
+        if (node.Parent?.Parent is not ArrayCreationExpressionSyntax) return v;
+        return v.WithSizes(SeparatedList(v.Sizes.Select(s => s is OmittedArraySizeExpressionSyntax ? s
+            : (ExpressionSyntax)ParseExpression($"{GuardType}.Length({s})"))));
+    }
+}

@@ -1,0 +1,69 @@
+// os/kernel/Compiler: one trusted build, step by step: compile the student's source as written (its
+// errors are the ones to report, at its lines), run the IDL compiler over it, instrument, compile the
+// instrumented trees with a portable PDB (so the gate can name source lines), gate, sign.
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Emit;
+using RedLeaf.Os.Compiler.Signing;
+using RedLeaf.Os.Domains;
+
+namespace RedLeaf.Os.Compiler;
+
+public sealed partial class TrustedCompiler
+{
+    private static readonly CSharpParseOptions Parse = new(LanguageVersion.Latest);
+
+    private static readonly CSharpCompilationOptions CompileOptions = new(OutputKind.DynamicallyLinkedLibrary,
+        optimizationLevel: OptimizationLevel.Release, allowUnsafe: false, deterministic: true,
+        nullableContextOptions: NullableContextOptions.Enable, concurrentBuild: false,
+        generalDiagnosticOption: ReportDiagnostic.Default);
+
+    /// <summary>The compiler settings the signature covers, as text.</summary>
+    public static string OptionsText { get; } =
+        $"roslyn={typeof(CSharpCompilation).Assembly.GetName().Version};lang={Parse.LanguageVersion};unsafe=false;optimize=release;instrument=tick,stack,catch,arrays";
+
+    private DomainImage Build(string name, IReadOnlyList<DomainSource> sources, string origin)
+    {
+        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, Parse, s.Path, Encoding.UTF8))
+            .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, Parse, "<implicit usings>", Encoding.UTF8)).ToList();
+        string assemblyName = $"Domain.{Sanitize(name)}.{CacheKey(name, sources)[..8]}";
+        var compilation = CSharpCompilation.Create(assemblyName, trees, _references, CompileOptions);
+
+        // The IDL compiler checks any [DomainInterface] the domain itself declares.
+        var driver = CSharpGeneratorDriver.Create(new Idl.IdlGenerator());
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out var withGenerated, out var generatorDiagnostics);
+        var errors = generatorDiagnostics.Concat(withGenerated.GetDiagnostics())
+            .Where(d => d.Severity == DiagnosticSeverity.Error).Select(ToDiagnostic).Distinct().ToList();
+        if (errors.Count > 0) throw new DomainCompileException(name, errors);
+
+        // Instrument and compile again; the result must compile, or the instrumenter has a bug.
+        var instrumented = compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(trees.Select(t => Instrumenter.Rewrite(t, compilation)));
+        using var pe = new MemoryStream();
+        using var pdb = new MemoryStream();
+        var result = instrumented.Emit(pe, pdb, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb));
+        if (!result.Success)
+            throw new DomainCompileException(name, result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)
+                .Select(d => ToDiagnostic(d) with { Id = "RL0002", Message = $"the instrumented code did not compile (a bug in the trusted compiler, please report it): {d.Id} {d.GetMessage()}" }).ToList());
+
+        var peBytes = pe.ToArray();
+        var pdbBytes = pdb.ToArray();
+        var refused = new List<DomainDiagnostic>();
+        RunGate(peBytes, pdbBytes, refused);
+        if (refused.Count > 0) throw new DomainCompileException(name, refused);
+
+        var signature = ImageSignature.Sign(peBytes, _interfaces, PipelineVersion, OptionsText, _key);
+        return new DomainImage(name, peBytes, origin, pdbBytes, signature);
+    }
+
+    /// <summary>The IL gate (os/kernel/Compiler/Gate): adds a diagnostic per refused construct.</summary>
+    partial void RunGate(byte[] pe, byte[] pdb, List<DomainDiagnostic> refused);
+
+    private static DomainDiagnostic ToDiagnostic(Diagnostic d)
+    {
+        var span = d.Location.GetMappedLineSpan();
+        return new DomainDiagnostic(span.Path ?? "", span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, d.Id, d.GetMessage());
+    }
+
+    private static string Sanitize(string name) => new(name.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());
+}

@@ -1,0 +1,119 @@
+// os/kernel/Compiler: the trusted compiler, the one pipeline every domain goes through (a folder
+// under domains/, or a notebook cell's text): compile with Roslyn (unsafe off, a fixed reference set:
+// the ABI, the IDL and a slice of the base library, so a domain cannot even name the kernel; the IDL
+// compiler runs in the same compilation), instrument (Instrumenter), compile again, pass the IL gate,
+// then sign a fingerprint of the IL, the interfaces and the compiler's version and options with the
+// machine key. Images are cached by a hash of their sources, in memory and on disk, so a warm boot
+// does not recompile; a cached image is only used if its signature still verifies.
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Emit;
+using RedLeaf.Abi;
+using RedLeaf.Os.Compiler.Signing;
+using RedLeaf.Os.Domains;
+
+namespace RedLeaf.Os.Compiler;
+
+public sealed partial class TrustedCompiler
+{
+    /// <summary>Bumped when the pipeline changes what it emits: part of every fingerprint and cache key.</summary>
+    public const string PipelineVersion = "redleaf-trusted-compiler/1";
+
+    /// <summary>Base-library assemblies a domain compiles against (the IL gate narrows what it may use).</summary>
+    public static readonly IReadOnlyList<string> FrameworkReferences =
+        new[] { "System.Private.CoreLib", "System.Runtime", "System.Collections", "System.Linq", "System.Memory" };
+
+    /// <summary>What every domain file may use without a using directive (like an SDK project's implicit usings).</summary>
+    public const string ImplicitUsings = "global using System;\nglobal using System.Collections.Generic;\nglobal using System.Linq;\n";
+
+    private static readonly Lazy<TrustedCompiler> Shared = new(() => new TrustedCompiler(new[] { Assembly.Load("RedLeaf.Interfaces") }, MachineKey.Current, ImageCache.Default));
+    private readonly ConcurrentDictionary<string, DomainImage> _memory = new();
+    private readonly MetadataReference[] _references;
+    private readonly ImmutableDictionary<string, string> _interfaces;
+    private readonly MachineKey _key;
+    private readonly ImageCache? _disk;
+
+    public TrustedCompiler(IEnumerable<Assembly> interfaceAssemblies, MachineKey key, ImageCache? disk = null)
+    {
+        var tpa = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator);
+        var framework = FrameworkReferences.Select(n => tpa.FirstOrDefault(p => Path.GetFileNameWithoutExtension(p) == n)
+            ?? throw new InvalidOperationException($"base library assembly {n} not found in this runtime"));
+        var shared = new[] { typeof(RRef<>).Assembly }.Concat(interfaceAssemblies).ToList();
+        _references = framework.Concat(shared.Select(a => a.Location)).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
+        _interfaces = InterfaceHashes(shared);
+        _key = key;
+        _disk = disk;
+    }
+
+    /// <summary>The compiler for the project's own IDL (domains/Interfaces), signing with this machine's key.</summary>
+    public static TrustedCompiler Default => Shared.Value;
+
+    public MachineKey Key => _key;
+
+    /// <summary>SHA-256 of each assembly a domain shares with the kernel (the ABI and the IDL).</summary>
+    public IReadOnlyDictionary<string, string> Interfaces => _interfaces;
+
+    public static ImmutableDictionary<string, string> InterfaceHashes(IEnumerable<Assembly> shared) =>
+        shared.ToImmutableDictionary(a => a.GetName().Name!, a => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(a.Location))));
+
+    /// <summary>Compiles every .cs file under <paramref name="folder"/> (recursively, skipping bin/obj).</summary>
+    public DomainImage CompileFolder(string folder, string? name = null)
+    {
+        name ??= Path.GetFileName(Path.TrimEndingDirectorySeparator(folder));
+        if (!Directory.Exists(folder)) throw new DomainCompileException(name, new[] { new DomainDiagnostic(folder, 0, 0, "RL0001", "no such domain folder") });
+        var files = Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+            .OrderBy(f => f, StringComparer.Ordinal)
+            .Select(f => new DomainSource(DisplayPath(f), File.ReadAllText(f)))
+            .ToList();
+        if (files.Count == 0) throw new DomainCompileException(name, new[] { new DomainDiagnostic(folder, 0, 0, "RL0001", "the folder holds no .cs files") });
+        return Compile(name, files, DisplayPath(folder));
+    }
+
+    /// <summary>Compiles one piece of source text (a notebook cell, a test).</summary>
+    public DomainImage CompileText(string name, string source, string path = "cell.cs") =>
+        Compile(name, new[] { new DomainSource(path, source) }, "text");
+
+    public DomainImage Compile(string name, IReadOnlyList<DomainSource> sources, string origin)
+    {
+        string key = CacheKey(name, sources);
+        if (_memory.TryGetValue(key, out var cached)) return cached;
+        var image = _disk?.TryLoad(key, name, origin, _key) ?? Build(name, sources, origin);
+        _disk?.Store(key, image);
+        return _memory.GetOrAdd(key, image);
+    }
+
+    /// <summary>Signs an image built outside the pipeline (tests and tools). Nothing is checked: the
+    /// loader's own inspection still applies, but the gate and the instrumentation do not.</summary>
+    public DomainImage SignUnchecked(DomainImage image) =>
+        new(image.Name, image.Assembly, image.Origin, image.Pdb, ImageSignature.Sign(image.Assembly, _interfaces, PipelineVersion, OptionsText, _key));
+
+    private string CacheKey(string name, IEnumerable<DomainSource> sources)
+    {
+        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Add(string s) => h.AppendData(Encoding.UTF8.GetBytes(s + "\0"));
+        Add(PipelineVersion);
+        Add(OptionsText);
+        Add(_key.Id);
+        foreach (var (n, sha) in _interfaces.OrderBy(kv => kv.Key, StringComparer.Ordinal)) Add(n + "=" + sha);
+        Add(name);
+        foreach (var s in sources) { Add(s.Path); Add(s.Text); }
+        return Convert.ToHexStringLower(h.GetHashAndReset());
+    }
+
+    /// <summary>Paths in diagnostics: relative to the repository when the file is in it.</summary>
+    private static string DisplayPath(string file)
+    {
+        try
+        {
+            var rel = Path.GetRelativePath(DomainTree.Root, Path.GetFullPath(file));
+            return rel.StartsWith("..", StringComparison.Ordinal) ? file : rel;
+        }
+        catch (DirectoryNotFoundException) { return file; }
+    }
+}
