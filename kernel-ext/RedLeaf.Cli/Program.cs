@@ -11,6 +11,7 @@ try
     {
         "bench" => BenchCommand.Run(cli),
         "demo" => DemoCommand.Run(cli),
+        "verify" => VerifyCommand.Run(cli),
         null or "help" or "--help" => Help(),
         var other => throw new UsageException($"unknown command '{other}'"),
     };
@@ -36,6 +37,7 @@ static int Help()
           redleaf demo                                   boot the microkernel, run a cross-domain scenario, print what happened
           redleaf bench calls [--quick] [--json PATH|-]  Table 1: cycles per cross-domain call (direct, proxy-null, proxy-arg, proxy-rref, proxy-borrow)
           redleaf bench lifecycle [--quick] [--json ..]  cost of loading a domain, memory per live domain, crash to context collected
+          redleaf verify <file.cs|folder>...             run the trusted compiler (compile, IDL, instrumentation, IL gate, signing) and print what it found
           redleaf help                                   this text
         """);
     return 0;

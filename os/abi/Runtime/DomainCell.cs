@@ -22,4 +22,6 @@ internal unsafe struct DomainCell
     internal nint Token;
     /// <summary>Largest array (elements) the domain may create in one allocation (instrumentation checks it).</summary>
     internal int MaxArrayLength;
+    /// <summary>Shared-heap bytes the domain may have live among the objects it allocated.</summary>
+    internal long HeapQuota;
 }

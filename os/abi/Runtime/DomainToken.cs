@@ -26,6 +26,7 @@ internal sealed unsafe class DomainToken
         Cell->Host = host is null ? Cell : host.Cell;
         Cell->Token = GCHandle.ToIntPtr(GCHandle.Alloc(this, GCHandleType.Weak));
         Cell->MaxArrayLength = int.MaxValue;
+        Cell->HeapQuota = long.MaxValue;
     }
 
     internal int Id => Cell->Id;

@@ -35,8 +35,10 @@ internal unsafe struct HeapEntry
     internal int NextFree;
     /// <summary>Bytes taken from physical memory (size-class rounded).</summary>
     internal int Footprint;
+    /// <summary>The domain that allocated it (its shared-heap limit counts it while it lives).</summary>
+    internal int Allocator;
     /// <summary>Pads the slot to 64 bytes: slot addresses are a shift away and never straddle cache lines.</summary>
-    internal long Padding;
+    internal int Padding;
 
     internal const byte HasChildren = 1;
 }

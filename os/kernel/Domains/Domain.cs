@@ -24,6 +24,9 @@ public sealed class Domain
     public int Id => Instance.Token.Id;
     public int Restarts { get; internal set; }
 
+    /// <summary>What the domain may consume (kept across restarts).</summary>
+    public DomainLimits Limits { get; internal set; } = DomainLimits.Default;
+
     public DomainStatus Status => Instance.Token.State switch
     {
         DomainState.Running => DomainStatus.Running,

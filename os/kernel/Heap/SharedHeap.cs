@@ -21,6 +21,7 @@ public sealed unsafe partial class SharedHeap
     private readonly PhysicalMemory _memory;
     private readonly Table _table;
     private readonly int _slots;
+    private readonly Dictionary<int, long> _allocatedBy = new(); // live bytes by allocating domain (limits)
     private readonly byte*[] _freeBlocks = new byte*[Classes];
     private byte* _bump;
     private readonly byte* _end;
@@ -56,6 +57,7 @@ public sealed unsafe partial class SharedHeap
             _liveObjects = 0;
             _liveBytes = 0;
             _freeSlot = 0;
+            _allocatedBy.Clear();
             Array.Clear(_freeBlocks);
             _bump = _end; // and nothing more is carved out of memory another kernel may now use
             _memory.Release(this);
@@ -104,6 +106,9 @@ public sealed unsafe partial class SharedHeap
             HeapAccess.Fault(owner.Cell, $"shared heap out of physical memory: {bytes} bytes of {TypeRegistry.NameOf(typeId)} requested, more than the machine's {_memory.Size} bytes");
         lock (_gate)
         {
+            long mine = _allocatedBy.GetValueOrDefault(owner.Id);
+            if (mine + bytes > owner.Cell->HeapQuota)
+                HeapAccess.Fault(owner.Cell, $"shared heap limit: domain {owner.Id} has {mine} bytes live and asked for {bytes} more; its limit is {owner.Cell->HeapQuota} bytes");
             // Take the memory first, then the slot: a refusal must leave both as they were.
             int cls = ClassOf(Math.Max(bytes, 1));
             byte* block = _freeBlocks[cls];
@@ -141,6 +146,8 @@ public sealed unsafe partial class SharedHeap
             e->Flags = layout.HasChildren ? HeapEntry.HasChildren : (byte)0;
             e->NextFree = 0;
             e->Footprint = (int)Math.Min(int.MaxValue, (long)MinBlock << cls);
+            e->Allocator = owner.Id;
+            _allocatedBy[owner.Id] = mine + bytes;
             _liveObjects++;
             _liveBytes += bytes;
             return HeapAccess.MakeHandle(index, e->Generation);
@@ -159,6 +166,11 @@ public sealed unsafe partial class SharedHeap
         _freeBlocks[cls] = e->Data;
         _liveObjects--;
         _liveBytes -= ObjectBytes(e);
+        if (_allocatedBy.TryGetValue(e->Allocator, out var had))
+        {
+            if (had - ObjectBytes(e) <= 0) _allocatedBy.Remove(e->Allocator);
+            else _allocatedBy[e->Allocator] = had - ObjectBytes(e);
+        }
         e->Owner = 0;
         e->Borrows = 0;
         e->Borrower = 0;

@@ -9,6 +9,9 @@ public sealed record KernelOptions
     /// <summary>Confirm in the background that a crashed domain's context was collected.</summary>
     public bool ConfirmCollection { get; init; } = true;
 
+    /// <summary>Limits a domain gets unless <see cref="Microkernel.SetLimits"/> says otherwise.</summary>
+    public Domains.DomainLimits DefaultLimits { get; init; } = Domains.DomainLimits.Default;
+
     /// <summary>Keys whose signatures the loader accepts (null: this machine's key only).</summary>
     public IReadOnlyList<Compiler.Signing.MachineKey>? TrustedKeys { get; init; }
 

@@ -17,6 +17,7 @@ public sealed partial class Microkernel
         lock (_gate)
         {
             token = new DomainToken(_nextId++, Heap.AbiView, host: _kernel) { Owner = d, Services = _threads };
+            ApplyLimits(token, d.Limits);
             _tokens.Add(token);
         }
         var context = new DomainLoadContext($"{d.Name}#{token.Id}");

@@ -93,11 +93,25 @@ public sealed unsafe partial class Microkernel : IDisposable
         {
             string unique = name;
             for (int n = 2; _domains.Any(x => x.Name == unique); n++) unique = $"{name}.{n}";
-            d = new Domain(this, unique, image, BindGrants(image, facts, grants));
+            d = new Domain(this, unique, image, BindGrants(image, facts, grants)) { Limits = Options.DefaultLimits };
             _domains.Add(d);
         }
         StartInstance(d, facts);
         return d;
+    }
+
+    /// <summary>Sets what a domain may consume, now and after restarts.</summary>
+    public void SetLimits(Domain domain, DomainLimits limits)
+    {
+        Mine(domain);
+        domain.Limits = limits;
+        ApplyLimits(domain.Instance.Token, limits);
+    }
+
+    private static unsafe void ApplyLimits(DomainToken token, DomainLimits limits)
+    {
+        token.Cell->MaxArrayLength = limits.MaxArrayLength;
+        token.Cell->HeapQuota = limits.SharedHeapBytes;
     }
 
     /// <summary>Kills a domain: it stops serving calls, and everything it held is reclaimed.</summary>

@@ -8,7 +8,6 @@
 //   4. nothing: refused as not listed, except in an interface assembly, where public types are allowed.
 // A type may be named (in a signature, a local, a cast) when step 3 allows it or some member entry
 // allows a member of it (System.Type may appear because Type::GetTypeFromHandle is allowed).
-using System.Reflection;
 
 namespace RedLeaf.Os.Compiler.Gate;
 

@@ -1,0 +1,95 @@
+// os/kernel/Compiler/Gate: maps what the gate finds back to the student's source through the portable
+// PDB. An IL offset maps to the nearest sequence point at or before it (hidden points skipped); a
+// method without one (compiler-generated record members, say) falls back to its type's first line,
+// then to an enclosing type's, then to the assembly; a type maps to the first line of its methods.
+using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
+
+namespace RedLeaf.Os.Compiler.Gate;
+
+internal sealed class SourceLocator
+{
+    private readonly MetadataReader _md;
+    private readonly MetadataReader? _pdb;
+    private readonly string _assemblyFile;
+    private readonly Dictionary<MethodDefinitionHandle, SequencePoint[]> _points = new();
+    private readonly Dictionary<TypeDefinitionHandle, SourceSpot?> _types = new();
+
+    public SourceLocator(MetadataReader md, MetadataReader? pdb, string assemblyFile)
+    {
+        _md = md;
+        _pdb = pdb;
+        _assemblyFile = assemblyFile;
+    }
+
+    public SourceSpot Assembly => new(_assemblyFile, 0, 0);
+
+    /// <summary>The source line of the instruction at <paramref name="ilOffset"/> in method <paramref name="m"/>.</summary>
+    public SourceSpot At(MethodDefinitionHandle m, int ilOffset)
+    {
+        var points = Points(m);
+        SequencePoint? best = null;
+        foreach (var p in points)
+        {
+            if (p.Offset > ilOffset) break;
+            best = p;
+        }
+        if (best is { } sp) return Spot(sp);
+        if (points.Length > 0) return Spot(points[0]);
+        return _pdb is null
+            ? new SourceSpot($"{_assemblyFile}(IL_{ilOffset:x4} in {MetadataNames.MethodToken(_md, m)})", 0, 0)
+            : Of(_md.GetMethodDefinition(m).GetDeclaringType()) ?? Fallback(m);
+    }
+
+    /// <summary>The first source line of a method (its signature, locals and attributes point here).</summary>
+    public SourceSpot Of(MethodDefinitionHandle m)
+    {
+        var points = Points(m);
+        if (points.Length > 0) return Spot(points[0]);
+        return Of(_md.GetMethodDefinition(m).GetDeclaringType()) ?? Fallback(m);
+    }
+
+    /// <summary>The first source line of a type's methods, or an enclosing type's; null when none has one.</summary>
+    public SourceSpot? Of(TypeDefinitionHandle t)
+    {
+        if (_types.TryGetValue(t, out var known)) return known;
+        SourceSpot? first = null;
+        var def = _md.GetTypeDefinition(t);
+        foreach (var m in def.GetMethods())
+        {
+            var points = Points(m);
+            if (points.Length == 0) continue;
+            var s = Spot(points[0]);
+            if (first is null || string.CompareOrdinal(s.File, first.Value.File) < 0 || (s.File == first.Value.File && s.Line < first.Value.Line)) first = s;
+        }
+        if (first is null && !def.GetDeclaringType().IsNil) first = Of(def.GetDeclaringType());
+        _types[t] = first;
+        return first;
+    }
+
+    /// <summary>A type's line, or the assembly named with the type when no line is known.</summary>
+    public SourceSpot OfTypeOrAssembly(TypeDefinitionHandle t) =>
+        Of(t) ?? new SourceSpot($"{_assemblyFile}({MetadataNames.FullName(_md, t)})", 0, 0);
+
+    private SourceSpot Fallback(MethodDefinitionHandle m) => new($"{_assemblyFile}({MetadataNames.MethodToken(_md, m)})", 0, 0);
+
+    private SourceSpot Spot(SequencePoint p) =>
+        new(_pdb!.GetString(_pdb.GetDocument(p.Document).Name), p.StartLine, p.StartColumn);
+
+    private SequencePoint[] Points(MethodDefinitionHandle m)
+    {
+        if (_points.TryGetValue(m, out var known)) return known;
+        SequencePoint[] points = Array.Empty<SequencePoint>();
+        if (_pdb is not null)
+        {
+            int row = MetadataTokens.GetRowNumber(m);
+            if (row <= _pdb.MethodDebugInformation.Count)
+            {
+                var info = _pdb.GetMethodDebugInformation(MetadataTokens.MethodDebugInformationHandle(row));
+                if (!info.SequencePointsBlob.IsNil)
+                    points = info.GetSequencePoints().Where(p => !p.IsHidden).OrderBy(p => p.Offset).ToArray();
+            }
+        }
+        return _points[m] = points;
+    }
+}
