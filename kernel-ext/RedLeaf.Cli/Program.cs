@@ -37,6 +37,7 @@ static int Help()
           redleaf demo                                   boot the microkernel, run a cross-domain scenario, print what happened
           redleaf bench calls [--quick] [--json PATH|-]  Table 1: cycles per cross-domain call (direct, proxy-null, proxy-arg, proxy-rref, proxy-borrow)
           redleaf bench lifecycle [--quick] [--json ..]  cost of loading a domain, memory per live domain, crash to context collected
+          redleaf bench instrumentation [--quick] [..]   cost of the trusted compiler's checks on compute-bound code; kill latency
           redleaf verify <file.cs|folder>...             run the trusted compiler (compile, IDL, instrumentation, IL gate, signing) and print what it found
           redleaf help                                   this text
         """);

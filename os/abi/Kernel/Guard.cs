@@ -11,16 +11,35 @@ namespace RedLeaf.Abi;
 
 public static unsafe class Guard
 {
-    /// <summary>The check at method entries and loop back-edges.</summary>
+    /// <summary>Domains that have been stopped (killed, or faulted) but whose code may still be running
+    /// somewhere. While it is 0, which is almost always, a check is one load of a global and a branch;
+    /// otherwise every check also asks whether its own domain is the stopped one. The kernel counts a
+    /// domain down once its unloaded code is confirmed collected: then no thread can be in it.</summary>
+    internal static int StopsPending;
+
+    /// <summary>The check at method entries: the kernel's stop, and the stack-depth guard.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Tick()
     {
-        var c = CurrentDomain.Cell;
-        if (c != null && c->State != DomainState.Running) Stop(c);
+        if (StopsPending != 0) CheckStop();
         byte probe;
         // One compare covers both "limit not measured yet" (0: the distance is huge) and "below the
         // limit" (the subtraction wraps): either way, the slow path decides.
         if ((nuint)(&probe) - CurrentDomain.StackLimit > MaxStack) Deep((nuint)(&probe));
+    }
+
+    /// <summary>The check at loop back-edges and before gotos: the kernel's stop only (loops do not grow the stack).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Loop()
+    {
+        if (StopsPending != 0) CheckStop();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void CheckStop()
+    {
+        var c = CurrentDomain.Cell;
+        if (c != null && c->State != DomainState.Running) Stop(c);
     }
 
     /// <summary>The expression-bodied form of <see cref="Tick"/> (always true).</summary>

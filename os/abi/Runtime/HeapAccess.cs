@@ -143,6 +143,7 @@ internal static unsafe class HeapAccess
         {
             if (DomainToken.Of(d) is { } t) t.FaultReason = reason;
             d->State = DomainState.Faulted;
+            Interlocked.Increment(ref Guard.StopsPending); // lowered when the kernel has cleaned the domain up
         }
         throw new OwnershipViolationException(reason);
     }

@@ -28,17 +28,20 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
 
     private static StatementSyntax Tick() => ParseStatement($"{GuardType}.Tick();");
 
+    private static StatementSyntax LoopTick() => ParseStatement($"{GuardType}.Loop();");
+
     private static BlockSyntax Prepend(BlockSyntax block) => block.WithStatements(block.Statements.Insert(0, Tick()));
 
-    private static StatementSyntax Guarded(StatementSyntax body) => body is BlockSyntax b ? Prepend(b) : Block(Tick(), body);
+    private static StatementSyntax Guarded(StatementSyntax body) =>
+        body is BlockSyntax b ? b.WithStatements(b.Statements.Insert(0, LoopTick())) : Block(LoopTick(), body);
 
     /// <summary>`=> expr` as a block that ticks first: `{ Tick(); return expr; }` or `{ Tick(); expr; }`.</summary>
-    private static BlockSyntax AsBlock(ExpressionSyntax expr, bool returnsValue)
+    private static BlockSyntax AsBlock(ExpressionSyntax expr, bool returnsValue, StatementSyntax? check = null)
     {
         StatementSyntax body = expr is ThrowExpressionSyntax t ? ThrowStatement(t.Expression)
             : returnsValue ? ReturnStatement(expr.WithLeadingTrivia(Space))
             : ExpressionStatement(expr);
-        return Block(Tick(), body);
+        return Block(check ?? Tick(), body);
     }
 
     private bool ReturnsValue(ISymbol? symbol) => symbol is IMethodSymbol m && !m.ReturnsVoid && !(m.IsAsync && m.ReturnType is INamedTypeSymbol { Arity: 0 });
@@ -46,10 +49,30 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
     private T Member<T>(T original, T visited, BlockSyntax? body, ArrowExpressionClauseSyntax? arrow, ISymbol? symbol,
         Func<T, BlockSyntax, T> setBody) where T : SyntaxNode
     {
-        if (body is not null) return setBody(visited, Prepend(body));
-        if (arrow is not null) return setBody(visited, AsBlock(arrow.Expression, ReturnsValue(symbol)));
+        // A leaf (calls nothing) cannot recurse: its entry needs the stop check, not the stack guard.
+        SyntaxNode? originalBody = (SyntaxNode?)Body(original) ?? Arrow(original)?.Expression;
+        bool leaf = originalBody is not null && LeafMethods.IsLeaf(_model, originalBody);
+        var check = leaf ? LoopTick() : Tick();
+        if (body is not null) return setBody(visited, body.WithStatements(body.Statements.Insert(0, check)));
+        if (arrow is not null) return setBody(visited, AsBlock(arrow.Expression, ReturnsValue(symbol), check));
         return visited;
     }
+
+    private static BlockSyntax? Body(SyntaxNode n) => n switch
+    {
+        BaseMethodDeclarationSyntax m => m.Body,
+        AccessorDeclarationSyntax a => a.Body,
+        LocalFunctionStatementSyntax l => l.Body,
+        _ => null,
+    };
+
+    private static ArrowExpressionClauseSyntax? Arrow(SyntaxNode n) => n switch
+    {
+        BaseMethodDeclarationSyntax m => m.ExpressionBody,
+        AccessorDeclarationSyntax a => a.ExpressionBody,
+        LocalFunctionStatementSyntax l => l.ExpressionBody,
+        _ => null,
+    };
 
     public override SyntaxNode? VisitMethodDeclaration(MethodDeclarationSyntax node)
     {
@@ -162,7 +185,7 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
     public override SyntaxNode? VisitGotoStatement(GotoStatementSyntax node)
     {
         var v = (GotoStatementSyntax)base.VisitGotoStatement(node)!;
-        return Block(Tick(), v);
+        return Block(LoopTick(), v);
     }
 
     // ---- catch clauses and arrays ---------------------------------------------------------------

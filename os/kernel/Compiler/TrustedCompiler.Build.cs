@@ -23,7 +23,7 @@ public sealed partial class TrustedCompiler
     public static string OptionsText { get; } =
         $"roslyn={typeof(CSharpCompilation).Assembly.GetName().Version};lang={Parse.LanguageVersion};unsafe=false;optimize=release;instrument=tick,stack,catch,arrays";
 
-    private DomainImage Build(string name, IReadOnlyList<DomainSource> sources, string origin)
+    private DomainImage Build(string name, IReadOnlyList<DomainSource> sources, string origin, bool instrument = true)
     {
         var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, Parse, s.Path, Encoding.UTF8))
             .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, Parse, "<implicit usings>", Encoding.UTF8)).ToList();
@@ -38,7 +38,8 @@ public sealed partial class TrustedCompiler
         if (errors.Count > 0) throw new DomainCompileException(name, errors);
 
         // Instrument and compile again; the result must compile, or the instrumenter has a bug.
-        var instrumented = compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(trees.Select(t => Instrumenter.Rewrite(t, compilation)));
+        var instrumented = !instrument ? compilation
+            : compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(trees.Select(t => Instrumenter.Rewrite(t, compilation)));
         using var pe = new MemoryStream();
         using var pdb = new MemoryStream();
         var result = instrumented.Emit(pe, pdb, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb));
@@ -52,7 +53,7 @@ public sealed partial class TrustedCompiler
         RunGate(peBytes, pdbBytes, refused);
         if (refused.Count > 0) throw new DomainCompileException(name, refused);
 
-        var signature = ImageSignature.Sign(peBytes, _interfaces, PipelineVersion, OptionsText, _key);
+        var signature = ImageSignature.Sign(peBytes, _interfaces, PipelineVersion, instrument ? OptionsText : OptionsText + ";UNINSTRUMENTED", _key);
         return new DomainImage(name, peBytes, origin, pdbBytes, signature);
     }
 

@@ -88,6 +88,16 @@ public sealed partial class TrustedCompiler
         return _memory.GetOrAdd(key, image);
     }
 
+    /// <summary>The same pipeline without the instrumentation, for measuring what the checks cost (the
+    /// `instrumentation` benchmark). Such an image cannot be stopped while it loops: never for real use.</summary>
+    public DomainImage CompileUninstrumentedForMeasurement(string folder)
+    {
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)) + ".uninstrumented";
+        var files = Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal)
+            .Select(f => new DomainSource(DisplayPath(f), File.ReadAllText(f))).ToList();
+        return Build(name, files, DisplayPath(folder), instrument: false);
+    }
+
     /// <summary>Signs an image built outside the pipeline (tests and tools). Nothing is checked: the
     /// loader's own inspection still applies, but the gate and the instrumentation do not.</summary>
     public DomainImage SignUnchecked(DomainImage image) =>

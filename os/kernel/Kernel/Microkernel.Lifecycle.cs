@@ -92,6 +92,8 @@ public sealed partial class Microkernel
         {
             if (token.Owner is not Domain d || d.Instance.Token != token) return;
             if (token.State is DomainState.Crashed or DomainState.Killed or DomainState.Stopped) return;
+            // A domain that was running may have threads in its code: every check now looks (Guard).
+            if (token.State == DomainState.Running) Interlocked.Increment(ref Guard.StopsPending);
             token.State = kind == CrashKind.Kill ? DomainState.Killed : DomainState.Crashed;
             var inst = d.Instance;
             var (objects, bytes) = Heap.DropAllOwnedBy(token.Id);
@@ -122,6 +124,7 @@ public sealed partial class Microkernel
             GC.Collect();
             if (!context.IsAlive)
             {
+                Interlocked.Decrement(ref Guard.StopsPending); // no thread can be in collected code
                 Log.Add($"{name}#{id}: load context collected after {i} full collections ({sw.Elapsed.TotalMilliseconds:F1} ms)");
                 return new CollectionResult(true, i, sw.Elapsed.TotalMilliseconds);
             }
