@@ -58,7 +58,6 @@ public sealed class ImageCache
         {
             System.IO.Directory.CreateDirectory(Directory);
             var path = PathOf(key);
-            if (File.Exists(path)) return;
             var tmp = $"{path}.{Environment.ProcessId}.tmp";
             File.WriteAllText(tmp, JsonSerializer.Serialize(new Entry(image.Name, Convert.ToBase64String(image.Assembly),
                 image.Pdb is null ? null : Convert.ToBase64String(image.Pdb), image.Signature)));

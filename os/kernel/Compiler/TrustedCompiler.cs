@@ -83,8 +83,12 @@ public sealed partial class TrustedCompiler
     {
         string key = CacheKey(name, sources);
         if (_memory.TryGetValue(key, out var cached)) return cached;
-        var image = _disk?.TryLoad(key, name, origin, _key) ?? Build(name, sources, origin);
-        _disk?.Store(key, image);
+        var image = _disk?.TryLoad(key, name, origin, _key);
+        if (image is null)
+        {
+            image = Build(name, sources, origin);
+            _disk?.Store(key, image); // replaces a stale or damaged entry
+        }
         return _memory.GetOrAdd(key, image);
     }
 

@@ -10,7 +10,9 @@ internal static class IlReader
     /// <summary>The 'no.' prefix (0xFE 0x19: skip type, range or null checks), which ILOpCode does not name.</summary>
     public const ILOpCode NoPrefix = (ILOpCode)0xFE19;
 
-    public static List<IlInstruction> Read(BlobReader il)
+    /// <summary>The instructions of a body; <paramref name="targets"/>, when given, receives every
+    /// offset a branch, leave or switch can jump to.</summary>
+    public static List<IlInstruction> Read(BlobReader il, ISet<int>? targets = null)
     {
         var list = new List<IlInstruction>();
         while (il.RemainingBytes > 0)
@@ -23,7 +25,7 @@ internal static class IlReader
             switch (OperandBytes(op))
             {
                 case 0: break;
-                case 1: literal = op is ILOpCode.Ldc_i4_s ? il.ReadSByte() : il.ReadByte(); break;
+                case 1: literal = op is ILOpCode.Ldc_i4_s || IsBranch(op) ? il.ReadSByte() : il.ReadByte(); break;
                 case 2: literal = il.ReadUInt16(); break;
                 case 4 when IsTokenOperand(op): token = il.ReadInt32(); break;
                 case 4: literal = op == ILOpCode.Ldc_r4 ? (long)BitConverter.SingleToInt32Bits(il.ReadSingle()) : il.ReadInt32(); break;
@@ -31,15 +33,20 @@ internal static class IlReader
                 case -1:
                     uint n = il.ReadUInt32();
                     if (n > (uint)il.RemainingBytes / 4) throw new BadImageFormatException($"switch at IL_{offset:x4} has {n} targets, more than the body holds");
-                    il.Offset += (int)n * 4;
+                    int after = il.Offset + (int)n * 4;
+                    for (uint k = 0; k < n; k++) targets?.Add(after + il.ReadInt32());
                     literal = n;
                     break;
                 default: throw new BadImageFormatException($"unknown IL opcode 0x{(int)op:x} at IL_{offset:x4}");
             }
+            if (targets is not null && IsBranch(op)) targets.Add(il.Offset + (int)literal);
             list.Add(new IlInstruction(offset, op, token, literal));
         }
         return list;
     }
+
+    private static bool IsBranch(ILOpCode op) =>
+        op is ILOpCode.Leave or ILOpCode.Leave_s or (>= ILOpCode.Br_s and <= ILOpCode.Blt_un_s) or (>= ILOpCode.Br and <= ILOpCode.Blt_un);
 
     /// <summary>True for opcodes whose 4-byte operand is a metadata token.</summary>
     public static bool IsTokenOperand(ILOpCode op) => op is
