@@ -20,7 +20,8 @@ public static class LifecycleSuite
         progress ??= _ => { };
         var image = TrustedCompiler.Default.CompileFolder(DomainTree.Folder("test/dom_b"));
         int loads = quick ? 200 : 2000, live = quick ? 200 : 1000, crashes = quick ? 10 : 50;
-        var rows = new List<BenchRow> { LoadWarm(image, loads, progress), LiveMemory(image, live, progress), CrashToCollected(image, crashes, progress) };
+        var rows = new List<BenchRow> { LoadWarm(image, loads, progress), LiveMemory(image, live, progress), CrashToCollected(image, crashes, progress),
+            CellCompileWarm(quick ? 10 : 40, progress) };
         return new SuiteResult(Name, quick, rows);
     }
 
@@ -86,6 +87,32 @@ public static class LifecycleSuite
         progress($"lifecycle: crash-to-collected median {s.Median:F1} ms, {collected}/{n} collected");
         return new BenchRow("crash-to-collected")
             .Set("median_ms", BenchRow.Round(s.Median)).Set("max_ms", BenchRow.Round(s.Max)).Set("count", n).Set("collected", collected);
+    }
+
+    /// <summary>A notebook cell's domain, warm: compile (new source each time, so no cache hit),
+    /// instrument, gate, sign, verify, load and make a first call, in a process that has compiled before.</summary>
+    private static BenchRow CellCompileWarm(int n, Action<string> progress)
+    {
+        using var kernel = Microkernel.Boot(new MachineConfig { MemoryBytes = 16L << 20 }, new KernelOptions { ConfirmCollection = false });
+        string Source(int i) => $$"""
+            using RedLeaf.Abi;
+            using RedLeaf.Interfaces.Test;
+            public static class Cell{{i + 1000}} { [DomainEntry] public static IHostile Start() => new Twice(); }
+            sealed class Twice : IHostile { public RpcResult<long> Run(long a) { long s = 0; for (long k = 0; k < a; k++) s += 2; return s + {{i}}; } }
+            """;
+        string run = Guid.NewGuid().ToString("N")[..8];
+        for (int i = 0; i < 3; i++) kernel.Load(TrustedCompiler.Default.CompileText($"warm{run}{i}", Source(-1 - i)));
+        var ms = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            var d = kernel.Load(TrustedCompiler.Default.CompileText($"cell{run}{i}", Source(i)));
+            if (d.Get<IHostile>().Run(10).Value != 20 + i) throw new InvalidOperationException("the cell domain computed the wrong value");
+            ms[i] = (Stopwatch.GetTimestamp() - t0) * 1e3 / Stopwatch.Frequency;
+        }
+        var s = Stats.Of(ms);
+        progress($"lifecycle: cell compile+sign+verify+load warm median {s.Median:F1} ms");
+        return new BenchRow("cell-compile-warm").Set("median_ms", BenchRow.Round(s.Median)).Set("max_ms", BenchRow.Round(s.Max)).Set("samples", n);
     }
 
     private static void FullCollect()
