@@ -19,9 +19,12 @@ public sealed partial class TrustedCompiler
         nullableContextOptions: NullableContextOptions.Enable, concurrentBuild: false,
         generalDiagnosticOption: ReportDiagnostic.Default);
 
-    /// <summary>The compiler settings the signature covers, as text.</summary>
-    public static string OptionsText { get; } =
-        $"roslyn={typeof(CSharpCompilation).Assembly.GetName().Version};lang={Parse.LanguageVersion};unsafe=false;optimize=release;instrument=tick,stack,catch,arrays";
+    private static string? s_options;
+
+    /// <summary>The compiler settings the signature covers, as text (computed on first use: it includes
+    /// the gate's policy hash, a static of another part of this class).</summary>
+    public static string OptionsText => s_options ??=
+        $"roslyn={typeof(CSharpCompilation).Assembly.GetName().Version};lang={Parse.LanguageVersion};unsafe=false;optimize=release;instrument=tick,stack,catch,arrays;gate={GatePolicy}";
 
     private DomainImage Build(string name, IReadOnlyList<DomainSource> sources, string origin, bool instrument = true)
     {
