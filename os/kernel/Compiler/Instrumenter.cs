@@ -16,15 +16,24 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
     private const string GuardType = "global::RedLeaf.Abi.Guard";
     private const string CaughtName = "__rl_caught";
     private readonly SemanticModel _model;
+    private readonly HashSet<ISymbol> _unguarded;
 
-    private Instrumenter(SemanticModel model) => _model = model;
-
-    /// <summary>The instrumented form of one tree of a compilation that compiled without errors.</summary>
-    public static SyntaxTree Rewrite(SyntaxTree tree, Compilation compilation)
+    private Instrumenter(SemanticModel model, HashSet<ISymbol> unguarded)
     {
-        var root = new Instrumenter(compilation.GetSemanticModel(tree)).Visit(tree.GetRoot());
+        _model = model;
+        _unguarded = unguarded;
+    }
+
+    /// <summary>The instrumented form of one tree of a compilation that compiled without errors;
+    /// <paramref name="unguarded"/> (from StackChecks) lists bodies that need no stack guard.</summary>
+    public static SyntaxTree Rewrite(SyntaxTree tree, Compilation compilation, HashSet<ISymbol> unguarded)
+    {
+        var root = new Instrumenter(compilation.GetSemanticModel(tree), unguarded).Visit(tree.GetRoot());
         return tree.WithRootAndOptions(root, tree.Options);
     }
+
+    /// <summary>The entry check for a body: the stop check alone if it cannot be on a call cycle.</summary>
+    private StatementSyntax EntryCheck(ISymbol? symbol) => symbol is not null && _unguarded.Contains(symbol) ? LoopTick() : Tick();
 
     private static StatementSyntax Tick() => ParseStatement($"{GuardType}.Tick();");
 
@@ -49,30 +58,11 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
     private T Member<T>(T original, T visited, BlockSyntax? body, ArrowExpressionClauseSyntax? arrow, ISymbol? symbol,
         Func<T, BlockSyntax, T> setBody) where T : SyntaxNode
     {
-        // A leaf (calls nothing) cannot recurse: its entry needs the stop check, not the stack guard.
-        SyntaxNode? originalBody = (SyntaxNode?)Body(original) ?? Arrow(original)?.Expression;
-        bool leaf = originalBody is not null && LeafMethods.IsLeaf(_model, originalBody);
-        var check = leaf ? LoopTick() : Tick();
+        var check = EntryCheck(symbol);
         if (body is not null) return setBody(visited, body.WithStatements(body.Statements.Insert(0, check)));
         if (arrow is not null) return setBody(visited, AsBlock(arrow.Expression, ReturnsValue(symbol), check));
         return visited;
     }
-
-    private static BlockSyntax? Body(SyntaxNode n) => n switch
-    {
-        BaseMethodDeclarationSyntax m => m.Body,
-        AccessorDeclarationSyntax a => a.Body,
-        LocalFunctionStatementSyntax l => l.Body,
-        _ => null,
-    };
-
-    private static ArrowExpressionClauseSyntax? Arrow(SyntaxNode n) => n switch
-    {
-        BaseMethodDeclarationSyntax m => m.ExpressionBody,
-        AccessorDeclarationSyntax a => a.ExpressionBody,
-        LocalFunctionStatementSyntax l => l.ExpressionBody,
-        _ => null,
-    };
 
     public override SyntaxNode? VisitMethodDeclaration(MethodDeclarationSyntax node)
     {
@@ -116,7 +106,8 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
         var v = (PropertyDeclarationSyntax)base.VisitPropertyDeclaration(node)!;
         if (v.ExpressionBody is null) return v;
         // `T P => expr;` is a getter: `T P { get { Tick(); return expr; } }`
-        var getter = AccessorDeclaration(SyntaxKind.GetAccessorDeclaration, AsBlock(v.ExpressionBody.Expression, returnsValue: true));
+        var check = EntryCheck((_model.GetDeclaredSymbol(node) as IPropertySymbol)?.GetMethod);
+        var getter = AccessorDeclaration(SyntaxKind.GetAccessorDeclaration, AsBlock(v.ExpressionBody.Expression, returnsValue: true, check));
         return v.WithExpressionBody(null).WithSemicolonToken(default).WithAccessorList(AccessorList(SingletonList(getter)));
     }
 
@@ -145,8 +136,9 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
         if (_model.GetTypeInfo(original).ConvertedType is INamedTypeSymbol { Name: "Expression", ContainingNamespace: var ns } && ns.ToDisplayString() == "System.Linq.Expressions")
             return v;
         var symbol = _model.GetSymbolInfo(original).Symbol;
-        if (v.Block is not null) return v.WithBlock(Prepend(v.Block));
-        if (v.ExpressionBody is not null) return v.WithExpressionBody(null).WithBlock(AsBlock(v.ExpressionBody, ReturnsValue(symbol)));
+        var check = EntryCheck(symbol);
+        if (v.Block is not null) return v.WithBlock(v.Block.WithStatements(v.Block.Statements.Insert(0, check)));
+        if (v.ExpressionBody is not null) return v.WithExpressionBody(null).WithBlock(AsBlock(v.ExpressionBody, ReturnsValue(symbol), check));
         return v;
     }
 

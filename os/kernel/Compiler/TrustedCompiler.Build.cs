@@ -41,8 +41,9 @@ public sealed partial class TrustedCompiler
         if (errors.Count > 0) throw new DomainCompileException(name, errors);
 
         // Instrument and compile again; the result must compile, or the instrumenter has a bug.
-        var instrumented = !instrument ? compilation
-            : compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(trees.Select(t => Instrumenter.Rewrite(t, compilation)));
+        var unguarded = instrument ? StackChecks.Unguarded(compilation, trees) : null;
+        var instrumented = unguarded is null ? compilation
+            : compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(trees.Select(t => Instrumenter.Rewrite(t, compilation, unguarded)));
         using var pe = new MemoryStream();
         using var pdb = new MemoryStream();
         var result = instrumented.Emit(pe, pdb, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb));

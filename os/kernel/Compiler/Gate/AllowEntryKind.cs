@@ -7,6 +7,8 @@ public enum AllowEntryKind
     Allow,
     /// <summary>Domains may not use it; the entry carries the diagnostic ID and the reason students read.</summary>
     Deny,
+    /// <summary>The type may be named (a base type, a signature, a cast) but none of its members used.</summary>
+    Name,
     /// <summary>Only the C# compiler's own helper methods (&lt;PrivateImplementationDetails&gt;) may use it,
     /// and only in the shapes CompilerHelpers recognises (see CompilerHelpers.cs).</summary>
     Helper,

@@ -4,7 +4,8 @@
 //   1. an entry for exactly this member (Type::Member); on a tie a deny wins;
 //   2. a deny for this member name on a base type (so List::GetType is refused like Object::GetType;
 //      constructors are not inherited and do not count);
-//   3. an entry for the type, an enclosing type, or a prefix ("System.Reflection.*"), the longest first;
+//   3. an entry for the type, an enclosing type, or a prefix ("System.Reflection.*"), the longest first
+//      ("name" entries do not count here: they let a type be named, not used);
 //   4. nothing: refused as not listed, except in an interface assembly, where public types are allowed.
 // A type may be named (in a signature, a local, a cast) when step 3 allows it or some member entry
 // allows a member of it (System.Type may appear because Type::GetTypeFromHandle is allowed).
@@ -67,7 +68,7 @@ public sealed class AllowList
     /// <summary>May a domain name this type? <paramref name="typeKey"/> is "Namespace.Type+Nested" without arity.</summary>
     public Verdict DecideType(string typeKey, AssemblyRole role, bool inHelper = false)
     {
-        var byType = BestTypeEntry(typeKey, inHelper);
+        var byType = BestTypeEntry(typeKey, inHelper, forMember: false);
         if (byType is { Kind: not AllowEntryKind.Deny }) return Verdict.Allow;
         if (_exact.TryGetValue(typeKey, out var list) && list.Any(e => e.Member is not null && Usable(e, inHelper) && e.Kind != AllowEntryKind.Deny))
             return Verdict.Allow;
@@ -90,18 +91,27 @@ public sealed class AllowList
             foreach (var b in baseKeys())
                 if (denies.FirstOrDefault(d => d.TypePattern == b) is { } inherited) return Verdict.From(inherited);
 
-        var byType = BestTypeEntry(typeKey, inHelper);
+        var byType = BestTypeEntry(typeKey, inHelper, forMember: true);
         if (byType is not null) return Verdict.From(byType);
         return role == AssemblyRole.Interfaces ? Verdict.Allow : Verdict.NotListed;
     }
 
-    private AllowEntry? BestTypeEntry(string typeKey, bool inHelper)
+    /// <summary>The deny entry that names this type (or a prefix of it), if one decides it; used to give
+    /// a type from outside the reference set its specific reason (Console: I/O, not just "outside").</summary>
+    public AllowEntry? DenyFor(string typeKey, string? member)
+    {
+        if (member is not null && _exact.TryGetValue(typeKey, out var list) && list.FirstOrDefault(e => e.NamesMember(typeKey, member) && e.Kind == AllowEntryKind.Deny) is { } exact)
+            return exact;
+        return BestTypeEntry(typeKey, inHelper: false, forMember: member is not null) is { Kind: AllowEntryKind.Deny } d ? d : null;
+    }
+
+    private AllowEntry? BestTypeEntry(string typeKey, bool inHelper, bool forMember)
     {
         AllowEntry? best = null;
         int bestScore = 0;
         void Consider(AllowEntry e)
         {
-            if (!Usable(e, inHelper)) return;
+            if (!Usable(e, inHelper) || (forMember && e.Kind == AllowEntryKind.Name)) return;
             int score = e.TypeScore(typeKey);
             if (score == 0) return;
             if (score > bestScore || (score == bestScore && e.Kind == AllowEntryKind.Deny)) { best = e; bestScore = score; }

@@ -4,6 +4,7 @@
 //   interfaces RedLeaf.Interfaces                  an IDL assembly (all public types; no static writes)
 //   allow System.Math                              a type and all its members
 //   allow System.Object::ToString                  one member (every overload)
+//   name System.IAsyncResult                       the type may be named, none of its members used
 //   deny System.Reflection.* RLGATE006 "reason"    refused with that ID and the reason students read
 //   helper System.Runtime.CompilerServices.Unsafe::As    only inside the C# compiler's own helpers
 // A malformed line is an error naming its line number: a typo must not silently widen or narrow the list.
@@ -27,9 +28,11 @@ internal static class AllowListParser
                     Expect(words.Count == 2, i + 1, $"'{verb}' takes one assembly name");
                     assemblies[words[1]] = verb switch { "framework" => AssemblyRole.Framework, "abi" => AssemblyRole.Abi, _ => AssemblyRole.Interfaces };
                     break;
-                case "allow" or "helper":
+                case "allow" or "helper" or "name":
                     Expect(words.Count == 2, i + 1, $"'{verb}' takes one pattern (a deny gives an ID and a reason, an allow does not)");
-                    entries.Add(Entry(verb == "allow" ? AllowEntryKind.Allow : AllowEntryKind.Helper, words[1], null, null, i + 1));
+                    var kind = verb switch { "allow" => AllowEntryKind.Allow, "helper" => AllowEntryKind.Helper, _ => AllowEntryKind.Name };
+                    Expect(kind != AllowEntryKind.Name || !words[1].Contains("::"), i + 1, "'name' takes a type, not a member");
+                    entries.Add(Entry(kind, words[1], null, null, i + 1));
                     break;
                 case "deny":
                     Expect(words.Count == 4, i + 1, "'deny' takes a pattern, a diagnostic ID and a quoted reason");
@@ -37,7 +40,7 @@ internal static class AllowListParser
                     entries.Add(Entry(AllowEntryKind.Deny, words[1], words[2], words[3], i + 1));
                     break;
                 default:
-                    throw Error(i + 1, $"unknown directive '{verb}' (expected framework, abi, interfaces, allow, deny or helper)");
+                    throw Error(i + 1, $"unknown directive '{verb}' (expected framework, abi, interfaces, allow, name, deny or helper)");
             }
         }
         return (entries, assemblies);

@@ -1,7 +1,7 @@
 // os/kernel/Compiler/Gate: reads one method body instruction by instruction. Every instruction that
 // names a type, method or field goes through ReferenceChecker at the source line it came from;
 // forbidden instructions, local variables (pointers, pinning, skipped zeroing) and catch clauses are
-// checked here; calls into the compiler's inline-array helpers go to CompilerHelpers.
+// checked here; calls into the compiler's inline-array helpers go to InlineArrayCalls.
 using System.Collections.Immutable;
 using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
@@ -13,12 +13,14 @@ internal sealed class BodyScanner
     private readonly GateContext _ctx;
     private readonly ReferenceChecker _refs;
     private readonly CompilerHelpers _helpers;
+    private readonly InlineArrayCalls _inlineCalls;
 
-    public BodyScanner(GateContext ctx, ReferenceChecker refs, CompilerHelpers helpers)
+    public BodyScanner(GateContext ctx, ReferenceChecker refs)
     {
         _ctx = ctx;
         _refs = refs;
-        _helpers = helpers;
+        _helpers = new CompilerHelpers(ctx);
+        _inlineCalls = new InlineArrayCalls(ctx);
     }
 
     private MetadataReader Md => _ctx.Md;
@@ -47,9 +49,11 @@ internal sealed class BodyScanner
             switch (ins.OpCode)
             {
                 case ILOpCode.Call or ILOpCode.Callvirt or ILOpCode.Newobj or ILOpCode.Ldftn or ILOpCode.Ldvirtftn or ILOpCode.Jmp:
-                    if (HelperTarget(h) is { IsNil: false } helper) _helpers.CheckHelperCall(m, il, i, locals, targets, helper, h);
-                    bool staticData = ins.OpCode == ILOpCode.Newobj && _helpers.IsStaticDataSpan(il, i, targets);
-                    _refs.Method(h, at, UseOf(ins.OpCode), inHelper, staticData);
+                    if (HelperTarget(h) is { IsNil: false } helper) _inlineCalls.Check(m, il, i, locals, targets, helper, h);
+                    // new Span<T>(void*, int) over static data is checked by CompilerHelpers; right after a
+                    // stackalloc the localloc is the refusal, the pointer constructor adds nothing.
+                    bool pointerChecked = _helpers.IsStaticDataSpan(il, i, targets) || (ins.OpCode == ILOpCode.Newobj && i >= 2 && il[i - 2].OpCode == ILOpCode.Localloc);
+                    _refs.Method(h, at, UseOf(ins.OpCode), inHelper, pointerChecked);
                     break;
                 case ILOpCode.Ldfld or ILOpCode.Ldsfld:
                     _refs.Field(h, at, MemberUse.Read, ins.OpCode == ILOpCode.Ldsfld);

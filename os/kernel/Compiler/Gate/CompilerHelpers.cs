@@ -5,7 +5,8 @@
 //    adds <PrivateImplementationDetails>.InlineArrayAsSpan / ...ElementRef etc., which reinterpret the
 //    buffer with Unsafe.As and MemoryMarshal.CreateSpan. That is sound only when (a) the helper is
 //    Roslyn's one-liner, and (b) every call passes a local of an inline-array struct whose element type
-//    is the helper's TElement, with a constant length or index inside the array. Both are checked here.
+//    is the helper's TElement, with a constant length or index inside the array. (a) is checked here,
+//    (b) in InlineArrayCalls.
 // 2. Static data spans. "abc"u8 and "ReadOnlySpan<byte> b = [1, 2]" become
 //    new ReadOnlySpan<byte>(void*, int) over the compiler's static data: allowed when the pointer comes
 //    straight from a <PrivateImplementationDetails> data field and the length fits in it.
@@ -19,9 +20,12 @@ namespace RedLeaf.Os.Compiler.Gate;
 internal sealed class CompilerHelpers
 {
     public const string DetailsType = "<PrivateImplementationDetails>";
-    private static readonly HashSet<string> WithLength = new(StringComparer.Ordinal) { "InlineArrayAsSpan", "InlineArrayAsReadOnlySpan" };
-    private static readonly HashSet<string> WithIndex = new(StringComparer.Ordinal) { "InlineArrayElementRef", "InlineArrayElementRefReadOnly" };
-    private static readonly HashSet<string> FirstElement = new(StringComparer.Ordinal) { "InlineArrayFirstElementRef", "InlineArrayFirstElementRefReadOnly" };
+    /// <summary>Helpers taking (ref TBuffer buffer, int length).</summary>
+    public static readonly HashSet<string> WithLength = new(StringComparer.Ordinal) { "InlineArrayAsSpan", "InlineArrayAsReadOnlySpan" };
+    /// <summary>Helpers taking (ref TBuffer buffer, int index).</summary>
+    public static readonly HashSet<string> WithIndex = new(StringComparer.Ordinal) { "InlineArrayElementRef", "InlineArrayElementRefReadOnly" };
+    /// <summary>Helpers taking (ref TBuffer buffer) only.</summary>
+    public static readonly HashSet<string> FirstElement = new(StringComparer.Ordinal) { "InlineArrayFirstElementRef", "InlineArrayFirstElementRefReadOnly" };
     private readonly GateContext _ctx;
 
     public CompilerHelpers(GateContext ctx) => _ctx = ctx;
@@ -77,89 +81,11 @@ internal sealed class CompilerHelpers
         };
     }
 
-    /// <summary>Checks a call to an inline-array helper at <paramref name="i"/>: a local of an inline-array
-    /// struct, then (except for FirstElementRef) a constant in range, with no jump into the sequence.</summary>
-    public void CheckHelperCall(MethodDefinitionHandle caller, IReadOnlyList<IlInstruction> body, int i, IReadOnlyList<Shape> locals, ISet<int> targets, MethodDefinitionHandle helper, EntityHandle token)
-    {
-        string name = Md.GetString(Md.GetMethodDefinition(helper).Name);
-        string? why = Why();
-        if (why is not null)
-            _ctx.Report(_ctx.Locator.At(caller, body[i].Offset), GateIds.CompilerHelper, $"calls the compiler helper {name} {why}");
-
-        string? Why()
-        {
-            if (body[i].OpCode != ILOpCode.Call || token.Kind != HandleKind.MethodSpecification) return "other than by a direct generic call";
-            if (!TryBuffer((MethodSpecificationHandle)token, out var buffer, out int length)) return "with a type that is not an inline array of its element type";
-            bool hasConstant = !FirstElement.Contains(name);
-            int refAt = hasConstant ? i - 2 : i - 1;
-            if (refAt < 0) return "without the buffer it works on";
-            for (int k = refAt + 1; k <= i; k++)
-                if (targets.Contains(body[k].Offset)) return "at a place other code jumps into";
-            var load = body[refAt];
-            if (load.OpCode is not (ILOpCode.Ldloca or ILOpCode.Ldloca_s) || load.Literal >= locals.Count || locals[(int)load.Literal].Canonical != buffer)
-                return "on something other than a local inline-array buffer";
-            if (!hasConstant) return length >= 1 ? null : "on an empty buffer";
-            int? c = body[i - 1].Int32Constant;
-            if (c is null) return "with a length or index that is not a constant";
-            bool fits = WithLength.Contains(name) ? c >= 0 && c <= length : c >= 0 && c < length;
-            return fits ? null : $"with {c}, outside a buffer of {length}";
-        }
-    }
-
-    /// <summary>TBuffer of a helper instantiation is an inline-array struct the domain declares, whose one
-    /// field has type TElement; gives TBuffer's canonical text and its length.</summary>
-    private bool TryBuffer(MethodSpecificationHandle h, out string buffer, out int length)
-    {
-        buffer = "";
-        length = 0;
-        var spec = Md.GetMethodSpecification(h);
-        var provider = new ShapeProvider(Md);
-        var args = spec.DecodeSignature(provider, null);
-        if (args.Length != 2) return false;
-        var blob = Md.GetBlobReader(spec.Signature);
-        blob.ReadSignatureHeader();
-        blob.ReadCompressedInteger();
-        var decoder = new SignatureDecoder<Shape, IReadOnlyList<Shape>?>(provider, Md, null);
-        var typeArgs = new List<Shape>();
-        var code = blob.ReadSignatureTypeCode();
-        if (code == SignatureTypeCode.GenericTypeInstance)
-        {
-            blob.ReadSignatureTypeCode();
-            var g = blob.ReadTypeHandle();
-            int n = blob.ReadCompressedInteger();
-            for (int k = 0; k < n; k++) typeArgs.Add(decoder.DecodeType(ref blob));
-            return Inline(g, typeArgs, args[1], out length) && (buffer = args[0].Canonical) is not null;
-        }
-        return code == SignatureTypeCode.TypeHandle && Inline(blob.ReadTypeHandle(), typeArgs, args[1], out length) && (buffer = args[0].Canonical) is not null;
-    }
-
-    private bool Inline(EntityHandle type, IReadOnlyList<Shape> typeArgs, Shape element, out int length)
-    {
-        length = 0;
-        if (type.Kind != HandleKind.TypeDefinition) return false;
-        var def = Md.GetTypeDefinition((TypeDefinitionHandle)type);
-        if (def.BaseType.Kind != HandleKind.TypeReference || MetadataNames.OfReference(Md, (TypeReferenceHandle)def.BaseType).FullName != "System.ValueType") return false;
-        var fields = def.GetFields().Select(Md.GetFieldDefinition).Where(f => (f.Attributes & FieldAttributes.Static) == 0).ToList();
-        if (fields.Count != 1 || fields[0].DecodeSignature(new ShapeProvider(Md), typeArgs).Canonical != element.Canonical) return false;
-        foreach (var ah in def.GetCustomAttributes())
-        {
-            var a = Md.GetCustomAttribute(ah);
-            if (a.Constructor.Kind != HandleKind.MemberReference) continue;
-            var parent = Md.GetMemberReference((MemberReferenceHandle)a.Constructor).Parent;
-            if (parent.Kind != HandleKind.TypeReference || MetadataNames.OfReference(Md, (TypeReferenceHandle)parent).FullName != "System.Runtime.CompilerServices.InlineArrayAttribute") continue;
-            var value = Md.GetBlobReader(a.Value);
-            if (value.Length < 6 || value.ReadUInt16() != 1) return false;
-            length = value.ReadInt32();
-            return length > 0;
-        }
-        return false;
-    }
-
-    /// <summary>True when the newobj at <paramref name="i"/> is new ReadOnlySpan&lt;byte&gt;(void*, int) over the
+    /// <summary>True when the newobj (or in-place constructor call) at <paramref name="i"/> is new ReadOnlySpan&lt;byte&gt;(void*, int) over the
     /// compiler's static data: ldsflda of a data field of &lt;PrivateImplementationDetails&gt;, a constant length that fits.</summary>
     public bool IsStaticDataSpan(IReadOnlyList<IlInstruction> body, int i, ISet<int> targets)
     {
-        if (i < 2 || body[i].OpCode != ILOpCode.Newobj || body[i - 2].OpCode != ILOpCode.Ldsflda) return false;
+        if (i < 2 || body[i].OpCode is not (ILOpCode.Newobj or ILOpCode.Call) || body[i - 2].OpCode != ILOpCode.Ldsflda) return false;
         if (targets.Contains(body[i - 1].Offset) || targets.Contains(body[i].Offset)) return false;
         var ctor = MetadataTokens.EntityHandle(body[i].Token);
         if (ctor.Kind != HandleKind.MemberReference) return false;
@@ -194,7 +120,7 @@ internal sealed class CompilerHelpers
         };
     }
 
-    private bool IsDetailsType(TypeDefinitionHandle t)
+    public bool IsDetailsType(TypeDefinitionHandle t)
     {
         var def = Md.GetTypeDefinition(t);
         return def.GetDeclaringType().IsNil && Md.GetString(def.Namespace).Length == 0 && Md.GetString(def.Name) == DetailsType;

@@ -1,8 +1,9 @@
-// os/kernel/Compiler/Gate: walks everything the domain declares, in metadata order: the assemblies
-// and native modules it references, each type (layout, base type, interfaces, constraints, fields),
+// os/kernel/Compiler/Gate: walks everything the domain declares, in metadata order: the native
+// modules it references, each type (layout, base type, interfaces, constraints, fields),
 // each method (native or bodiless methods, finalizers, signatures, then its body through
 // BodyScanner) and the explicit overrides. Attributes and the final sweep over unreached references
-// are AttributeScanner's and ReferenceSweep's.
+// are AttributeScanner's and ReferenceSweep's; assembly references outside the set come last, so a
+// refusal at a source line (Console.WriteLine) is not repeated as "references System.Console".
 using System.Reflection;
 using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
@@ -31,17 +32,23 @@ internal sealed class DeclarationScanner
 
     public void Scan()
     {
-        foreach (var ah in Md.AssemblyReferences)
-        {
-            string name = Md.GetString(Md.GetAssemblyReference(ah).Name);
-            if (_ctx.List.RoleOf(name) == AssemblyRole.Outside)
-                _ctx.Report(Where.Assembly, GateIds.Assembly, $"references the assembly {name}, which is outside the domain reference set ({string.Join(", ", _ctx.List.Assemblies.Keys.Order(StringComparer.Ordinal))})");
-        }
         var imported = new HashSet<ModuleReferenceHandle>();
         foreach (var th in Md.TypeDefinitions) Type(th, imported);
         int modules = Md.GetTableRowCount(TableIndex.ModuleRef);
         foreach (var mh in Enumerable.Range(1, modules).Select(MetadataTokens.ModuleReferenceHandle).Where(h => !imported.Contains(h)))
             _ctx.Report(Where.Assembly, GateIds.NativeCode, $"references the native module '{Md.GetString(Md.GetModuleReference(mh).Name)}': domains may not call native code");
+    }
+
+    /// <summary>The last step, after every use was checked: an assembly reference outside the set that
+    /// no refusal at a source line explains yet (it may be referenced through nothing else).</summary>
+    public void AssemblyReferences()
+    {
+        foreach (var ah in Md.AssemblyReferences)
+        {
+            string name = Md.GetString(Md.GetAssemblyReference(ah).Name);
+            if (_ctx.List.RoleOf(name) == AssemblyRole.Outside && !_ctx.ExplainedAssemblies.Contains(name))
+                _ctx.Report(Where.Assembly, GateIds.Assembly, $"references the assembly {name}, which is outside the domain reference set ({string.Join(", ", _ctx.List.Assemblies.Keys.Order(StringComparer.Ordinal))})");
+        }
     }
 
     private void Type(TypeDefinitionHandle th, HashSet<ModuleReferenceHandle> imported)

@@ -24,6 +24,9 @@ internal sealed class GateContext
     /// <summary>Type and member references, specs and signatures already checked at some site.</summary>
     public HashSet<EntityHandle> Checked { get; } = new();
 
+    /// <summary>Assemblies outside the reference set that some refusal at a source line already names.</summary>
+    public HashSet<string> ExplainedAssemblies { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public void Report(SourceSpot at, string id, string message)
     {
         var d = new DomainDiagnostic(at.File, at.Line, at.Column, id, message);

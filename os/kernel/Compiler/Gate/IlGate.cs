@@ -6,7 +6,8 @@
 // its source line through the portable PDB. An empty result means the image may run.
 // Files here: IlGate (entry), AllowList* (the list), DeclarationScanner / BodyScanner /
 // AttributeScanner / ReferenceSweep (the walk), ReferenceChecker (one reference against the list),
-// CompilerHelpers (compiler-emitted code allowed in exact shapes), SourceLocator (PDB lines).
+// CompilerHelpers and InlineArrayCalls (compiler-emitted code allowed in exact shapes),
+// SourceLocator (PDB lines).
 using System.Collections.Immutable;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
@@ -40,10 +41,12 @@ public sealed class IlGate
             using var pdbProvider = pdb is null ? null : MetadataReaderProvider.FromPortablePdbImage(ImmutableArray.Create(pdb));
             var ctx = new GateContext(md, _list, new SourceLocator(md, pdbProvider?.GetMetadataReader(), file));
             var refs = new ReferenceChecker(ctx);
-            var bodies = new BodyScanner(ctx, refs, new CompilerHelpers(ctx));
-            new DeclarationScanner(ctx, peReader, refs, bodies).Scan();
+            var bodies = new BodyScanner(ctx, refs);
+            var declarations = new DeclarationScanner(ctx, peReader, refs, bodies);
+            declarations.Scan();
             new AttributeScanner(ctx, refs).Scan();
             new ReferenceSweep(ctx, refs).Scan();
+            declarations.AssemblyReferences();
             return ctx.Diagnostics;
         }
         catch (Exception e) when (e is BadImageFormatException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)

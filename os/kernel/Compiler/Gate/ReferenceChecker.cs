@@ -79,7 +79,7 @@ internal sealed class ReferenceChecker
         for (EntityHandle h = tr; h.Kind == HandleKind.TypeReference; h = Md.GetTypeReference((TypeReferenceHandle)h).ResolutionScope)
             _ctx.Checked.Add(h); // an enclosing type is named with its nested type
         var v = Cached(tr, inHelper, () => TypeVerdict(MetadataNames.OfReference(Md, tr), inHelper));
-        if (!v.Allowed) _ctx.Report(at, v.Id, $"{usage} {MetadataNames.OfReference(Md, tr).Display}: {v.Reason}");
+        if (!v.Allowed) Refuse(at, v, $"{usage} {MetadataNames.OfReference(Md, tr).Display}", tr);
     }
 
     /// <summary>A member reference used at <paramref name="at"/>.</summary>
@@ -97,9 +97,17 @@ internal sealed class ReferenceChecker
             ? m.DecodeMethodSignature(provider, null) is var sig && (sig.ReturnType.Unsafe || sig.ParameterTypes.Any(p => p.Unsafe))
             : m.DecodeFieldSignature(provider, null).Unsafe;
         foreach (var r in provider.References) _ctx.Checked.Add(r);
-        if (!v.Allowed) _ctx.Report(at, v.Id, $"{Phrases.Of(use, ParentDisplay(mr), name)}: {v.Reason}");
+        if (!v.Allowed) Refuse(at, v, Phrases.Of(use, ParentDisplay(mr), name), m.Parent);
         else if (unsafeSig && !pointerSignatureChecked)
             _ctx.Report(at, GateIds.Pointer, $"{Phrases.Of(use, ParentDisplay(mr), name)}: its signature has a pointer type, which reads and writes memory without checks");
+    }
+
+    /// <summary>Reports a refusal; notes the assembly of a type from outside the reference set, which
+    /// then needs no assembly-level refusal of its own (see IlGate).</summary>
+    private void Refuse(SourceSpot at, Verdict v, string what, EntityHandle type)
+    {
+        _ctx.Report(at, v.Id, $"{what}: {v.Reason}");
+        if (OwnerAssembly(type) is { Length: > 0 } owner && _ctx.List.RoleOf(owner) == AssemblyRole.Outside) _ctx.ExplainedAssemblies.Add(owner);
     }
 
     /// <summary>The assembly that declares a member's parent ("" for the domain itself).</summary>
@@ -137,9 +145,10 @@ internal sealed class ReferenceChecker
     {
         var type = MetadataNames.OfReference(Md, tr);
         var byType = TypeVerdict(type, inHelper, namingOnly: false);
-        if (byType is { Allowed: false } && byType.Id is GateIds.Assembly or GateIds.AccessBypass) return byType;
         if (type.IsOwn) return Verdict.Allow;
         var role = _ctx.List.RoleOf(type.Assembly);
+        if (role == AssemblyRole.Outside && _ctx.List.DenyFor(type.Key, member) is { } deny) return Verdict.From(deny);
+        if (!byType.Allowed) return byType;
         if (role is AssemblyRole.Abi or AssemblyRole.Interfaces && PublicSurface.Of(type.Assembly) is { } surface && surface.IsHiddenMember(type.FullName, member))
             return new Verdict(false, GateIds.AccessBypass, $"it is not public in {type.Assembly}; only the kernel may use it");
         return _ctx.List.DecideMember(type.Key, member, role, () => BaseTypes.Of(type), inHelper);
@@ -154,7 +163,9 @@ internal sealed class ReferenceChecker
             return new Verdict(false, GateIds.AccessBypass, "it switches off the runtime's access checks for another assembly");
         var role = _ctx.List.RoleOf(type.Assembly);
         if (role == AssemblyRole.Outside)
-            return new Verdict(false, GateIds.Assembly, $"it comes from {type.Assembly}, which is outside the domain reference set");
+            return _ctx.List.DenyFor(type.Key, null) is { } deny
+                ? Verdict.From(deny)
+                : new Verdict(false, GateIds.Assembly, $"it comes from {type.Assembly}, which is outside the domain reference set");
         if (role is AssemblyRole.Abi or AssemblyRole.Interfaces && PublicSurface.Of(type.Assembly)?.IsPublicType(type.FullName) == false)
             return new Verdict(false, GateIds.AccessBypass, $"it is not public in {type.Assembly}; only the kernel may use it");
         return namingOnly ? _ctx.List.DecideType(type.Key, role, inHelper) : Verdict.Allow;
@@ -176,9 +187,7 @@ internal sealed class ReferenceChecker
         {
             HandleKind.TypeReference => MetadataNames.OfReference(Md, (TypeReferenceHandle)parent).Display,
             HandleKind.TypeDefinition => MetadataNames.Display(MetadataNames.FullName(Md, (TypeDefinitionHandle)parent)),
-            HandleKind.TypeSpecification => GenericTypeOf((TypeSpecificationHandle)parent) is { IsNil: false } g
-                ? new ShapeProvider(Md).DecodeType(g).Display
-                : new ShapeProvider(Md).DecodeType(parent).Display,
+            HandleKind.TypeSpecification => new ShapeProvider(Md).DecodeType(parent).Display,
             HandleKind.ModuleReference => Md.GetString(Md.GetModuleReference((ModuleReferenceHandle)parent).Name),
             _ => "a method",
         };

@@ -3,6 +3,7 @@
 // attribute reached is checked here too, at the assembly's location, so nothing in the image
 // escapes the allow-list however it is used (or hidden).
 using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
 
 namespace RedLeaf.Os.Compiler.Gate;
 
@@ -21,8 +22,10 @@ internal sealed class ReferenceSweep
     {
         var md = _ctx.Md;
         var at = _ctx.Locator.Assembly;
-        foreach (var h in md.TypeSpecifications.Where(h => !_ctx.Checked.Contains(h))) _refs.Type(h, at, "refers to type");
-        foreach (var h in md.MethodSpecifications.Where(h => !_ctx.Checked.Contains(h))) _refs.Method(h, at, MemberUse.Reference);
+        var typeSpecs = Enumerable.Range(1, md.GetTableRowCount(TableIndex.TypeSpec)).Select(MetadataTokens.TypeSpecificationHandle);
+        foreach (var h in typeSpecs.Where(h => !_ctx.Checked.Contains(h))) _refs.Type(h, at, "refers to type");
+        var methodSpecs = Enumerable.Range(1, md.GetTableRowCount(TableIndex.MethodSpec)).Select(MetadataTokens.MethodSpecificationHandle);
+        foreach (var h in methodSpecs.Where(h => !_ctx.Checked.Contains(h))) _refs.Method(h, at, MemberUse.Reference);
         foreach (var h in md.MemberReferences.Where(h => !_ctx.Checked.Contains(h)))
         {
             if (md.GetMemberReference(h).GetKind() == MemberReferenceKind.Field) _refs.Field(h, at, MemberUse.Reference, isStatic: false);
