@@ -65,10 +65,10 @@ internal sealed class BodyScanner
                     _refs.Field(h, at, MemberUse.Address, ins.OpCode == ILOpCode.Ldsflda);
                     break;
                 case ILOpCode.Ldtoken:
-                    if (h.Kind is HandleKind.MethodDefinition or HandleKind.MemberReference or HandleKind.MethodSpecification
-                        && !(h.Kind == HandleKind.MemberReference && Md.GetMemberReference((MemberReferenceHandle)h).GetKind() == MemberReferenceKind.Field))
-                        _refs.Method(h, at, MemberUse.Token);
-                    else if (h.Kind is HandleKind.FieldDefinition or HandleKind.MemberReference) _refs.Field(h, at, MemberUse.Token, isStatic: false);
+                    bool isField = h.Kind == HandleKind.FieldDefinition
+                        || (h.Kind == HandleKind.MemberReference && Md.GetMemberReference((MemberReferenceHandle)h).GetKind() == MemberReferenceKind.Field);
+                    if (isField) _refs.Field(h, at, MemberUse.Token, isStatic: false);
+                    else if (h.Kind is HandleKind.MethodDefinition or HandleKind.MemberReference or HandleKind.MethodSpecification) _refs.Method(h, at, MemberUse.Token);
                     else _refs.Type(h, at, "takes a runtime handle to type", inHelper);
                     break;
                 case ILOpCode.Calli:

@@ -10,6 +10,9 @@
 // 2. Static data spans. "abc"u8 and "ReadOnlySpan<byte> b = [1, 2]" become
 //    new ReadOnlySpan<byte>(void*, int) over the compiler's static data: allowed when the pointer comes
 //    straight from a <PrivateImplementationDetails> data field and the length fits in it.
+// 3. new T(). For a type parameter with the new() constraint, C# emits Activator.CreateInstance<T>(),
+//    which creates only the T the (checked) instantiation names; the other Activator overloads take a
+//    Type or a type name and stay refused.
 // Anything else that uses these members is refused (RLGATE016, or the member's own refusal).
 using System.Reflection;
 using System.Reflection.Metadata;
@@ -118,6 +121,15 @@ internal sealed class CompilerHelpers
                 => Md.GetTypeDefinition((TypeDefinitionHandle)t).GetLayout().Size,
             _ => 0,
         };
+    }
+
+    /// <summary>True for Activator.CreateInstance&lt;T&gt;() (generic, no parameters): what "new T()" compiles to.</summary>
+    public static bool IsNewOfTypeParameter(MetadataReader md, MemberReference m, TypeRefName parent)
+    {
+        if (parent.FullName != "System.Activator" || md.GetString(m.Name) != "CreateInstance" || m.GetKind() != MemberReferenceKind.Method) return false;
+        var blob = md.GetBlobReader(m.Signature);
+        var header = blob.ReadSignatureHeader();
+        return header.IsGeneric && blob.ReadCompressedInteger() == 1 && blob.ReadCompressedInteger() == 0;
     }
 
     public bool IsDetailsType(TypeDefinitionHandle t)

@@ -34,6 +34,11 @@ internal sealed class DeclarationScanner
     {
         var imported = new HashSet<ModuleReferenceHandle>();
         foreach (var th in Md.TypeDefinitions) Type(th, imported);
+        foreach (var eh in Md.ExportedTypes)
+        {
+            var e = Md.GetExportedType(eh);
+            _ctx.Report(Where.Assembly, GateIds.Assembly, $"forwards the type {MetadataNames.Display(Md.GetString(e.Namespace) + "." + Md.GetString(e.Name))} to another assembly: a domain's names must mean its own types");
+        }
         int modules = Md.GetTableRowCount(TableIndex.ModuleRef);
         foreach (var mh in Enumerable.Range(1, modules).Select(MetadataTokens.ModuleReferenceHandle).Where(h => !imported.Contains(h)))
             _ctx.Report(Where.Assembly, GateIds.NativeCode, $"references the native module '{Md.GetString(Md.GetModuleReference(mh).Name)}': domains may not call native code");

@@ -24,8 +24,10 @@ internal static class MetadataNames
                 return new TypeRefName(md.GetString(md.GetAssemblyReference((AssemblyReferenceHandle)scope).Name), local);
             case HandleKind.ModuleReference:
                 return new TypeRefName(TypeRefName.ModulePrefix + md.GetString(md.GetModuleReference((ModuleReferenceHandle)scope).Name), local);
-            default: // the domain's own module (or, when nil, its exported-type table)
+            case HandleKind.ModuleDefinition:
                 return new TypeRefName("", local);
+            default: // nil: "look in this assembly's exported-type table", i.e. wherever a forwarder points
+                return new TypeRefName(TypeRefName.ModulePrefix + "exported types", local);
         }
     }
 

@@ -130,11 +130,17 @@ internal sealed class ReferenceChecker
             case HandleKind.ModuleReference:
                 return new Verdict(false, GateIds.NativeCode, "it is a global function of another module, reached like native code");
             case HandleKind.TypeSpecification:
-                var generic = GenericTypeOf((TypeSpecificationHandle)parent);
-                if (generic.Kind != HandleKind.TypeReference) return Verdict.Allow; // own generic type, or an array's runtime methods
-                return MemberOfReference((TypeReferenceHandle)generic, name, inHelper);
+                var spec = (TypeSpecificationHandle)parent;
+                var generic = GenericTypeOf(spec);
+                if (generic.Kind == HandleKind.TypeReference) return MemberOfReference((TypeReferenceHandle)generic, name, inHelper);
+                if (generic.Kind == HandleKind.TypeDefinition) return Verdict.Allow; // a member of the domain's own generic type
+                var code = Md.GetBlobReader(Md.GetTypeSpecification(spec).Signature).ReadSignatureTypeCode();
+                return code is SignatureTypeCode.SZArray or SignatureTypeCode.Array
+                    ? Verdict.Allow // the runtime's own array methods (Get, Set, Address, constructors)
+                    : new Verdict(false, GateIds.NotAllowed, "it is a member of a type parameter or of a type the gate cannot name");
             case HandleKind.TypeReference:
                 _ctx.Checked.Add(parent);
+                if (CompilerHelpers.IsNewOfTypeParameter(Md, m, MetadataNames.OfReference(Md, (TypeReferenceHandle)parent))) return Verdict.Allow;
                 return MemberOfReference((TypeReferenceHandle)parent, name, inHelper);
             default:
                 throw new BadImageFormatException($"a member reference's parent is a {parent.Kind}");
@@ -157,7 +163,7 @@ internal sealed class ReferenceChecker
     private Verdict TypeVerdict(TypeRefName type, bool inHelper, bool namingOnly = true)
     {
         if (type.Assembly.StartsWith(TypeRefName.ModulePrefix, StringComparison.Ordinal))
-            return new Verdict(false, GateIds.Assembly, "it lives in another module; a domain is a single module");
+            return new Verdict(false, GateIds.Assembly, "it is looked up in another module or through a type forwarder; a domain is a single module and forwards nothing");
         if (type.IsOwn) return Verdict.Allow;
         if (type.Key == IgnoresAccessChecks)
             return new Verdict(false, GateIds.AccessBypass, "it switches off the runtime's access checks for another assembly");
