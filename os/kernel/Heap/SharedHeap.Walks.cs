@@ -123,26 +123,12 @@ public sealed unsafe partial class SharedHeap
     }
 
     /// <summary>Crash cleanup: drops every allocation <paramref name="domainId"/> owns, each tree children first.</summary>
-    public (int Objects, long Bytes) DropAllOwnedBy(int domainId)
-    {
-        lock (_gate)
-        {
-            int objects = 0;
-            long bytes = 0;
-            for (int i = 1; i < _highWater; i++)
-            {
-                var e = _table.Entries + i;
-                if (e->Owner != domainId) continue;
-                var (o, b) = DropTree(e);
-                objects += o;
-                bytes += b;
-            }
-            return (objects, bytes);
-        }
-    }
+    public (int Objects, long Bytes) DropAllOwnedBy(int domainId) => ScanOwned(domainId, drop: true);
 
     /// <summary>Objects and bytes a domain owns right now (a scan; for tables and limits, not hot paths).</summary>
-    public (int Objects, long Bytes) OwnedBy(int domainId)
+    public (int Objects, long Bytes) OwnedBy(int domainId) => ScanOwned(domainId, drop: false);
+
+    private (int Objects, long Bytes) ScanOwned(int domainId, bool drop)
     {
         lock (_gate)
         {
@@ -152,8 +138,9 @@ public sealed unsafe partial class SharedHeap
             {
                 var e = _table.Entries + i;
                 if (e->Owner != domainId) continue;
-                objects++;
-                bytes += ObjectBytes(e);
+                var (o, b) = drop ? DropTree(e) : (1, ObjectBytes(e));
+                objects += o;
+                bytes += b;
             }
             return (objects, bytes);
         }
