@@ -80,6 +80,22 @@ public class CraftedIlTests
     }
 
     [Fact]
+    public void WritingThroughTheAddressOfAReadonlyStaticIsRefused()
+    {
+        // "DateTime.MinValue.Year" may take the address to read; storing through it may not.
+        var pe = Method(typeof(void), Type.EmptyTypes, (il, _) =>
+        {
+            il.Emit(OpCodes.Ldsflda, typeof(DateTime).GetField("MinValue")!);
+            il.Emit(OpCodes.Ldc_I8, 42L);
+            il.Emit(OpCodes.Stind_I8);
+            il.Emit(OpCodes.Ret);
+        });
+        var d = Assert.Single(Check(pe));
+        Assert.Equal(GateIds.SharedStatic, d.Id);
+        Assert.StartsWith("takes the address of System.DateTime.MinValue", d.Message);
+    }
+
+    [Fact]
     public void TheAbisInternalMembersAreRefused()
     {
         var handle = typeof(RRef<long>).GetField("Handle", BindingFlags.Instance | BindingFlags.NonPublic)!;

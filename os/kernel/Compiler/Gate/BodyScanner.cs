@@ -61,8 +61,11 @@ internal sealed class BodyScanner
                 case ILOpCode.Stfld or ILOpCode.Stsfld:
                     _refs.Field(h, at, MemberUse.Write, ins.OpCode == ILOpCode.Stsfld);
                     break;
-                case ILOpCode.Ldflda or ILOpCode.Ldsflda:
-                    _refs.Field(h, at, MemberUse.Address, ins.OpCode == ILOpCode.Ldsflda);
+                case ILOpCode.Ldflda:
+                    _refs.Field(h, at, MemberUse.Address, isStatic: false);
+                    break;
+                case ILOpCode.Ldsflda:
+                    _refs.Field(h, at, MemberUse.Address, isStatic: true, _helpers.IsReadOnlyStaticAddress(il, i, targets));
                     break;
                 case ILOpCode.Ldtoken:
                     bool isField = h.Kind == HandleKind.FieldDefinition

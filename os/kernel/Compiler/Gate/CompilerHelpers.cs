@@ -13,10 +13,16 @@
 // 3. new T(). For a type parameter with the new() constraint, C# emits Activator.CreateInstance<T>(),
 //    which creates only the T the (checked) instantiation names; the other Activator overloads take a
 //    Type or a type name and stay refused.
+// 4. Readonly statics of readonly structs. "DateTime.MinValue.Year" takes the address of the base
+//    library's static (ldsflda) to call a method on it in place; allowed when the field is readonly,
+//    its type a readonly struct (or the method readonly), and the address goes straight to that call
+//    as "this" (or to an ldfld), so nothing can write through it. Any other address of a shared
+//    static stays refused (RLGATE012).
 // Anything else that uses these members is refused (RLGATE016, or the member's own refusal).
 using System.Reflection;
 using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
+using System.Runtime.CompilerServices;
 
 namespace RedLeaf.Os.Compiler.Gate;
 
@@ -130,6 +136,54 @@ internal sealed class CompilerHelpers
         var blob = md.GetBlobReader(m.Signature);
         var header = blob.ReadSignatureHeader();
         return header.IsGeneric && blob.ReadCompressedInteger() == 1 && blob.ReadCompressedInteger() == 0;
+    }
+
+    /// <summary>True when the ldsflda at <paramref name="i"/> takes the address of a readonly static of a
+    /// trusted assembly only to read it (see 4 above).</summary>
+    public bool IsReadOnlyStaticAddress(IReadOnlyList<IlInstruction> body, int i, ISet<int> targets)
+    {
+        var h = MetadataTokens.EntityHandle(body[i].Token);
+        if (h.Kind != HandleKind.MemberReference) return false;
+        var field = Md.GetMemberReference((MemberReferenceHandle)h);
+        if (field.Parent.Kind != HandleKind.TypeReference) return false;
+        var owner = MetadataNames.OfReference(Md, (TypeReferenceHandle)field.Parent);
+        if (_ctx.List.RoleOf(owner.Assembly) == AssemblyRole.Outside) return false;
+        FieldInfo? fi;
+        try { fi = Type.GetType($"{owner.FullName}, {owner.Assembly}", throwOnError: false)?.GetField(Md.GetString(field.Name), BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic); }
+        catch (Exception e) when (e is IOException or BadImageFormatException or ArgumentException or TypeLoadException) { return false; }
+        if (fi is null || !fi.IsInitOnly || !fi.FieldType.IsValueType) return false;
+
+        int above = 0; // values pushed on top of the address since the ldsflda
+        for (int k = i + 1; k < body.Count && k <= i + 16; k++)
+        {
+            if (targets.Contains(body[k].Offset) || StackEffects.Of(Md, body[k]) is not { } effect) return false;
+            if (effect.Pop > above)
+            {
+                if (body[k].OpCode == ILOpCode.Ldfld) return above == 0;
+                if (body[k].OpCode is not (ILOpCode.Call or ILOpCode.Callvirt) || effect.Pop != above + 1) return false;
+                // "constrained. T callvirt Object::ToString": any method, called on a readonly struct.
+                if (body[k - 1].OpCode == ILOpCode.Constrained)
+                    return fi.FieldType.IsDefined(typeof(IsReadOnlyAttribute), inherit: false)
+                        && new ShapeProvider(Md).DecodeType(MetadataTokens.EntityHandle(body[k - 1].Token)).Canonical.EndsWith("]" + fi.FieldType.FullName, StringComparison.Ordinal);
+                return ReadOnlyMethodOf(MetadataTokens.EntityHandle(body[k].Token), fi.FieldType);
+            }
+            above += effect.Push - effect.Pop;
+        }
+        return false;
+    }
+
+    /// <summary>An instance method of <paramref name="type"/> that cannot write to "this": the struct is
+    /// readonly, or every overload of that name is a readonly member.</summary>
+    private bool ReadOnlyMethodOf(EntityHandle method, Type type)
+    {
+        if (method.Kind == HandleKind.MethodSpecification) method = Md.GetMethodSpecification((MethodSpecificationHandle)method).Method;
+        if (method.Kind != HandleKind.MemberReference || !StackEffects.Signature(Md, method).HasThis) return false;
+        var m = Md.GetMemberReference((MemberReferenceHandle)method);
+        if (m.Parent.Kind != HandleKind.TypeReference || MetadataNames.OfReference(Md, (TypeReferenceHandle)m.Parent).FullName != type.FullName) return false;
+        if (type.IsDefined(typeof(IsReadOnlyAttribute), inherit: false)) return true;
+        string name = Md.GetString(m.Name);
+        var overloads = type.GetMethods(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic).Where(x => x.Name == name).ToList();
+        return overloads.Count > 0 && overloads.All(x => x.IsDefined(typeof(IsReadOnlyAttribute), inherit: false));
     }
 
     public bool IsDetailsType(TypeDefinitionHandle t)

@@ -43,15 +43,19 @@ internal sealed class PublicSurface
         }
     }
 
-    /// <summary>The surface of a loaded assembly, or null when the kernel has not loaded it (the runtime's own access checks still apply).</summary>
-    public static PublicSurface? Of(string assemblyName) => Cache.GetOrAdd(assemblyName, static name =>
+    /// <summary>The surface of a trusted assembly as the kernel loads it, or null when it cannot be
+    /// found (then the runtime's own access checks are what remains). Only found surfaces are cached.</summary>
+    public static PublicSurface? Of(string assemblyName)
     {
+        if (Cache.TryGetValue(assemblyName, out var known)) return known;
         var asm = AppDomain.CurrentDomain.GetAssemblies()
-            .FirstOrDefault(a => !a.IsDynamic && !a.IsCollectible && string.Equals(a.GetName().Name, name, StringComparison.OrdinalIgnoreCase) && a.Location.Length > 0);
-        if (asm is null) return null;
+            .FirstOrDefault(a => !a.IsDynamic && !a.IsCollectible && string.Equals(a.GetName().Name, assemblyName, StringComparison.OrdinalIgnoreCase));
+        try { asm ??= Assembly.Load(new AssemblyName(assemblyName)); }
+        catch (Exception e) when (e is IOException or BadImageFormatException or ArgumentException) { return null; }
+        if (asm.Location.Length == 0) return null;
         using var pe = new PEReader(ImmutableArray.Create(File.ReadAllBytes(asm.Location)));
-        return new PublicSurface(pe.GetMetadataReader());
-    });
+        return Cache.GetOrAdd(assemblyName, new PublicSurface(pe.GetMetadataReader()));
+    }
 
     /// <summary>False when the assembly declares the type but domains cannot see it; null when it does not declare it.</summary>
     public bool? IsPublicType(string fullName) => _typeIsPublic.TryGetValue(fullName, out var p) ? p : null;

@@ -60,14 +60,15 @@ internal sealed class ReferenceChecker
     }
 
     /// <summary>A field token used at <paramref name="at"/>; a write to (or the address of) a static
-    /// field declared outside the domain is refused whatever the allow-list says.</summary>
-    public void Field(EntityHandle h, SourceSpot at, MemberUse use, bool isStatic)
+    /// field declared outside the domain is refused whatever the allow-list says, except an address
+    /// CompilerHelpers showed is only read (<paramref name="readOnlyAddress"/>).</summary>
+    public void Field(EntityHandle h, SourceSpot at, MemberUse use, bool isStatic, bool readOnlyAddress = false)
     {
         _ctx.Checked.Add(h);
         if (h.Kind == HandleKind.FieldDefinition) return;
         if (h.Kind != HandleKind.MemberReference) throw new BadImageFormatException($"a field token points at a {h.Kind}");
         var mr = (MemberReferenceHandle)h;
-        if (isStatic && use is MemberUse.Write or MemberUse.Address && OwnerAssembly(Md.GetMemberReference(mr).Parent) is { Length: > 0 } owner)
+        if (isStatic && (use == MemberUse.Write || (use == MemberUse.Address && !readOnlyAddress)) && OwnerAssembly(Md.GetMemberReference(mr).Parent) is { Length: > 0 } owner)
             _ctx.Report(at, GateIds.SharedStatic,
                 $"{Phrases.Of(use, ParentDisplay(mr), Md.GetString(Md.GetMemberReference(mr).Name))}: static fields of {owner} are shared by every domain; a domain may only change its own");
         Member(mr, at, use, inHelper: false, pointerSignatureChecked: false);
