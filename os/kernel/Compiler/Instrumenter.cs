@@ -194,6 +194,48 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
         return v.WithDeclaration(declaration.WithTrailingTrivia(Space)).WithFilter(CatchFilterClause(filter).WithTrailingTrivia(Space));
     }
 
+    // Sizes handed to the base library (a List's capacity, Enumerable.Repeat's count, new string(c, n)...)
+    // allocate or loop as much as they say in one call, with no check inside: they pass Guard.Length too.
+    private static readonly HashSet<string> SizeParameters = new(StringComparer.Ordinal) { "capacity", "count", "length", "newSize", "totalWidth", "minimumLength" };
+
+    public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node) =>
+        GuardSizes(node, node.ArgumentList, (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!, (n, a) => n.WithArgumentList(a));
+
+    public override SyntaxNode? VisitObjectCreationExpression(ObjectCreationExpressionSyntax node) =>
+        node.ArgumentList is null ? base.VisitObjectCreationExpression(node)
+            : GuardSizes(node, node.ArgumentList, (ObjectCreationExpressionSyntax)base.VisitObjectCreationExpression(node)!, (n, a) => n.WithArgumentList(a));
+
+    public override SyntaxNode? VisitImplicitObjectCreationExpression(ImplicitObjectCreationExpressionSyntax node) =>
+        GuardSizes(node, node.ArgumentList, (ImplicitObjectCreationExpressionSyntax)base.VisitImplicitObjectCreationExpression(node)!, (n, a) => n.WithArgumentList(a));
+
+    private T GuardSizes<T>(SyntaxNode original, ArgumentListSyntax originalArgs, T visited, Func<T, ArgumentListSyntax, T> withArgs) where T : SyntaxNode
+    {
+        if (_model.GetSymbolInfo(original).Symbol is not IMethodSymbol method) return visited;
+        if (SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _model.Compilation.Assembly)) return visited;
+        var args = visited switch
+        {
+            InvocationExpressionSyntax i => i.ArgumentList,
+            BaseObjectCreationExpressionSyntax o => o.ArgumentList,
+            _ => null,
+        };
+        if (args is null || args.Arguments.Count != originalArgs.Arguments.Count) return visited;
+        bool changed = false;
+        var list = new List<ArgumentSyntax>();
+        for (int i = 0; i < args.Arguments.Count; i++)
+        {
+            var arg = args.Arguments[i];
+            var parameter = _model.GetOperation(originalArgs.Arguments[i]) is Microsoft.CodeAnalysis.Operations.IArgumentOperation a ? a.Parameter : null;
+            if (parameter is not null && SizeParameters.Contains(parameter.Name) && parameter.RefKind == RefKind.None &&
+                parameter.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 && arg.RefKindKeyword.IsKind(SyntaxKind.None))
+            {
+                arg = arg.WithExpression(ParseExpression($"{GuardType}.Length({arg.Expression})"));
+                changed = true;
+            }
+            list.Add(arg);
+        }
+        return changed ? withArgs(visited, args.WithArguments(SeparatedList(list, args.Arguments.GetSeparators()))) : visited;
+    }
+
     public override SyntaxNode? VisitArrayRankSpecifier(ArrayRankSpecifierSyntax node)
     {
         var v = (ArrayRankSpecifierSyntax)base.VisitArrayRankSpecifier(node)!;

@@ -75,3 +75,29 @@ public class ContainmentTests
         await AssertContained(k, d, k.Heap.LiveObjects);
     }
 }
+
+[Trait("suite", "trusted")]
+public class BaseLibrarySizeTests
+{
+    [Theory]
+    [InlineData("new List<long>(int.MaxValue / 2).Count")]
+    [InlineData("Enumerable.Repeat(7L, int.MaxValue).LongCount()")]
+    [InlineData("new string('x', int.MaxValue / 2).Length")]
+    [InlineData("Enumerable.Range(0, int.MaxValue).ToList().Count")]
+    public async Task SizesHandedToTheBaseLibraryAreLimitedLikeArrays(string expression)
+    {
+        var image = TrustedCompiler.Default.CompileText("bcl_size", $$"""
+            using RedLeaf.Abi;
+            using RedLeaf.Interfaces.Test;
+            public static class Entry { [DomainEntry] public static IHostile Start() => new B(); }
+            sealed class B : IHostile { public RpcResult<long> Run(long a) => (long)({{expression}}); }
+            """);
+        using var k = TestDomains.Boot();
+        var d = k.Load(image);
+        k.SetLimits(d, new DomainLimits { MaxArrayLength = 1 << 20 });
+        var result = d.Get<IHostile>().Run(0);
+        Assert.Equal(RpcErrorKind.CalleeCrashed, result.Error.Kind);
+        Assert.Contains("array length limit", d.LastCrash!.Reason);
+        Assert.True((await d.LastCrash.Collection.WaitAsync(TimeSpan.FromSeconds(10))).Collected);
+    }
+}
