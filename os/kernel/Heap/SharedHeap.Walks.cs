@@ -95,7 +95,7 @@ public sealed unsafe partial class SharedHeap
     }
 
     /// <summary>Frees <paramref name="root"/> and every child owned by the same domain, children first.</summary>
-    internal (int Objects, long Bytes) DropTree(HeapEntry* root)
+    internal (int Objects, long Bytes) DropTree(HeapEntry* root, Quarantine? quarantine = null)
     {
         lock (_gate)
         {
@@ -116,19 +116,22 @@ public sealed unsafe partial class SharedHeap
             {
                 var e = (HeapEntry*)order[i];
                 bytes += ObjectBytes(e);
-                FreeOne(e);
+                FreeOne(e, quarantine);
             }
             return (order.Count, bytes);
         }
     }
 
     /// <summary>Crash cleanup: drops every allocation <paramref name="domainId"/> owns, each tree children first.</summary>
-    public (int Objects, long Bytes) DropAllOwnedBy(int domainId) => ScanOwned(domainId, drop: true);
+    public (int Objects, long Bytes) DropAllOwnedBy(int domainId) => ScanOwned(domainId, drop: true, null);
+
+    /// <summary>As <see cref="DropAllOwnedBy(int)"/>, holding the memory back in <paramref name="quarantine"/>.</summary>
+    public (int Objects, long Bytes) DropAllOwnedBy(int domainId, Quarantine quarantine) => ScanOwned(domainId, drop: true, quarantine);
 
     /// <summary>Objects and bytes a domain owns right now (a scan; for tables and limits, not hot paths).</summary>
-    public (int Objects, long Bytes) OwnedBy(int domainId) => ScanOwned(domainId, drop: false);
+    public (int Objects, long Bytes) OwnedBy(int domainId) => ScanOwned(domainId, drop: false, null);
 
-    private (int Objects, long Bytes) ScanOwned(int domainId, bool drop)
+    private (int Objects, long Bytes) ScanOwned(int domainId, bool drop, Quarantine? quarantine)
     {
         lock (_gate)
         {
@@ -138,7 +141,7 @@ public sealed unsafe partial class SharedHeap
             {
                 var e = _table.Entries + i;
                 if (e->Owner != domainId) continue;
-                var (o, b) = drop ? DropTree(e) : (1, ObjectBytes(e));
+                var (o, b) = drop ? DropTree(e, quarantine) : (1, ObjectBytes(e));
                 objects += o;
                 bytes += b;
             }

@@ -159,11 +159,15 @@ public sealed unsafe partial class SharedHeap
         (long)e->ElementSize * e->Length + (e->Kind == HeapKind.Deque ? RRefDeque<byte>.HeaderBytes : 0);
 
     /// <summary>Returns one slot and its block to the free lists (caller holds the lock).</summary>
-    private void FreeOne(HeapEntry* e)
+    private void FreeOne(HeapEntry* e, Quarantine? quarantine = null)
     {
         int cls = ClassOf(Math.Max(ObjectBytes(e), 1));
-        *(byte**)e->Data = _freeBlocks[cls];
-        _freeBlocks[cls] = e->Data;
+        if (quarantine is not null) quarantine.Blocks.Add(((nint)e->Data, cls));
+        else
+        {
+            *(byte**)e->Data = _freeBlocks[cls];
+            _freeBlocks[cls] = e->Data;
+        }
         _liveObjects--;
         _liveBytes -= ObjectBytes(e);
         if (_allocatedBy.TryGetValue(e->Allocator, out var had))
@@ -177,6 +181,31 @@ public sealed unsafe partial class SharedHeap
         e->Data = null;
         e->NextFree = _freeSlot;
         _freeSlot = (int)(e - _table.Entries);
+    }
+
+    /// <summary>Memory of a crashed domain's objects, held back from reuse until no thread can still be
+    /// in the domain's code (its context was collected): a thread of the dead domain that checked an RRef
+    /// just before the crash may still write to the block, and must not write into someone else's object.
+    /// The objects themselves are gone at once (slots freed, counts down, handles stale).</summary>
+    public sealed class Quarantine
+    {
+        internal readonly List<(nint Block, int Class)> Blocks = new();
+        public int Count => Blocks.Count;
+    }
+
+    /// <summary>Returns quarantined memory to the free lists.</summary>
+    public void Release(Quarantine quarantine)
+    {
+        lock (_gate)
+        {
+            if (_table.Capacity <= 1) return; // shut down: the memory may belong to a new heap now
+            foreach (var (block, cls) in quarantine.Blocks)
+            {
+                *(byte**)block = _freeBlocks[cls];
+                _freeBlocks[cls] = (byte*)block;
+            }
+            quarantine.Blocks.Clear();
+        }
     }
 
     /// <summary>The live slot a handle names, or null; no ownership check (kernel use only).</summary>

@@ -96,7 +96,8 @@ public sealed partial class Microkernel
             if (token.State == DomainState.Running) Interlocked.Increment(ref Guard.StopsPending);
             token.State = kind == CrashKind.Kill ? DomainState.Killed : DomainState.Crashed;
             var inst = d.Instance;
-            var (objects, bytes) = Heap.DropAllOwnedBy(token.Id);
+            var quarantine = new Heap.SharedHeap.Quarantine();
+            var (objects, bytes) = Heap.DropAllOwnedBy(token.Id, quarantine);
             foreach (var p in inst.Exported) p.Bind(null, token);
             int unbound = inst.Exported.Count;
             inst.Exported.Clear();
@@ -105,7 +106,7 @@ public sealed partial class Microkernel
             inst.Context = null;
             record = new CrashRecord(d.Name, token.Id, kind, reason, DateTimeOffset.UtcNow, objects, bytes, unbound, threads)
             {
-                Collection = Options.ConfirmCollection ? ConfirmCollected(d.Name, token.Id, inst.ContextRef) : Task.FromResult(new CollectionResult(false, 0, 0)),
+                Collection = Options.ConfirmCollection ? ConfirmCollected(d.Name, token.Id, inst.ContextRef, quarantine) : Unconfirmed(quarantine),
             };
             d.AddCrash(record);
         }
@@ -113,7 +114,15 @@ public sealed partial class Microkernel
     }
 
     /// <summary>Runs full collections until the unloaded context is gone; logs the outcome either way.</summary>
-    private Task<CollectionResult> ConfirmCollected(string name, int id, WeakReference context) => Task.Run(async () =>
+    /// <summary>Collection not confirmed (turned off): the quarantined memory is released at once,
+    /// accepting the window the quarantine exists to close (benchmarks that must not run background GCs).</summary>
+    private Task<CollectionResult> Unconfirmed(Heap.SharedHeap.Quarantine quarantine)
+    {
+        Heap.Release(quarantine);
+        return Task.FromResult(new CollectionResult(false, 0, 0));
+    }
+
+    private Task<CollectionResult> ConfirmCollected(string name, int id, WeakReference context, Heap.SharedHeap.Quarantine quarantine) => Task.Run(async () =>
     {
         var sw = Stopwatch.StartNew();
         for (int i = 1; i <= Options.CollectionAttempts; i++)
@@ -125,6 +134,7 @@ public sealed partial class Microkernel
             if (!context.IsAlive)
             {
                 Interlocked.Decrement(ref Guard.StopsPending); // no thread can be in collected code
+                Heap.Release(quarantine);                      // so its memory can be reused
                 Log.Add($"{name}#{id}: load context collected after {i} full collections ({sw.Elapsed.TotalMilliseconds:F1} ms)");
                 return new CollectionResult(true, i, sw.Elapsed.TotalMilliseconds);
             }
