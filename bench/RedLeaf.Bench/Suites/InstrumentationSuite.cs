@@ -18,7 +18,7 @@ public static class InstrumentationSuite
     public static SuiteResult Run(bool quick, Action<string>? progress = null)
     {
         progress ??= _ => { };
-        using var kernel = Microkernel.Boot(new MachineConfig { MemoryBytes = 16L << 20 });
+        using var kernel = Microkernel.Boot(new MachineConfig { MemoryBytes = 16L << 20 }, new KernelOptions { AllowUninstrumented = true });
         string folder = DomainTree.Folder("bench/compute");
         var plain = kernel.Load(TrustedCompiler.Default.CompileUninstrumentedForMeasurement(folder)).Get<IHostile>();
         var checkedDomain = kernel.Load(TrustedCompiler.Default.CompileFolder(folder)).Get<IHostile>();

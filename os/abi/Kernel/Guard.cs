@@ -69,6 +69,17 @@ public static unsafe class Guard
 
     public static long Length(long n) => Length(checked((int)n));
 
+    /// <summary>Wraps the first size of a multi-dimensional array: checks the element count (the product);
+    /// returns <paramref name="first"/>.</summary>
+    public static int Area(int first, params int[] rest)
+    {
+        long product = first;
+        foreach (int n in rest) product *= Math.Max(n, 0);
+        var c = CurrentDomain.Cell;
+        if (c != null && product > c->MaxArrayLength && first >= 0) TooLong(c, product > int.MaxValue ? int.MaxValue : (int)product);
+        return first;
+    }
+
     private const nuint MaxStack = 1u << 30; // no thread has a gigabyte of stack
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -17,6 +17,7 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
     private const string CaughtName = "__rl_caught";
     private readonly SemanticModel _model;
     private readonly HashSet<ISymbol> _unguarded;
+    private int _caught;
 
     private Instrumenter(SemanticModel model, HashSet<ISymbol> unguarded)
     {
@@ -39,10 +40,19 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
 
     private static StatementSyntax LoopTick() => ParseStatement($"{GuardType}.Loop();");
 
-    private static BlockSyntax Prepend(BlockSyntax block) => block.WithStatements(block.Statements.Insert(0, Tick()));
+    private static BlockSyntax Prepend(BlockSyntax block) => Insert(block, Tick());
+
+    /// <summary>Puts a check first in a block, on the line of the opening brace, so the block's own
+    /// statements keep their lines and columns.</summary>
+    private static BlockSyntax Insert(BlockSyntax block, StatementSyntax check)
+    {
+        var open = block.OpenBraceToken;
+        return block.WithOpenBraceToken(open.WithTrailingTrivia())
+            .WithStatements(block.Statements.Insert(0, check.WithTrailingTrivia(open.TrailingTrivia)));
+    }
 
     private static StatementSyntax Guarded(StatementSyntax body) =>
-        body is BlockSyntax b ? b.WithStatements(b.Statements.Insert(0, LoopTick())) : Block(LoopTick(), body);
+        body is BlockSyntax b ? Insert(b, LoopTick()) : Block(LoopTick(), body);
 
     /// <summary>`=> expr` as a block that ticks first: `{ Tick(); return expr; }` or `{ Tick(); expr; }`.</summary>
     private static BlockSyntax AsBlock(ExpressionSyntax expr, bool returnsValue, StatementSyntax? check = null)
@@ -59,8 +69,13 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
         Func<T, BlockSyntax, T> setBody) where T : SyntaxNode
     {
         var check = EntryCheck(symbol);
-        if (body is not null) return setBody(visited, body.WithStatements(body.Statements.Insert(0, check)));
-        if (arrow is not null) return setBody(visited, AsBlock(arrow.Expression, ReturnsValue(symbol), check));
+        if (body is not null) return setBody(visited, Insert(body, check));
+        if (arrow is not null)
+        {
+            // `=> expr;` loses its ';' and the line break after it: give the block that trivia back.
+            var semicolon = visited.ChildTokens().LastOrDefault(t => t.IsKind(SyntaxKind.SemicolonToken));
+            return setBody(visited, AsBlock(arrow.Expression, ReturnsValue(symbol), check).WithTrailingTrivia(semicolon.TrailingTrivia));
+        }
         return visited;
     }
 
@@ -108,7 +123,8 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
         // `T P => expr;` is a getter: `T P { get { Tick(); return expr; } }`
         var check = EntryCheck((_model.GetDeclaredSymbol(node) as IPropertySymbol)?.GetMethod);
         var getter = AccessorDeclaration(SyntaxKind.GetAccessorDeclaration, AsBlock(v.ExpressionBody.Expression, returnsValue: true, check));
-        return v.WithExpressionBody(null).WithSemicolonToken(default).WithAccessorList(AccessorList(SingletonList(getter)));
+        return v.WithExpressionBody(null).WithSemicolonToken(default)
+            .WithAccessorList(AccessorList(SingletonList(getter)).WithTrailingTrivia(v.SemicolonToken.TrailingTrivia));
     }
 
     public override SyntaxNode? VisitIndexerDeclaration(IndexerDeclarationSyntax node)
@@ -137,7 +153,7 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
             return v;
         var symbol = _model.GetSymbolInfo(original).Symbol;
         var check = EntryCheck(symbol);
-        if (v.Block is not null) return v.WithBlock(v.Block.WithStatements(v.Block.Statements.Insert(0, check)));
+        if (v.Block is not null) return v.WithBlock(Insert(v.Block, check));
         if (v.ExpressionBody is not null) return v.WithExpressionBody(null).WithBlock(AsBlock(v.ExpressionBody, ReturnsValue(symbol), check));
         return v;
     }
@@ -187,7 +203,7 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
         var v = (CatchClauseSyntax)base.VisitCatchClause(node)!;
         var declaration = v.Declaration ?? CatchDeclaration(ParseTypeName("global::System.Exception"));
         if (declaration.Identifier.IsKind(SyntaxKind.None) || declaration.Identifier.ValueText.Length == 0)
-            declaration = declaration.WithIdentifier(Identifier(CaughtName));
+            declaration = declaration.WithIdentifier(Identifier(CaughtName + (++_caught))); // unique: catches nest
         var guard = ParseExpression($"{GuardType}.Catchable({declaration.Identifier.ValueText})");
         var filter = v.Filter is null ? guard
             : BinaryExpression(SyntaxKind.LogicalAndExpression, guard, ParenthesizedExpression(v.Filter.FilterExpression));
@@ -240,6 +256,12 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
     {
         var v = (ArrayRankSpecifierSyntax)base.VisitArrayRankSpecifier(node)!;
         if (node.Parent?.Parent is not ArrayCreationExpressionSyntax) return v;
+        if (v.Sizes.Count > 1 && v.Sizes.All(s => s is not OmittedArraySizeExpressionSyntax))
+        {
+            // new T[a, b, ...]: the element count is the product; checked once on the first size.
+            var first = ParseExpression($"{GuardType}.Area({string.Join(", ", v.Sizes)})");
+            return v.WithSizes(SeparatedList(v.Sizes.Select((s, i) => i == 0 ? first : s)));
+        }
         return v.WithSizes(SeparatedList(v.Sizes.Select(s => s is OmittedArraySizeExpressionSyntax ? s
             : (ExpressionSyntax)ParseExpression($"{GuardType}.Length({s})"))));
     }

@@ -38,6 +38,7 @@ public sealed partial class TrustedCompiler
         driver.RunGeneratorsAndUpdateCompilation(compilation, out var withGenerated, out var generatorDiagnostics);
         var errors = generatorDiagnostics.Concat(withGenerated.GetDiagnostics())
             .Where(d => d.Severity == DiagnosticSeverity.Error).Select(ToDiagnostic).Distinct().ToList();
+        errors.AddRange(ReservedNamespaceUses(compilation));
         if (errors.Count > 0) throw new DomainCompileException(name, errors);
 
         // Instrument and compile again; the result must compile, or the instrumenter has a bug.
@@ -47,6 +48,9 @@ public sealed partial class TrustedCompiler
         using var pe = new MemoryStream();
         using var pdb = new MemoryStream();
         var result = instrumented.Emit(pe, pdb, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb));
+        if (!result.Success && result.Diagnostics.Any(d => d.Id == "CS0656" && d.GetMessage().Contains("Microsoft.CSharp.RuntimeBinder")))
+            throw new DomainCompileException(name, result.Diagnostics.Where(d => d.Id == "CS0656").Take(1)
+                .Select(d => ToDiagnostic(d) with { Id = Gate.GateIds.Reflection, Message = "uses dynamic, which binds members by reflection and generates code at run time; domains may not" }).ToList());
         if (!result.Success)
             throw new DomainCompileException(name, result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)
                 .Select(d => ToDiagnostic(d) with { Id = "RL0002", Message = $"the instrumented code did not compile (a bug in the trusted compiler, please report it): {d.Id} {d.GetMessage()}" }).ToList());
@@ -60,6 +64,22 @@ public sealed partial class TrustedCompiler
         var signature = ImageSignature.Sign(peBytes, _interfaces, PipelineVersion, instrument ? OptionsText : OptionsText + ";UNINSTRUMENTED", _key);
         return new DomainImage(name, peBytes, origin, pdbBytes, signature);
     }
+
+    /// <summary>Types a domain declares in the RedLeaf namespaces, which belong to the trusted system: a
+    /// domain's own RedLeaf.Abi.Guard, say, would take the place of the checks the compiler inserts.</summary>
+    private static IEnumerable<DomainDiagnostic> ReservedNamespaceUses(Compilation compilation)
+    {
+        foreach (var ns in compilation.Assembly.GlobalNamespace.GetNamespaceMembers().Where(n => n.Name == "RedLeaf"))
+            foreach (var type in AllTypes(ns))
+            {
+                var span = type.Locations.FirstOrDefault()?.GetMappedLineSpan();
+                yield return new DomainDiagnostic(span?.Path ?? "", (span?.StartLinePosition.Line ?? -1) + 1, (span?.StartLinePosition.Character ?? -1) + 1, "RL0003",
+                    $"declares {type.ToDisplayString()} in the RedLeaf namespace, which is reserved for the trusted system (a domain's own type there could stand in for the kernel's, such as the instrumentation's Guard)");
+            }
+    }
+
+    private static IEnumerable<INamedTypeSymbol> AllTypes(INamespaceSymbol ns) =>
+        ns.GetTypeMembers().Concat(ns.GetNamespaceMembers().SelectMany(AllTypes));
 
     /// <summary>The IL gate (os/kernel/Compiler/Gate): adds a diagnostic per refused construct.</summary>
     partial void RunGate(byte[] pe, byte[] pdb, List<DomainDiagnostic> refused);

@@ -12,6 +12,10 @@ public sealed record KernelOptions
     /// <summary>Limits a domain gets unless <see cref="Microkernel.SetLimits"/> says otherwise.</summary>
     public Domains.DomainLimits DefaultLimits { get; init; } = Domains.DomainLimits.Default;
 
+    /// <summary>Accept images built without instrumentation (only the instrumentation benchmark should:
+    /// such a domain cannot be stopped while it loops).</summary>
+    public bool AllowUninstrumented { get; init; }
+
     /// <summary>Keys whose signatures the loader accepts (null: this machine's key only).</summary>
     public IReadOnlyList<Compiler.Signing.MachineKey>? TrustedKeys { get; init; }
 

@@ -153,6 +153,8 @@ public sealed unsafe partial class Microkernel : IDisposable
         foreach (var (name, sha) in SharedAssemblies.Value)
             if (!sig.Interfaces.TryGetValue(name, out var signed) || signed != sha)
                 throw new DomainException($"domain image '{image.Name}' refused: it was compiled against {name} {(signed is null ? "(none)" : signed[..12])}, but this kernel runs {name} {sha[..12]}; recompile it");
+        if (sig.Options.Contains(";UNINSTRUMENTED", StringComparison.Ordinal) && !Options.AllowUninstrumented)
+            throw new DomainException($"domain image '{image.Name}' refused: it was built without instrumentation (its loops could not be stopped); only a kernel booted with AllowUninstrumented loads such images");
         var facts = ImageInspector.Inspect(image, DomainReferences);
         Log.Add($"verified image {image.Name}: fingerprint {sig.Fingerprint[..12]}, signed by key {sig.KeyId}");
         return facts;
