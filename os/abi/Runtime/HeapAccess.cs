@@ -63,6 +63,7 @@ internal static unsafe class HeapAccess
     {
         var e = Owned(handle, from, "move");
         if (e->Borrows != 0) ThrowBorrowed(from, e, "move");
+        if ((e->Flags & HeapEntry.HasChildren) != 0) CheckChildren(from, e, "move");
         // Write Generation and Owner as one 8-byte store: the next check of this slot (often the
         // move back, a few instructions later) loads them as one 8-byte value, and a 4-byte store
         // under an 8-byte load cannot be forwarded and stalls the pipeline.
@@ -102,6 +103,7 @@ internal static unsafe class HeapAccess
         var d = CurrentDomain.Require();
         var e = Owned(handle, d, "drop");
         if (e->Borrows != 0) ThrowBorrowed(d, e, "drop");
+        if ((e->Flags & HeapEntry.HasChildren) != 0) CheckChildren(d, e, "drop");
         Token(d).Heap.Drop(e);
     }
 
@@ -123,6 +125,15 @@ internal static unsafe class HeapAccess
         if (typeId < 0) Fault(d, TypeRegistry.WhyRefused(-typeId));
         var token = Token(d);
         return token.Heap.Allocate(token, typeId, elementSize, length, kind);
+    }
+
+    /// <summary>An RRef may only be moved or dropped whole: every RRef inside it must be the mover's own
+    /// (a handle lent to it, or one it moved away, must not travel or die inside it).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void CheckChildren(DomainCell* d, HeapEntry* e, string what)
+    {
+        if (!Token(d).Heap.ChildrenOwned(e, d->Id))
+            Fault(d, $"domain {d->Id} tried to {what} RRef #{e - d->Entries} ({TypeRegistry.NameOf(e->TypeId)}), which holds an RRef that is not its own (lent to it, or moved away): only whole trees of owned RRefs move or drop");
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -18,6 +18,9 @@ internal abstract unsafe class HeapTable
     /// <summary>Hands the children of an allocation to a new owner (the root was checked by the caller).</summary>
     internal abstract void MoveChildren(HeapEntry* entry, int from, int to);
 
+    /// <summary>True if every live RRef stored (at any depth) in the allocation is owned by <paramref name="owner"/>.</summary>
+    internal abstract bool ChildrenOwned(HeapEntry* entry, int owner);
+
     /// <summary>Lends (delta +1) or returns (delta -1) the children of a borrowed allocation.</summary>
     internal abstract void BorrowChildren(HeapEntry* entry, int owner, int borrower, int delta);
 }

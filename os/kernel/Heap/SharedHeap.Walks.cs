@@ -59,6 +59,30 @@ public sealed unsafe partial class SharedHeap
         while (stack.Count > 0) ForEachChild((HeapEntry*)stack.Pop(), ref v);
     }
 
+    private struct OwnedVisitor : IChildVisitor
+    {
+        public int Owner, Epoch;
+        public bool Foreign;
+        public Stack<nint> Pending;
+        public void Visit(HeapEntry* parent, HeapEntry* child)
+        {
+            if (child->Mark == Epoch) return;
+            child->Mark = Epoch;
+            if (child->Owner != Owner) Foreign = true;
+            else if ((child->Flags & HeapEntry.HasChildren) != 0) Pending.Push((nint)child);
+        }
+    }
+
+    internal bool ChildrenOwned(HeapEntry* root, int owner)
+    {
+        var stack = WalkStack();
+        var v = new OwnedVisitor { Owner = owner, Epoch = Interlocked.Increment(ref _epoch), Pending = stack };
+        root->Mark = v.Epoch;
+        ForEachChild(root, ref v);
+        while (!v.Foreign && stack.Count > 0) ForEachChild((HeapEntry*)stack.Pop(), ref v);
+        return !v.Foreign;
+    }
+
     private struct BorrowVisitor : IChildVisitor
     {
         public int Owner, Borrower, Delta, Epoch;

@@ -228,6 +228,7 @@ public sealed unsafe partial class SharedHeap
             _heap.Allocate(owner, typeId, elementSize, length, kind);
         internal override void Drop(HeapEntry* entry) => _heap.DropTree(entry);
         internal override void MoveChildren(HeapEntry* entry, int from, int to) => _heap.MoveChildren(entry, from, to);
+        internal override bool ChildrenOwned(HeapEntry* entry, int owner) => _heap.ChildrenOwned(entry, owner);
         internal override void BorrowChildren(HeapEntry* entry, int owner, int borrower, int delta) =>
             _heap.BorrowChildren(entry, owner, borrower, delta);
     }

@@ -149,6 +149,19 @@ public class RRefAttacks
 
     // ---- borrows: the attacker implements IDomB and the host lends it its RRefs ----------------------
 
+    [Fact]
+    public Task AdoptingABorrowAsTheChildOfAnOwnedRRef() => LenderSurvives(Borrower("""
+                var pair = RRef<Pair>.New(new Pair { Left = p, Right = RRef<Payload>.New(new Payload(0, 0)) });
+                pair.Drop(); // drops its children too: the lender's object?
+                return 0;
+        """), (x, mine) => x.Inspect(in mine).Error);
+
+    [Fact]
+    public Task SmugglingABorrowToAnotherDomainInsideAnOwnedParent() => LenderSurvives(Borrower("""
+                var pair = RRef<Pair>.New(new Pair { Left = p, Right = RRef<Payload>.New(new Payload(0, 0)) });
+                return _b.KeepPair(pair); // moves the pair and its children: the lender's object too?
+        """), (x, mine) => x.Inspect(in mine).Error);
+
     private static string Borrower(string inspect, string produce = "RRef<Payload>.New(new Payload(a, b))", string members = "") => $$"""
         using RedLeaf.Abi;
         using RedLeaf.Interfaces.Test;

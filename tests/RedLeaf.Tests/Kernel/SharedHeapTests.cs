@@ -188,8 +188,11 @@ public unsafe class SharedHeapTests
     }
 
     [Fact]
-    public void DroppingAParentSparesAChildThatWasMovedToAnotherDomain()
+    public void AParentHoldingAChildThatWasMovedAwayCanNeitherDropNorMoveAndTheChildIsSpared()
     {
+        // Trees move and die whole, as in RedLeaf: once a child has been moved to another domain, the
+        // parent that still holds its handle may not be dropped or moved (the child must be taken out
+        // first). The child is never freed or stolen by its former parent.
         var (k, b, domB) = TestDomains.WithDomB();
         using (k)
         {
@@ -201,9 +204,16 @@ public unsafe class SharedHeapTests
             var edge = Assert.Single(k.Heap.Snapshot().Edges, e => e.Child == HeapProbe.IndexOf(left));
             Assert.False(edge.SameOwner);
 
-            pair.Drop();
+            var e = Assert.Throws<OwnershipViolationException>(() => pair.Drop());
+            Assert.Contains("not its own", e.Message);
             Assert.True(k.Heap.IsLive(left), "dropping the parent freed a child another domain owns");
             Assert.Equal(b.Id, k.Heap.OwnerOf(left));
+            Assert.Throws<OwnershipViolationException>(() => domB.KeepPair(pair)); // the caller's fault, in its context
+            Assert.Equal(Microkernel.KernelId, k.Heap.OwnerOf(pair));
+            Assert.Equal(b.Id, k.Heap.OwnerOf(left));
+
+            pair.Value = new Pair { Left = default, Right = pair.Value.Right, Tag = 0 }; // take the stale handle out
+            pair.Drop();
             Assert.Equal(1, k.Heap.LiveObjects);
             Assert.Equal(1, domB.DropKept().Value);
             Assert.Equal(0, k.Heap.LiveObjects);
