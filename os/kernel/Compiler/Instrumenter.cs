@@ -29,7 +29,7 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
     /// <paramref name="unguarded"/> (from StackChecks) lists bodies that need no stack guard.</summary>
     public static SyntaxTree Rewrite(SyntaxTree tree, Compilation compilation, HashSet<ISymbol> unguarded)
     {
-        var root = new Instrumenter(compilation.GetSemanticModel(tree), unguarded).Visit(tree.GetRoot());
+        var root = new Instrumenter(compilation.GetSemanticModel(tree), unguarded).Visit(tree.GetRoot())!;
         return tree.WithRootAndOptions(root, tree.Options);
     }
 
@@ -160,35 +160,15 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
 
     // ---- loops and jumps ------------------------------------------------------------------------
 
-    public override SyntaxNode? VisitWhileStatement(WhileStatementSyntax node)
+    /// <summary>Every loop's body starts with the stop check (one place for while, do, for and foreach).</summary>
+    public override SyntaxNode? Visit(SyntaxNode? node) => base.Visit(node) switch
     {
-        var v = (WhileStatementSyntax)base.VisitWhileStatement(node)!;
-        return v.WithStatement(Guarded(v.Statement));
-    }
-
-    public override SyntaxNode? VisitDoStatement(DoStatementSyntax node)
-    {
-        var v = (DoStatementSyntax)base.VisitDoStatement(node)!;
-        return v.WithStatement(Guarded(v.Statement));
-    }
-
-    public override SyntaxNode? VisitForStatement(ForStatementSyntax node)
-    {
-        var v = (ForStatementSyntax)base.VisitForStatement(node)!;
-        return v.WithStatement(Guarded(v.Statement));
-    }
-
-    public override SyntaxNode? VisitForEachStatement(ForEachStatementSyntax node)
-    {
-        var v = (ForEachStatementSyntax)base.VisitForEachStatement(node)!;
-        return v.WithStatement(Guarded(v.Statement));
-    }
-
-    public override SyntaxNode? VisitForEachVariableStatement(ForEachVariableStatementSyntax node)
-    {
-        var v = (ForEachVariableStatementSyntax)base.VisitForEachVariableStatement(node)!;
-        return v.WithStatement(Guarded(v.Statement));
-    }
+        WhileStatementSyntax w => w.WithStatement(Guarded(w.Statement)),
+        DoStatementSyntax d => d.WithStatement(Guarded(d.Statement)),
+        ForStatementSyntax f => f.WithStatement(Guarded(f.Statement)),
+        CommonForEachStatementSyntax e => e.WithStatement(Guarded(e.Statement)),
+        var other => other,
+    };
 
     public override SyntaxNode? VisitGotoStatement(GotoStatementSyntax node)
     {

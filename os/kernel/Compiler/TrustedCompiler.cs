@@ -112,6 +112,7 @@ public sealed partial class TrustedCompiler
         using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string s) => h.AppendData(Encoding.UTF8.GetBytes(s + "\0"));
         Add(PipelineVersion);
+        Add(typeof(TrustedCompiler).Assembly.ManifestModule.ModuleVersionId.ToString()); // any change to the compiler itself
         Add(OptionsText);
         Add(_key.Id);
         foreach (var (n, sha) in _interfaces.OrderBy(kv => kv.Key, StringComparer.Ordinal)) Add(n + "=" + sha);

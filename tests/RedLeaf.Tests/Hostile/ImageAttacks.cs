@@ -122,16 +122,19 @@ public class ImageAttacks
         Refused(k, new DomainImage(other.Name, other.Assembly, other.Origin, other.Pdb, legit.Signature), "altered");
     }
 
+    /// <summary>A domain that reads any address it is given: only an image built outside the pipeline can hold it.</summary>
+    private const string PointerAttack = """
+        using RedLeaf.Abi;
+        using RedLeaf.Interfaces.Test;
+        public static class Entry { [DomainEntry] public static IHostile Start() => new Attack(); }
+        sealed unsafe class Attack : IHostile { public RpcResult<long> Run(long argument) => *(long*)argument; }
+        """;
+
     [Fact]
     public void AnUnsignedHandMadeImageWithAPointer()
     {
         using var k = Boot();
-        var image = SnippetCompiler.Hostile("""
-            using RedLeaf.Abi;
-            using RedLeaf.Interfaces.Test;
-            public static class Entry { [DomainEntry] public static IHostile Start() => new Attack(); }
-            sealed unsafe class Attack : IHostile { public RpcResult<long> Run(long argument) => *(long*)argument; }
-            """);
+        var image = SnippetCompiler.Hostile(PointerAttack);
         Refused(k, new DomainImage("hand_made", image.Pe, "outside the pipeline", image.Pdb), "not signed");
     }
 
@@ -139,12 +142,7 @@ public class ImageAttacks
     public void AHandMadeImageSignedWithAnotherKey()
     {
         using var k = Boot();
-        var image = SnippetCompiler.Hostile("""
-            using RedLeaf.Abi;
-            using RedLeaf.Interfaces.Test;
-            public static class Entry { [DomainEntry] public static IHostile Start() => new Attack(); }
-            sealed unsafe class Attack : IHostile { public RpcResult<long> Run(long argument) => *(long*)argument; }
-            """);
+        var image = SnippetCompiler.Hostile(PointerAttack);
         var legit = LegitImage.Signature!;
         var other = MachineKey.CreateEphemeral();
         Refused(k, new DomainImage("hand_made_foreign", image.Pe, "outside the pipeline", image.Pdb,
