@@ -1,6 +1,7 @@
 // os/kernel/Heap: a frozen picture of the shared heap: one node per live allocation, one edge per
 // RRef stored inside another. Plain data owned by the kernel (no domain types), so notebooks can
 // draw it and keep it after the domains in it are gone.
+using RedLeaf.Abi;
 using RedLeaf.Abi.Runtime;
 
 namespace RedLeaf.Os.Heap;
@@ -30,6 +31,29 @@ public sealed unsafe partial class SharedHeap
             Edges.Add(new HeapEdge(Heap.IndexOf(parent), Heap.IndexOf(child), parent->Owner == child->Owner));
     }
 
+    /// <summary>The allocation an RRef names, as a snapshot node; null if the handle is null or stale
+    /// (the object was dropped, or the slot reused). For notebooks and tests: "is this the same buffer?"</summary>
+    public HeapNode? Describe<T>(RRef<T> r) where T : unmanaged => Describe(r.Handle);
+
+    /// <inheritdoc cref="Describe{T}(RRef{T})"/>
+    public HeapNode? Describe<T>(RRefArray<T> r) where T : unmanaged => Describe(r.Handle);
+
+    /// <inheritdoc cref="Describe{T}(RRef{T})"/>
+    public HeapNode? Describe<T>(RRefDeque<T> r) where T : unmanaged => Describe(r.Handle);
+
+    private HeapNode? Describe(ulong handle)
+    {
+        if (handle == 0) return null;
+        lock (_gate)
+        {
+            var e = Raw(handle);
+            return e == null ? null : Node(e);
+        }
+    }
+
+    private HeapNode Node(HeapEntry* e) => new(IndexOf(e), e->Generation, e->Owner, TypeLayout.Of(e->TypeId).Name, e->Kind.ToString(),
+        e->Length, ObjectBytes(e), e->Borrows, e->Borrower);
+
     /// <summary>Takes a consistent snapshot (allocation is paused while it runs).</summary>
     public HeapSnapshot Snapshot()
     {
@@ -41,8 +65,7 @@ public sealed unsafe partial class SharedHeap
             {
                 var e = _table.Entries + i;
                 if (e->Owner == 0) continue;
-                nodes.Add(new HeapNode(i, e->Generation, e->Owner, TypeLayout.Of(e->TypeId).Name, e->Kind.ToString(),
-                    e->Length, ObjectBytes(e), e->Borrows, e->Borrower));
+                nodes.Add(Node(e));
                 if ((e->Flags & HeapEntry.HasChildren) != 0) ForEachChild(e, ref v);
             }
             return new HeapSnapshot(nodes, v.Edges, DateTimeOffset.UtcNow);

@@ -1,0 +1,18 @@
+// domains/Interfaces/Lab: homework 1's interface ("write a domain"): a stack of numbers kept inside
+// the student's domain.
+using RedLeaf.Abi;
+
+namespace RedLeaf.Interfaces.Lab;
+
+[DomainInterface]
+public interface IStack
+{
+    /// <summary>Pushes a value.</summary>
+    RpcResult Push(long value);
+
+    /// <summary>Pops the most recently pushed value; -1 when empty.</summary>
+    RpcResult<long> Pop();
+
+    /// <summary>How many values are on the stack.</summary>
+    RpcResult<long> Count();
+}

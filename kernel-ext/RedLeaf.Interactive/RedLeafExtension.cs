@@ -1,0 +1,49 @@
+// kernel-ext/RedLeaf.Interactive: the extension's entry. .NET Interactive calls OnLoadAsync when it
+// finds the package (interactive-extensions/dotnet); a notebook that `#r`s the DLL calls Load()
+// itself (the host does not run extensions of plain DLLs). Either way: formatters for every
+// notebook view, the #!domain kernel, and a fresh page for plotly.js.
+using Microsoft.DotNet.Interactive;
+using RedLeaf.Notebook.Charts;
+using RedLeaf.Notebook.Html;
+
+namespace RedLeaf.Interactive;
+
+public sealed class RedLeafExtension : IKernelExtension
+{
+    public Task OnLoadAsync(Kernel kernel)
+    {
+        Install(kernel);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Loads the extension into the running notebook (its first cell calls this).</summary>
+    public static IRichView Load()
+    {
+        var kernel = KernelInvocationContext.Current?.HandlingKernel?.RootKernel ?? Kernel.Root
+            ?? throw new InvalidOperationException("RedLeaf.Interactive: no .NET Interactive kernel is running here; use RedLeaf.Notebook directly from plain C#");
+        return Install(kernel);
+    }
+
+    private static IRichView Install(Kernel kernel)
+    {
+        PlotlyPage.Reset();
+        var formatters = Formatters.Register();
+        var magics = new List<string>();
+        if (kernel.RootKernel is CompositeKernel root && root.FindKernelByName(DomainKernel.KernelName) is null)
+        {
+            root.Add(new DomainKernel());
+            magics.Add("#!domain --name NAME [--grant A,B]");
+        }
+        return new LoadedSummary(formatters, magics);
+    }
+
+    private sealed record LoadedSummary(IReadOnlyList<string> Formatters, IReadOnlyList<string> Magics) : IRichView
+    {
+        public string ToHtml() => Markup.Block("extension", "RedLeaf.NET loaded",
+            Markup.Facts(("views", string.Join(", ", Formatters)), ("magic commands", Magics.Count == 0 ? "(already registered)" : string.Join("; ", Magics)),
+                ("start", "var kernel = Lab.Boot();")));
+
+        public override string ToString() =>
+            $"RedLeaf.NET loaded: views {string.Join(", ", Formatters)}; magic commands {(Magics.Count == 0 ? "(already registered)" : string.Join("; ", Magics))}; start with: var kernel = Lab.Boot();";
+    }
+}

@@ -1,0 +1,35 @@
+// kernel-ext/RedLeaf.Notebook/Charts: what one kind of operation cost, call by call, in TSC cycles
+// (the timer's own calibrated cost already subtracted), with its order statistics. Shown as a
+// histogram with the median and tail percentiles marked.
+using RedLeaf.Bench.Measure;
+using RedLeaf.Notebook.Html;
+
+namespace RedLeaf.Notebook.Charts;
+
+public sealed class CycleSamples : IRichView
+{
+    public CycleSamples(string label, double[] cycles)
+    {
+        if (cycles.Length == 0) throw new ArgumentException($"'{label}': no samples", nameof(cycles));
+        Label = label;
+        Cycles = cycles;
+        Stats = Stats.Of(cycles);
+    }
+
+    public string Label { get; }
+    /// <summary>One sample per call: cycles, timer cost subtracted.</summary>
+    public double[] Cycles { get; }
+    public Stats Stats { get; }
+    public double Median => Stats.Median;
+    public double P90 => Stats.P90;
+    public double P99 => Stats.P99;
+    public double Min => Stats.Min;
+
+    /// <summary>The samples of a benchmark row (rows of `bench calls` keep their per-call samples).</summary>
+    public static CycleSamples Of(BenchRow row) => new(row.Name, row.Samples);
+
+    public string ToHtml() => new CycleHistogram(new[] { this }).ToHtml();
+
+    public override string ToString() =>
+        $"{Label}: median {Median:F1}, p90 {P90:F1}, p99 {P99:F1}, min {Min:F1} cycles ({Cycles.Length} calls)";
+}

@@ -1,0 +1,169 @@
+// kernel-ext/RedLeaf.Notebook/Session: a booted machine and microkernel, as a notebook (or any plain
+// C# program) explores it. A thin layer over the core (RedLeaf.Os): every member answers with a
+// kernel-owned picture (views, snapshots) or a proxy, never with an object of a domain's, so a
+// crashed domain can always be collected even while a notebook shows it. `kernel.` tells the story:
+// Machine, Log, Domains, Heap, Graph(), Load/Define, Use, Kill/Watch/Restart, Measure.
+using System.Diagnostics;
+using RedLeaf.Abi;
+using RedLeaf.Hardware;
+using RedLeaf.Notebook.Charts;
+using RedLeaf.Notebook.Graph;
+using RedLeaf.Notebook.Html;
+using RedLeaf.Notebook.Views;
+using RedLeaf.Os;
+using RedLeaf.Os.Compiler;
+using RedLeaf.Os.Domains;
+using RedLeaf.Os.Heap;
+using static RedLeaf.Notebook.Html.Markup;
+
+namespace RedLeaf.Notebook.Session;
+
+public sealed class NotebookKernel : IRichView, IDisposable
+{
+    internal NotebookKernel(Microkernel core, TimeSpan bootTime)
+    {
+        Core = core;
+        BootTime = bootTime;
+    }
+
+    /// <summary>The microkernel itself, for everything this surface does not cover.</summary>
+    public Microkernel Core { get; }
+
+    /// <summary>How long booting the machine and the kernel took.</summary>
+    public TimeSpan BootTime { get; }
+
+    public MachineView Machine => new(Core.Machine);
+
+    /// <summary>What the kernel did, in order: images verified, domains loaded, crashes cleaned up.</summary>
+    public BootLog Log => Core.Log;
+
+    /// <summary>The domain table, as it is now.</summary>
+    public DomainTable Domains
+    {
+        get
+        {
+            var heap = Core.Heap.Snapshot();
+            return new DomainTable(Core.Domains.Select(d => new DomainView(d, heap)).ToArray());
+        }
+    }
+
+    public DomainView this[string domain] => new(Find(domain), Core.Heap.Snapshot());
+
+    /// <summary>The shared heap, as it is now (a snapshot: it does not change afterwards).</summary>
+    public HeapView Heap => new(Core.Heap.Snapshot(), Owners(), Core.Heap.Capacity);
+
+    /// <summary>The ownership graph of the shared heap, as it is now.</summary>
+    public OwnershipGraph Graph(string title = "Ownership graph") => new(Core.Heap.Snapshot(), Owners(), title);
+
+    /// <summary>The allocation an RRef names (owner, type, size), or null if it is gone.</summary>
+    public HeapNode? Describe<T>(RRef<T> r) where T : unmanaged => Core.Heap.Describe(r);
+    public HeapNode? Describe<T>(RRefArray<T> r) where T : unmanaged => Core.Heap.Describe(r);
+
+    /// <summary>Compiles the domain in <c>domains/&lt;folder&gt;</c> with the trusted compiler and loads it,
+    /// granting it the exports of the named domains.</summary>
+    public DomainView Load(string folder, params string[] grants) =>
+        Start(TrustedCompiler.Default.CompileFolder(DomainTree.Folder(folder)), null, grants);
+
+    /// <summary>Compiles C# source (a notebook cell) as a domain named <paramref name="name"/> and loads it.
+    /// Diagnostics name <paramref name="path"/> and lines counted from <paramref name="firstLine"/>.</summary>
+    public DomainView Define(string name, string source, string[]? grants = null, string path = "cell", int firstLine = 1)
+    {
+        string padded = new string('\n', Math.Max(0, firstLine - 1)) + source;
+        return Start(TrustedCompiler.Default.CompileText(name, padded, path), name, grants ?? Array.Empty<string>());
+    }
+
+    private DomainView Start(DomainImage image, string? name, string[] grants)
+    {
+        var proxies = grants.Select(g => (object)(Find(g).Export ?? throw new DomainException($"domain '{g}' exports nothing to grant"))).ToArray();
+        var d = Core.Load(name ?? image.Name, image, proxies);
+        return new DomainView(d, Core.Heap.Snapshot());
+    }
+
+    /// <summary>The interface a domain exports, as a proxy: calls cross into the domain.</summary>
+    public T Use<T>(string domain) where T : class => Find(domain).Get<T>();
+
+    /// <summary>Kills a domain and reports what cleanup freed (heap before and after, code collected).</summary>
+    public CrashReport Kill(string domain)
+    {
+        var d = Find(domain);
+        var before = Heap;
+        Core.Kill(d, "killed from a notebook");
+        return Report(d, before);
+    }
+
+    /// <summary>Runs <paramref name="call"/> (which should make a domain crash) and reports the crash it caused.</summary>
+    public CrashReport Watch(Action call)
+    {
+        var seen = Core.Domains.ToDictionary(d => d, d => d.Crashes.Count);
+        var before = Heap;
+        call();
+        var crashed = Core.Domains.FirstOrDefault(d => d.Crashes.Count > (seen.TryGetValue(d, out var n) ? n : 0))
+            ?? throw new InvalidOperationException("no domain crashed during the call");
+        return Report(crashed, before);
+    }
+
+    private CrashReport Report(Domain d, HeapView before)
+    {
+        var record = d.LastCrash!;
+        var after = Heap;
+        var collection = record.Collection.Wait(TimeSpan.FromSeconds(10)) ? record.Collection.Result : null;
+        return new CrashReport(record, before, after, collection);
+    }
+
+    /// <summary>Starts a fresh instance of a crashed or killed domain (its export proxy serves calls again).</summary>
+    public DomainView Restart(string domain) => new(Core.Restart(Find(domain)), Core.Heap.Snapshot());
+
+    /// <summary>Cycles per call of <paramref name="call"/>, call by call (TSC pairs, their calibrated
+    /// cost subtracted; the delegate call itself, a few cycles, is included). Warms up first.</summary>
+    public CycleSamples Measure(string label, Action call, int calls = 0)
+    {
+        if (calls <= 0) calls = Lab.Quick ? 2_000 : 20_000;
+        var warm = Stopwatch.StartNew();
+        while (warm.ElapsedMilliseconds < (Lab.Quick ? 50 : 300)) for (int i = 0; i < 1_000; i++) call();
+        double cost = Tsc.ReadCost;
+        var samples = new double[calls];
+        for (int i = 0; i < calls; i++)
+        {
+            ulong t0 = Tsc.Read();
+            call();
+            ulong t1 = Tsc.Read();
+            samples[i] = Math.Max(0, t1 - t0 - cost);
+        }
+        return new CycleSamples(label, samples);
+    }
+
+    /// <summary>Host code acts as the kernel on this thread until disposed (to make RRefs to pass in).</summary>
+    public KernelScope Enter() => Core.Enter();
+
+    /// <summary>Runs <paramref name="body"/> as the kernel (see <see cref="Enter"/>).</summary>
+    public T AsKernel<T>(Func<T> body)
+    {
+        using var _ = Core.Enter();
+        return body();
+    }
+
+    private Domain Find(string name) =>
+        Core.Domains.FirstOrDefault(d => d.Name == name)
+        ?? throw new KeyNotFoundException($"no domain named '{name}' (domains: {string.Join(", ", Core.Domains.Select(d => d.Name).DefaultIfEmpty("none"))})");
+
+    /// <summary>Display names of every instance id the heap may mention.</summary>
+    public IReadOnlyDictionary<int, string> Owners()
+    {
+        var map = new Dictionary<int, string> { [Microkernel.KernelId] = "kernel (host)" };
+        foreach (var d in Core.Domains)
+        {
+            foreach (var c in d.Crashes) map[c.InstanceId] = $"{d.Name}#{c.InstanceId} (gone)";
+            map[d.Id] = $"{d.Name}#{d.Id}";
+        }
+        return map;
+    }
+
+    public string ToHtml() => Block("kernel", $"RedLeaf microkernel: {Core.Domains.Count} domains, booted in {BootTime.TotalMilliseconds:F0} ms",
+        Machine.ToHtml() + Domains.ToHtml() + Heap.ToHtml()
+        + $"<details><summary>kernel log ({Log.Entries.Count} entries)</summary>{Pre(Log.ToString()).Html}</details>");
+
+    public override string ToString() =>
+        $"RedLeaf microkernel, booted in {BootTime.TotalMilliseconds:F0} ms{Environment.NewLine}{Machine}{Environment.NewLine}{Domains}{Environment.NewLine}{Heap}";
+
+    public void Dispose() => Core.Dispose();
+}

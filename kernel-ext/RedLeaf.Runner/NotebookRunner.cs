@@ -1,0 +1,187 @@
+// kernel-ext/RedLeaf.Runner: runs .ipynb notebooks in this process with .NET Interactive's C# kernel
+// (no Python, no Jupyter): cell by cell, each with a timeout, collecting outputs as Jupyter would
+// store them; writes the executed notebook and a standalone HTML page. Stops a notebook at its first
+// failing cell. A cell that overruns its timeout is stopped by killing the domains running in the
+// current RedLeaf kernel (their callers get an RpcResult error and the cell finishes); only if that
+// does not free the cell is it abandoned. Console capture and formatters are process-wide, so
+// notebooks run one at a time.
+using System.Diagnostics;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
+using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Documents;
+using Microsoft.DotNet.Interactive.Events;
+using Microsoft.DotNet.Interactive.Formatting;
+using RedLeaf.Notebook.Session;
+using RedLeaf.Os.Domains;
+using DocKernelInfo = Microsoft.DotNet.Interactive.Documents.KernelInfo;
+
+namespace RedLeaf.Runner;
+
+public sealed class NotebookRunner
+{
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
+    public NotebookRunner(RunOptions options) => Options = options;
+
+    public RunOptions Options { get; }
+
+    /// <summary>True once a cell could not be stopped: its thread still runs, the process should exit.</summary>
+    public bool Abandoned { get; private set; }
+
+    public static KernelInfoCollection KernelInfos()
+    {
+        var infos = new KernelInfoCollection { new DocKernelInfo("csharp", "C#", new[] { "c#", "C#" }), new DocKernelInfo("domain", "C#") };
+        infos.DefaultKernelName = "csharp";
+        return infos;
+    }
+
+    public static async Task<InteractiveDocument> ReadAsync(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"notebook not found: {path}", path);
+        try
+        {
+            await using var s = File.OpenRead(path);
+            return Microsoft.DotNet.Interactive.Documents.Jupyter.Notebook.Read(s, KernelInfos());
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or ArgumentException or FormatException or KeyNotFoundException)
+        {
+            throw new InvalidDataException($"{path}: not a valid Jupyter notebook: {e.Message}", e);
+        }
+    }
+
+    public async Task<NotebookResult> RunAsync(string path)
+    {
+        var doc = await ReadAsync(path);
+        await OneAtATime.WaitAsync();
+        string previousDir = Environment.CurrentDirectory;
+        string? previousQuick = Environment.GetEnvironmentVariable(Lab.QuickVariable);
+        var total = Stopwatch.StartNew();
+        var outcomes = new List<CellOutcome>();
+        try
+        {
+            Environment.CurrentDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            if (Options.Quick) Environment.SetEnvironmentVariable(Lab.QuickVariable, "1");
+            Formatter.ResetToDefault();
+            using var kernel = NewKernel();
+            var cells = doc.Elements.ToList();
+            for (int i = 0; i < cells.Count; i++)
+            {
+                var cell = cells[i];
+                cell.Outputs.Clear();
+                if (cell.KernelName is "markdown" or "md" || string.IsNullOrWhiteSpace(cell.Contents)) continue;
+                Options.Progress?.Invoke($"{Path.GetFileName(path)}: cell {i + 1}/{cells.Count}");
+                var outcome = await RunCellAsync(kernel, i, cell);
+                outcomes.Add(outcome);
+                cell.ExecutionOrder = outcomes.Count;
+                foreach (var o in outcome.Outputs) cell.Outputs.Add(ToElement(o, outcomes.Count));
+                if (outcome.Failed || Abandoned) break;
+            }
+        }
+        finally
+        {
+            Lab.Shutdown();
+            Environment.CurrentDirectory = previousDir;
+            Environment.SetEnvironmentVariable(Lab.QuickVariable, previousQuick);
+            Formatter.ResetToDefault();
+            OneAtATime.Release();
+        }
+        string? ipynb = null, page = null;
+        if (Options.WriteOutputs)
+        {
+            Directory.CreateDirectory(Options.OutputFolder);
+            string stem = Path.Combine(Options.OutputFolder, Path.GetFileNameWithoutExtension(path));
+            ipynb = stem + ".ipynb";
+            await using (var s = File.Create(ipynb))
+                Microsoft.DotNet.Interactive.Documents.Jupyter.Notebook.Write(doc, s, KernelInfos());
+            page = stem + ".html";
+            await File.WriteAllTextAsync(page, HtmlPage.Render(Path.GetFileNameWithoutExtension(path), doc));
+        }
+        return new NotebookResult(path, outcomes, total.Elapsed, ipynb, page);
+    }
+
+    private static CompositeKernel NewKernel()
+    {
+        var csharp = new CSharpKernel().UseKernelHelpers().UseValueSharing();
+        var composite = new CompositeKernel { csharp };
+        composite.DefaultKernelName = csharp.Name;
+        return composite;
+    }
+
+    private async Task<CellOutcome> RunCellAsync(CompositeKernel kernel, int index, InteractiveDocumentElement cell)
+    {
+        var sw = Stopwatch.StartNew();
+        var run = kernel.SendAsync(new SubmitCode(cell.Contents, cell.KernelName is "csharp" or null ? null : cell.KernelName));
+        string? timeoutNote = null;
+        if (await Task.WhenAny(run, Task.Delay(Options.CellTimeout)) != run)
+        {
+            var killed = KillRunningDomains();
+            timeoutNote = $"the cell ran past its {Options.CellTimeout.TotalSeconds:F0} s timeout; " +
+                (killed.Count == 0 ? "no domain was running to kill" : $"killed {string.Join(", ", killed)}");
+            if (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(10))) != run)
+            {
+                Abandoned = true;
+                return new CellOutcome(index, cell.KernelName ?? "csharp", cell.Contents, Array.Empty<CellOutput>(), sw.Elapsed,
+                    timeoutNote + "; the cell did not stop and was abandoned (host code cannot be interrupted, only domains can)");
+            }
+            timeoutNote += $"; the cell stopped {sw.Elapsed.TotalSeconds - Options.CellTimeout.TotalSeconds:F2} s after the timeout";
+        }
+        var result = await run;
+        var outputs = new List<CellOutput>();
+        string? error = null;
+        foreach (var e in result.Events)
+        {
+            switch (e)
+            {
+                case StandardOutputValueProduced so: outputs.Add(Stream("stdout", so)); break;
+                case StandardErrorValueProduced se: outputs.Add(Stream("stderr", se)); break;
+                case ReturnValueProduced rv: outputs.Add(new CellOutput("result", Data(rv))); break;
+                case DisplayedValueUpdated du: outputs.Add(new CellOutput("display", Data(du))); break;
+                case DisplayedValueProduced dv: outputs.Add(new CellOutput("display", Data(dv))); break;
+                case ErrorProduced ep: error ??= ep.Message; break;
+                case CommandFailed cf: error ??= Describe(cf); break;
+            }
+        }
+        if (timeoutNote is not null) error = error is null ? timeoutNote : $"{timeoutNote}: {error}";
+        if (error is not null) outputs.Add(new CellOutput("error", new Dictionary<string, string> { ["text/plain"] = error }));
+        return new CellOutcome(index, cell.KernelName ?? "csharp", cell.Contents, outputs, sw.Elapsed, error);
+    }
+
+    private static List<string> KillRunningDomains()
+    {
+        var killed = new List<string>();
+        if (Lab.Current is not { } k) return killed;
+        foreach (var d in k.Core.Domains.Where(d => d.Status == DomainStatus.Running))
+        {
+            k.Core.Kill(d, "the notebook cell calling it ran past its timeout");
+            killed.Add(d.Name);
+        }
+        return killed;
+    }
+
+    private static string Describe(CommandFailed cf)
+    {
+        var e = cf.Exception;
+        return e is null ? cf.Message : $"{e.GetType().Name}: {e.Message}";
+    }
+
+    private static CellOutput Stream(string name, DisplayEvent e) =>
+        new(name, new Dictionary<string, string> { [name] = e.FormattedValues.FirstOrDefault()?.Value ?? "" });
+
+    private static Dictionary<string, string> Data(DisplayEvent e) =>
+        e.FormattedValues.Where(f => !f.SuppressDisplay).GroupBy(f => f.MimeType).ToDictionary(g => g.Key, g => g.First().Value);
+
+    private static InteractiveDocumentOutputElement ToElement(CellOutput o, int order) => o.Kind switch
+    {
+        "stdout" or "stderr" => new TextElement(o[o.Kind] ?? "", o.Kind),
+        "error" => new ErrorElement(o["text/plain"] ?? "", "Error", Array.Empty<string>()),
+        "result" => Fill(new ReturnValueElement { ExecutionOrder = order }, o),
+        _ => new DisplayElement(o.Data.ToDictionary(kv => kv.Key, kv => (object)kv.Value)),
+    };
+
+    private static ReturnValueElement Fill(ReturnValueElement r, CellOutput o)
+    {
+        foreach (var (k, v) in o.Data) r.Data[k] = v;
+        return r;
+    }
+}

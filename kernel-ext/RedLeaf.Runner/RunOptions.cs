@@ -1,0 +1,21 @@
+// kernel-ext/RedLeaf.Runner: how a headless run is set up: where executed notebooks and pages go,
+// quick mode, the per-cell timeout, and where progress is reported.
+namespace RedLeaf.Runner;
+
+public sealed record RunOptions
+{
+    /// <summary>Folder for the executed .ipynb and the .html page of each notebook.</summary>
+    public string OutputFolder { get; init; } = Path.Combine("artifacts", "notebooks");
+
+    /// <summary>Sets REDLEAF_QUICK=1 for the notebooks: smaller measurements (about 20 s a notebook).</summary>
+    public bool Quick { get; init; }
+
+    /// <summary>A cell running longer is stopped: its running domains are killed.</summary>
+    public TimeSpan CellTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Progress lines (the CLI prints them on stderr).</summary>
+    public Action<string>? Progress { get; init; }
+
+    /// <summary>Write the executed notebook and page (tests may turn it off).</summary>
+    public bool WriteOutputs { get; init; } = true;
+}
