@@ -1,0 +1,45 @@
+// tests/Notebooks: builds small .ipynb files for runner tests (first cell loads the extension by
+// absolute path) and finds the repository's notebooks and the built extension.
+using System.Text.Json.Nodes;
+using RedLeaf.Os.Compiler;
+
+namespace RedLeaf.Tests.Notebooks;
+
+internal static class TestNotebook
+{
+    public static string Root => DomainTree.Root;
+    public static string Extension => Path.Combine(Root, "artifacts", "interactive", "RedLeaf.Interactive.dll");
+    public static string LoadCell => $"#r \"{Extension}\"\nRedLeaf.Interactive.RedLeafExtension.Load()";
+
+    /// <summary>Writes a notebook of code cells (a cell starting with "md:" is markdown) to a temp file.</summary>
+    public static string Write(params string[] cells)
+    {
+        var arr = new JsonArray();
+        foreach (var c in cells)
+        {
+            bool md = c.StartsWith("md:", StringComparison.Ordinal);
+            var cell = new JsonObject
+            {
+                ["cell_type"] = md ? "markdown" : "code",
+                ["metadata"] = md ? new JsonObject() : new JsonObject { ["dotnet_interactive"] = new JsonObject { ["language"] = "csharp" } },
+                ["source"] = md ? c[3..] : c,
+            };
+            if (!md) { cell["outputs"] = new JsonArray(); cell["execution_count"] = null; }
+            arr.Add(cell);
+        }
+        var nb = new JsonObject
+        {
+            ["cells"] = arr,
+            ["metadata"] = new JsonObject { ["kernelspec"] = new JsonObject { ["name"] = ".net-csharp", ["display_name"] = ".NET (C#)", ["language"] = "C#" } },
+            ["nbformat"] = 4,
+            ["nbformat_minor"] = 5,
+        };
+        string dir = Directory.CreateTempSubdirectory("redleaf-nb-").FullName;
+        string path = Path.Combine(dir, "test.ipynb");
+        File.WriteAllText(path, nb.ToJsonString());
+        return path;
+    }
+
+    public static IEnumerable<string> RepositoryNotebooks() =>
+        Directory.GetFiles(Path.Combine(Root, "notebooks"), "*.ipynb", SearchOption.AllDirectories).Order(StringComparer.Ordinal);
+}
