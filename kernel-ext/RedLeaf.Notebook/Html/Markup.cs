@@ -6,7 +6,7 @@ using System.Text;
 
 namespace RedLeaf.Notebook.Html;
 
-public static class Markup
+internal static class Markup
 {
     public static string Escape(object? value) => WebUtility.HtmlEncode(value?.ToString() ?? "");
 
