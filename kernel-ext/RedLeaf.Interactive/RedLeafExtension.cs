@@ -2,6 +2,8 @@
 // finds the package (interactive-extensions/dotnet); a notebook that `#r`s the DLL calls Load()
 // itself (the host does not run extensions of plain DLLs). Either way: formatters for every
 // notebook view, the #!domain kernel, and a fresh page for plotly.js.
+using System.Reflection;
+using System.Runtime.Loader;
 using Microsoft.DotNet.Interactive;
 using RedLeaf.Notebook.Charts;
 using RedLeaf.Notebook.Html;
@@ -24,8 +26,12 @@ public sealed class RedLeafExtension : IKernelExtension
         return Install(kernel);
     }
 
+    private static int s_resolverInstalled;
+
     private static IRichView Install(Kernel kernel)
     {
+        if (Interlocked.Exchange(ref s_resolverInstalled, 1) == 0)
+            AssemblyLoadContext.Default.Resolving += UseHostCopy;
         PlotlyPage.Reset();
         var formatters = Formatters.Register();
         var magics = new List<string>();
@@ -36,6 +42,13 @@ public sealed class RedLeafExtension : IKernelExtension
         }
         return new LoadedSummary(formatters, magics);
     }
+
+    /// <summary>Plotly.NET asks for FSharp.Core 10.1; the dotnet-interactive tool runs on 10.0. The API
+    /// Plotly uses is in both, so bind the request to the copy the host already loaded.</summary>
+    private static Assembly? UseHostCopy(AssemblyLoadContext context, AssemblyName name) =>
+        name.Name is "FSharp.Core" or "Newtonsoft.Json"
+            ? AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == name.Name && !a.IsDynamic)
+            : null;
 
     private sealed record LoadedSummary(IReadOnlyList<string> Formatters, IReadOnlyList<string> Magics) : IRichView
     {

@@ -31,7 +31,7 @@ public sealed partial class TrustedCompiler
     /// <summary>What every domain file may use without a using directive (like an SDK project's implicit usings).</summary>
     public const string ImplicitUsings = "global using System;\nglobal using System.Collections.Generic;\nglobal using System.Linq;\n";
 
-    private static readonly Lazy<TrustedCompiler> Shared = new(() => new TrustedCompiler(new[] { Assembly.Load("RedLeaf.Interfaces") }, MachineKey.Current, ImageCache.Default));
+    private static readonly Lazy<TrustedCompiler> Shared = new(() => new TrustedCompiler(new[] { Domains.SharedAssemblies.Get("RedLeaf.Interfaces") }, MachineKey.Current, ImageCache.Default));
     private readonly ConcurrentDictionary<string, DomainImage> _memory = new();
     private readonly MetadataReference[] _references;
     private readonly ImmutableDictionary<string, string> _interfaces;

@@ -10,7 +10,7 @@ internal sealed class DomainLoadContext : AssemblyLoadContext
 {
     public DomainLoadContext(string name) : base(name, isCollectible: true) { }
 
-    // Everything a domain may reference is shared: defer to the default context. The image
-    // inspector has already refused references outside the allowed set.
-    protected override Assembly? Load(AssemblyName assemblyName) => null;
+    // Everything a domain may reference is shared: the host's loaded copy, else the default
+    // context. The image inspector has already refused references outside the allowed set.
+    protected override Assembly? Load(AssemblyName assemblyName) => SharedAssemblies.Loaded(assemblyName.Name);
 }

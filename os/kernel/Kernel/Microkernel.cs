@@ -140,7 +140,7 @@ public sealed unsafe partial class Microkernel : IDisposable
     }
 
     private static readonly Lazy<IReadOnlyDictionary<string, string>> SharedAssemblies = new(() =>
-        Compiler.TrustedCompiler.InterfaceHashes(new[] { typeof(RRef<>).Assembly, Assembly.Load("RedLeaf.Interfaces") }));
+        Compiler.TrustedCompiler.InterfaceHashes(new[] { typeof(RRef<>).Assembly, RedLeaf.Os.Domains.SharedAssemblies.Get("RedLeaf.Interfaces") }));
 
     /// <summary>The loader's gate: a valid signature by a trusted key over this very image, made against
     /// the interfaces this kernel runs; then the image inspector's checks.</summary>

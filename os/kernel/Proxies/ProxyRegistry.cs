@@ -47,7 +47,7 @@ public static class ProxyRegistry
     private static bool LoadGenerated()
     {
         Assembly asm;
-        try { asm = Assembly.Load(GeneratedAssembly); }
+        try { asm = Domains.SharedAssemblies.Get(GeneratedAssembly); }
         catch (FileNotFoundException) { return false; } // a host without the IDL's proxies: only cell interfaces
         RuntimeHelpers.RunModuleConstructor(asm.ManifestModule.ModuleHandle);
         return true;
