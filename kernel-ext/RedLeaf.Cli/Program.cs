@@ -13,6 +13,7 @@ try
         "demo" => DemoCommand.Run(cli),
         "verify" => VerifyCommand.Run(cli),
         "run" => RunCommand.Run(cli),
+        "grade" => GradeCommand.Run(cli),
         null or "help" or "--help" => Help(),
         var other => throw new UsageException($"unknown command '{other}'"),
     };
@@ -41,6 +42,8 @@ static int Help()
           redleaf bench instrumentation [--quick] [..]   cost of the trusted compiler's checks on compute-bound code; kill latency
           redleaf run <notebook|folder>... [--out DIR] [--quick] [--timeout S]
                                                          execute notebooks headless; write executed .ipynb and .html pages (default out: artifacts/notebooks)
+          redleaf grade <handout|folder>... [--json PATH|-]
+                                                         run students' handouts and report each one's score per exercise
           redleaf verify <file.cs|folder>...             run the trusted compiler (compile, IDL, instrumentation, IL gate, signing) and print what it found
           redleaf help                                   this text
         """);

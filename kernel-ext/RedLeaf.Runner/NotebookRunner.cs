@@ -75,7 +75,7 @@ public sealed class NotebookRunner
                 outcomes.Add(outcome);
                 cell.ExecutionOrder = outcomes.Count;
                 foreach (var o in outcome.Outputs) cell.Outputs.Add(ToElement(o, outcomes.Count));
-                if (outcome.Failed || Abandoned) break;
+                if (Abandoned || (outcome.Failed && !Options.KeepGoing)) break;
             }
         }
         finally

@@ -16,6 +16,9 @@ public sealed record RunOptions
     /// <summary>Progress lines (the CLI prints them on stderr).</summary>
     public Action<string>? Progress { get; init; }
 
+    /// <summary>Run the cells after a failing one too (grading: one broken exercise must not hide the rest).</summary>
+    public bool KeepGoing { get; init; }
+
     /// <summary>Write the executed notebook and page (tests may turn it off).</summary>
     public bool WriteOutputs { get; init; } = true;
 }
