@@ -7,13 +7,14 @@ namespace RedLeaf.Cli.Commands;
 
 internal static class BenchCommand
 {
-    public const string Usage = "redleaf bench <calls|lifecycle|instrumentation> [--quick] [--json PATH|-]";
+    public const string Usage = "redleaf bench <calls|lifecycle|instrumentation|langtax> [--quick] [--json PATH|-]";
 
     private static readonly Dictionary<string, Func<bool, Action<string>, SuiteResult>> Suites = new()
     {
         [CallsSuite.Name] = (quick, progress) => CallsSuite.Run(quick, progress),
         [LifecycleSuite.Name] = (quick, progress) => LifecycleSuite.Run(quick, progress),
         [InstrumentationSuite.Name] = (quick, progress) => InstrumentationSuite.Run(quick, progress),
+        [LangTaxSuite.Name] = (quick, progress) => LangTaxSuite.Run(quick, progress),
     };
 
     public static int Run(Args args)
