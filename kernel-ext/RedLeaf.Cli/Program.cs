@@ -3,7 +3,7 @@
 using RedLeaf.Cli;
 using RedLeaf.Cli.Commands;
 
-var valued = new HashSet<string> { "--json", "--out", "--image", "-c" };
+var valued = new HashSet<string> { "--json", "--out", "--image", "-c", "--readme" };
 try
 {
     var cli = new Args(args, valued);
@@ -12,6 +12,7 @@ try
         "bench" => BenchCommand.Run(cli),
         "demo" => DemoCommand.Run(cli),
         "verify" => VerifyCommand.Run(cli),
+        "results" => ResultsCommand.Run(cli),
         null or "help" or "--help" => Help(),
         var other => throw new UsageException($"unknown command '{other}'"),
     };
@@ -22,7 +23,7 @@ catch (UsageException e)
     Console.Error.WriteLine("run 'redleaf help' for the commands");
     return 2;
 }
-catch (Exception e) when (e is RedLeaf.Os.DomainException or RedLeaf.Os.Compiler.DomainCompileException or IOException)
+catch (Exception e) when (e is RedLeaf.Os.DomainException or RedLeaf.Os.Compiler.DomainCompileException or IOException or InvalidDataException)
 {
     Console.Error.WriteLine($"redleaf: {e.Message}");
     return 1;
@@ -36,8 +37,12 @@ static int Help()
         commands:
           redleaf demo                                   boot the microkernel, run a cross-domain scenario, print what happened
           redleaf bench calls [--quick] [--json PATH|-]  Table 1: cycles per cross-domain call (direct, proxy-null, proxy-arg, proxy-rref, proxy-borrow)
+                                                         beside baselines: syscall, thread-pingpong, pipe-pingpong
+          redleaf bench langtax [--quick] [--json ..]    Figure 5: one hash table in C (gcc), C-style C# and idiomatic C#, cycles per get/set
+                                                         (any bench: --save appends the run to datasets/results/<suite>.json)
           redleaf bench lifecycle [--quick] [--json ..]  cost of loading a domain, memory per live domain, crash to context collected
           redleaf bench instrumentation [--quick] [..]   cost of the trusted compiler's checks on compute-bound code; kill latency
+          redleaf results table [--print]                regenerate README.md's results section from datasets/results and datasets/reference
           redleaf verify <file.cs|folder>...             run the trusted compiler (compile, IDL, instrumentation, IL gate, signing) and print what it found
           redleaf help                                   this text
         """);

@@ -2,7 +2,9 @@
 // Table 1 (the classic Unix IPC baseline; Singularity's process ping-pong). The far end is
 // native/pipe_echo, a small C program built by gcc at build time, started with its stdin and stdout
 // redirected to pipes; one round trip writes one byte to it and reads the byte it echoes, with
-// read(2) and write(2) called straight through P/Invoke on the pipes' descriptors.
+// read(2) and write(2) called straight through P/Invoke on the pipes' descriptors. The caller and
+// the child are pinned to the CPU the caller was on (CpuPinning says why); the caller's CPU set is
+// restored on Dispose. Create, use and dispose it on one thread.
 using System.Diagnostics;
 using System.IO.Pipes;
 using System.Runtime.InteropServices;
@@ -15,10 +17,13 @@ public sealed unsafe class PipePingPong : IDisposable
     readonly Process _child;
     readonly PipeStream _toChild, _fromChild;
     readonly int _out, _in;
+    readonly byte[] _callerCpus;
     bool _disposed;
 
     public PipePingPong()
     {
+        Cpu = CpuPinning.CurrentCpu();
+        _callerCpus = CpuPinning.PinCurrentThread(Cpu);
         var psi = new ProcessStartInfo(NativeBenchLibrary.EchoPath)
         {
             RedirectStandardInput = true,
@@ -32,7 +37,11 @@ public sealed unsafe class PipePingPong : IDisposable
             ?? throw new PlatformNotSupportedException($"the child's stdout is a {_child.StandardOutput.BaseStream.GetType().Name}, not a pipe");
         _out = (int)_toChild.SafePipeHandle.DangerousGetHandle();
         _in = (int)_fromChild.SafePipeHandle.DangerousGetHandle();
+        CpuPinning.Pin(_child.Id, Cpu);
     }
+
+    /// <summary>The CPU both processes run on.</summary>
+    public int Cpu { get; }
 
     /// <summary>The child's process id.</summary>
     public int ChildId => _child.Id;
@@ -57,6 +66,7 @@ public sealed unsafe class PipePingPong : IDisposable
         if (!_child.WaitForExit(5_000)) _child.Kill();
         _fromChild.Dispose();
         _child.Dispose();
+        CpuPinning.Restore(_callerCpus);
     }
 
     [DllImport("libc")]

@@ -5,7 +5,9 @@
 // futex-waits while the word still says Request; the partner futex-waits while the word says Idle,
 // stores Idle back and wakes the caller. No spinning anywhere (a SemaphoreSlim or ManualResetEventSlim
 // would spin first and, on a quiet machine, never reach the kernel), so each round trip is two
-// futex wakes, up to two futex sleeps and the thread switches they cause.
+// futex wakes, up to two futex sleeps and the thread switches they cause. Both threads are pinned to
+// the CPU the caller was on (CpuPinning says why); the caller's CPU set is restored on Dispose.
+// Create, use and dispose it on one thread.
 using RedLeaf.Bench.Native;
 
 namespace RedLeaf.Bench.Baselines;
@@ -19,6 +21,8 @@ public sealed unsafe class ThreadPingPong : IDisposable
 
     readonly int* _word;
     readonly Thread _partner;
+    readonly int _cpu;
+    readonly byte[] _callerCpus;
     long _served;
     bool _disposed;
 
@@ -26,12 +30,17 @@ public sealed unsafe class ThreadPingPong : IDisposable
     {
         _word = (int*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(64, 64);
         *_word = Idle;
+        _cpu = CpuPinning.CurrentCpu();
+        _callerCpus = CpuPinning.PinCurrentThread(_cpu);
         _partner = new Thread(Serve) { IsBackground = true, Name = "thread-pingpong partner" };
         _partner.Start();
     }
 
     /// <summary>Round trips the partner has answered.</summary>
     public long Served => Volatile.Read(ref _served);
+
+    /// <summary>The CPU both threads run on.</summary>
+    public int Cpu => _cpu;
 
     /// <summary>One request to the partner thread and its reply, each through the kernel.</summary>
     public void RoundTrip()
@@ -44,6 +53,7 @@ public sealed unsafe class ThreadPingPong : IDisposable
 
     void Serve()
     {
+        CpuPinning.Pin(0, _cpu);
         for (;;)
         {
             int w;
@@ -65,5 +75,6 @@ public sealed unsafe class ThreadPingPong : IDisposable
         if (!_partner.Join(TimeSpan.FromSeconds(10)))
             throw new InvalidOperationException("the thread-pingpong partner did not stop within 10 s");
         System.Runtime.InteropServices.NativeMemory.AlignedFree(_word);
+        CpuPinning.Restore(_callerCpus);
     }
 }
