@@ -1,7 +1,7 @@
 // bench/Suites: Table 1 of the paper on this machine: what one cross-domain call costs, next to a
 // plain interface call. The callee is domains/bench/null_domain, loaded by the kernel and reached
-// only through its generated proxy; the caller is host code running as the kernel's domain, so
-// each call takes the same proxy path a domain-to-domain call takes.
+// only through its generated proxy (CallTargets); the caller is host code running as the kernel's
+// domain, so each call takes the same proxy path a domain-to-domain call takes.
 // Beside them, measured in the same run with the same sampler, the hardware-isolation baselines
 // (Baselines/): a trivial system call, a futex round trip between two threads, and a pipe round trip
 // between two processes. The shadow-domain rows of Table 1 (shadow-null, shadow-rref) are absent
@@ -32,12 +32,10 @@ public static class CallsSuite
         progress ??= _ => { };
         progress($"calls: clock {Tsc.Source} at {Tsc.Hz / 1e9:F3} GHz, read cost {Tsc.ReadCost:F1} cycles");
 
-        using var kernel = Microkernel.Boot(new MachineConfig { MemoryBytes = 64L << 20 });
-        var domain = kernel.Load(TrustedCompiler.Default.CompileFolder(DomainTree.Folder("bench/null_domain")));
-        IBench proxy = domain.Get<IBench>();
-        IBench direct = new DirectBench();
-        using var scope = kernel.Enter();
-        var payload = RRef<Payload64>.New(default);
+        using var targets = new CallTargets();
+        IBench proxy = targets.Proxy;
+        IBench direct = targets.Direct;
+        var payload = targets.Payload;
 
         var rows = new List<BenchRow>();
         BenchRow Row<T>(string name, T op, SamplerSettings? with = null) where T : struct, IOperation
@@ -57,8 +55,7 @@ public static class CallsSuite
         Row("proxy-rref", bounce);
         Row("proxy-borrow", new BorrowOp { Target = proxy, Payload = payload });
 
-        if (domain.Status != Os.Domains.DomainStatus.Running)
-            throw new InvalidOperationException($"the benchmark domain stopped during the run: {domain.LastCrash}");
+        targets.CheckCalleeRunning();
 
         Row("syscall", new SyscallOp(), slow);
         using (var threads = new ThreadPingPong())
@@ -141,14 +138,5 @@ public static class CallsSuite
     {
         public PipePingPong Pair;
         public void Run() => Pair.RoundTrip();
-    }
-
-    /// <summary>The same work as null_domain, called without a domain boundary.</summary>
-    private sealed class DirectBench : IBench
-    {
-        public RpcResult Null() => RpcResult.Ok;
-        public RpcResult<long> Arg(long x) => x;
-        public RpcResult<RRef<Payload64>> Bounce(RRef<Payload64> r) => r;
-        public RpcResult<long> Borrow(in RRef<Payload64> r) => r.Value[0];
     }
 }
