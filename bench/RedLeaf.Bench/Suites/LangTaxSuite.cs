@@ -22,7 +22,7 @@ public static class LangTaxSuite
     /// <summary>Table sizes (log2 of slots), operations per timed pass, and passes per size.</summary>
     public sealed record Settings(int[] Log2Sizes, int Ops, int Reps);
 
-    public static Settings QuickSettings => new([12, 16, 20], 1 << 20, 5);
+    public static Settings QuickSettings => new([12, 16, 20], 1 << 20, 7);
     public static Settings FullSettings => new(Enumerable.Range(12, 13).ToArray(), 1 << 21, 5);
 
     public static SuiteResult Run(bool quick, Action<string>? progress = null) =>

@@ -97,6 +97,13 @@ public class LangTaxTests
     }
 
     [Fact]
+    public void CStyleSlotsStartOnACacheLine()
+    {
+        foreach (int log2 in new[] { 2, 10, 17 })
+            Assert.Equal(0, new CStyleHashTable(log2).SlotMisalignment);
+    }
+
+    [Fact]
     public void TheCBaselineRecordsItsCompilerAndFlags()
     {
         Assert.StartsWith("gcc ", NativeBenchLibrary.Compiler);
