@@ -7,10 +7,10 @@ namespace RedLeaf.Bench.Results;
 
 public static class Markdown
 {
-    /// <summary>One decimal below 100 (none for whole numbers), whole numbers with thousands separators above.</summary>
+    /// <summary>One decimal below 100 (0 is "0"), whole numbers with thousands separators above.</summary>
     public static string Number(double v) =>
         Math.Abs(v) >= 100 ? v.ToString("#,0", CultureInfo.InvariantCulture)
-        : v == Math.Floor(v) ? v.ToString("0", CultureInfo.InvariantCulture)
+        : v == 0 ? "0"
         : v.ToString("0.0", CultureInfo.InvariantCulture);
 
     /// <summary>A numeric field of a JSON row, or null.</summary>

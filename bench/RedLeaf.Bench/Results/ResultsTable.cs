@@ -138,7 +138,7 @@ public sealed class ResultsTable
         }
         if (_reference.Load("figure5") is { } f5 && f5["summary"] is JsonArray summary)
             sb.AppendLine().AppendLine("Paper (Rust, Figure 5): " + string.Join("; ", summary.OfType<JsonObject>()
-                .Select(s => $"{s["implementation"]} ({s["language"]}) {s["text"]}")) + ".");
+                .Select(s => $"{s["language"]}: {s["text"]}")) + ".");
     }
 
     static void Other(StringBuilder sb, string suite, IReadOnlyList<JsonObject> runs)
