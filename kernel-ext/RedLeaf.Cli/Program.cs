@@ -3,7 +3,7 @@
 using RedLeaf.Cli;
 using RedLeaf.Cli.Commands;
 
-var valued = new HashSet<string> { "--json", "--out", "--image", "-c", "--timeout" };
+var valued = new HashSet<string> { "--json", "--out", "--image", "-c", "--timeout", "--readme" };
 try
 {
     var cli = new Args(args, valued);
@@ -14,6 +14,7 @@ try
         "verify" => VerifyCommand.Run(cli),
         "run" => RunCommand.Run(cli),
         "grade" => GradeCommand.Run(cli),
+        "results" => ResultsCommand.Run(cli),
         null or "help" or "--help" => Help(),
         var other => throw new UsageException($"unknown command '{other}'"),
     };
@@ -38,12 +39,16 @@ static int Help()
         commands:
           redleaf demo                                   boot the microkernel, run a cross-domain scenario, print what happened
           redleaf bench calls [--quick] [--json PATH|-]  Table 1: cycles per cross-domain call (direct, proxy-null, proxy-arg, proxy-rref, proxy-borrow)
+                                                         beside baselines: syscall, thread-pingpong, pipe-pingpong
+          redleaf bench langtax [--quick] [--json ..]    Figure 5: one hash table in C (gcc), C-style C# and idiomatic C#, cycles per get/set
+                                                         (any bench: --save appends the run to datasets/results/<suite>.json)
           redleaf bench lifecycle [--quick] [--json ..]  cost of loading a domain, memory per live domain, crash to context collected
           redleaf bench instrumentation [--quick] [..]   cost of the trusted compiler's checks on compute-bound code; kill latency
           redleaf run <notebook|folder>... [--out DIR] [--quick] [--timeout S]
                                                          execute notebooks headless; write executed .ipynb and .html pages (default out: artifacts/notebooks)
           redleaf grade <handout|folder>... [--json PATH|-]
                                                          run students' handouts and report each one's score per exercise
+          redleaf results table [--print]                regenerate README.md's results section from datasets/results and datasets/reference
           redleaf verify <file.cs|folder>...             run the trusted compiler (compile, IDL, instrumentation, IL gate, signing) and print what it found
           redleaf help                                   this text
         """);

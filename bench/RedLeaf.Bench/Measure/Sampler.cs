@@ -14,6 +14,9 @@ public sealed record SamplerSettings(int Batches, int BatchSize, int PerCallSamp
 {
     public static SamplerSettings Quick => new(2_000, 100, 5_000, TimeSpan.FromMilliseconds(300));
     public static SamplerSettings Full => new(20_000, 100, 50_000, TimeSpan.FromSeconds(1));
+    // For operations of microseconds (system calls, IPC round trips): smaller batches, fewer samples.
+    public static SamplerSettings QuickSlow => new(500, 10, 2_000, TimeSpan.FromMilliseconds(200));
+    public static SamplerSettings FullSlow => new(5_000, 10, 20_000, TimeSpan.FromSeconds(1));
 }
 
 public sealed record Measurement(Stats Batch, double[] PerCall, double AllocBytesPerOp, long Operations);
@@ -25,7 +28,7 @@ public static class Sampler
         // Warm up until the JIT has tiered up the loop and everything it calls.
         var sw = Stopwatch.StartNew();
         while (sw.Elapsed < s.Warmup)
-            for (int i = 0; i < 10_000; i++) op.Run();
+            for (int i = 0; i < s.BatchSize * 100; i++) op.Run();
 
         double readCost = Tsc.ReadCost;
         long ops = 0;

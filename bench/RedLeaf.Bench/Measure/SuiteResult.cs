@@ -1,5 +1,5 @@
 // bench/Measure: a suite's results with the clock and machine they were measured on, in the JSON
-// shape every `redleaf bench` suite shares: {"suite", "clock", "machine", "rows": [...]}.
+// shape every `redleaf bench` suite shares: {"suite", "clock", "machine", "details", "rows": [...]}.
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using RedLeaf.Hardware;
@@ -21,6 +21,8 @@ public sealed class SuiteResult
     public ClockInfo Clock => Tsc.Info;
     public MachineDescription Machine => MachineDescription.Current;
     public DateTimeOffset Measured { get; } = DateTimeOffset.UtcNow;
+    /// <summary>Suite-specific facts (what a baseline timed, the C compiler and flags, ...), as "details".</summary>
+    public JsonObject Details { get; init; } = new();
 
     public BenchRow this[string name] => Rows.FirstOrDefault(r => r.Name == name) ?? throw new KeyNotFoundException($"suite {Suite} has no row {name}");
 
@@ -37,6 +39,7 @@ public sealed class SuiteResult
             ["note"] = Clock.Note,
         },
         ["machine"] = Machine.ToJsonObject(),
+        ["details"] = Details.DeepClone(),
         ["rows"] = new JsonArray(Rows.Select(r => (JsonNode)r.ToJson()).ToArray()),
     };
 

@@ -1,8 +1,14 @@
 // bench/Suites: Table 1 of the paper on this machine: what one cross-domain call costs, next to a
 // plain interface call. The callee is domains/bench/null_domain, loaded by the kernel and reached
-// only through its generated proxy; the caller is host code running as the kernel's domain, so
-// each call takes the same proxy path a domain-to-domain call takes.
+// only through its generated proxy (CallTargets); the caller is host code running as the kernel's
+// domain, so each call takes the same proxy path a domain-to-domain call takes.
+// Beside them, measured in the same run with the same sampler, the hardware-isolation baselines
+// (Baselines/): a trivial system call, a futex round trip between two threads, and a pipe round trip
+// between two processes. The shadow-domain rows of Table 1 (shadow-null, shadow-rref) are absent
+// until shadow domains exist (see bench/README.md).
+using System.Text.Json.Nodes;
 using RedLeaf.Abi;
+using RedLeaf.Bench.Baselines;
 using RedLeaf.Bench.Measure;
 using RedLeaf.Hardware;
 using RedLeaf.Interfaces.Bench;
@@ -15,24 +21,27 @@ public static class CallsSuite
 {
     public const string Name = "calls";
 
+    /// <summary>Every row this suite produces, in order.</summary>
+    public static readonly string[] RowNames =
+        { "direct", "proxy-null", "proxy-arg", "proxy-rref", "proxy-borrow", "syscall", "thread-pingpong", "pipe-pingpong" };
+
     public static SuiteResult Run(bool quick, Action<string>? progress = null)
     {
         var settings = quick ? SamplerSettings.Quick : SamplerSettings.Full;
+        var slow = quick ? SamplerSettings.QuickSlow : SamplerSettings.FullSlow;
         progress ??= _ => { };
         progress($"calls: clock {Tsc.Source} at {Tsc.Hz / 1e9:F3} GHz, read cost {Tsc.ReadCost:F1} cycles");
 
-        using var kernel = Microkernel.Boot(new MachineConfig { MemoryBytes = 64L << 20 });
-        var domain = kernel.Load(TrustedCompiler.Default.CompileFolder(DomainTree.Folder("bench/null_domain")));
-        IBench proxy = domain.Get<IBench>();
-        IBench direct = new DirectBench();
-        using var scope = kernel.Enter();
-        var payload = RRef<Payload64>.New(default);
+        using var targets = new CallTargets();
+        IBench proxy = targets.Proxy;
+        IBench direct = targets.Direct;
+        var payload = targets.Payload;
 
         var rows = new List<BenchRow>();
-        BenchRow Row<T>(string name, T op) where T : struct, IOperation
+        BenchRow Row<T>(string name, T op, SamplerSettings? with = null) where T : struct, IOperation
         {
             progress($"calls: {name} ...");
-            var m = Sampler.Measure(ref op, settings);
+            var m = Sampler.Measure(ref op, with ?? settings);
             var row = BenchRow.FromMeasurement(name, m);
             progress($"calls: {name} median {m.Batch.Median:F1} cycles, {m.AllocBytesPerOp:F2} bytes/op");
             rows.Add(row);
@@ -46,10 +55,41 @@ public static class CallsSuite
         Row("proxy-rref", bounce);
         Row("proxy-borrow", new BorrowOp { Target = proxy, Payload = payload });
 
-        if (domain.Status != Os.Domains.DomainStatus.Running)
-            throw new InvalidOperationException($"the benchmark domain stopped during the run: {domain.LastCrash}");
-        return new SuiteResult(Name, quick, rows);
+        targets.CheckCalleeRunning();
+
+        Row("syscall", new SyscallOp(), slow);
+        using (var threads = new ThreadPingPong())
+        {
+            Row("thread-pingpong", new ThreadPingPongOp { Pair = threads }, slow);
+            if (threads.Served == 0) throw new InvalidOperationException("thread-pingpong: the partner thread answered no request");
+        }
+        using (var pipes = new PipePingPong())
+            Row("pipe-pingpong", new PipePingPongOp { Pair = pipes }, slow);
+
+        return new SuiteResult(Name, quick, rows) { Details = Details(settings, slow) };
     }
+
+    /// <summary>What each row timed, so a reader of the JSON need not read this code.</summary>
+    private static JsonObject Details(SamplerSettings fast, SamplerSettings slow) => new()
+    {
+        ["sampling"] = $"median/p90/p99/min over batches (per-op cost = batch time minus one timer read, divided by the batch size); "
+            + $"proxy rows {fast.Batches} batches of {fast.BatchSize}, baseline rows {slow.Batches} batches of {slow.BatchSize}; "
+            + "per-call samples (timer read cost subtracted) kept in memory for histograms",
+        ["rows"] = new JsonObject
+        {
+            ["direct"] = "IBench.Null on a plain C# object through the interface: no domain boundary",
+            ["proxy-null"] = "IBench.Null through the generated proxy into domains/bench/null_domain",
+            ["proxy-arg"] = "IBench.Arg(long) through the proxy",
+            ["proxy-rref"] = "IBench.Bounce: one RRef<Payload64> moved to the callee and moved back in the result",
+            ["proxy-borrow"] = "IBench.Borrow: one RRef<Payload64> lent immutably, the callee reads it",
+            ["syscall"] = "getppid(2) via P/Invoke into glibc, SuppressGCTransition (kernel entry/exit plus glibc's wrapper)",
+            ["thread-pingpong"] = "round trip to a second thread through a Linux futex word (FUTEX_WAIT/FUTEX_WAKE_PRIVATE, no spinning): two wakes, up to two sleeps; both threads pinned to one CPU",
+            ["pipe-pingpong"] = "round trip to a child process (native/pipe_echo, C, gcc) through two pipes: write(2) one byte, read(2) the echo; both processes pinned to one CPU",
+            ["shadow-null"] = "absent: needs shadow domains (devices issue)",
+            ["shadow-rref"] = "absent: needs shadow domains (devices issue)",
+        },
+        ["kernel_mitigations"] = Syscall.Mitigations(),
+    };
 
     private struct NullOp : IOperation
     {
@@ -83,12 +123,20 @@ public static class CallsSuite
         public void Run() => Target.Borrow(in Payload);
     }
 
-    /// <summary>The same work as null_domain, called without a domain boundary.</summary>
-    private sealed class DirectBench : IBench
+    private struct SyscallOp : IOperation
     {
-        public RpcResult Null() => RpcResult.Ok;
-        public RpcResult<long> Arg(long x) => x;
-        public RpcResult<RRef<Payload64>> Bounce(RRef<Payload64> r) => r;
-        public RpcResult<long> Borrow(in RRef<Payload64> r) => r.Value[0];
+        public void Run() => Syscall.GetParentPid();
+    }
+
+    private struct ThreadPingPongOp : IOperation
+    {
+        public ThreadPingPong Pair;
+        public void Run() => Pair.RoundTrip();
+    }
+
+    private struct PipePingPongOp : IOperation
+    {
+        public PipePingPong Pair;
+        public void Run() => Pair.RoundTrip();
     }
 }

@@ -1,19 +1,22 @@
-// kernel-ext/RedLeaf.Cli: `redleaf bench <suite> [--quick] [--json PATH|-]`. Progress goes to
-// stderr; with --json - the JSON alone goes to stdout, otherwise a table does.
+// kernel-ext/RedLeaf.Cli: `redleaf bench <suite> [--quick] [--json PATH|-] [--save]`. Progress goes
+// to stderr; with --json - the JSON alone goes to stdout, otherwise a table does. --save appends the
+// run to datasets/results/<suite>.json (Results/ResultsStore), which `redleaf results table` reads.
 using RedLeaf.Bench.Measure;
+using RedLeaf.Bench.Results;
 using RedLeaf.Bench.Suites;
 
 namespace RedLeaf.Cli.Commands;
 
 internal static class BenchCommand
 {
-    public const string Usage = "redleaf bench <calls|lifecycle|instrumentation> [--quick] [--json PATH|-]";
+    public const string Usage = "redleaf bench <calls|lifecycle|instrumentation|langtax> [--quick] [--json PATH|-] [--save]";
 
     private static readonly Dictionary<string, Func<bool, Action<string>, SuiteResult>> Suites = new()
     {
         [CallsSuite.Name] = (quick, progress) => CallsSuite.Run(quick, progress),
         [LifecycleSuite.Name] = (quick, progress) => LifecycleSuite.Run(quick, progress),
         [InstrumentationSuite.Name] = (quick, progress) => InstrumentationSuite.Run(quick, progress),
+        [LangTaxSuite.Name] = (quick, progress) => LangTaxSuite.Run(quick, progress),
     };
 
     public static int Run(Args args)
@@ -24,6 +27,7 @@ internal static class BenchCommand
             throw new UsageException($"unknown suite '{suite}' (suites: {string.Join(", ", Suites.Keys)})");
         bool quick = args.Flag("--quick");
         string? json = args.Option("--json");
+        bool save = args.Flag("--save");
         args.RejectUnknown();
 
         var result = run(quick, msg => Console.Error.WriteLine(msg));
@@ -41,6 +45,11 @@ internal static class BenchCommand
                 File.WriteAllText(json, result.ToJsonText());
                 Console.Error.WriteLine($"wrote {json}");
             }
+        }
+        if (save)
+        {
+            string path = ResultsStore.Default.Save(result, $"redleaf bench {suite}{(quick ? " --quick" : "")}");
+            Console.Error.WriteLine($"saved to {path} (newest {ResultsStore.RunsKept} runs of this mode kept); 'redleaf results table' updates README.md");
         }
         return 0;
     }

@@ -48,22 +48,28 @@ public class HarnessTests
     {
         var result = CallsSuite.Run(quick: true);
         string[] fields = { "median_cycles", "p90_cycles", "p99_cycles", "min_cycles", "samples", "alloc_bytes_per_op" };
-        foreach (var name in new[] { "direct", "proxy-null", "proxy-arg", "proxy-rref", "proxy-borrow" })
+        foreach (var name in CallsSuite.RowNames)
         {
             var row = result[name];
             foreach (var f in fields) Assert.Contains(row.Fields, x => x.Key == f);
             Assert.True(row.Samples.Length > 0);
             Assert.True(row.Number("median_cycles") > 0);
+            Assert.True(row.Number("min_cycles") <= row.Number("median_cycles"));
+            Assert.True(row.Number("median_cycles") <= row.Number("p90_cycles") && row.Number("p90_cycles") <= row.Number("p99_cycles"));
         }
         foreach (var name in new[] { "proxy-null", "proxy-arg", "proxy-rref", "proxy-borrow" })
             Assert.Equal(0, result[name].Number("alloc_bytes_per_op"));
+        // The shadow rows need shadow domains; until then they are absent, never filled in.
+        Assert.DoesNotContain(result.Rows, r => r.Name.StartsWith("shadow-", StringComparison.Ordinal));
 
         var json = JsonNode.Parse(result.ToJsonText())!;
         Assert.Equal("calls", (string?)json["suite"]);
         Assert.False(string.IsNullOrEmpty((string?)json["clock"]!["source"]));
         Assert.True((double)json["clock"]!["hz"]! > 0);
         Assert.NotNull(json["machine"]!["cpu"]);
-        Assert.Equal(5, json["rows"]!.AsArray().Count);
+        Assert.Equal(CallsSuite.RowNames, json["rows"]!.AsArray().Select(r => (string?)r!["name"]).ToArray());
+        foreach (var name in CallsSuite.RowNames)
+            Assert.False(string.IsNullOrEmpty((string?)json["details"]!["rows"]![name]), $"details say what {name} timed");
     }
 
     [Fact]
