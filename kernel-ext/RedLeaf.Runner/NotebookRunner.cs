@@ -71,7 +71,7 @@ public sealed class NotebookRunner
                 cell.Outputs.Clear();
                 if (cell.KernelName is "markdown" or "md" || string.IsNullOrWhiteSpace(cell.Contents)) continue;
                 Options.Progress?.Invoke($"{Path.GetFileName(path)}: cell {i + 1}/{cells.Count}");
-                var outcome = await RunCellAsync(kernel, i, cell);
+                var outcome = await RunCellAsync(kernel, i, cell, LocateExtension(cell.Contents));
                 outcomes.Add(outcome);
                 cell.ExecutionOrder = outcomes.Count;
                 foreach (var o in outcome.Outputs) cell.Outputs.Add(ToElement(o, outcomes.Count));
@@ -108,10 +108,26 @@ public sealed class NotebookRunner
         return composite;
     }
 
-    private async Task<CellOutcome> RunCellAsync(CompositeKernel kernel, int index, InteractiveDocumentElement cell)
+    /// <summary>A notebook moved out of the repository (a student's submission) still finds the extension:
+    /// a `#r` of RedLeaf.Interactive.dll that does not resolve from the notebook's folder is pointed at
+    /// the repository's build (artifacts/interactive). The notebook file itself is not changed.</summary>
+    internal static string LocateExtension(string code)
+    {
+        return ExtensionReference.Replace(code, m =>
+        {
+            if (File.Exists(Path.GetFullPath(m.Groups[1].Value))) return m.Value;
+            string built = Path.Combine(RedLeaf.Os.Compiler.DomainTree.Root, "artifacts", "interactive", "RedLeaf.Interactive.dll");
+            return File.Exists(built) ? $"#r \"{built}\"" : m.Value;
+        });
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex ExtensionReference =
+        new("^#r\\s+\"([^\"]*RedLeaf\\.Interactive\\.dll)\"", System.Text.RegularExpressions.RegexOptions.Multiline);
+
+    private async Task<CellOutcome> RunCellAsync(CompositeKernel kernel, int index, InteractiveDocumentElement cell, string code)
     {
         var sw = Stopwatch.StartNew();
-        var run = kernel.SendAsync(new SubmitCode(cell.Contents, cell.KernelName is "csharp" or null ? null : cell.KernelName));
+        var run = kernel.SendAsync(new SubmitCode(code, cell.KernelName is "csharp" or null ? null : cell.KernelName));
         string? timeoutNote = null;
         if (await Task.WhenAny(run, Task.Delay(Options.CellTimeout)) != run)
         {
