@@ -29,7 +29,11 @@ public sealed class BenchRow
     }
 
     /// <summary>A row with the standard cycle fields of a measurement.</summary>
-    public static BenchRow FromMeasurement(string name, Measurement m) => new BenchRow(name) { Samples = m.PerCall }
+    /// <summary>Per-call cost of each timed batch (its mean), for histograms of operations cheaper than
+    /// the timer's resolution (a ~20-cycle read cannot resolve a 12-cycle call alone); may be empty.</summary>
+    public double[] BatchSamples { get; init; } = Array.Empty<double>();
+
+    public static BenchRow FromMeasurement(string name, Measurement m) => new BenchRow(name) { Samples = m.PerCall, BatchSamples = m.BatchSamples }
         .Set("median_cycles", Round(m.Batch.Median))
         .Set("p90_cycles", Round(m.Batch.P90))
         .Set("p99_cycles", Round(m.Batch.P99))

@@ -19,7 +19,8 @@ public sealed record SamplerSettings(int Batches, int BatchSize, int PerCallSamp
     public static SamplerSettings FullSlow => new(5_000, 10, 20_000, TimeSpan.FromSeconds(1));
 }
 
-public sealed record Measurement(Stats Batch, double[] PerCall, double AllocBytesPerOp, long Operations);
+/// <param name="BatchSamples">Per-call cost of each batch (its mean): the distribution the table's median comes from.</param>
+public sealed record Measurement(Stats Batch, double[] PerCall, double AllocBytesPerOp, long Operations, double[] BatchSamples);
 
 public static class Sampler
 {
@@ -53,6 +54,6 @@ public static class Sampler
             perCall[i] = Math.Max(0, t1 - t0 - readCost);
         }
         ops += perCall.Length;
-        return new Measurement(Stats.Of(batch), perCall, (double)(allocAfter - allocBefore) / ((long)s.Batches * s.BatchSize), ops);
+        return new Measurement(Stats.Of(batch), perCall, (double)(allocAfter - allocBefore) / ((long)s.Batches * s.BatchSize), ops, batch);
     }
 }

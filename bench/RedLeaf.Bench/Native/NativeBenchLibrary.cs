@@ -13,8 +13,17 @@ public static unsafe class NativeBenchLibrary
 
     static readonly Lazy<IntPtr> s_handle = new(Load);
 
-    /// <summary>The folder holding the native baselines: native/ beside this assembly.</summary>
-    public static string Folder => Path.Combine(AppContext.BaseDirectory, "native");
+    /// <summary>The folder holding the native baselines: native/ beside this assembly (which, inside a
+    /// notebook host, is not the host's own folder), else beside the application.</summary>
+    public static string Folder
+    {
+        get
+        {
+            string? here = Path.GetDirectoryName(typeof(NativeBenchLibrary).Assembly.Location);
+            string beside = Path.Combine(here ?? "", "native");
+            return !string.IsNullOrEmpty(here) && Directory.Exists(beside) ? beside : Path.Combine(AppContext.BaseDirectory, "native");
+        }
+    }
 
     /// <summary>Path of the pipe-pingpong child program.</summary>
     public static string EchoPath => Require(Path.Combine(Folder, EchoFileName));

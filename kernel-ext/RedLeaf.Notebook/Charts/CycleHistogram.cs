@@ -1,7 +1,7 @@
 // kernel-ext/RedLeaf.Notebook/Charts: cycle histograms with Plotly.NET: one bar series per kind of
 // call, binned here (so the chart holds counts, not every sample), with the median, p90 and p99 of
-// each drawn as vertical lines. The far tail (timer interrupts, migrations) is cut from the axis at
-// the 99.9th percentile and counted in the title. Rendered offline (see PlotlyPage).
+// each drawn as vertical lines. The far tail (timer interrupts, migrations) is cut from the axis a
+// quarter beyond the largest 99th percentile and counted in the title. Rendered offline (see PlotlyPage).
 using System.Globalization;
 using Plotly.NET;
 using Plotly.NET.CSharp;
@@ -24,21 +24,15 @@ public sealed class CycleHistogram : IRichView
     public string Title { get; }
     public int Bins { get; }
 
-    /// <summary>Bin edges shared by all series: from the smallest sample to the largest 99.9th percentile.</summary>
+    /// <summary>Bin edges shared by all series: from the smallest sample to a quarter beyond the largest
+    /// 99th percentile (rarer outliers, such as timer interrupts, are counted, not drawn).</summary>
     public (double Low, double Width, int Hidden) Range()
     {
         double low = Series.Min(s => s.Min);
-        double high = Series.Max(s => Stats999(s));
+        double high = Math.Max(Series.Max(s => s.P99) * 1.25, low + 1);
         double width = Math.Max((high - low) / Bins, 0.5);
         int hidden = Series.Sum(s => s.Cycles.Count(c => c >= low + width * Bins));
         return (low, width, hidden);
-    }
-
-    private static double Stats999(CycleSamples s)
-    {
-        var sorted = s.Cycles.ToArray();
-        Array.Sort(sorted);
-        return RedLeaf.Bench.Measure.Stats.Rank(sorted, 0.999);
     }
 
     /// <summary>Counts per bin for one series (same edges as <see cref="Range"/>).</summary>

@@ -25,8 +25,12 @@ public sealed class CycleSamples : IRichView
     public double P99 => Stats.P99;
     public double Min => Stats.Min;
 
-    /// <summary>The samples of a benchmark row (rows of `bench calls` keep their per-call samples).</summary>
+    /// <summary>The per-call samples of a benchmark row (each call timed alone).</summary>
     public static CycleSamples Of(BenchRow row) => new(row.Name, row.Samples);
+
+    /// <summary>The batch samples of a benchmark row: each the mean cost of one batch of calls. Use these
+    /// for calls cheaper than the timer can resolve one at a time.</summary>
+    public static CycleSamples OfBatches(BenchRow row) => new(row.Name, row.BatchSamples);
 
     public string ToHtml() => new CycleHistogram(new[] { this }).ToHtml();
 
