@@ -100,7 +100,7 @@ public sealed unsafe class IxgbeDevice : Device, IDisposable
 
     private void Receive()
     {
-        if (_rxControl == 0) return;
+        if (_rxControl == 0 || Generator.Paused) return;
         int free = (_rxTail - _rxHead) & _mask;
         int n = Generator.Pacer.Available(free);
         if (n <= 0) return;

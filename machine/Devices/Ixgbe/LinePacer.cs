@@ -30,7 +30,7 @@ public sealed class LinePacer
     /// <summary>Packets the wire allows right now (at most <paramref name="wanted"/>).</summary>
     public int Available(int wanted)
     {
-        if (_packetsPerCycle == 0 || wanted <= 0) return wanted;
+        if (_packetsPerCycle == 0) return Math.Max(wanted, 0);
         ulong now = Tsc.Read();
         if (!_started) { _start = now; _started = true; }
         long credit = (long)((now - _start) * _packetsPerCycle) - _taken;
@@ -40,7 +40,7 @@ public sealed class LinePacer
             _taken += credit - _burst;
             credit = _burst;
         }
-        return (int)Math.Min(credit, wanted);
+        return (int)Math.Clamp(credit, 0, Math.Max(wanted, 0));
     }
 
     /// <summary>Spends credit for packets the wire carried.</summary>

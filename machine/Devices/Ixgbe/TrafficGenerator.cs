@@ -22,6 +22,8 @@ public sealed class TrafficGenerator
     public int PacketBytes { get; }
     public int Flows { get; }
     public LinePacer Pacer { get; }
+    /// <summary>While true the wire carries nothing (a pulled cable, for tests).</summary>
+    public bool Paused { get; set; }
     /// <summary>Frames written so far; also the next sequence number.</summary>
     public long Generated { get; private set; }
 

@@ -150,13 +150,19 @@ internal static unsafe class HeapAccess
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal static void Fault(DomainCell* d, string reason)
     {
-        if (d->IsKernel == 0 && d->State == DomainState.Running)
-        {
-            if (DomainToken.Of(d) is { } t) t.FaultReason = reason;
-            d->State = DomainState.Faulted;
-            Interlocked.Increment(ref Guard.StopsPending); // lowered when the kernel has cleaned the domain up
-        }
+        MarkFaulted(d, reason);
         throw new OwnershipViolationException(reason);
+    }
+
+    /// <summary>Marks a running domain faulted: its own thread unwinds at its next check and the proxy
+    /// it was called through cleans it up. Returns false if it was not running.</summary>
+    internal static bool MarkFaulted(DomainCell* d, string reason)
+    {
+        if (d->IsKernel != 0 || d->State != DomainState.Running) return false;
+        if (DomainToken.Of(d) is { } t) t.FaultReason = reason;
+        d->State = DomainState.Faulted;
+        Interlocked.Increment(ref Guard.StopsPending); // lowered when the kernel has cleaned the domain up
+        return true;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
