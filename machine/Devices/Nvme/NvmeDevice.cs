@@ -62,8 +62,9 @@ public sealed unsafe class NvmeDevice : Device, IDisposable
     public long Errors { get; private set; }
     public long Resets { get; private set; }
 
-    /// <summary>Called for every write command the device executes (block, blocks): tests count replays with it.</summary>
-    public Action<long, int>? OnWrite { get; set; }
+    /// <summary>Called for every read or write the device executes (opcode, block, blocks), after its data
+    /// moved: tests count replays with it and time crashes by it. Null (the default) costs one compare.</summary>
+    public Action<byte, long, int>? OnCommand { get; set; }
 
     public bool Ready => (_configuration & NvmeRegisters.Enable) != 0;
 
@@ -167,12 +168,13 @@ public sealed unsafe class NvmeDevice : Device, IDisposable
         {
             _store.Read(block, new Span<byte>(buffer, bytes));
             Reads++;
+            OnCommand?.Invoke(op, block, blocks);
         }
         else
         {
             _store.Write(block, new ReadOnlySpan<byte>(buffer, bytes));
             Writes++;
-            OnWrite?.Invoke(block, blocks);
+            OnCommand?.Invoke(op, block, blocks);
         }
         return NvmeCompletion.Success;
     }

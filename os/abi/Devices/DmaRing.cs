@@ -109,7 +109,7 @@ public sealed unsafe class DmaRing : Capability
         CheckLive();
         if (h == 0 || _lentFrom[slot] < 0) Violation($"release of slot {slot}, which holds no lent buffer");
         Unpublish(slot);
-        HeapAccess.Return(h, _deviceCell, _lentFrom[slot]);
+        HeapAccess.ReturnLend(h, _deviceCell, _deviceCell, _lentFrom[slot]);
     }
 
     private HeapEntry* Prepare(int slot, ulong handle, bool lend)
@@ -170,7 +170,7 @@ public sealed unsafe class DmaRing : Capability
             ulong h = _held[i];
             if (h == 0) continue;
             _held[i] = 0;
-            if (_lentFrom[i] >= 0) HeapAccess.Return(h, _deviceCell, _lentFrom[i]);
+            if (_lentFrom[i] >= 0) HeapAccess.ReturnLend(h, _deviceCell, _deviceCell, _lentFrom[i]);
             else HeapAccess.Discard(h, _deviceCell);
         }
     }
