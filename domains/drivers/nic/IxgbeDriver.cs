@@ -61,9 +61,13 @@ public sealed class IxgbeDriver : INet
             byte st = _tx.Read8(_txClean, IxgbeRegs.StatusByte);
             if ((st & IxgbeRegs.Done) == 0)
             {
-                if (head < 0) head = (int)_regs.Read32(IxgbeRegs.TxHead);
-                if (head == _txClean) break;        // not sent yet
-                st = IxgbeRegs.Error;                // sent, completion lost
+                // Reading the head lets the device catch up, so look at the descriptor again after it.
+                if (head < 0) { head = (int)_regs.Read32(IxgbeRegs.TxHead); st = _tx.Read8(_txClean, IxgbeRegs.StatusByte); }
+                if ((st & IxgbeRegs.Done) == 0)
+                {
+                    if (head == _txClean) break;    // not sent yet
+                    st = IxgbeRegs.Error;            // the device moved past it: sent, completion lost
+                }
             }
             if ((st & IxgbeRegs.Error) != 0) _dropped++;
             else _transmitted++;
@@ -106,9 +110,13 @@ public sealed class IxgbeDriver : INet
             byte st = _rx.Read8(_rxClean, IxgbeRegs.StatusByte);
             if ((st & IxgbeRegs.Done) == 0)
             {
-                if (head < 0) head = (int)_regs.Read32(IxgbeRegs.RxHead);
-                if (head == _rxClean) break;        // nothing received here yet
-                st = IxgbeRegs.Error;                // written, completion lost: do not trust it
+                // Reading the head lets the device catch up, so look at the descriptor again after it.
+                if (head < 0) { head = (int)_regs.Read32(IxgbeRegs.RxHead); st = _rx.Read8(_rxClean, IxgbeRegs.StatusByte); }
+                if ((st & IxgbeRegs.Done) == 0)
+                {
+                    if (head == _rxClean) break;    // nothing received here yet
+                    st = IxgbeRegs.Error;            // the device moved past it, completion lost: do not trust it
+                }
             }
             int length = _rx.Read16(_rxClean, IxgbeRegs.Length);
             var buffer = _rx.Detach(_rxClean);

@@ -7,13 +7,16 @@ namespace RedLeaf.Cli.Commands;
 
 internal static class BenchCommand
 {
-    public const string Usage = "redleaf bench <calls|lifecycle|instrumentation> [--quick] [--json PATH|-]";
+    public const string Usage = "redleaf bench <calls|lifecycle|instrumentation|net|blk|recovery> [--quick] [--json PATH|-]";
 
     private static readonly Dictionary<string, Func<bool, Action<string>, SuiteResult>> Suites = new()
     {
         [CallsSuite.Name] = (quick, progress) => CallsSuite.Run(quick, progress),
         [LifecycleSuite.Name] = (quick, progress) => LifecycleSuite.Run(quick, progress),
         [InstrumentationSuite.Name] = (quick, progress) => InstrumentationSuite.Run(quick, progress),
+        [NetSuite.Name] = (quick, progress) => NetSuite.Run(quick, progress),
+        [BlkSuite.Name] = (quick, progress) => BlkSuite.Run(quick, progress),
+        [RecoverySuite.Name] = (quick, progress) => RecoverySuite.Run(quick, progress),
     };
 
     public static int Run(Args args)

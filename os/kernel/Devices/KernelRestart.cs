@@ -24,7 +24,12 @@ internal sealed class KernelRestart : RestartBackend
     internal override int Restart()
     {
         if (_detected == 0) _detected = Tsc.Read(); // replays that fail again keep the first detection
-        _target.Kernel.Restart(_target);
+        for (int attempt = 1; ; attempt++)
+        {
+            // A fault injected while the new instance was starting fails that start: try again, a few times.
+            try { _target.Kernel.Restart(_target); break; }
+            catch (DomainException) when (attempt < 3) { }
+        }
         Interlocked.Increment(ref _restarts);
         return _target.Id;
     }
