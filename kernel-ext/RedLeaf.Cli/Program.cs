@@ -38,6 +38,9 @@ static int Help()
           redleaf bench calls [--quick] [--json PATH|-]  Table 1: cycles per cross-domain call (direct, proxy-null, proxy-arg, proxy-rref, proxy-borrow)
           redleaf bench lifecycle [--quick] [--json ..]  cost of loading a domain, memory per live domain, crash to context collected
           redleaf bench instrumentation [--quick] [..]   cost of the trusted compiler's checks on compute-bound code; kill latency
+          redleaf bench net [--quick] [--json PATH|-]    Figures 6-7: Mpps through the NIC model and nullnet, driver/domain/shadow, batch 1 and 32
+          redleaf bench blk [--quick] [--json PATH|-]    Figure 8: 4 KiB sequential IOPS through the block driver, driver/domain/shadow, batch 1 and 32
+          redleaf bench recovery [--quick] [--json ..]   Figure 11: MB/s through the shadow block driver while it is crashed once a second; restart latency
           redleaf verify <file.cs|folder>...             run the trusted compiler (compile, IDL, instrumentation, IL gate, signing) and print what it found
           redleaf help                                   this text
         """);
