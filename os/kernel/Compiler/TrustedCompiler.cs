@@ -72,7 +72,7 @@ public sealed partial class TrustedCompiler
             .Select(f => new DomainSource(DisplayPath(f), File.ReadAllText(f)))
             .ToList();
         if (files.Count == 0) throw new DomainCompileException(name, new[] { new DomainDiagnostic(folder, 0, 0, "RL0001", "the folder holds no .cs files") });
-        files.AddRange(Linked(folder, name));
+        files.AddRange(LinkedSources(folder, name));
         return Compile(name, files, DisplayPath(folder));
     }
 
@@ -80,6 +80,10 @@ public sealed partial class TrustedCompiler
     /// linked into an application, the paper's "driver" configuration): one path per line, relative to
     /// domains/, each a .cs file inside domains/.</summary>
     public const string LinkFile = "link.txt";
+
+    /// <summary>The sources a folder's link.txt names (none without one).</summary>
+    public static IReadOnlyList<DomainSource> LinkedSources(string folder, string? name = null) =>
+        Linked(folder, name ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(folder))).ToList();
 
     private static IEnumerable<DomainSource> Linked(string folder, string name)
     {
