@@ -1,5 +1,5 @@
 // kernel-ext/RedLeaf.Interactive: the #!domain magic. A cell that starts with
-//   #!domain --name keeper [--grant other,another]
+//   #!domain --name keeper [--grant other,another,restart:other]
 // is C# for a new domain: the trusted compiler builds it (diagnostics point at the cell's lines),
 // the current kernel (Lab.Current) loads it, and its export becomes a C# variable named after it in
 // later cells: a proxy of a trusted generated type, never an object of the domain's.
@@ -32,7 +32,7 @@ public sealed class DomainKernel : Kernel, IKernelCommandHandler<SubmitCode>
         {
             var directive = base.KernelSpecifierDirective;
             directive.Parameters.Add(new("--name", "the domain's name; its export becomes a C# variable of that name") { Required = true });
-            directive.Parameters.Add(new("--grant", "domains whose exports this domain is granted, comma-separated"));
+            directive.Parameters.Add(new("--grant", "domains whose exports this domain is granted, comma-separated; restart:NAME grants the right to restart NAME"));
             return directive;
         }
     }

@@ -59,6 +59,9 @@ public sealed class NotebookKernel : IRichView, IDisposable
     public HeapNode? Describe<T>(RRef<T> r) where T : unmanaged => Core.Heap.Describe(r);
     public HeapNode? Describe<T>(RRefArray<T> r) where T : unmanaged => Core.Heap.Describe(r);
 
+    /// <summary>The grant prefix for the right to restart a domain: "restart:NAME".</summary>
+    public const string RestartPrefix = "restart:";
+
     /// <summary>Compiles the domain in <c>domains/&lt;folder&gt;</c> with the trusted compiler and loads it,
     /// granting it the exports of the named domains.</summary>
     public DomainView Load(string folder, params string[] grants) =>
@@ -72,9 +75,13 @@ public sealed class NotebookKernel : IRichView, IDisposable
         return Start(TrustedCompiler.Default.CompileText(name, padded, path), name, grants ?? Array.Empty<string>());
     }
 
+    /// <summary>Grants by name: a domain's name grants its export; "restart:NAME" grants the right to
+    /// restart that domain (what a shadow needs, <see cref="Microkernel.GrantRestart"/>).</summary>
     private DomainView Start(DomainImage image, string? name, string[] grants)
     {
-        var proxies = grants.Select(g => (object)(Find(g).Export ?? throw new DomainException($"domain '{g}' exports nothing to grant"))).ToArray();
+        var proxies = grants.Select(g => g.StartsWith(RestartPrefix, StringComparison.Ordinal)
+            ? (object)Core.GrantRestart(Find(g[RestartPrefix.Length..]))
+            : Find(g).Export ?? throw new DomainException($"domain '{g}' exports nothing to grant")).ToArray();
         var d = Core.Load(name ?? image.Name, image, proxies);
         return new DomainView(d, Core.Heap.Snapshot());
     }

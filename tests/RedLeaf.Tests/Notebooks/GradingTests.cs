@@ -35,6 +35,7 @@ public class GradingTests
     [Theory]
     [InlineData("01-write-a-domain", new[] { "stack" })]
     [InlineData("02-pass-data-without-copying", new[] { "buffers", "proof" })]
+    [InlineData("03-shadow-driver", new[] { "shadow" })]
     public async Task BlankScoresBelowFullWrongScoresPartialSolutionScoresFull(string handout, string[] exercises)
     {
         var blank = await Grade(Handout(handout));
