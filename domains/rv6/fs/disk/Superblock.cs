@@ -89,10 +89,10 @@ public struct Superblock
             return $"the inode blocks ({inodestart}..{inodestart + inodeblocks - 1}, for {ninodes} inodes) overlap the bitmap starting at {bmapstart}";
         if (nblocks > size)
             return $"the superblock says {nblocks} data blocks in a file system of {size} blocks";
-        if ((ulong)bmapstart + nbitmap > datastart)
-            return $"the bitmap ({nbitmap} blocks from {bmapstart}, for {size} blocks) overlaps the data blocks starting at {datastart}";
         if (nblocks == 0)
             return $"the file system has no data blocks (size {size}, metadata up to block {datastart})";
+        if ((ulong)bmapstart + nbitmap > datastart)
+            return $"the bitmap ({nbitmap} blocks from {bmapstart}, for {size} blocks) overlaps the data blocks starting at {datastart}";
         return null;
     }
 }
