@@ -18,7 +18,7 @@ try
         "mkfs" => MkfsCommand.Run(cli),
         "fsck" => FsckCommand.Run(cli),
         "fsls" => FslsCommand.Run(cli),
-        "fscat" => FslsCommand.Cat(cli),
+        "fscat" => FscatCommand.Run(cli),
         null or "help" or "--help" => Help(),
         var other => throw new UsageException($"unknown command '{other}'"),
     };

@@ -49,7 +49,8 @@ public sealed class FsImage
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such image file");
         long length = new FileInfo(path).Length;
         if (length > Array.MaxLength) throw new FsImageException(path, $"{length} bytes is larger than any xv6 image this tool reads");
-        return File.ReadAllBytes(path);
+        try { return File.ReadAllBytes(path); }
+        catch (UnauthorizedAccessException e) { throw new IOException($"{path}: cannot read the image ({e.Message})", e); }
     }
 
     /// <summary>The superblock of <paramref name="bytes"/>, or an FsImageException saying why there is no usable one.</summary>

@@ -55,7 +55,8 @@ public sealed class Mkfs
     {
         var files = hostDir is null ? Array.Empty<MkfsNode>() : MkfsNode.FromFolder(hostDir);
         var bytes = Build(files, options);
-        File.WriteAllBytes(image, bytes);
+        try { File.WriteAllBytes(image, bytes); }
+        catch (UnauthorizedAccessException e) { throw new IOException($"{image}: cannot write the image ({e.Message})", e); }
         return bytes;
     }
 

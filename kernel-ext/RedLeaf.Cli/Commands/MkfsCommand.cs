@@ -21,6 +21,8 @@ internal static class MkfsCommand
         string? hostDir = words.Count == 2 ? words[1] : null;
         if (hostDir is not null && !Directory.Exists(hostDir)) throw new UsageException($"{hostDir}: no such folder");
         if (Directory.Exists(image)) throw new UsageException($"{image} is a folder; the image is the first argument, the folder the second");
+        if (hostDir is not null && Path.GetFullPath(image).StartsWith(Path.TrimEndingDirectorySeparator(Path.GetFullPath(hostDir)) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new UsageException($"{image} is inside {hostDir}: the image would copy itself (an old one, or none); write it elsewhere");
 
         var bytes = Mkfs.WriteImage(image, hostDir, new MkfsOptions(size, inodes));
         var sb = Superblock.Read(bytes.AsSpan(Layout.BSIZE, Layout.BSIZE));

@@ -92,6 +92,7 @@ public class Rv6CliTests
     [InlineData(new[] { "mkfs", "x.img", "--size=lots" }, "--size=lots: not a positive whole number")]
     [InlineData(new[] { "mkfs", "x.img", "/no/such/folder" }, "/no/such/folder: no such folder")]
     [InlineData(new[] { "fsls" }, "usage: redleaf fsls IMAGE [PATH]")]
+    [InlineData(new[] { "fscat", "x.img" }, "usage: redleaf fscat IMAGE PATH")]
     public void MistakesExitTwo(string[] args, string message)
     {
         var (exit, _, stderr) = CliTests.Redleaf(args);
