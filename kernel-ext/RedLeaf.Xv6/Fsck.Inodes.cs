@@ -38,8 +38,10 @@ public sealed partial class Fsck
         }
         int used = 0;
         for (uint b = _sb.datastart; b < _sb.size; b++) if (_owner[b] != 0) used++;
-        _r.Note($"inodes in use: {dirs} directories, {files} files, {devices} devices (of {_sb.ninodes - 1}); data blocks held: {used} of {_sb.nblocks}");
+        _r.Note($"inodes in use: {dirs + files + devices} of {_sb.ninodes - 1} ({Count(dirs, "directory", "directories")}, {Count(files, "file", "files")}, {Count(devices, "device", "devices")}); data blocks held: {used} of {_sb.nblocks}");
     }
+
+    private static string Count(int n, string one, string many) => $"{n} {(n == 1 ? one : many)}";
 
     private void CheckBlocks(uint inum, DiskInode ip)
     {
