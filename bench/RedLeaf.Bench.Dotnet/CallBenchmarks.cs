@@ -17,6 +17,7 @@ public class CallBenchmarks
     CallTargets? _targets;
     IBench _proxy = null!;
     IBench _direct = null!;
+    IBench _shadow = null!;
     RRef<Payload64> _payload;
     int _thread;
 
@@ -26,6 +27,7 @@ public class CallBenchmarks
         _targets = new CallTargets();
         _proxy = _targets.Proxy;
         _direct = _targets.Direct;
+        _shadow = _targets.Shadow;
         _payload = _targets.Payload;
         _thread = Environment.CurrentManagedThreadId;
     }
@@ -59,4 +61,16 @@ public class CallBenchmarks
 
     [Benchmark(Description = "proxy-borrow")]
     public RpcResult<long> ProxyBorrow() => _proxy.Borrow(in _payload);
+
+    [Benchmark(Description = "shadow-null")]
+    public RpcResult ShadowNull() => _shadow.Null();
+
+    [Benchmark(Description = "shadow-rref")]
+    public bool ShadowRref()
+    {
+        var r = _shadow.Bounce(_payload);
+        if (!r.IsOk) throw new InvalidOperationException($"bounce through the shadow failed: {r.Error}");
+        _payload = r.Value;
+        return true;
+    }
 }

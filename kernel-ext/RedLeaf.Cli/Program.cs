@@ -48,6 +48,9 @@ static int Help()
                                                          (any bench: --save appends the run to datasets/results/<suite>.json)
           redleaf bench lifecycle [--quick] [--json ..]  cost of loading a domain, memory per live domain, crash to context collected
           redleaf bench instrumentation [--quick] [..]   cost of the trusted compiler's checks on compute-bound code; kill latency
+          redleaf bench net [--quick] [--json PATH|-]    Figures 6-7: Mpps through the NIC model and nullnet, driver/domain/shadow, batch 1 and 32
+          redleaf bench blk [--quick] [--json PATH|-]    Figure 8: 4 KiB sequential IOPS through the block driver, driver/domain/shadow, batch 1 and 32
+          redleaf bench recovery [--quick] [--json ..]   Figure 11: MB/s through the shadow block driver while it is crashed once a second; restart latency
           redleaf run <notebook|folder>... [--out DIR] [--quick] [--timeout S]
                                                          execute notebooks headless; write executed .ipynb and .html pages (default out: artifacts/notebooks)
           redleaf grade <handout|folder>... [--json PATH|-]

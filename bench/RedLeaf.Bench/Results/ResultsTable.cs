@@ -30,6 +30,8 @@ public sealed class ResultsTable
         ["proxy-arg"] = "call with one integer",
         ["proxy-rref"] = "call moving one RRef in and back out",
         ["proxy-borrow"] = "call lending an RRef immutably",
+        ["shadow-null"] = "null call through a shadow domain (two crossings)",
+        ["shadow-rref"] = "RRef moved through a shadow domain, in and back out",
         ["syscall"] = "Linux system call (getppid)",
         ["thread-pingpong"] = "round trip between two threads (futex)",
         ["pipe-pingpong"] = "round trip between two processes (pipes)",

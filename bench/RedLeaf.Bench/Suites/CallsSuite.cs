@@ -23,7 +23,7 @@ public static class CallsSuite
 
     /// <summary>Every row this suite produces, in order.</summary>
     public static readonly string[] RowNames =
-        { "direct", "proxy-null", "proxy-arg", "proxy-rref", "proxy-borrow", "syscall", "thread-pingpong", "pipe-pingpong" };
+        { "direct", "proxy-null", "proxy-arg", "proxy-rref", "proxy-borrow", "shadow-null", "shadow-rref", "syscall", "thread-pingpong", "pipe-pingpong" };
 
     public static SuiteResult Run(bool quick, Action<string>? progress = null)
     {
@@ -54,6 +54,8 @@ public static class CallsSuite
         var bounce = new BounceOp { Target = proxy, Payload = payload };
         Row("proxy-rref", bounce);
         Row("proxy-borrow", new BorrowOp { Target = proxy, Payload = payload });
+        Row("shadow-null", new NullOp { Target = targets.Shadow });
+        Row("shadow-rref", new BounceOp { Target = targets.Shadow, Payload = payload });
 
         targets.CheckCalleeRunning();
 

@@ -9,7 +9,7 @@ namespace RedLeaf.Cli.Commands;
 
 internal static class BenchCommand
 {
-    public const string Usage = "redleaf bench <calls|lifecycle|instrumentation|langtax> [--quick] [--json PATH|-] [--save]";
+    public const string Usage = "redleaf bench <calls|langtax|lifecycle|instrumentation|net|blk|recovery> [--quick] [--json PATH|-] [--save]";
 
     private static readonly Dictionary<string, Func<bool, Action<string>, SuiteResult>> Suites = new()
     {
@@ -17,6 +17,9 @@ internal static class BenchCommand
         [LifecycleSuite.Name] = (quick, progress) => LifecycleSuite.Run(quick, progress),
         [InstrumentationSuite.Name] = (quick, progress) => InstrumentationSuite.Run(quick, progress),
         [LangTaxSuite.Name] = (quick, progress) => LangTaxSuite.Run(quick, progress),
+        [NetSuite.Name] = (quick, progress) => NetSuite.Run(quick, progress),
+        [BlkSuite.Name] = (quick, progress) => BlkSuite.Run(quick, progress),
+        [RecoverySuite.Name] = (quick, progress) => RecoverySuite.Run(quick, progress),
     };
 
     public static int Run(Args args)

@@ -49,6 +49,20 @@ public readonly unsafe struct RRefDeque<T> : IEquatable<RRefDeque<T>> where T : 
         return true;
     }
 
+    /// <summary>The element <paramref name="index"/> places from the front (read: a borrow is enough).</summary>
+    public T this[int index]
+    {
+        get
+        {
+            var e = HeapAccess.ForRead(Handle, TypeIds<T>.Id, HeapKind.Deque);
+            int* h = (int*)e->Data;
+            if ((uint)index >= (uint)h[1]) throw new IndexOutOfRangeException($"index {index} outside RRefDeque holding {h[1]}");
+            int slot = h[0] + index;
+            if (slot >= e->Length) slot -= e->Length;
+            return ((T*)(e->Data + HeaderBytes))[slot];
+        }
+    }
+
     public bool IsNull => Handle == 0;
     public void Drop() => HeapAccess.Drop(Handle);
 

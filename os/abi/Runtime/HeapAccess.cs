@@ -97,6 +97,19 @@ internal static unsafe class HeapAccess
         if ((e->Flags & HeapEntry.HasChildren) != 0) BorrowChildren(from, e, previousBorrower, -1);
     }
 
+    /// <summary>Ends a lend to <paramref name="lentTo"/> that may have outlived the lends around it (a device's
+    /// borrow, ended by the kernel after the proxies of a crashed call already returned theirs): if the
+    /// borrower is no longer <paramref name="lentTo"/>, an outer return already restored it; only the count drops.</summary>
+    internal static void ReturnLend(ulong handle, DomainCell* from, DomainCell* lentTo, int previousBorrower)
+    {
+        uint index = (uint)handle;
+        if (index - 1 >= from->Capacity - 1) return;
+        HeapEntry* e = from->Entries + index;
+        if (e->Generation != (int)(handle >> 32) || e->Owner == 0 || e->Borrows == 0) return;
+        if (e->Borrower == lentTo->Id) Return(handle, from, previousBorrower);
+        else e->Borrows--;
+    }
+
     /// <summary>Frees an allocation the current domain owns (children first).</summary>
     internal static void Drop(ulong handle)
     {
@@ -150,13 +163,19 @@ internal static unsafe class HeapAccess
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal static void Fault(DomainCell* d, string reason)
     {
-        if (d->IsKernel == 0 && d->State == DomainState.Running)
-        {
-            if (DomainToken.Of(d) is { } t) t.FaultReason = reason;
-            d->State = DomainState.Faulted;
-            Interlocked.Increment(ref Guard.StopsPending); // lowered when the kernel has cleaned the domain up
-        }
+        MarkFaulted(d, reason);
         throw new OwnershipViolationException(reason);
+    }
+
+    /// <summary>Marks a running domain faulted: its own thread unwinds at its next check and the proxy
+    /// it was called through cleans it up. Returns false if it was not running.</summary>
+    internal static bool MarkFaulted(DomainCell* d, string reason)
+    {
+        if (d->IsKernel != 0 || d->State != DomainState.Running) return false;
+        if (DomainToken.Of(d) is { } t) t.FaultReason = reason;
+        d->State = DomainState.Faulted;
+        Interlocked.Increment(ref Guard.StopsPending); // lowered when the kernel has cleaned the domain up
+        return true;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

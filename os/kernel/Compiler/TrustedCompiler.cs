@@ -72,7 +72,36 @@ public sealed partial class TrustedCompiler
             .Select(f => new DomainSource(DisplayPath(f), File.ReadAllText(f)))
             .ToList();
         if (files.Count == 0) throw new DomainCompileException(name, new[] { new DomainDiagnostic(folder, 0, 0, "RL0001", "the folder holds no .cs files") });
+        files.AddRange(LinkedSources(folder, name));
         return Compile(name, files, DisplayPath(folder));
+    }
+
+    /// <summary>The file a domain folder may hold to compile other domains' sources into itself (a driver
+    /// linked into an application, the paper's "driver" configuration): one path per line, relative to
+    /// domains/, each a .cs file inside domains/.</summary>
+    public const string LinkFile = "link.txt";
+
+    /// <summary>The sources a folder's link.txt names (none without one).</summary>
+    public static IReadOnlyList<DomainSource> LinkedSources(string folder, string? name = null) =>
+        Linked(folder, name ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(folder))).ToList();
+
+    private static IEnumerable<DomainSource> Linked(string folder, string name)
+    {
+        string list = Path.Combine(folder, LinkFile);
+        if (!File.Exists(list)) yield break;
+        string domains = Path.GetFullPath(Path.Combine(DomainTree.Root, "domains")) + Path.DirectorySeparatorChar;
+        int line = 0;
+        foreach (var raw in File.ReadLines(list))
+        {
+            line++;
+            string entry = raw.Split('#')[0].Trim();
+            if (entry.Length == 0) continue;
+            string path = Path.GetFullPath(Path.Combine(domains, entry));
+            if (!path.StartsWith(domains, StringComparison.Ordinal) || !path.EndsWith(".cs", StringComparison.Ordinal) || !File.Exists(path))
+                throw new DomainCompileException(name, new[] { new DomainDiagnostic(DisplayPath(list), line, 1, "RL0002",
+                    $"'{entry}' is not a .cs file under domains/ (a link.txt line names one, relative to domains/)") });
+            yield return new DomainSource(DisplayPath(path), File.ReadAllText(path));
+        }
     }
 
     /// <summary>Compiles one piece of source text (a notebook cell, a test).</summary>

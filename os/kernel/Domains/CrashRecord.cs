@@ -30,6 +30,11 @@ public sealed record CrashRecord(
     /// <summary>Completes when the collectible context is gone (or the kernel gave up and says so).</summary>
     public Task<CollectionResult> Collection { get; init; } = Task.FromResult(new CollectionResult(false, 0, 0));
 
+    /// <summary>Devices reset because their driver died, and the buffers still in their rings that were reclaimed.</summary>
+    public int DevicesReset { get; init; }
+    public int DeviceBuffersReclaimed { get; init; }
+
     public override string ToString() =>
-        $"{Domain}#{InstanceId} {Kind}: {Reason} (freed {FreedObjects} objects, {FreedBytes} bytes; {ProxiesUnbound} proxies unbound; {ThreadsReleased} threads released)";
+        $"{Domain}#{InstanceId} {Kind}: {Reason} (freed {FreedObjects} objects, {FreedBytes} bytes; {ProxiesUnbound} proxies unbound; {ThreadsReleased} threads released" +
+        (DevicesReset == 0 ? ")" : $"; {DevicesReset} devices reset, {DeviceBuffersReclaimed} buffers reclaimed from their rings)");
 }

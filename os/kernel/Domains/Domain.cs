@@ -50,6 +50,13 @@ public sealed class Domain
     public CrashRecord? LastCrash { get { lock (_crashes) return _crashes.Count == 0 ? null : _crashes[^1]; } }
 
     internal Proxy[] Grants { get; }
+    /// <summary>Devices granted at load: each instance gets fresh capabilities for them.</summary>
+    internal RedLeaf.Hardware.Devices.Device[] Devices { get; init; } = Array.Empty<RedLeaf.Hardware.Devices.Device>();
+    /// <summary>Other kernel capabilities granted at load (a shadow's RestartCapability).</summary>
+    internal RedLeaf.Abi.RestartCapability[] Capabilities { get; init; } = Array.Empty<RedLeaf.Abi.RestartCapability>();
+
+    /// <summary>The devices this domain drives (granted at load).</summary>
+    public IReadOnlyList<string> GrantedDevices => Devices.Select(d => d.Name).ToArray();
     internal DomainInstance Instance { get; set; } = null!;
 
     internal void AddCrash(CrashRecord r) { lock (_crashes) _crashes.Add(r); }

@@ -19,6 +19,8 @@ internal sealed class DomainInstance
     /// <summary>Strong reference while loaded; cleared at unload so only the weak one remains.</summary>
     public DomainLoadContext? Context { get; set; }
     public WeakReference ContextRef { get; }
+    /// <summary>The device capabilities this instance holds (revoked when it dies).</summary>
+    public RedLeaf.Abi.DeviceAccess[] Devices { get; set; } = Array.Empty<RedLeaf.Abi.DeviceAccess>();
     /// <summary>Proxies whose target is an object of this instance (all unbound when it dies).</summary>
     public List<Proxy> Exported { get; } = new();
 }

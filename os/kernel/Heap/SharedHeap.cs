@@ -42,10 +42,14 @@ public sealed unsafe partial class SharedHeap
         NativeMemory.Clear(memory.Base, (nuint)tableBytes); // a previous kernel on this machine may have left slots behind
         _table = new Table(this) { Entries = (HeapEntry*)memory.Base, Capacity = (uint)slots + 1 };
         _bump = AlignUp(memory.Base + tableBytes, 64);
+        ObjectsStart = _bump - memory.Base;
         _end = memory.Base + memory.Size;
     }
 
     internal HeapTable AbiView => _table;
+
+    /// <summary>Physical address of the first object (the registry lies below it).</summary>
+    public long ObjectsStart { get; private set; }
 
     /// <summary>Invalidates every handle and gives the physical memory back (kernel shutdown).</summary>
     internal void Shutdown()

@@ -21,7 +21,7 @@ public sealed partial class Microkernel
             _tokens.Add(token);
         }
         var context = new DomainLoadContext($"{d.Name}#{token.Id}");
-        d.Instance = new DomainInstance(token, context);
+        d.Instance = new DomainInstance(token, context) { Devices = GrantDevices(d, token) };
         object? export = RunEntry(d, token, context, facts);
         if (export is not null)
         {
@@ -58,7 +58,8 @@ public sealed partial class Microkernel
             var asm = context.LoadFromStream(new MemoryStream(d.Image.Assembly, writable: false));
             var method = asm.GetType(facts.EntryType, throwOnError: true)!.GetMethod(facts.EntryMethod, BindingFlags.Public | BindingFlags.Static)
                 ?? throw new DomainException($"domain '{d.Name}': [DomainEntry] {facts.EntryType}.{facts.EntryMethod} must be public and static");
-            var args = method.GetParameters().Select(p => BindParameter(d, p)).ToArray();
+            int devices = 0;
+            var args = method.GetParameters().Select(p => BindParameter(d, p, ref devices)).ToArray();
             CurrentDomain.Cell = token.Cell;
             result = method.Invoke(null, BindingFlags.DoNotWrapExceptions, null, args, null);
             CurrentDomain.Cell = previous;
@@ -80,9 +81,19 @@ public sealed partial class Microkernel
         return result;
     }
 
-    private static object BindParameter(Domain d, ParameterInfo p) =>
-        d.Grants.FirstOrDefault(g => p.ParameterType.IsInstanceOfType(g))
-        ?? throw new DomainException($"domain '{d.Name}' needs {p.ParameterType.Name} ('{p.Name}') at its entry point, but it was not granted one (granted: {string.Join(", ", d.GrantedInterfaces.DefaultIfEmpty("nothing"))})");
+    private static object BindParameter(Domain d, ParameterInfo p, ref int devices)
+    {
+        if (p.ParameterType == typeof(DeviceAccess))
+        {
+            if (devices < d.Instance.Devices.Length) return d.Instance.Devices[devices++];
+            throw new DomainException($"domain '{d.Name}' needs a device ('{p.Name}') at its entry point, but it was granted {(d.Devices.Length == 0 ? "none" : $"only {string.Join(", ", d.GrantedDevices)}")}");
+        }
+        if (p.ParameterType == typeof(RestartCapability))
+            return d.Capabilities.FirstOrDefault()
+                ?? throw new DomainException($"domain '{d.Name}' needs a RestartCapability ('{p.Name}') at its entry point, but it was not granted one (Microkernel.GrantRestart)");
+        return d.Grants.FirstOrDefault(g => p.ParameterType.IsInstanceOfType(g))
+            ?? throw new DomainException($"domain '{d.Name}' needs {p.ParameterType.Name} ('{p.Name}') at its entry point, but it was not granted one (granted: {string.Join(", ", d.GrantedInterfaces.DefaultIfEmpty("nothing"))})");
+    }
 
     /// <summary>Crash cleanup for one instance. Idempotent; ignores instances already replaced by a restart.</summary>
     internal void CrashInstance(DomainToken token, CrashKind kind, string reason, Exception? e)
@@ -96,6 +107,7 @@ public sealed partial class Microkernel
             if (token.State == DomainState.Running) Interlocked.Increment(ref Guard.StopsPending);
             token.State = kind == CrashKind.Kill ? DomainState.Killed : DomainState.Crashed;
             var inst = d.Instance;
+            int reclaimed = RevokeDevices(inst); // stop the devices before anything they may DMA into is freed
             var quarantine = new Heap.SharedHeap.Quarantine();
             var (objects, bytes) = Heap.DropAllOwnedBy(token.Id, quarantine);
             foreach (var p in inst.Exported) p.Bind(null, token);
@@ -107,6 +119,8 @@ public sealed partial class Microkernel
             record = new CrashRecord(d.Name, token.Id, kind, reason, DateTimeOffset.UtcNow, objects, bytes, unbound, threads)
             {
                 Collection = Options.ConfirmCollection ? ConfirmCollected(d.Name, token.Id, inst.ContextRef, quarantine) : Unconfirmed(quarantine),
+                DevicesReset = inst.Devices.Length,
+                DeviceBuffersReclaimed = reclaimed,
             };
             d.AddCrash(record);
         }

@@ -37,6 +37,8 @@ public sealed unsafe partial class Microkernel : IDisposable
         Log.Add($"machine: {machine.Cpus.Count} cpus, {machine.Memory.Size >> 20} MiB physical memory");
         Heap = new SharedHeap(machine.Memory, Options.HeapSlots);
         Log.Add($"shared heap: {Heap.Capacity} slots, objects from physical memory at 0x{Heap.Memory.Address:x}");
+        // Devices may DMA into the heap's objects only, never into its registry.
+        machine.Dma.Set(Heap.ObjectsStart, machine.Memory.Size);
         _threads = new Threads.ThreadTable(this);
         _kernel = new DomainToken(KernelId, Heap.AbiView, host: null) { Owner = this, Services = _threads };
         _tokens.Add(_kernel);
@@ -88,12 +90,21 @@ public sealed unsafe partial class Microkernel : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var facts = Admit(image);
+        var devices = grants.OfType<Hardware.Devices.Device>().ToArray();
+        var capabilities = grants.OfType<RestartCapability>().ToArray();
+        var interfaces = grants.Where(g => g is not Hardware.Devices.Device and not RestartCapability).ToArray();
         Domain d;
         lock (_gate)
         {
             string unique = name;
             for (int n = 2; _domains.Any(x => x.Name == unique); n++) unique = $"{name}.{n}";
-            d = new Domain(this, unique, image, BindGrants(image, facts, grants)) { Limits = Options.DefaultLimits };
+            ClaimDevices(unique, devices);
+            d = new Domain(this, unique, image, BindGrants(image, facts, interfaces))
+            {
+                Limits = Options.DefaultLimits,
+                Devices = devices,
+                Capabilities = capabilities,
+            };
             _domains.Add(d);
         }
         StartInstance(d, facts);

@@ -36,7 +36,13 @@ public static unsafe class CallFrame
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Refused(object? target, nint callee) => target is null || ((DomainCell*)callee)->State != DomainState.Running;
 
-    public static RpcError Refusal(nint callee) => new(RpcErrorKind.NotRunning, ((DomainCell*)callee)->Id);
+    /// <summary>The call never entered the callee (its arguments are still the caller's): NotRunning. A
+    /// callee found faulted (a fault injected while no thread was in it) is cleaned up now.</summary>
+    public static RpcError Refusal(nint callee)
+    {
+        if (((DomainCell*)callee)->State == DomainState.Faulted) ProxyRuntime.AfterFailedCall((DomainCell*)callee);
+        return new(RpcErrorKind.NotRunning, ((DomainCell*)callee)->Id);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Switch(nint callee) => CurrentDomain.Cell = (DomainCell*)callee;

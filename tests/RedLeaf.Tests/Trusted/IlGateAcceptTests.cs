@@ -24,7 +24,8 @@ public class IlGateAcceptTests
         var files = Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(p => p is "bin" or "obj"))
             .OrderBy(f => f, StringComparer.Ordinal)
-            .Select(f => (Path.GetRelativePath(DomainTree.Root, f), File.ReadAllText(f)));
+            .Select(f => (Path.GetRelativePath(DomainTree.Root, f), File.ReadAllText(f)))
+            .Concat(TrustedCompiler.LinkedSources(root).Select(s => (s.Path, s.Text))); // a driver linked into an app (link.txt)
         var image = SnippetCompiler.DomainFiles(files);
         Assert.Empty(IlGate.Default.Check(image.Pe, image.Pdb));
     }

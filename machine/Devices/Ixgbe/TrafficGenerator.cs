@@ -1,0 +1,41 @@
+// machine/Devices/Ixgbe: the far end of the NIC's receive wire: writes real frames (PacketFormat) with
+// consecutive sequence numbers, spread round-robin over a number of flows, at line rate or unpaced.
+// It never skips a number: a frame that finds no free receive descriptor is not sent yet (the wire's
+// unused credit is counted as forgone by the pacer), so every gap the sink sees was lost inside.
+namespace RedLeaf.Hardware.Devices;
+
+public sealed class TrafficGenerator
+{
+    private readonly byte[][] _headers;
+
+    public TrafficGenerator(int packetBytes = 64, int flows = 1, bool lineRate = true, int burst = 512)
+    {
+        if (packetBytes is < PacketFormat.MinBytes or > PacketFormat.MaxBytes)
+            throw new ArgumentOutOfRangeException(nameof(packetBytes), packetBytes, $"packets are {PacketFormat.MinBytes}..{PacketFormat.MaxBytes} bytes");
+        if (flows is < 1 or > 65536) throw new ArgumentOutOfRangeException(nameof(flows), flows, "1..65536 flows");
+        PacketBytes = packetBytes;
+        Flows = flows;
+        _headers = Enumerable.Range(0, flows).Select(f => PacketFormat.Header(f, packetBytes)).ToArray();
+        Pacer = new LinePacer(lineRate ? LinePacer.LineRate(packetBytes) : 0, burst);
+    }
+
+    public int PacketBytes { get; }
+    public int Flows { get; }
+    public LinePacer Pacer { get; }
+    /// <summary>While true the wire carries nothing (a pulled cable, for tests).</summary>
+    public bool Paused { get; set; }
+    /// <summary>Frames written so far; also the next sequence number.</summary>
+    public long Generated { get; private set; }
+
+    internal ReadOnlySpan<byte> HeaderOf(ulong seq) => _headers[(int)(seq % (ulong)Flows)];
+
+    /// <summary>Writes the next frame into <paramref name="frame"/> (at least PacketBytes long).</summary>
+    internal void WriteNext(Span<byte> frame)
+    {
+        ulong seq = (ulong)Generated++;
+        PacketFormat.Write(frame[..PacketBytes], HeaderOf(seq), seq);
+    }
+
+    /// <summary>The frame with sequence number <paramref name="seq"/>, for tests and host-side senders.</summary>
+    public void Write(Span<byte> frame, ulong seq) => PacketFormat.Write(frame[..PacketBytes], HeaderOf(seq), seq);
+}

@@ -1,0 +1,11 @@
+// os/abi/Devices: what a driver domain hands its InterruptLine to be told of interrupts. The kernel
+// calls it through a proxy, so the handler runs as the driver; if the driver crashes in it, the
+// line is disconnected with the rest of the driver's capabilities.
+namespace RedLeaf.Abi;
+
+[DomainInterface]
+public interface IInterruptHandler
+{
+    /// <summary>The vector fired (possibly more than once since the last call: raises coalesce).</summary>
+    RpcResult Interrupt(int vector);
+}
