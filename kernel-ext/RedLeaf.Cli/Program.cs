@@ -15,6 +15,10 @@ try
         "run" => RunCommand.Run(cli),
         "grade" => GradeCommand.Run(cli),
         "results" => ResultsCommand.Run(cli),
+        "mkfs" => MkfsCommand.Run(cli),
+        "fsck" => FsckCommand.Run(cli),
+        "fsls" => FslsCommand.Run(cli),
+        "fscat" => FscatCommand.Run(cli),
         null or "help" or "--help" => Help(),
         var other => throw new UsageException($"unknown command '{other}'"),
     };
@@ -53,6 +57,11 @@ static int Help()
                                                          run students' handouts and report each one's score per exercise
           redleaf results table [--print]                regenerate README.md's results section from datasets/results and datasets/reference
           redleaf verify <file.cs|folder>...             run the trusted compiler (compile, IDL, instrumentation, IL gate, signing) and print what it found
+          redleaf mkfs IMAGE [HOSTDIR] [--size=BLOCKS] [--inodes=N]
+                                                         write an xv6 file-system image (default 2000 blocks, 200 inodes) holding a host folder
+          redleaf fsck IMAGE                             check an xv6 image (superblock, log, inodes, directories, link counts, bitmap); exit 1 if damaged
+          redleaf fsls IMAGE [PATH]                      list a directory of an xv6 image as xv6's ls does (name, type, inode, size)
+          redleaf fscat IMAGE PATH                       write a file of an xv6 image to stdout, byte for byte
           redleaf help                                   this text
         """);
     return 0;

@@ -1,0 +1,61 @@
+// tests/Rv6: where the rv6 tests find what lives outside the repository: the image written by the
+// original xv6 mkfs (../shared/fixtures/, beside the repository) and the read-only xv6-riscv mirror
+// (../.mirror/mit-pdos+xv6-riscv/repo) whose mkfs.c the cross-check compiles. A missing one fails the
+// test with a message saying where it was looked for and which variable overrides it.
+using Domains.Rv6.Fs.Disk;
+using RedLeaf.Os.Compiler;
+using RedLeaf.Xv6;
+
+namespace RedLeaf.Tests.Rv6;
+
+internal static class Rv6Fixtures
+{
+    public const string FixturesVariable = "REDLEAF_FIXTURES";
+    public const string MirrorVariable = "REDLEAF_XV6_MIRROR";
+
+    /// <summary>The folder holding xv6-text.img and its manifest.</summary>
+    public static string Folder => Find(FixturesVariable, Path.Combine("shared", "fixtures"), "xv6-text.img");
+
+    /// <summary>The bare git directory of the xv6-riscv mirror.</summary>
+    public static string Xv6Mirror => Find(MirrorVariable, Path.Combine(".mirror", "mit-pdos+xv6-riscv", "repo"), "HEAD");
+
+    public static string Image => Path.Combine(Folder, "xv6-text.img");
+
+    public static string Manifest => Path.Combine(Folder, "xv6-text.manifest");
+
+    private static string Find(string variable, string besideRepository, string mustHold)
+    {
+        var env = Environment.GetEnvironmentVariable(variable);
+        string dir = !string.IsNullOrEmpty(env) ? env : Path.GetFullPath(Path.Combine(DomainTree.Root, "..", besideRepository));
+        if (!File.Exists(Path.Combine(dir, mustHold)))
+            throw new FileNotFoundException($"cannot find {Path.Combine(dir, mustHold)}: expected {besideRepository} beside the repository ({DomainTree.Root}), or set {variable}");
+        return dir;
+    }
+
+    /// <summary>The manifest's lines: name, size, sha256 of each file in the root directory.</summary>
+    public static IReadOnlyList<(string Name, long Size, string Sha256)> ManifestEntries() =>
+        File.ReadAllLines(Manifest)
+            .Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(p => p.Length == 3 ? (p[0], long.Parse(p[1]), p[2]) : throw new InvalidDataException($"{Manifest}: a line is not 'name size sha256': {string.Join(' ', p)}"))
+            .ToList();
+
+    /// <summary>A small tree that touches every part of the format: a file in the indirect blocks, an
+    /// empty one, a 14-byte name, a subfolder with a file.</summary>
+    public static IReadOnlyList<MkfsNode> SampleTree() => new[]
+    {
+        MkfsNode.File("README", "an rv6 test image\n"u8.ToArray()),
+        MkfsNode.File("big.bin", Bytes(20 * Layout.BSIZE + 123, seed: 1)),
+        MkfsNode.File("empty", Array.Empty<byte>()),
+        MkfsNode.File("fourteen-chars", "exactly DIRSIZ\n"u8.ToArray()),
+        MkfsNode.Directory("sub", new[] { MkfsNode.File("inner.txt", Bytes(3000, seed: 2)) }),
+    };
+
+    /// <summary>Deterministic pseudo-random bytes.</summary>
+    public static byte[] Bytes(int n, int seed)
+    {
+        var b = new byte[n];
+        new Random(seed).NextBytes(b);
+        return b;
+    }
+}
