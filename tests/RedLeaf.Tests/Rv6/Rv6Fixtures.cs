@@ -1,7 +1,6 @@
 // tests/Rv6: where the rv6 tests find what lives outside the repository: the image written by the
-// original xv6 mkfs (../shared/fixtures/, beside the repository) and the read-only xv6-riscv mirror
-// (../.mirror/mit-pdos+xv6-riscv/repo) whose mkfs.c the cross-check compiles. A missing one fails the
-// test with a message saying where it was looked for and which variable overrides it.
+// original xv6 mkfs (../shared/fixtures/, beside the repository). If it is missing the test fails with
+// a message saying where it was looked for and which variable overrides it.
 using Domains.Rv6.Fs.Disk;
 using RedLeaf.Os.Compiler;
 using RedLeaf.Xv6;
@@ -11,13 +10,9 @@ namespace RedLeaf.Tests.Rv6;
 internal static class Rv6Fixtures
 {
     public const string FixturesVariable = "REDLEAF_FIXTURES";
-    public const string MirrorVariable = "REDLEAF_XV6_MIRROR";
 
     /// <summary>The folder holding xv6-text.img and its manifest.</summary>
     public static string Folder => Find(FixturesVariable, Path.Combine("shared", "fixtures"), "xv6-text.img");
-
-    /// <summary>The bare git directory of the xv6-riscv mirror.</summary>
-    public static string Xv6Mirror => Find(MirrorVariable, Path.Combine(".mirror", "mit-pdos+xv6-riscv", "repo"), "HEAD");
 
     public static string Image => Path.Combine(Folder, "xv6-text.img");
 
