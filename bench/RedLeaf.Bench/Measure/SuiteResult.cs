@@ -51,11 +51,14 @@ public sealed class SuiteResult
         string title = $"{Suite} ({Clock.Source}, {Clock.Hz / 1e9:F3} GHz{(Quick ? ", quick" : "")})";
         var fields = Rows.SelectMany(r => r.Fields.Select(f => f.Key)).Distinct().ToList();
         if (Rows.Any(r => r.Fields.Count != fields.Count)) // rows of different shapes: one line each
-            return string.Join(Environment.NewLine, Rows.Select(r => $"{r.Name}: {string.Join(", ", r.Fields.Select(f => $"{f.Key}={f.Value?.ToJsonString()}"))}").Prepend(title));
+            return string.Join(Environment.NewLine, Rows.Select(r => $"{r.Name}: {string.Join(", ", r.Fields.Select(f => $"{f.Key}={Cell(f.Value)}"))}").Prepend(title));
         var header = new[] { "name" }.Concat(fields).ToList();
-        var lines = Rows.Select(r => new[] { r.Name }.Concat(fields.Select(f => r.Fields.FirstOrDefault(x => x.Key == f).Value?.ToJsonString() ?? "")).ToList()).ToList();
+        var lines = Rows.Select(r => new[] { r.Name }.Concat(fields.Select(f => Cell(r.Fields.FirstOrDefault(x => x.Key == f).Value))).ToList()).ToList();
         var widths = header.Select((h, i) => Math.Max(h.Length, lines.Count == 0 ? 0 : lines.Max(l => l[i].Length))).ToList();
         string Fmt(IList<string> cells) => string.Join("  ", cells.Select((c, i) => i == 0 ? c.PadRight(widths[i]) : c.PadLeft(widths[i])));
         return string.Join(Environment.NewLine, new[] { title, Fmt(header) }.Concat(lines.Select(Fmt)));
     }
+
+    /// <summary>A field as a table shows it: series (arrays) by their length, not every value.</summary>
+    private static string Cell(JsonNode? v) => v is JsonArray a ? $"[{a.Count} values]" : v?.ToJsonString() ?? "";
 }
