@@ -124,12 +124,18 @@ public sealed class NotebookRunner
     private static readonly System.Text.RegularExpressions.Regex ExtensionReference =
         new("^#r\\s+\"([^\"]*RedLeaf\\.Interactive\\.dll)\"", System.Text.RegularExpressions.RegexOptions.Multiline);
 
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(30);
+
     private async Task<CellOutcome> RunCellAsync(CompositeKernel kernel, int index, InteractiveDocumentElement cell, string code)
     {
         var sw = Stopwatch.StartNew();
         var run = kernel.SendAsync(new SubmitCode(code, cell.KernelName is "csharp" or null ? null : cell.KernelName));
         string? timeoutNote = null;
-        if (await Task.WhenAny(run, Task.Delay(Options.CellTimeout)) != run)
+        // A long cell (a full benchmark) says it is still running every 30 s, so a run never looks hung.
+        while (!run.IsCompleted && sw.Elapsed + Heartbeat < Options.CellTimeout)
+            if (await Task.WhenAny(run, Task.Delay(Heartbeat)) != run)
+                Options.Progress?.Invoke($"cell {index + 1} still running ({sw.Elapsed.TotalSeconds:F0} s)");
+        if (await Task.WhenAny(run, Task.Delay(Options.CellTimeout - sw.Elapsed is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero)) != run)
         {
             var killed = KillRunningDomains();
             timeoutNote = $"the cell ran past its {Options.CellTimeout.TotalSeconds:F0} s timeout; " +

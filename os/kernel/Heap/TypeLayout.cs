@@ -28,7 +28,39 @@ internal sealed class TypeLayout
     public int[] ChildOffsets { get; }
     public bool HasChildren => ChildOffsets.Length > 0;
 
-    public static TypeLayout Of(int typeId) => Cache.GetOrAdd(typeId, id =>
+    // Walks look a layout up for every child they visit (a batch of 32 buffers: 64 lookups per
+    // call), so the hot path is one bounds-checked array read; the dictionary builds each layout once.
+    private static TypeLayout?[] s_byId = new TypeLayout?[64];
+    private static readonly object Grow = new();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TypeLayout Of(int typeId)
+    {
+        var table = Volatile.Read(ref s_byId);
+        return (uint)typeId < (uint)table.Length && table[typeId] is { } known ? known : Publish(typeId);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TypeLayout Publish(int typeId)
+    {
+        var layout = Build(typeId);
+        if (typeId < 0) return layout;
+        lock (Grow)
+        {
+            var table = s_byId;
+            if (typeId >= table.Length)
+            {
+                var bigger = new TypeLayout?[Math.Max(table.Length * 2, typeId + 1)];
+                Array.Copy(table, bigger, table.Length);
+                table = bigger;
+            }
+            table[typeId] = layout;
+            Volatile.Write(ref s_byId, table);
+        }
+        return layout;
+    }
+
+    private static TypeLayout Build(int typeId) => Cache.GetOrAdd(typeId, id =>
     {
         var type = TypeRegistry.TypeOf(id);
         var offsets = new List<int>();
