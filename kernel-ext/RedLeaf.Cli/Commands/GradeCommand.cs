@@ -18,7 +18,7 @@ internal static class GradeCommand
         args.RejectUnknown();
         var table = json == "-" ? Console.Error : Console.Out;
         var reports = new List<GradeReport>();
-        foreach (var p in paths)
+        foreach (var (p, _) in paths)
         {
             Console.Error.WriteLine($"grading {p}");
             var r = GradeReport.GradeAsync(p, options).GetAwaiter().GetResult();

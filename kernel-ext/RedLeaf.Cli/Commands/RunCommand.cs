@@ -13,14 +13,15 @@ internal static class RunCommand
         var options = Options(args);
         var paths = Notebooks(args.Words.Skip(1));
         args.RejectUnknown();
-        var runner = new NotebookRunner(options);
         var failures = new List<string>();
         for (int i = 0; i < paths.Count; i++)
         {
-            Console.Error.WriteLine($"[{i + 1}/{paths.Count}] {paths[i]}");
-            var r = runner.RunAsync(paths[i]).GetAwaiter().GetResult();
+            Console.Error.WriteLine($"[{i + 1}/{paths.Count}] {paths[i].Path}");
+            // Notebooks found in a folder keep their place below it (handouts/x.html), so names never collide.
+            var runner = new NotebookRunner(options with { OutputFolder = Path.Combine(options.OutputFolder, paths[i].Below) });
+            var r = runner.RunAsync(paths[i].Path).GetAwaiter().GetResult();
             if (r.Succeeded)
-                Console.Out.WriteLine($"ok    {paths[i]} ({r.Cells.Count} cells, {r.Elapsed.TotalSeconds:F1} s) -> {r.Page}");
+                Console.Out.WriteLine($"ok    {paths[i].Path} ({r.Cells.Count} cells, {r.Elapsed.TotalSeconds:F1} s) -> {r.Page}");
             else
             {
                 Console.Out.WriteLine($"FAIL  {r.ErrorSummary}");
@@ -53,16 +54,18 @@ internal static class RunCommand
         };
     }
 
-    /// <summary>Notebook files and the .ipynb files in folders (sorted), each checked to exist.</summary>
-    internal static List<string> Notebooks(IEnumerable<string> words)
+    /// <summary>Notebook files and the .ipynb files in folders (sorted), each checked to exist, with the
+    /// subfolder each stands in below the folder named ("" for files named directly).</summary>
+    internal static List<(string Path, string Below)> Notebooks(IEnumerable<string> words)
     {
-        var list = new List<string>();
+        var list = new List<(string, string)>();
         foreach (var w in words)
         {
             if (Directory.Exists(w))
                 list.AddRange(Directory.GetFiles(w, "*.ipynb", SearchOption.AllDirectories)
-                    .Where(p => !p.Contains(".ipynb_checkpoints", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
-            else if (File.Exists(w)) list.Add(w);
+                    .Where(p => !p.Contains(".ipynb_checkpoints", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
+                    .Select(p => (p, Path.GetDirectoryName(Path.GetRelativePath(w, p)) ?? "")));
+            else if (File.Exists(w)) list.Add((w, ""));
             else throw new UsageException($"no notebook or folder at '{w}'");
         }
         if (list.Count == 0) throw new UsageException("name at least one notebook (.ipynb) or folder of notebooks");
