@@ -47,10 +47,10 @@ public class QuarantineTests
 
             Assert.True((await b.LastCrash!.Collection.WaitAsync(TimeSpan.FromSeconds(10))).Collected);
             using var again = k.Enter(); // the await may have moved us to another thread
-            long used = k.Heap.PhysicalBytesUsed;
+            long before = k.Heap.PhysicalBytesUsed;
             var a1 = RRefArray<long>.New(128);
             var a2 = RRefArray<long>.New(128); // the early block and the released one: no new memory
-            Assert.Equal(used, k.Heap.PhysicalBytesUsed);
+            Assert.Equal(before, k.Heap.PhysicalBytesUsed);
             a1.Drop();
             a2.Drop();
         }
