@@ -68,12 +68,23 @@ public sealed class NotebookKernel : IRichView, IDisposable
         Start(TrustedCompiler.Default.CompileFolder(DomainTree.Folder(folder)), null, grants);
 
     /// <summary>Compiles C# source (a notebook cell) as a domain named <paramref name="name"/> and loads it.
-    /// Diagnostics name <paramref name="path"/> and lines counted from <paramref name="firstLine"/>.</summary>
+    /// Diagnostics name <paramref name="path"/> and lines counted from <paramref name="firstLine"/>.
+    /// Defining a name again (a cell run twice) replaces the earlier domain: it is killed once the new one
+    /// compiled, and the name means the new one from then on (the kernel lists it as "name.2").</summary>
     public DomainView Define(string name, string source, string[]? grants = null, string path = "cell", int firstLine = 1)
     {
         string padded = new string('\n', Math.Max(0, firstLine - 1)) + source;
-        return Start(TrustedCompiler.Default.CompileText(name, padded, path), name, grants ?? Array.Empty<string>());
+        var image = TrustedCompiler.Default.CompileText(name, padded, path);
+        Domain? earlier = null;
+        lock (_latest) if (_latest.TryGetValue(name, out var e) || (e = Core.Domains.FirstOrDefault(d => d.Name == name)) is not null) earlier = e;
+        if (earlier is not null && earlier.Status is DomainStatus.Running or DomainStatus.Faulted)
+            Core.Kill(earlier, "replaced by a new definition");
+        var view = Start(image, name, grants ?? Array.Empty<string>());
+        lock (_latest) _latest[name] = Core.Domains.First(d => d.Name == view.Name);
+        return view;
     }
+
+    private readonly Dictionary<string, Domain> _latest = new(StringComparer.Ordinal);
 
     /// <summary>Grants by name: a domain's name grants its export; "restart:NAME" grants the right to
     /// restart that domain (what a shadow needs, <see cref="Microkernel.GrantRestart"/>).</summary>
@@ -152,9 +163,11 @@ public sealed class NotebookKernel : IRichView, IDisposable
         return body();
     }
 
-    private Domain Find(string name) =>
-        Core.Domains.FirstOrDefault(d => d.Name == name)
-        ?? throw new KeyNotFoundException($"no domain named '{name}' (domains: {string.Join(", ", Core.Domains.Select(d => d.Name).DefaultIfEmpty("none"))})");
+    private Domain Find(string name)
+    {
+        lock (_latest) if (_latest.TryGetValue(name, out var latest)) return latest;
+        return Core.Domains.FirstOrDefault(d => d.Name == name) ?? throw new KeyNotFoundException($"no domain named '{name}' (domains: {string.Join(", ", Core.Domains.Select(d => d.Name).DefaultIfEmpty("none"))})");
+    }
 
     /// <summary>Display names of every instance id the heap may mention.</summary>
     public IReadOnlyDictionary<int, string> Owners()
