@@ -59,6 +59,9 @@ public sealed class Domain
     public IReadOnlyList<string> GrantedDevices => Devices.Select(d => d.Name).ToArray();
     internal DomainInstance Instance { get; set; } = null!;
 
+    /// <summary>The next instance, being prepared or ready (shadow-managed domains only; see Standby).</summary>
+    internal Task<Standby?>? Standby { get; set; }
+
     internal void AddCrash(CrashRecord r) { lock (_crashes) _crashes.Add(r); }
 
     public override string ToString() => $"{Name}#{Id} {Status}";

@@ -26,6 +26,7 @@ public sealed unsafe partial class Microkernel
     {
         Mine(target);
         Log.Add($"restart right for {target.Name} granted");
+        PrepareStandby(target); // its shadow will restart it: keep the next instance ready
         return new RestartCapability(new KernelRestart(target));
     }
 

@@ -11,7 +11,7 @@ namespace RedLeaf.Os;
 
 public sealed partial class Microkernel
 {
-    private void StartInstance(Domain d, ImageFacts facts)
+    private void StartInstance(Domain d, ImageFacts facts, Standby? standby = null)
     {
         DomainToken token;
         lock (_gate)
@@ -20,9 +20,9 @@ public sealed partial class Microkernel
             ApplyLimits(token, d.Limits);
             _tokens.Add(token);
         }
-        var context = new DomainLoadContext($"{d.Name}#{token.Id}");
+        var context = standby?.Context ?? new DomainLoadContext($"{d.Name}#{token.Id}");
         d.Instance = new DomainInstance(token, context) { Devices = GrantDevices(d, token) };
-        object? export = RunEntry(d, token, context, facts);
+        object? export = RunEntry(d, token, context, facts, standby?.Assembly);
         if (export is not null)
         {
             Type iface;
@@ -49,13 +49,13 @@ public sealed partial class Microkernel
         ?? throw new DomainException($"domain '{d.Name}' returned {export.GetType().Name} from its entry point, which implements no [DomainInterface]");
 
     /// <summary>Loads the image into the context and runs the entry point as the domain. Keeps no reference to its code.</summary>
-    private unsafe object? RunEntry(Domain d, DomainToken token, DomainLoadContext context, ImageFacts facts)
+    private unsafe object? RunEntry(Domain d, DomainToken token, DomainLoadContext context, ImageFacts facts, Assembly? loaded)
     {
         object? result;
         var previous = CurrentDomain.Cell;
         try
         {
-            var asm = context.LoadFromStream(new MemoryStream(d.Image.Assembly, writable: false));
+            var asm = loaded ?? context.LoadFromStream(new MemoryStream(d.Image.Assembly, writable: false));
             var method = asm.GetType(facts.EntryType, throwOnError: true)!.GetMethod(facts.EntryMethod, BindingFlags.Public | BindingFlags.Static)
                 ?? throw new DomainException($"domain '{d.Name}': [DomainEntry] {facts.EntryType}.{facts.EntryMethod} must be public and static");
             int devices = 0;

@@ -144,10 +144,42 @@ public sealed unsafe partial class Microkernel : IDisposable
         Mine(domain);
         if (domain.Status == DomainStatus.Running) Kill(domain, "restarted on request");
         else if (domain.Status == DomainStatus.Faulted) CrashInstance(domain.Instance.Token, CrashKind.Fault, domain.Instance.Token.FaultReason ?? "faulted", null);
-        StartInstance(domain, Admit(domain.Image));
+        var standby = TakeStandby(domain);
+        StartInstance(domain, standby?.Facts ?? Admit(domain.Image), standby);
         domain.Restarts++;
-        Log.Add($"{domain.Name} restarted as instance {domain.Id}");
+        Log.Add($"{domain.Name} restarted as instance {domain.Id}{(standby is null ? "" : " (from its standby)")}");
+        if (domain.Standby is null && _restartable.Contains(domain)) PrepareStandby(domain);
         return domain;
+    }
+
+    private readonly HashSet<Domain> _restartable = new();
+
+    /// <summary>Prepares the domain's next instance in the background (see Standby). A failure only means
+    /// the next restart takes the ordinary path.</summary>
+    private void PrepareStandby(Domain d)
+    {
+        lock (_gate)
+        {
+            _restartable.Add(d);
+            if (_disposed || d.Standby is not null) return;
+            d.Standby = Task.Run(() =>
+            {
+                try { return Standby.Prepare(d, Admit(d.Image)); }
+                catch (Exception e) when (e is DomainException or BadImageFormatException or IOException or TypeLoadException) { return null; }
+            });
+        }
+    }
+
+    /// <summary>The ready standby, if there is one (it is used once); null if none or still being prepared.</summary>
+    private Standby? TakeStandby(Domain d)
+    {
+        lock (_gate)
+        {
+            var t = d.Standby;
+            if (t is null || !t.IsCompletedSuccessfully) return null;
+            d.Standby = null;
+            return t.Result;
+        }
     }
 
     private static readonly Lazy<IReadOnlyDictionary<string, string>> SharedAssemblies = new(() =>
@@ -204,6 +236,8 @@ public sealed unsafe partial class Microkernel : IDisposable
     public void Dispose()
     {
         if (_disposed) return;
+        foreach (var d in Domains)
+            if (d.Standby is { IsCompletedSuccessfully: true, Result: { } unused }) { d.Standby = null; unused.Context.Unload(); }
         foreach (var d in Domains.Where(d => d.Status is DomainStatus.Running or DomainStatus.Faulted))
             CrashInstance(d.Instance.Token, CrashKind.Kill, "kernel shut down", null);
         _disposed = true;
