@@ -3,9 +3,8 @@
 // kernel-owned picture (views, snapshots) or a proxy, never with an object of a domain's, so a
 // crashed domain can always be collected even while a notebook shows it. `kernel.` tells the story:
 // Machine, Log, Domains, Heap, Graph(), Load/Define, Use, Kill/Watch/Restart, Measure.
-using System.Diagnostics;
 using RedLeaf.Abi;
-using RedLeaf.Hardware;
+using RedLeaf.Bench.Measure;
 using RedLeaf.Notebook.Charts;
 using RedLeaf.Notebook.Graph;
 using RedLeaf.Notebook.Html;
@@ -139,18 +138,16 @@ public sealed class NotebookKernel : IRichView, IDisposable
     {
         if (samples <= 0) samples = Lab.Quick ? 2_000 : 20_000;
         if (group <= 0) throw new ArgumentOutOfRangeException(nameof(group), "group must be at least 1");
-        var warm = Stopwatch.StartNew();
-        while (warm.ElapsedMilliseconds < (Lab.Quick ? 50 : 300)) for (int i = 0; i < 1_000; i++) call();
-        double cost = Tsc.ReadCost;
-        var cycles = new double[samples];
-        for (int s = 0; s < samples; s++)
-        {
-            ulong t0 = Tsc.Read();
-            for (int i = 0; i < group; i++) call();
-            ulong t1 = Tsc.Read();
-            cycles[s] = Math.Max(0, (t1 - t0 - cost) / group);
-        }
-        return new CycleSamples(group == 1 ? label : $"{label} (mean of {group} calls)", cycles);
+        // The bench harness's sampler: each batch sample is one TSC pair around `group` calls, divided.
+        var op = new ActionOperation { Call = call };
+        var m = Sampler.Measure(ref op, new SamplerSettings(samples, group, PerCallSamples: 0, TimeSpan.FromMilliseconds(Lab.Quick ? 50 : 300)));
+        return new CycleSamples(group == 1 ? label : $"{label} (mean of {group} calls)", m.BatchSamples);
+    }
+
+    private struct ActionOperation : IOperation
+    {
+        public Action Call;
+        public void Run() => Call();
     }
 
     /// <summary>Host code acts as the kernel on this thread until disposed (to make RRefs to pass in).</summary>
