@@ -1,0 +1,21 @@
+// domains/Interfaces/Rv6: the kernel's service that starts user programs as domains, granted to rv6's
+// core (RedLeaf's create_domain capability). It loads only the signed program images the kernel was
+// given at boot, names each instance after its process, and unloads only what it loaded.
+using RedLeaf.Abi;
+
+namespace RedLeaf.Interfaces.Rv6;
+
+[DomainInterface]
+public interface IProgramLoader
+{
+    /// <summary>True if a program of that name (no NUL) exists.</summary>
+    RpcResult<bool> Exists(in RRefArray<byte> name);
+
+    /// <summary>Starts a fresh domain of program <paramref name="name"/> for process <paramref name="pid"/>,
+    /// granted <paramref name="sys"/>; its export. An error if there is no such program or it failed to start.</summary>
+    RpcResult<IProgram> Load(in RRefArray<byte> name, int pid, ISyscalls sys);
+
+    /// <summary>Stops and unloads process <paramref name="pid"/>'s domain (exit or kill): its thread leaves it at
+    /// its next check, everything it held on the shared heap is reclaimed. 0, or -1 if it loaded no such process.</summary>
+    RpcResult<int> Unload(int pid, int status);
+}
