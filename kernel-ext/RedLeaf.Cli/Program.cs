@@ -19,6 +19,7 @@ try
         "fsck" => FsckCommand.Run(cli),
         "fsls" => FslsCommand.Run(cli),
         "fscat" => FscatCommand.Run(cli),
+        "rv6" => Rv6Command.Run(cli),
         null or "help" or "--help" => Help(),
         var other => throw new UsageException($"unknown command '{other}'"),
     };
@@ -62,6 +63,8 @@ static int Help()
           redleaf fsck IMAGE                             check an xv6 image (superblock, log, inodes, directories, link counts, bitmap); exit 1 if damaged
           redleaf fsls IMAGE [PATH]                      list a directory of an xv6 image as xv6's ls does (name, type, inode, size)
           redleaf fscat IMAGE PATH                       write a file of an xv6 image to stdout, byte for byte
+          redleaf rv6 [--image IMAGE] [-c "LINE"]       boot rv6 (xv6 as domains; boot log on stderr) and run LINE with its shell, output on stdout;
+                                                         without -c, an interactive shell on stdin/stdout; without --image, a fresh in-memory disk
           redleaf help                                   this text
         """);
     return 0;

@@ -1,7 +1,7 @@
 // kernel-ext/RedLeaf.Interactive: the extension's entry. .NET Interactive calls OnLoadAsync when it
 // finds the package (interactive-extensions/dotnet); a notebook that `#r`s the DLL calls Load()
 // itself (the host does not run extensions of plain DLLs). Either way: formatters for every
-// notebook view, the #!domain kernel, and a fresh page for plotly.js.
+// notebook view, the #!domain and #!rv6 kernels, and a fresh page for plotly.js.
 using System.Reflection;
 using System.Runtime.Loader;
 using Microsoft.DotNet.Interactive;
@@ -39,6 +39,11 @@ public sealed class RedLeafExtension : IKernelExtension
         {
             root.Add(new DomainKernel());
             magics.Add("#!domain --name NAME [--grant A,B]");
+        }
+        if (kernel.RootKernel is CompositeKernel root2 && root2.FindKernelByName(Rv6Kernel.KernelName) is null)
+        {
+            root2.Add(new Rv6Kernel());
+            magics.Add("#!rv6 (one shell command line per line)");
         }
         return new LoadedSummary(formatters, magics);
     }

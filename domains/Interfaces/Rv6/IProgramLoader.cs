@@ -12,8 +12,12 @@ public interface IProgramLoader
     RpcResult<bool> Exists(in RRefArray<byte> name);
 
     /// <summary>Starts a fresh domain of program <paramref name="name"/> for process <paramref name="pid"/>,
-    /// granted <paramref name="sys"/>; its export. An error if there is no such program or it failed to start.</summary>
-    RpcResult<IProgram> Load(in RRefArray<byte> name, int pid, ISyscalls sys);
+    /// granted <paramref name="sys"/>. 0, or -1 if there is no such program or it failed to start (the
+    /// kernel's log says why).</summary>
+    RpcResult<int> Load(in RRefArray<byte> name, int pid, ISyscalls sys);
+
+    /// <summary>What process <paramref name="pid"/>'s domain exports (after a successful Load).</summary>
+    RpcResult<IProgram> Export(int pid);
 
     /// <summary>Stops and unloads process <paramref name="pid"/>'s domain (exit or kill): its thread leaves it at
     /// its next check, everything it held on the shared heap is reclaimed. 0, or -1 if it loaded no such process.</summary>

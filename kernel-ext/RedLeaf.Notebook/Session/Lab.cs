@@ -4,6 +4,8 @@
 using System.Diagnostics;
 using RedLeaf.Hardware;
 using RedLeaf.Os;
+using RedLeaf.Notebook.Rv6;
+using RedLeaf.Rv6;
 
 namespace RedLeaf.Notebook.Session;
 
@@ -11,6 +13,7 @@ public static class Lab
 {
     public const string QuickVariable = "REDLEAF_QUICK";
     private static NotebookKernel? s_current;
+    private static Rv6Session? s_rv6;
 
     /// <summary>True when REDLEAF_QUICK is set to 1 or true: notebooks shrink their measurements.</summary>
     public static bool Quick => Environment.GetEnvironmentVariable(QuickVariable) is "1" or "true" or "yes";
@@ -28,6 +31,26 @@ public static class Lab
         return s_current = new NotebookKernel(core, sw.Elapsed);
     }
 
+    /// <summary>The rv6 booted last in this process, if it is still the current kernel (#!rv6 cells run on it).</summary>
+    public static Rv6Session? CurrentRv6 => s_rv6;
+
+    /// <summary>Boots rv6 (a machine with a disk and a console, the microkernel, rv6's domains) on a fresh
+    /// in-memory image, or the image the options name. It becomes the current kernel (see <see cref="Current"/>).</summary>
+    public static Rv6Session BootRv6(Rv6Options? options = null)
+    {
+        Shutdown();
+        var system = Rv6System.Boot(options);
+        var kernel = new NotebookKernel(system.Kernel, system.BootTime);
+        s_current = kernel;
+        return s_rv6 = new Rv6Session(system, kernel);
+    }
+
     /// <summary>Shuts down the current kernel, if any (its domains are killed, its heap released).</summary>
-    public static void Shutdown() => Interlocked.Exchange(ref s_current, null)?.Dispose();
+    public static void Shutdown()
+    {
+        var rv6 = Interlocked.Exchange(ref s_rv6, null);
+        var kernel = Interlocked.Exchange(ref s_current, null);
+        if (rv6 is not null) rv6.Dispose();
+        else kernel?.Dispose();
+    }
 }

@@ -20,6 +20,32 @@ public sealed class Uart : Device
     /// <summary>Where transmitted text also goes (null: only the output buffer).</summary>
     public TextWriter? Host { get; set; }
 
+    /// <summary>Where transmitted bytes also go, byte for byte (null: nowhere). Unlike <see cref="Host"/>,
+    /// bytes that are not UTF-8 text pass unchanged (rv6's `-c` output goes to stdout this way).</summary>
+    public Stream? HostStream { get; set; }
+
+    /// <summary>Bytes transmitted since <paramref name="start"/> (a value of <see cref="BytesTransmitted"/>).</summary>
+    public byte[] OutputSince(long start)
+    {
+        lock (_gate)
+        {
+            int from = (int)Math.Clamp(start, 0, _tx.Count);
+            return _tx.GetRange(from, _tx.Count - from).ToArray();
+        }
+    }
+
+    /// <summary>The host types bytes at the console (0x04, ^D, ends input for xv6's console).</summary>
+    public void Type(ReadOnlySpan<byte> bytes)
+    {
+        bool raise;
+        lock (_gate)
+        {
+            foreach (var b in bytes) _rx.Enqueue(b);
+            raise = (_ier & 1) != 0 && _rx.Count > 0;
+        }
+        if (raise) RaiseInterrupt();
+    }
+
     public override int RegisterBytes => UartRegisters.Bytes;
 
     /// <summary>Everything transmitted so far, as UTF-8 text.</summary>
@@ -28,16 +54,7 @@ public sealed class Uart : Device
     public long BytesTransmitted { get { lock (_gate) return _tx.Count; } }
 
     /// <summary>The host types text at the console.</summary>
-    public void Type(string text)
-    {
-        bool raise;
-        lock (_gate)
-        {
-            foreach (var b in Encoding.UTF8.GetBytes(text)) _rx.Enqueue(b);
-            raise = (_ier & 1) != 0 && _rx.Count > 0;
-        }
-        if (raise) RaiseInterrupt();
-    }
+    public void Type(string text) => Type(Encoding.UTF8.GetBytes(text));
 
     public override uint ReadRegister(int offset)
     {
@@ -73,6 +90,7 @@ public sealed class Uart : Device
                     }
                     _tx.Add(b);
                     Host?.Write((char)b);
+                    HostStream?.WriteByte(b);
                     break;
                 case UartRegisters.InterruptEnable:
                     _ier = value & 1;

@@ -132,6 +132,15 @@ public sealed unsafe partial class Microkernel : IDisposable
         CrashInstance(domain.Instance.Token, CrashKind.Kill, reason, null);
     }
 
+    /// <summary>Kills a domain if it still runs and removes it from the domain table: for short-lived
+    /// domains (rv6's processes) whose record nobody will ask for again. Its crash record goes to the log.</summary>
+    public void Unload(Domain domain, string reason = "unloaded")
+    {
+        Mine(domain);
+        if (domain.Status == DomainStatus.Running) Kill(domain, reason);
+        lock (_gate) _domains.Remove(domain);
+    }
+
     private void Mine(Domain domain)
     {
         if (domain.Kernel != this) throw new ArgumentException($"domain '{domain.Name}' belongs to another kernel", nameof(domain));

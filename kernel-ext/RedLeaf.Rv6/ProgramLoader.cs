@@ -1,0 +1,94 @@
+// kernel-ext/RedLeaf.Rv6: the kernel's program loader, granted to rv6's core (IProgramLoader; RedLeaf's
+// create_domain capability): starts a process as a fresh domain of a signed user-program image
+// (domains/rv6/user/<name>, compiled by the trusted compiler, cached), granted the process's own
+// system-call object, and unloads it at exit or kill. It loads nothing else and unloads only what it loaded.
+using System.Collections.Concurrent;
+using RedLeaf.Abi;
+using RedLeaf.Interfaces.Rv6;
+using RedLeaf.Os;
+using RedLeaf.Os.Compiler;
+using RedLeaf.Os.Domains;
+
+namespace RedLeaf.Rv6;
+
+public sealed class ProgramLoader : IProgramLoader
+{
+    private readonly Microkernel _kernel;
+    private readonly ConcurrentDictionary<int, Domain> _live = new();
+    private long _loaded;
+
+    public ProgramLoader(Microkernel kernel, string programsFolder)
+    {
+        _kernel = kernel;
+        ProgramsFolder = programsFolder;
+    }
+
+    /// <summary>Where program folders are (domains/rv6/user).</summary>
+    public string ProgramsFolder { get; }
+
+    /// <summary>Processes whose domains are loaded now.</summary>
+    public int Live => _live.Count;
+
+    /// <summary>Processes started since boot.</summary>
+    public long Loaded => Interlocked.Read(ref _loaded);
+
+    /// <summary>Program names: the folders under <see cref="ProgramsFolder"/> holding a domain (not the user library).</summary>
+    public IReadOnlyList<string> Programs() =>
+        Directory.Exists(ProgramsFolder)
+            ? Directory.GetDirectories(ProgramsFolder).Select(d => Path.GetFileName(d)).Where(IsProgram).Order(StringComparer.Ordinal).ToArray()
+            : Array.Empty<string>();
+
+    private bool IsProgram(string name) =>
+        name.Length is > 0 and <= 32 && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' or '-')
+        && name != "ulib"
+        && Directory.Exists(Path.Combine(ProgramsFolder, name))
+        && Directory.EnumerateFiles(Path.Combine(ProgramsFolder, name), "*.cs").Any();
+
+    /// <summary>The program's signed image (compiled once per process and cached on disk).</summary>
+    public DomainImage Image(string name) => TrustedCompiler.Default.CompileFolder(Path.Combine(ProgramsFolder, name));
+
+    public RpcResult<bool> Exists(in RRefArray<byte> name) => IsProgram(Name(in name));
+
+    public RpcResult<int> Load(in RRefArray<byte> name, int pid, ISyscalls sys)
+    {
+        string program = Name(in name);
+        if (!IsProgram(program)) return -1;
+        try
+        {
+            var d = _kernel.Load(program, Image(program), sys);
+            _live[pid] = d;
+            Interlocked.Increment(ref _loaded);
+            return 0;
+        }
+        catch (Exception e) when (e is DomainException or DomainCompileException)
+        {
+            _kernel.Log.Add($"rv6: process {pid} ({program}) did not start: {e.Message}");
+            return -1;
+        }
+    }
+
+    public RpcResult<IProgram> Export(int pid) =>
+        _live.TryGetValue(pid, out var d) ? new RpcResult<IProgram>(d.Get<IProgram>()) : throw new InvalidOperationException($"rv6: no process {pid} was loaded");
+
+    public RpcResult<int> Unload(int pid, int status)
+    {
+        if (!_live.TryRemove(pid, out var d)) return -1;
+        _kernel.Unload(d, status == -1 ? $"process {pid} killed" : $"process {pid} exited ({status})");
+        return 0;
+    }
+
+    /// <summary>Unloads every process still loaded (shutdown).</summary>
+    public void UnloadAll()
+    {
+        foreach (var pid in _live.Keys.ToArray())
+            if (_live.TryRemove(pid, out var d)) _kernel.Unload(d, "rv6 shut down");
+    }
+
+    private static string Name(in RRefArray<byte> name)
+    {
+        if (name.IsNull || name.Length is 0 or > 64) return "";
+        Span<byte> b = stackalloc byte[name.Length];
+        name.CopyTo(b);
+        return System.Text.Encoding.ASCII.GetString(b);
+    }
+}
