@@ -44,6 +44,15 @@ public abstract partial class UserProgram
     /// <summary>xv6's wait(&status): a child that ended, or -1 if there are none.</summary>
     protected int Wait(out int status)
     {
+        if (reaped is { Count: > 0 })
+        {
+            foreach (var kv in reaped)
+            {
+                reaped.Remove(kv.Key);
+                status = kv.Value;
+                return kv.Key;
+            }
+        }
         var r = sys.Wait();
         if (!r.IsOk) { status = -1; return -1; }
         status = r.Value.Status;
@@ -52,17 +61,22 @@ public abstract partial class UserProgram
 
     protected int Wait() => Wait(out _);
 
-    /// <summary>Waits for child <paramref name="pid"/> (reaping any other child that ends first, as xv6's sh's
-    /// wait(0) does); its status, or -1 if it is not a child.</summary>
+    /// <summary>Waits for child <paramref name="pid"/>; its status, or -1 if it is not a child. Other children
+    /// that end first are remembered, so waiting for several children in any order works (and a later
+    /// Wait returns them).</summary>
     protected int WaitPid(int pid)
     {
+        if (reaped is not null && reaped.Remove(pid, out int early)) return early;
         for (;;)
         {
-            int w = Wait(out int status);
-            if (w == pid) return status;
-            if (w < 0) return -1;
+            var r = sys.Wait();
+            if (!r.IsOk || r.Value.Pid < 0) return -1;
+            if (r.Value.Pid == pid) return r.Value.Status;
+            (reaped ??= new Dictionary<int, int>())[r.Value.Pid] = r.Value.Status;
         }
     }
+
+    private Dictionary<int, int>? reaped; // children that ended while WaitPid waited for another
 
     protected int Kill(int pid) => Value(sys.Kill(pid));
     protected int Getpid() => Value(sys.Getpid());
