@@ -14,7 +14,7 @@ internal sealed class Args
         for (int i = 0; i < list.Count; i++)
         {
             var a = list[i];
-            if (a.StartsWith("--", StringComparison.Ordinal) && a.Length > 2)
+            if ((a.StartsWith("--", StringComparison.Ordinal) && a.Length > 2) || valued.Contains(a))
             {
                 var eq = a.IndexOf('=');
                 if (eq > 0) _options[a[..eq]] = a[(eq + 1)..];

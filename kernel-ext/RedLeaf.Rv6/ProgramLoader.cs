@@ -29,6 +29,9 @@ public sealed class ProgramLoader : IProgramLoader
     /// <summary>Processes whose domains are loaded now.</summary>
     public int Live => _live.Count;
 
+    /// <summary>The pids of the processes loaded now.</summary>
+    public IReadOnlyList<int> Pids() => _live.Keys.Order().ToArray();
+
     /// <summary>Processes started since boot.</summary>
     public long Loaded => Interlocked.Read(ref _loaded);
 

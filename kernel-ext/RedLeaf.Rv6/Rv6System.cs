@@ -206,8 +206,8 @@ public sealed class Rv6System : IDisposable
         if (_disposed) return;
         _disposed = true;
         Loader.UnloadAll();
+        _store.Flush();   // before the machine goes (disposing it closes its devices' stores)
         Kernel.Dispose();
-        _store.Flush();
         _store.Dispose();
     }
 }

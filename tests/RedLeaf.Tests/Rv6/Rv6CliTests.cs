@@ -116,7 +116,7 @@ public class Rv6CliTests
     }
 
     /// <summary>Runs redleaf and returns its stdout as raw bytes (fscat writes binary files).</summary>
-    private static (int Exit, byte[] Stdout) RedleafBytes(params string[] args)
+    internal static (int Exit, byte[] Stdout) RedleafBytes(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "redleaf.dll"));
