@@ -134,8 +134,15 @@ public abstract partial class UserProgram
         }
         _io = r.Value;
         v = _io.Value;
+        if (v.Data.IsNull)
+        {
+            _io.Drop(); // came back without its buffer: start over next time
+            _io = default;
+            return -1;
+        }
+        _ioCap = v.Data.Length;
         int n = v.Count;
-        if (n > buf.Length) return -1;
+        if (n > buf.Length || n > _ioCap) return -1;
         if (n > 0) v.Data.CopyTo(buf[..n]);
         return n;
     }

@@ -66,11 +66,7 @@ public sealed partial class UserTests
         for (int pi = 0; pi < NCHILD; pi++) Unlink(name2('f', pi));
         var pids = new int[NCHILD];
         for (int pi = 0; pi < NCHILD; pi++) pids[pi] = helper("fourfiles", pi.ToString());
-        foreach (int pid in pids)
-        {
-            int xstatus = WaitPid(pid);
-            if (xstatus != 0) fail($"child exited with {xstatus}");
-        }
+        waitall(pids);
         for (int i = 0; i < NCHILD; i++)
         {
             string fname = name2('f', i);
@@ -95,8 +91,7 @@ public sealed partial class UserTests
         const int N = 20, NCHILD = 4;
         var pids = new int[NCHILD];
         for (int pi = 0; pi < NCHILD; pi++) pids[pi] = helper("createdelete", pi.ToString());
-        foreach (int pid in pids)
-            if (WaitPid(pid) != 0) fail("a child failed");
+        waitall(pids);
         try
         {
             for (int i = 0; i < N; i++)
@@ -197,10 +192,19 @@ public sealed partial class UserTests
         const int nchildren = 4;
         var pids = new int[nchildren];
         for (int ci = 0; ci < nchildren; ci++) pids[ci] = helper("manywrites", ci.ToString());
-        foreach (int pid in pids)
+        waitall(pids);
+    }
+
+    // waitall: waits for every one of pids (in whatever order they end); each must exit 0
+    private void waitall(int[] pids)
+    {
+        var left = new HashSet<int>(pids);
+        while (left.Count > 0)
         {
-            int st = WaitPid(pid);
-            if (st != 0) fail($"child exited with {st}");
+            int w = Wait(out int st);
+            if (w < 0) fail($"wait returned -1 with {left.Count} children left");
+            if (!left.Remove(w)) fail($"wait returned {w}, not one of the children");
+            if (st != 0) fail($"child {w} exited with {st}");
         }
     }
 }
