@@ -54,8 +54,13 @@ public sealed class Rv6System : IDisposable
     /// <summary>How long the boot took, machine to shell-ready.</summary>
     public TimeSpan BootTime { get; private set; }
 
-    /// <summary>The domains rv6 is made of (drivers, fs, core), for tables.</summary>
-    public IReadOnlyList<Domain> SystemDomains => new[] { Blk, Fs, ConsoleDriver, Core };
+    /// <summary>The block driver's shadow, if booted with <see cref="Rv6Options.BlockShadow"/>.</summary>
+    public Domain? BlkShadow { get; private init; }
+    /// <summary>The shadow's right to restart the block driver (restart count and latencies), if there is a shadow.</summary>
+    public RestartCapability? BlkRestart { get; private init; }
+
+    /// <summary>The domains rv6 is made of (drivers, shadow, fs, core), for tables.</summary>
+    public IReadOnlyList<Domain> SystemDomains => BlkShadow is { } s ? new[] { Blk, s, Fs, ConsoleDriver, Core } : new[] { Blk, Fs, ConsoleDriver, Core };
 
     /// <summary>Where rv6's program folders are: domains/rv6/user.</summary>
     public static string ProgramsFolder => DomainTree.Folder("rv6/user");
@@ -78,7 +83,17 @@ public sealed class Rv6System : IDisposable
         // The disk: check the image before any domain sees it, so a foreign file gets a clear error.
         BlockStore store;
         string imageName;
-        if (options.ImagePath is { } path)
+        if (options.Store is { } given)
+        {
+            imageName = "store";
+            if (given.BlockSize != BlockSize) throw new Rv6BootException($"store: blocks of {given.BlockSize} bytes; rv6 needs {BlockSize}");
+            var copy = new byte[given.BlockCount * BlockSize];
+            for (long b = 0; b < given.BlockCount; b++) given.Read(b, copy.AsSpan((int)(b * BlockSize), BlockSize));
+            try { FsImage.Load(copy, imageName); }
+            catch (Exception e) when (e is IOException or InvalidDataException) { throw new Rv6BootException($"not an xv6 image: {e.Message}", e); }
+            store = given;
+        }
+        else if (options.ImagePath is { } path)
         {
             imageName = path;
             if (!File.Exists(path)) throw new Rv6BootException($"{path}: no such image file");
@@ -125,11 +140,18 @@ public sealed class Rv6System : IDisposable
             using (kernel.Enter())
             {
                 var blk = Start("drivers/blk", "blk", disk);
-                var fs = Start("rv6/fs", "fs", blk.Get<IBlockDevice>());
+                Domain? shadow = null;
+                RestartCapability? blkRestart = null;
+                if (options.BlockShadow)
+                {
+                    blkRestart = kernel.GrantRestart(blk);
+                    shadow = Start("shadow/blk", "blk-shadow", blk.Export!, blkRestart);
+                }
+                var fs = Start("rv6/fs", "fs", (shadow ?? blk).Get<IBlockDevice>());
                 var console = Start("drivers/console", "console", uart);
                 var loader = new ProgramLoader(kernel, ProgramsFolder);
                 var core = Start("rv6/core", "core", fs.Get<IFileSystem>(), console.Get<IConsole>(), loader, kernel.GrantRestart(fs));
-                var sys = new Rv6System(kernel, uart, disk, store, loader, blk, fs, console, core, imageName);
+                var sys = new Rv6System(kernel, uart, disk, store, loader, blk, fs, console, core, imageName) { BlkShadow = shadow, BlkRestart = blkRestart };
                 sys.BootTime = sw.Elapsed;
                 Say($"rv6: booted in {sw.Elapsed.TotalMilliseconds:F1} ms; programs: {string.Join(' ', loader.Programs())}");
                 return sys;
