@@ -67,7 +67,9 @@ public sealed class Rv6System : IDisposable
 
     /// <summary>A fresh image: an empty root holding a README (xv6's fs.img holds one too).</summary>
     public static byte[] FreshImage(uint blocks = 2000) =>
-        Mkfs.Build(new[] { MkfsNode.File("README", Encoding.ASCII.GetBytes(Readme)) }, new MkfsOptions(Size: blocks));
+        (byte[])s_fresh.GetOrAdd(blocks, n => Mkfs.Build(new[] { MkfsNode.File("README", Encoding.ASCII.GetBytes(Readme)) }, new MkfsOptions(Size: n))).Clone();
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<uint, byte[]> s_fresh = new(); // mkfs is deterministic: build once per size
 
     private const string Readme =
         "rv6: xv6 rebuilt as RedLeaf domains, on an emulated machine.\n" +
@@ -115,7 +117,7 @@ public sealed class Rv6System : IDisposable
             store = mem;
         }
 
-        var kernel = Microkernel.Boot(new MachineConfig { Cpus = 2, MemoryBytes = 64L << 20 }, new KernelOptions { ConfirmCollection = options.ConfirmCollection });
+        var kernel = Microkernel.Boot(new MachineConfig { Cpus = 2, MemoryBytes = 32L << 20 }, new KernelOptions { ConfirmCollection = options.ConfirmCollection });
         try
         {
             var disk = kernel.Machine.Attach(new NvmeDevice("nvme0", store, 64));
