@@ -4,6 +4,7 @@
 // every image it writes checked afterwards by fsck and the host's image reader.
 using System.Security.Cryptography;
 using Domains.Rv6.Fs.Disk;
+using RedLeaf.Hardware.Devices;
 using RedLeaf.Interfaces.Rv6;
 using RedLeaf.Os;
 using RedLeaf.Os.Domains;
@@ -261,8 +262,12 @@ public class FsDomainTests
     [Fact]
     public void ConcurrentCreatesAndWritesShareCommitsAndEndClean()
     {
-        using var h = FsHarness.Boot(Mkfs.Build(Array.Empty<MkfsNode>()));
+        // A disk that takes time (as xv6's does): an operation that misses the cache waits for its
+        // block with the operation open, and threads that arrive meanwhile join its transaction. With an
+        // instant disk on a busy machine, one thread can run operation after operation alone.
+        using var h = FsHarness.Boot(Mkfs.Build(Array.Empty<MkfsNode>()), timing: new NvmeTiming { LatencyMicroseconds = 50 });
         const int threads = 4, files = 12;
+        using var start = new Barrier(threads);
         int root;
         using (h.Kernel.Enter())
         {
@@ -276,6 +281,7 @@ public class FsDomainTests
             try
             {
                 using var _ = h.Kernel.Enter();
+                start.SignalAndWait();
                 for (int i = 0; i < files; i++)
                 {
                     var data = Rv6Fixtures.Bytes(500 + 700 * i, seed: 100 * t + i);

@@ -31,7 +31,7 @@ internal sealed class FsHarness : IDisposable
 
     /// <summary>Boots the machine with <paramref name="image"/> on its disk and loads the driver; the fs
     /// domain too unless <paramref name="mount"/> is false (then call Mount, which may throw).</summary>
-    public static FsHarness Boot(byte[] image, bool mount = true, bool confirmCollection = true, int blockSize = Layout.BSIZE)
+    public static FsHarness Boot(byte[] image, bool mount = true, bool confirmCollection = true, int blockSize = Layout.BSIZE, NvmeTiming? timing = null)
     {
         var k = DriverKit.Boot(confirmCollection);
         try
@@ -39,7 +39,7 @@ internal sealed class FsHarness : IDisposable
             long blocks = Math.Max(1, image.Length / blockSize);
             var store = new MemoryBlockStore(blockSize, blocks);
             for (long b = 0; b < blocks; b++) store.Write(b, image.AsSpan((int)(b * blockSize), blockSize));
-            var dev = k.Machine.Attach(new NvmeDevice("nvme0", store, 64));
+            var dev = k.Machine.Attach(new NvmeDevice("nvme0", store, 64, timing));
             var h = new FsHarness(k, dev, k.Load("blk", DriverKit.Blk, dev));
             if (mount) h.Mount();
             return h;
