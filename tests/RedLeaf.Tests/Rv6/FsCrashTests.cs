@@ -6,7 +6,8 @@
 // which the fs domain turns into a panic. After each crash the disk as it lies must be fsck-clean and
 // hold every operation that returned before the crash (a host-side model), with the interrupted one
 // either absent or present (a write: any prefix of its transactions); then the driver and the fs domain
-// are restarted (mount recovers the log) and the workload goes on. The seed is printed and in every
+// are restarted (mount recovers the log) and the workload goes on; now and then that mount is crashed
+// too, inside its recovery, and the next one must redo it. The seed is printed and in every
 // failure message; REDLEAF_CRASH_SEED replays a run, REDLEAF_CRASHES changes how many crashes.
 using System.Diagnostics;
 using Domains.Rv6.Fs.Disk;
@@ -60,6 +61,7 @@ public class FsCrashTests
         public Domain? Target;
         public string? Phase;     // where the crash landed
         public int HeaderN;       // the log header's n at the crash
+        public bool Recovering;   // the crash is armed inside a mount's recovery
         public readonly Dictionary<string, int> ByPhase = new();
     }
 
@@ -88,11 +90,12 @@ public class FsCrashTests
                 : block == sb.logstart ? (cr.HeaderN > 0 ? "commit: the header write (commit point)" : "commit: the header write emptying the log")
                 : block > sb.logstart && block < sb.logstart + sb.nlog ? "commit: a block copied into the log"
                 : "commit: a block installed home";
+            if (cr.Recovering) cr.Phase = "recovery at mount: " + cr.Phase.Replace("commit: ", "");
             h.Kernel.InjectFault(cr.Target!, "crash test");
         };
 
         var model = new Model();
-        int crashes = 0, ops = 0, sampled = 0, driverCrashes = 0;
+        int crashes = 0, ops = 0, sampled = 0, driverCrashes = 0, recoveryCrashes = 0;
         var clock = Stopwatch.StartNew();
         var checking = new Stopwatch();
         var restarting = new Stopwatch();
@@ -129,11 +132,36 @@ public class FsCrashTests
             checking.Stop();
             restarting.Start();
             if (cr.Target == h.Driver) { driverCrashes++; h.Kernel.Restart(h.Driver); }
-            h.Kernel.Restart(h.FsDomain);
+            if (cr.HeaderN > 0 && rng.Next(4) == 0)
+            {
+                // Crash the mount itself, inside its recovery (header read, then per logged block a read
+                // of the copy, a read and a write of its home, then the header write): the next mount
+                // must redo it, and meanwhile the disk still reads as the same state.
+                cr.Target = h.FsDomain;
+                cr.Recovering = true;
+                cr.CrashAt = cr.Commands + rng.Next(1, 3 * cr.HeaderN + 3);
+                var e = Record.Exception(() => h.Kernel.Restart(h.FsDomain));
+                cr.CrashAt = -1;
+                cr.Recovering = false;
+                if (e != null)
+                {
+                    Assert.True(e is DomainException, $"{where}: a crash in recovery came back as {e}");
+                    recoveryCrashes++;
+                    cr.ByPhase[cr.Phase!] = cr.ByPhase.GetValueOrDefault(cr.Phase!) + 1;
+                    var again = h.DiskBytes();
+                    var r2 = Fsck.Check(again, "crashed in recovery");
+                    Assert.True(r2.Clean, $"{where}, then again in recovery ({cr.Phase}): fsck found\n" + string.Join("\n", r2.Problems));
+                    var diff = Matches(FsImage.Load(again, "crashed in recovery"), model);
+                    Assert.True(diff is null, $"{where}, then again in recovery ({cr.Phase}): {diff}");
+                }
+            }
+            h.Device.Store.Read(sb.logstart, header);
+            int pending = (int)LittleEndian.U32(header, 0); // a committed transaction the next mount must install
+            if (h.FsDomain.Status != DomainStatus.Running) h.Kernel.Restart(h.FsDomain);
             restarting.Stop();
             root = h.Fs.Root().Value;
             var st = h.Fs.Statistics().Value;
-            Assert.True(st.Recovered == (cr.HeaderN > 0 ? 1 : 0), $"{where}: the log header held {cr.HeaderN} blocks, but mount recovered {st.Recovered} transactions");
+            Assert.True(st.Recovered == (pending > 0 ? 1 : 0), $"{where}: the log header held {pending} blocks, but mount recovered {st.Recovered} transactions");
             if (crashes % 50 == 1)
             {
                 // A sample also read back through the restarted domain, and fsck after recovery.
@@ -148,15 +176,16 @@ public class FsCrashTests
         }
         clock.Stop();
 
-        string summary = $"{crashes} crashes ({crashes - driverCrashes} of the fs domain, {driverCrashes} of the driver) in {ops} operations, {clock.Elapsed.TotalSeconds:F1} s (restarts {restarting.Elapsed.TotalSeconds:F1} s, " +
+        string summary = $"{crashes} crashes ({crashes - driverCrashes} of the fs domain, {driverCrashes} of the driver) in {ops} operations, and {recoveryCrashes} more inside the next mount's recovery, {clock.Elapsed.TotalSeconds:F1} s (restarts {restarting.Elapsed.TotalSeconds:F1} s, " +
             $"checking the crashed disks {checking.Elapsed.TotalSeconds:F1} s, first operations after a restart {firstT.TotalSeconds:F1} s, operations that crashed {crashT.TotalSeconds:F1} s, {sampled} read back through the domain); " +
             string.Join(", ", cr.ByPhase.OrderBy(kv => kv.Key).Select(kv => $"{kv.Value} at {kv.Key}")) +
-            $"; {cr.ByPhase.Where(kv => kv.Key.StartsWith("commit")).Sum(kv => kv.Value)} inside a commit; {replay}";
+            $"; {cr.ByPhase.Where(kv => kv.Key.StartsWith("commit")).Sum(kv => kv.Value)} at a block write inside a commit; {replay}";
         _out.WriteLine(summary);
         Console.WriteLine("FsCrashTests: " + summary);
         Assert.True(cr.ByPhase.GetValueOrDefault("commit: the header write (commit point)") > 0, "no crash landed at a commit point: " + summary);
         Assert.True(cr.ByPhase.GetValueOrDefault("commit: a block installed home") > 0, "no crash landed during install: " + summary);
         Assert.True(cr.ByPhase.GetValueOrDefault("commit: a block copied into the log") > 0, "no crash landed while writing the log: " + summary);
+        Assert.True(recoveryCrashes > 0, "no crash landed inside a mount's recovery: " + summary);
 
         void Arm()
         {
