@@ -3,7 +3,8 @@
 // holds in its inode table (each handle is one iget/idup, dropped by Close with iput). Every call
 // runs on its caller's thread, several at once; the locks are xv6's (bcache, buffer and inode sleep
 // locks, the log's), plus one for the handle table. The system calls themselves are in sysfile.cs and
-// file.cs; this file turns handles and lent paths into their arguments.
+// file.cs; this file turns handles and lent paths into their arguments. As with xv6's file table, a
+// handle must not be closed while another call is using it (the core's open-file counts see to that).
 using RedLeaf.Abi;
 using RedLeaf.Interfaces.Block;
 using RedLeaf.Interfaces.Rv6;
@@ -117,7 +118,7 @@ public sealed partial class FileSystem : IFileSystem
     {
         var v = io.Value;
         var ip = inode(h);
-        if (ip == null || v.Count < 0 || v.Count > v.Data.Length || off < 0 || off > uint.MaxValue) v.Count = -1;
+        if (ip == null || v.Data.IsNull || v.Count < 0 || v.Count > v.Data.Length || off < 0 || off > uint.MaxValue) v.Count = -1;
         else v.Count = fileread(ip, v.Data, (uint)off, v.Count);
         io.Value = v;
         return io;
@@ -126,7 +127,7 @@ public sealed partial class FileSystem : IFileSystem
     public RpcResult<int> Write(int h, long off, in RRefArray<byte> data, int n)
     {
         var ip = inode(h);
-        if (ip == null || n < 0 || n > data.Length || off < 0 || off > uint.MaxValue) return -1;
+        if (ip == null || data.IsNull || n < 0 || n > data.Length || off < 0 || off > uint.MaxValue) return -1;
         if (n == 0) return 0;
         return filewrite(ip, data, (uint)off, n);
     }
