@@ -43,6 +43,9 @@ public sealed unsafe partial class Microkernel : IDisposable
         _kernel = new DomainToken(KernelId, Heap.AbiView, host: null) { Owner = this, Services = _threads };
         _tokens.Add(_kernel);
         Log.Add($"microkernel up; {ProxyRegistry.Interfaces.Count} domain interfaces have generated proxies");
+        if (TieredPgoOn)
+            Log.Add("warning: this process runs with the runtime's tiered PGO on; on .NET 10.0.12 a domain looping in both a try and its " +
+                    "finally can crash the whole process (RedLeaf's own programs turn it off: TieredPGO=false in Directory.Build.props, or DOTNET_TieredPGO=0)");
     }
 
     /// <summary>Boots a microkernel on a new machine (disposed with the kernel).</summary>
@@ -56,6 +59,11 @@ public sealed unsafe partial class Microkernel : IDisposable
             throw;
         }
     }
+
+    /// <summary>True unless the process turned the runtime's tiered PGO off (runtimeconfig or DOTNET_TieredPGO=0).</summary>
+    public static bool TieredPgoOn =>
+        Environment.GetEnvironmentVariable("DOTNET_TieredPGO") is not ("0") &&
+        AppContext.GetData("System.Runtime.TieredPGO") is not (false or "false" or "False");
 
     public Machine Machine { get; }
     public KernelOptions Options { get; }

@@ -19,6 +19,16 @@ public class ProcessKillerAttacks
                 return Down(argument);
         """, "    private static long Down(long n) => Down(n + 1) + 1;")), 0), reason: "stack depth limit");
 
+    /// <summary>A loop in a try and another in its finally, the domain killed while in the first: the kill's
+    /// stop unwinds into the finally, whose loop is stopped too. With .NET 10.0.12's tiered PGO on, the JIT's
+    /// on-stack replacement of such a method crashed the whole runtime (SIGSEGV) about 300 ms in; the product
+    /// runs with TieredPGO off (Directory.Build.props; the sandbox's host mirrors it), which this test holds.</summary>
+    [Fact]
+    public void ATryAndFinallyThatBothNeverEnd() => Sandbox.AssertContained(Sandbox.Run(Accepted(Source("""
+                try { while (true) { argument++; } }
+                finally { while (true) { argument--; } }
+        """)), 0, killAfterMs: 500), kind: "CalleeKilled");
+
 
 
 

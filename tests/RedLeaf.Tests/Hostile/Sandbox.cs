@@ -121,7 +121,7 @@ internal static class Sandbox
         var result = c.Emit(path);
         Assert.True(result.Success, "the sandbox host did not compile:\n" + string.Join("\n", result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
         File.WriteAllText(Path.Combine(Root.Value, "hostile-sandbox.runtimeconfig.json"), """
-            {"runtimeOptions":{"tfm":"net10.0","framework":{"name":"Microsoft.NETCore.App","version":"10.0.0"}}}
+            {"runtimeOptions":{"tfm":"net10.0","framework":{"name":"Microsoft.NETCore.App","version":"10.0.0"},"configProperties":{"System.Runtime.TieredPGO":false}}}
             """);
         return path;
     }
