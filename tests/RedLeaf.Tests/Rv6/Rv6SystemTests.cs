@@ -46,6 +46,24 @@ public class Rv6SystemTests
     }
 
     [Fact]
+    public async Task WithoutDashCInitRunsTheShellOnTheConsoleUntilInputEnds()
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "redleaf.dll"));
+        psi.ArgumentList.Add("rv6");
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.StandardInput.Write("echo hi there\nls | wc\n");
+        p.StandardInput.Close();
+        Assert.True(p.WaitForExit(120_000), "redleaf rv6 did not end when its input did");
+        string err = await stderr, output = await stdout;
+        Assert.True(p.ExitCode == 0, err);
+        // xv6's init announces the shell; the shell prompts on the console (its fd 2) before each line.
+        Assert.Equal("init: starting sh\n$ hi there\n$ 4 16 92 \n$ ", output);
+    }
+
+    [Fact]
     public void MkfsThenRv6RoundTripsAHostFolderByteForByte()
     {
         string dir = Directory.CreateTempSubdirectory("redleaf-rv6-roundtrip-").FullName;
