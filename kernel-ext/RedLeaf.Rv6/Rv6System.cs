@@ -91,8 +91,7 @@ public sealed class Rv6System : IDisposable
             if (given.BlockSize != BlockSize) throw new Rv6BootException($"store: blocks of {given.BlockSize} bytes; rv6 needs {BlockSize}");
             var copy = new byte[given.BlockCount * BlockSize];
             for (long b = 0; b < given.BlockCount; b++) given.Read(b, copy.AsSpan((int)(b * BlockSize), BlockSize));
-            try { FsImage.Load(copy, imageName); }
-            catch (Exception e) when (e is IOException or InvalidDataException) { throw new Rv6BootException($"not an xv6 image: {e.Message}", e); }
+            Check(() => FsImage.Load(copy, imageName));
             store = given;
         }
         else if (options.ImagePath is { } path)
@@ -101,8 +100,7 @@ public sealed class Rv6System : IDisposable
             if (!File.Exists(path)) throw new Rv6BootException($"{path}: no such image file");
             var length = new FileInfo(path).Length;
             if (length == 0 || length % BlockSize != 0) throw new Rv6BootException($"{path}: not an xv6 image: {length} bytes is not a whole number of {BlockSize}-byte blocks");
-            try { FsImage.Open(path); }
-            catch (Exception e) when (e is IOException or InvalidDataException) { throw new Rv6BootException($"not an xv6 image: {e.Message}", e); }
+            Check(() => FsImage.Open(path));
             store = FileBlockStore.Open(path, BlockSize);
         }
         else
@@ -110,8 +108,7 @@ public sealed class Rv6System : IDisposable
             var bytes = options.Image ?? FreshImage(options.FreshBlocks);
             imageName = options.Image is null ? "fresh" : "bytes";
             if (bytes.Length == 0 || bytes.Length % BlockSize != 0) throw new Rv6BootException($"{imageName}: not an xv6 image: {bytes.Length} bytes is not a whole number of {BlockSize}-byte blocks");
-            try { FsImage.Load(bytes, imageName); }
-            catch (Exception e) when (e is IOException or InvalidDataException) { throw new Rv6BootException($"not an xv6 image: {e.Message}", e); }
+            Check(() => FsImage.Load(bytes, imageName));
             var mem = new MemoryBlockStore(BlockSize, bytes.Length / BlockSize);
             for (long b = 0; b < mem.BlockCount; b++) mem.Write(b, bytes.AsSpan((int)(b * BlockSize), BlockSize));
             store = mem;
@@ -165,6 +162,13 @@ public sealed class Rv6System : IDisposable
             store.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Reads an image's superblock and log before any domain sees it: a foreign or damaged image gets a clear error.</summary>
+    private static void Check(Func<FsImage> read)
+    {
+        try { read(); }
+        catch (Exception e) when (e is IOException or InvalidDataException) { throw new Rv6BootException($"not an xv6 image: {e.Message}", e); }
     }
 
     /// <summary>Runs one shell command line (`sh -c LINE`); its status and console output.</summary>
