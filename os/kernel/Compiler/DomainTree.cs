@@ -20,6 +20,19 @@ public static class DomainTree
         }
     }
 
+    /// <summary>Every folder under domains/ (the IDL aside) that holds a domain: the first folder on each
+    /// path down that has .cs files of its own (its subfolders are part of it, as CompileFolder reads them),
+    /// as paths relative to domains/, e.g. "rv6/fs", "rv6/user/cat".</summary>
+    public static IEnumerable<string> DomainFolders()
+    {
+        string domains = Path.Combine(Root, "domains");
+        IEnumerable<string> Walk(string dir) =>
+            Directory.EnumerateFiles(dir, "*.cs").Any()
+                ? new[] { Path.GetRelativePath(domains, dir) }
+                : Directory.EnumerateDirectories(dir).Where(d => Path.GetFileName(d) is not ("bin" or "obj")).OrderBy(d => d, StringComparer.Ordinal).SelectMany(Walk);
+        return Directory.EnumerateDirectories(domains).Where(d => Path.GetFileName(d) != "Interfaces").OrderBy(d => d, StringComparer.Ordinal).SelectMany(Walk);
+    }
+
     /// <summary>A domain's source folder, e.g. Folder("test/dom_b").</summary>
     public static string Folder(string relative) => Path.Combine(Root, "domains", relative);
 

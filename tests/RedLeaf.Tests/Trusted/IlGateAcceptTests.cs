@@ -10,11 +10,7 @@ namespace RedLeaf.Tests.Trusted;
 [Trait("suite", "trusted")]
 public class IlGateAcceptTests
 {
-    public static IEnumerable<object[]> DomainFolders() =>
-        Directory.EnumerateDirectories(Path.Combine(DomainTree.Root, "domains"))
-            .Where(d => Path.GetFileName(d) != "Interfaces")
-            .SelectMany(group => Directory.EnumerateDirectories(group))
-            .Select(d => new object[] { Path.GetRelativePath(Path.Combine(DomainTree.Root, "domains"), d) });
+    public static IEnumerable<object[]> DomainFolders() => DomainTree.DomainFolders().Select(d => new object[] { d });
 
     [Theory]
     [MemberData(nameof(DomainFolders))]
