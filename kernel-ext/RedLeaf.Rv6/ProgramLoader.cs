@@ -73,9 +73,19 @@ public sealed class ProgramLoader : IProgramLoader
     public RpcResult<IProgram> Export(int pid) =>
         _live.TryGetValue(pid, out var d) ? new RpcResult<IProgram>(d.Get<IProgram>()) : throw new InvalidOperationException($"rv6: no process {pid} was loaded");
 
+    private readonly ConcurrentDictionary<int, bool> _reported = new();
+
+    public RpcResult<int> NextDead()
+    {
+        foreach (var (pid, d) in _live)
+            if (d.Status != DomainStatus.Running && _reported.TryAdd(pid, true)) return pid;
+        return -1;
+    }
+
     public RpcResult<int> Unload(int pid, int status)
     {
         if (!_live.TryRemove(pid, out var d)) return -1;
+        _reported.TryRemove(pid, out _);
         _kernel.Unload(d, status == -1 ? $"process {pid} killed" : $"process {pid} exited ({status})");
         return 0;
     }

@@ -19,6 +19,11 @@ public interface IProgramLoader
     /// <summary>What process <paramref name="pid"/>'s domain exports (after a successful Load).</summary>
     RpcResult<IProgram> Export(int pid);
 
+    /// <summary>A process whose domain stopped without Unload (it crashed, or someone killed it through the
+    /// kernel) and that has not been reported yet; -1 if none. The core polls it so that a process whose
+    /// thread is asleep inside the core (wait, sleep, a pipe) learns that its program is gone.</summary>
+    RpcResult<int> NextDead();
+
     /// <summary>Stops and unloads process <paramref name="pid"/>'s domain (exit or kill): its thread leaves it at
     /// its next check, everything it held on the shared heap is reclaimed. 0, or -1 if it loaded no such process.</summary>
     RpcResult<int> Unload(int pid, int status);

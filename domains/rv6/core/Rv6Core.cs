@@ -40,6 +40,7 @@ public sealed class Rv6Core : IRv6
         _host.Ofile[0] = console0;
         _host.Ofile[1] = Files.Dup(console0);
         _host.Ofile[2] = Files.Dup(console0);
+        DomainThreads.Spawn("reaper", new Reaper(this));
         _host.Cwd = Check(fs.Root());
         _host.CwdEpoch = FsEpoch;
     }
@@ -139,6 +140,41 @@ public sealed class Rv6Core : IRv6
             _k.Exit(_p, status);
             return RpcResult.Ok;
         }
+    }
+
+    /// <summary>The core's own thread: every 20 ms it asks the loader for processes whose domain stopped
+    /// behind the core's back (a crash, a kill through the kernel) and marks them killed, so a thread of
+    /// theirs asleep in the core (wait, sleep, a pipe) wakes, returns, and unwinds out of the dead program.</summary>
+    private sealed class Reaper : IThreadBody
+    {
+        private readonly Rv6Core _k;
+        public Reaper(Rv6Core k) => _k = k;
+
+        public RpcResult Run()
+        {
+            for (;;)
+            {
+                _k.Lock.Acquire();
+                _k.Lock.Sleep(20);
+                _k.Lock.Release();
+                for (;;)
+                {
+                    var dead = _k._loader.NextDead();
+                    if (!dead.IsOk || dead.Value < 0) break;
+                    _k.MarkKilled(dead.Value);
+                }
+            }
+        }
+    }
+
+    /// <summary>Marks a process killed and wakes the sleepers (xv6's kill without stopping the domain, which is already stopped).</summary>
+    private void MarkKilled(int pid)
+    {
+        Lock.Acquire();
+        foreach (var q in _proc)
+            if (q.Pid == pid && q.State is ProcState.Used or ProcState.Running) q.Killed = true;
+        Lock.Wakeup();
+        Lock.Release();
     }
 
     /// <summary>The process asked to exit (xv6's exit): its domain is stopped now; its thread then finishes the exit.</summary>

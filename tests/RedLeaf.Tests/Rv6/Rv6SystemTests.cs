@@ -126,6 +126,9 @@ public class Rv6SystemTests
         Assert.Equal(0, rv6.Run("sleep 1000 &").Status);
         var sleeper = WaitForDomain(rv6, "sleep");
         Assert.Equal(1, rv6.ProcessCount());
+        // Let its thread get into the core's sleep: the fault then lands while no thread is in the program's
+        // code, and only the core's reaper (which asks the loader for dead processes) can end the sleep.
+        Thread.Sleep(300);
         rv6.Kernel.InjectFault(sleeper, "a fault injected by the test");
         Assert.True(SpinWait.SpinUntil(() => rv6.ProcessCount() == 0, TimeSpan.FromSeconds(10)), "the faulted program's process did not end");
 
