@@ -123,14 +123,14 @@ public class Rv6SystemTests
         var baseline = rv6.FsStatistics();
         long heapBefore = rv6.Kernel.Heap.Snapshot().Nodes.Count;
 
-        Assert.Equal(0, rv6.Run("sleep 1000 &").Status);
+        Assert.Equal(0, rv6.Run("sleep 100000 &").Status);
         var sleeper = WaitForDomain(rv6, "sleep");
         Assert.Equal(1, rv6.ProcessCount());
         // Let its thread get into the core's sleep: the fault then lands while no thread is in the program's
         // code, and only the core's reaper (which asks the loader for dead processes) can end the sleep.
         Thread.Sleep(300);
         rv6.Kernel.InjectFault(sleeper, "a fault injected by the test");
-        Assert.True(SpinWait.SpinUntil(() => rv6.ProcessCount() == 0, TimeSpan.FromSeconds(10)), "the faulted program's process did not end");
+        Assert.True(SpinWait.SpinUntil(() => rv6.ProcessCount() == 0, TimeSpan.FromSeconds(5)), "the faulted program's process did not end within 5 s");
 
         var run = rv6.Run("echo still running; cat w");
         Assert.Equal("still running\nwarm\n", run.Text);
