@@ -30,6 +30,10 @@ public sealed class RiscvService
     public RiscvMemoryPool Pool { get; }
     public ulong MaxProcessSize { get; }
 
+    /// <summary>Whether a process id is alive (set by whoever starts processes): a copy bound to a process
+    /// that has already ended is freed at once.</summary>
+    public Func<int, bool>? IsLive { get; set; }
+
     /// <summary>Processes parked and not yet adopted (for tests).</summary>
     public int ParkedCount { get { lock (_parked) return _parked.Count; } }
 
@@ -78,8 +82,16 @@ public sealed class RiscvService
 
     internal void Bind(long ticket, int pid)
     {
+        Parked? dead = null;
         lock (_parked)
-            if (_parked.TryGetValue(ticket, out var p)) p.Pid = pid;
+        {
+            if (!_parked.TryGetValue(ticket, out var p)) return;
+            // ProcessEnded runs after the process stops being live, and takes this lock: either it sees the
+            // binding, or we see the process gone.
+            if (IsLive is { } live && !live(pid)) { _parked.Remove(ticket); dead = p; }
+            else p.Pid = pid;
+        }
+        dead?.Process.Space.Free();
     }
 
     internal void Discard(long ticket)
