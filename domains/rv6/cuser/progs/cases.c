@@ -239,8 +239,10 @@ static void c_badptr(void)
   CHECK(pipe((int*)wild) == -1, "pipe into a wild pointer");
   CHECK(pipe((int*)text) == -1, "pipe into text");
   struct stat st;
-  CHECK(fstat(p[0], (struct stat*)text) == -1, "fstat into text");
-  CHECK(fstat(p[0], &st) == 0, "fstat");
+  CHECK(fstat(1, (struct stat*)text) == -1, "fstat into text");
+  CHECK(fstat(1, (struct stat*)wild) == -1, "fstat into a wild pointer");
+  CHECK(fstat(1, &st) == 0 && st.type == T_DEVICE, "fstat");
+  CHECK(fstat(p[0], &st) == -1, "fstat of a pipe (xv6: -1)");
   CHECK(mkdir(wild) == -1 && chdir(wild) == -1 && unlink(wild) == -1 && link(wild, "x") == -1, "path calls");
   char *argv[] = { "hello", wild, 0 };
   CHECK(exec("hello", argv) == -1, "exec with a wild argv entry");

@@ -19,11 +19,25 @@ public sealed partial class RiscvProgram
         child.SetRegister(10, 0);
         long ticket = machine.Park(child);
 
-        // The open descriptors, found with fstat (rv6 has no call that lists them).
+        // The open descriptors, found by dup'ing each (rv6 has no call that lists them, and fstat fails on pipes).
         var open = new bool[NOFILE];
         int last = -1, any = -1;
         for (int fd = 0; fd < NOFILE; fd++)
-            if (sys.Fstat(fd) is { IsOk: true } st && st.Value.Type != 0) { open[fd] = true; last = fd; if (any < 0) any = fd; }
+        {
+            int d = Value(sys.Dup(fd));
+            if (d < 0) continue;
+            sys.Close(d);
+            open[fd] = true;
+            last = fd;
+            if (any < 0) any = fd;
+        }
+        if (last < 0 && sys.Fstat(0) is { IsOk: true } s0 && s0.Value.Type != 0)
+        {
+            // Every dup failed yet fd 0 is open: the table is full, so every descriptor is open.
+            for (int fd = 0; fd < NOFILE; fd++) open[fd] = true;
+            last = NOFILE - 1;
+            any = 0;
+        }
         var fds = new int[last + 1];
         var holes = new char[Math.Max(1, last + 1)];
         holes[0] = '-';
@@ -32,7 +46,7 @@ public sealed partial class RiscvProgram
             fds[fd] = open[fd] ? fd : any;
             holes[fd] = open[fd] ? '-' : 'x';
         }
-        var argv = Bytes($"riscv\0-fork\0{ticket}\0{new string(holes)}\0");
+        var argv = Bytes($"riscv\0-fork\0{ticket}\0{new string(holes)}\0{name}\0");
         var a = RRefArray<byte>.From(argv);
         var f = RRefArray<int>.From(fds);
         int pid;

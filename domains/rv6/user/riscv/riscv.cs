@@ -7,7 +7,7 @@
 // memory: the interpreter checks every access, so this domain and rv6 run on whatever it does.
 //   riscv PATH [ARG...]          run the ELF file PATH with argv [PATH, ARG...] (rv6's core starts this
 //                                when a spawned name is an ELF file in the file system)
-//   riscv -fork TICKET HOLES     a fork's child: adopt the parked copy, close the fds marked in HOLES
+//   riscv -fork TICKET HOLES NAME  a fork's child: adopt the parked copy, close the fds marked in HOLES
 using RedLeaf.Abi;
 using RedLeaf.Interfaces.Rv6;
 
@@ -35,8 +35,9 @@ public sealed partial class RiscvProgram : IProgram
         var args = Split(in argv);
         try
         {
-            if (args.Length == 4 && args[1] == "-fork")
+            if (args.Length == 5 && args[1] == "-fork")
             {
+                name = args[4];
                 if (!Adopt(args[2], args[3])) return -1;
             }
             else if (args.Length >= 2)
