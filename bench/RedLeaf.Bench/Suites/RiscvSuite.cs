@@ -24,12 +24,19 @@ public static class RiscvSuite
         Expect(rv6, "sysbench 10", "sysbench: 10 rounds");
 
         int passes = quick ? 3 : 5;
-        var sieve = Best(rv6, quick ? "sieve 200000 10" : "sieve 1000000 20", "sieve: 17984 primes below 200000", quick, passes, progress);
-        var matmul = Best(rv6, quick ? "matmul 96 2" : "matmul 160 4", "matmul: n=", quick, passes, progress);
+        var sieve = Best(rv6, quick ? "sieve 200000 30" : "sieve 200000 100", "sieve: 17984 primes below 200000", quick, passes, progress);
+        var matmul = Best(rv6, quick ? "matmul 128 3" : "matmul 160 8", "matmul: n=", quick, passes, progress);
         int rounds = quick ? 5000 : 20000;
         var sys = Best(rv6, $"sysbench {rounds}", $"sysbench: {rounds} rounds", quick, passes, progress);
 
+        int forks = quick ? 50 : 200;
+        var fork = Best(rv6, $"forkbench {forks}", $"forkbench: {forks} fork", quick, passes, progress);
+        var forkExec = Best(rv6, $"forkbench {forks} exec", $"forkbench: {forks} fork+exec", quick, passes, progress);
+        var empty = Best(rv6, "true", "", quick, passes, progress);
+        double copyUs = CopyMicroseconds(rv6, 24 * 1024);
+
         double computeMips = (sieve.Retired + matmul.Retired) / (sieve.Seconds + matmul.Seconds) / 1e6;
+        progress($"riscv: fork {(fork.Seconds - empty.Seconds) * 1e6 / forks:F0} us, fork+exec {(forkExec.Seconds - empty.Seconds) * 1e6 / forks:F0} us, copy of 24 KiB alone {copyUs:F1} us");
         progress($"riscv: compute {computeMips:F1} MIPS (sieve {sieve.Mips:F1}, matmul {matmul.Mips:F1}); syscall {sys.Mips:F1} MIPS, {rounds * 4 / sys.Seconds:F0} calls/s");
         var rows = new List<BenchRow>
         {
@@ -40,6 +47,13 @@ public static class RiscvSuite
             new BenchRow("syscall").Set("mips", BenchRow.Round(sys.Mips))
                 .Set("calls_per_s", BenchRow.Round(rounds * 4 / sys.Seconds)).Set("us_per_call", BenchRow.Round(sys.Seconds * 1e6 / (rounds * 4)))
                 .Set("retired", sys.Retired).Set("seconds", BenchRow.Round(sys.Seconds)).Set("programs", sys.Command),
+            // What a process costs in this design (a domain per process): fork = copy the address space,
+            // park it, spawn `riscv -fork` (a fresh domain of the interpreter program), adopt; against
+            // copy_us, what copying the same address space alone costs (all a fork would cost if one
+            // interpreter domain hosted every process).
+            new BenchRow("fork").Set("us_per_fork", BenchRow.Round((fork.Seconds - empty.Seconds) * 1e6 / forks))
+                .Set("us_per_fork_exec", BenchRow.Round((forkExec.Seconds - empty.Seconds) * 1e6 / forks))
+                .Set("copy_us", BenchRow.Round(copyUs)).Set("forks", forks).Set("programs", $"{fork.Command}; {forkExec.Command}"),
         };
         return new SuiteResult(Name, quick, rows)
         {
@@ -50,6 +64,27 @@ public static class RiscvSuite
                 ["passes"] = passes,
             },
         };
+    }
+
+    /// <summary>Microseconds to copy an address space of <paramref name="bytes"/> (RiscvAddressSpace.Clone, fork's uvmcopy), median of 201.</summary>
+    private static double CopyMicroseconds(Rv6System rv6, int bytes)
+    {
+        var space = new RiscvAddressSpace(rv6.Loader.Riscv.Pool);
+        if (!space.Resize((ulong)bytes)) throw new InvalidOperationException("riscv bench: no memory for the copy measurement");
+        try
+        {
+            var us = new double[201];
+            for (int i = 0; i < us.Length; i++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                var c = space.Clone() ?? throw new InvalidOperationException("riscv bench: no memory for the copy measurement");
+                us[i] = (Stopwatch.GetTimestamp() - t0) * 1e6 / Stopwatch.Frequency;
+                c.Free();
+            }
+            Array.Sort(us);
+            return us[us.Length / 2];
+        }
+        finally { space.Free(); }
     }
 
     private sealed record Pass(string Command, long Retired, double Seconds)
