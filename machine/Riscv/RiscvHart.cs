@@ -57,7 +57,7 @@ public sealed class RiscvHart
     }
 
     /// <summary>Runs at most <paramref name="budget"/> instructions; why it stopped.</summary>
-    [SkipLocalsInit]
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised from the first call: no tier-0 or OSR passes
     public RiscvStop Run(long budget)
     {
         var space = Space;
