@@ -259,6 +259,18 @@ public class RiscvInterpreterTests
     }
 
     [Fact]
+    public void TheLoopAllocatesNothing()
+    {
+        var hart = Load(RiscvAsm.Assemble(MemoryAndControl.Replace("ebreak", "j _start"), true));
+        hart.Run(10_000); // JIT
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var stop = hart.Run(1_000_000);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(RiscvStop.Budget, stop);
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
     public void ThePoolIsFiniteAndGetsEveryPageBack()
     {
         var pool = new RiscvMemoryPool(100 * PG);

@@ -173,7 +173,9 @@ public class RiscvRv6Tests : IClassFixture<Rv6RiscvFixture>
         string dir = Directory.CreateTempSubdirectory("redleaf-riscv-cli-").FullName;
         try
         {
-            RiscvPrograms.BuildInto(Path.Combine(dir, "bin"));
+            var (built, builtOut, builtErr) = CliTests.Redleaf("riscv", "build", Path.Combine(dir, "bin"));
+            Assert.True(built == 0, builtErr);
+            Assert.Contains(Path.Combine(dir, "bin", "hello"), builtOut);
             string image = Path.Combine(dir, "fs.img");
             var (mk, _, mkErr) = CliTests.Redleaf("mkfs", image, Path.Combine(dir, "bin"));
             Assert.True(mk == 0, mkErr);
