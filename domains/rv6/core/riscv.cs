@@ -1,8 +1,9 @@
 // domains/rv6/core: RISC-V executables (issue 6). When a spawned name is a file in the file system
 // that starts with ELF's magic, the core starts the RISC-V interpreter program (domains/rv6/user/riscv)
 // with argv [riscv, NAME, ARG...] instead; it loads NAME and runs it as the process. So the shell,
-// usertests and the host start RISC-V binaries the way they start C# programs, and a file in the
-// image shadows a C# program of the same name (the image's binary is what the user put there).
+// usertests and the host start RISC-V binaries the way they start C# programs. A bare name (no '/')
+// means the C# program if there is one, as a PATH would; a name with a '/' (`./ls`, `/sh`) means the file
+// first. So an image holding xv6's own sh or ls does not replace rv6's shell, and `/ls` runs xv6's ls.
 using RedLeaf.Abi;
 using RedLeaf.Interfaces.Rv6;
 
@@ -17,7 +18,17 @@ public sealed partial class Rv6Core
     {
         int nul = Array.IndexOf(argv, (byte)0);
         int n = nul < 0 ? argv.Length : nul;
-        if (n == 0 || n >= Param.MAXPATH || !IsElfFile(parent, argv.AsSpan(0, n))) return argv;
+        if (n == 0 || n >= Param.MAXPATH) return argv;
+        if (Array.IndexOf(argv, (byte)'/', 0, n) < 0)
+        {
+            var program = RRefArray<byte>.From(argv.AsSpan(0, n));
+            try
+            {
+                if (_loader.Exists(in program) is { IsOk: true, Value: true }) return argv; // a C# program of that name
+            }
+            finally { program.Drop(); }
+        }
+        if (!IsElfFile(parent, argv.AsSpan(0, n))) return argv;
         var name = RRefArray<byte>.From(RiscvName);
         try
         {
