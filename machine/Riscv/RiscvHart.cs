@@ -61,9 +61,9 @@ public sealed class RiscvHart
     public RiscvStop Run(long budget)
     {
         var space = Space;
-        if (space.Size < PG || space.Freed) { FaultAddress = FaultPc = Pc; return RiscvStop.FetchFault; }
+        if (space.Mapped < PG || space.Freed) { FaultAddress = FaultPc = Pc; return RiscvStop.FetchFault; }
         byte[] memArray = space.Mem;
-        ulong size = Math.Min(space.Size, (ulong)memArray.Length);
+        ulong size = Math.Min(space.Mapped, (ulong)memArray.Length);
         ulong roEnd = space.ReadOnlyEnd, guard = space.Guard;
         RiscvInsn[] insns = Code.Insns;
         ref RiscvInsn code0 = ref MemoryMarshal.GetArrayDataReference(insns);

@@ -174,6 +174,11 @@ static void c_sbrk(void)
   CHECK(sbrk(4096) == a, "regrow");
   CHECK(a[0] == 0, "regrown memory not zero");
   sbrk(-4096);
+  char *p = sbrk(1), *q = sbrk(1);                 // sz is byte-exact, as in xv6
+  CHECK(q == p + 1 && sbrk(0) == p + 2, "sbrk(1) moved the size by %d", (int)(q - p));
+  p[0] = q[0] = 5;                                 // within the page just mapped
+  sbrk(-2);
+  CHECK(sbrk(0) == a, "size after sbrk(-2)");
   expect_killed("write after shrinking", write_beyond);
 }
 
