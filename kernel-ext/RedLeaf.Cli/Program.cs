@@ -20,6 +20,7 @@ try
         "fsls" => FslsCommand.Run(cli),
         "fscat" => FscatCommand.Run(cli),
         "rv6" => Rv6Command.Run(cli),
+        "riscv" => RiscvCommand.Run(cli),
         null or "help" or "--help" => Help(),
         var other => throw new UsageException($"unknown command '{other}'"),
     };
@@ -52,6 +53,7 @@ static int Help()
           redleaf bench net [--quick] [--json PATH|-]    Figures 6-7: Mpps through the NIC model and nullnet, driver/domain/shadow, batch 1 and 32
           redleaf bench blk [--quick] [--json PATH|-]    Figure 8: 4 KiB sequential IOPS through the block driver, driver/domain/shadow, batch 1 and 32
           redleaf bench recovery [--quick] [--json ..]   Figure 11: MB/s through the shadow block driver while it is crashed once a second; restart latency
+          redleaf bench riscv [--quick] [--json PATH|-]  the RISC-V interpreter in rv6: MIPS on compute (sieve, matmul) and syscall-heavy programs; fork cost
           redleaf run <notebook|folder>... [--out DIR] [--quick] [--timeout S]
                                                          execute notebooks headless; write executed .ipynb and .html pages (default out: artifacts/notebooks)
           redleaf grade <handout|folder>... [--json PATH|-]
@@ -65,6 +67,7 @@ static int Help()
           redleaf fscat IMAGE PATH                       write a file of an xv6 image to stdout, byte for byte
           redleaf rv6 [--image IMAGE] [-c "LINE"]       boot rv6 (xv6 as domains; boot log on stderr) and run LINE with its shell, output on stdout;
                                                          without -c, an interactive shell on stdin/stdout; without --image, a fresh in-memory disk
+          redleaf riscv build DIR                        build rv6's RISC-V test programs (domains/rv6/cuser, riscv64-linux-gnu-gcc) into DIR, for mkfs
           redleaf help                                   this text
         """);
     return 0;

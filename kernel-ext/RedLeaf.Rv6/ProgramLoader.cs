@@ -2,12 +2,16 @@
 // create_domain capability): starts a process as a fresh domain of a signed user-program image
 // (domains/rv6/user/<name>, compiled by the trusted compiler, cached), granted the process's own
 // system-call object, and unloads it at exit or kill. It loads nothing else and unloads only what it loaded.
+// The RISC-V interpreter program (domains/rv6/user/riscv) is also granted a RiscvMachine of this
+// system's RiscvService (os/kernel/Riscv), revoked when its process ends: its processes' memory is
+// freed then, whatever the program did.
 using System.Collections.Concurrent;
 using RedLeaf.Abi;
 using RedLeaf.Interfaces.Rv6;
 using RedLeaf.Os;
 using RedLeaf.Os.Compiler;
 using RedLeaf.Os.Domains;
+using RedLeaf.Os.Riscv;
 
 namespace RedLeaf.Rv6;
 
@@ -15,13 +19,22 @@ public sealed class ProgramLoader : IProgramLoader
 {
     private readonly Microkernel _kernel;
     private readonly ConcurrentDictionary<int, Domain> _live = new();
+    private readonly ConcurrentDictionary<int, RiscvMachine> _riscv = new();
+
+    /// <summary>The program that runs RISC-V executables; the only one granted a RiscvMachine.</summary>
+    public const string RiscvProgram = "riscv";
     private long _loaded;
 
-    public ProgramLoader(Microkernel kernel, string programsFolder)
+    public ProgramLoader(Microkernel kernel, string programsFolder, RiscvService? riscv = null)
     {
         _kernel = kernel;
         ProgramsFolder = programsFolder;
+        Riscv = riscv ?? new RiscvService();
+        Riscv.IsLive = pid => _live.ContainsKey(pid);
     }
+
+    /// <summary>The RISC-V processes' memory pool and fork registry.</summary>
+    public RiscvService Riscv { get; }
 
     /// <summary>Where program folders are (domains/rv6/user).</summary>
     public string ProgramsFolder { get; }
@@ -58,7 +71,15 @@ public sealed class ProgramLoader : IProgramLoader
         if (!IsProgram(program)) return -1;
         try
         {
-            var d = _kernel.Load(program, Image(program), sys);
+            Domain d;
+            if (program == RiscvProgram)
+            {
+                var machine = Riscv.Grant($"process {pid}");
+                _riscv[pid] = machine;
+                try { d = _kernel.Load(program, Image(program), sys, machine); }
+                catch { _riscv.TryRemove(pid, out _); Riscv.Revoke(machine); throw; }
+            }
+            else d = _kernel.Load(program, Image(program), sys);
             _live[pid] = d;
             Interlocked.Increment(ref _loaded);
             return 0;
@@ -87,6 +108,7 @@ public sealed class ProgramLoader : IProgramLoader
         if (!_live.TryRemove(pid, out var d)) return -1;
         _reported.TryRemove(pid, out _);
         _kernel.Unload(d, status == -1 ? $"process {pid} killed" : $"process {pid} exited ({status})");
+        Ended(pid);
         return 0;
     }
 
@@ -94,7 +116,14 @@ public sealed class ProgramLoader : IProgramLoader
     public void UnloadAll()
     {
         foreach (var pid in _live.Keys.ToArray())
-            if (_live.TryRemove(pid, out var d)) _kernel.Unload(d, "rv6 shut down");
+            if (_live.TryRemove(pid, out var d)) { _kernel.Unload(d, "rv6 shut down"); Ended(pid); }
+    }
+
+    /// <summary>A process's domain is gone: revoke its RISC-V machine (freeing its processes) and free any fork copy parked for it.</summary>
+    private void Ended(int pid)
+    {
+        if (_riscv.TryRemove(pid, out var m)) Riscv.Revoke(m);
+        Riscv.ProcessEnded(pid);
     }
 
     private static string Name(in RRefArray<byte> name)

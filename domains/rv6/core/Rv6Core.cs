@@ -10,7 +10,7 @@ using RedLeaf.Interfaces.Rv6;
 
 namespace Domains.Rv6.Core;
 
-public sealed class Rv6Core : IRv6
+public sealed partial class Rv6Core : IRv6
 {
     internal readonly WaitLock Lock = new();
     internal readonly IFileSystem Fs;
@@ -74,6 +74,7 @@ public sealed class Rv6Core : IRv6
     /// <summary>fork+exec: a new process running argv[0] with the parent's fds[i] as its fd i. Its pid or -1.</summary>
     internal int Spawn(Proc parent, byte[] argv, int[] fds)
     {
+        argv = RiscvArgv(parent, argv); // an ELF file runs on the RISC-V interpreter program (riscv.cs)
         int nul = Array.IndexOf(argv, (byte)0);
         int nameLength = nul < 0 ? argv.Length : nul;
         if (nameLength == 0 || nameLength > Param.MAXPATH || fds.Length > Param.NOFILE) return -1;

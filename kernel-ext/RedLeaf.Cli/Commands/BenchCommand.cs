@@ -9,7 +9,7 @@ namespace RedLeaf.Cli.Commands;
 
 internal static class BenchCommand
 {
-    public const string Usage = "redleaf bench <calls|langtax|lifecycle|instrumentation|net|blk|recovery> [--quick] [--json PATH|-] [--save]";
+    public const string Usage = "redleaf bench <calls|langtax|lifecycle|instrumentation|net|blk|recovery|riscv> [--quick] [--json PATH|-] [--save]";
 
     private static readonly Dictionary<string, Func<bool, Action<string>, SuiteResult>> Suites = new()
     {
@@ -20,6 +20,7 @@ internal static class BenchCommand
         [NetSuite.Name] = (quick, progress) => NetSuite.Run(quick, progress),
         [BlkSuite.Name] = (quick, progress) => BlkSuite.Run(quick, progress),
         [RecoverySuite.Name] = (quick, progress) => RecoverySuite.Run(quick, progress),
+        [RiscvSuite.Name] = (quick, progress) => RiscvSuite.Run(quick, progress),
     };
 
     public static int Run(Args args)

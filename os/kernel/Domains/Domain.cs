@@ -54,6 +54,8 @@ public sealed class Domain
     internal RedLeaf.Hardware.Devices.Device[] Devices { get; init; } = Array.Empty<RedLeaf.Hardware.Devices.Device>();
     /// <summary>Other kernel capabilities granted at load (a shadow's RestartCapability).</summary>
     internal RedLeaf.Abi.RestartCapability[] Capabilities { get; init; } = Array.Empty<RedLeaf.Abi.RestartCapability>();
+    /// <summary>The RISC-V machine granted at load (rv6's interpreter program; see os/kernel/Riscv).</summary>
+    internal RedLeaf.Abi.RiscvMachine[] RiscvMachines { get; init; } = Array.Empty<RedLeaf.Abi.RiscvMachine>();
 
     /// <summary>The devices this domain drives (granted at load).</summary>
     public IReadOnlyList<string> GrantedDevices => Devices.Select(d => d.Name).ToArray();

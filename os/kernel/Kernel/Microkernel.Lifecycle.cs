@@ -88,6 +88,9 @@ public sealed partial class Microkernel
             if (devices < d.Instance.Devices.Length) return d.Instance.Devices[devices++];
             throw new DomainException($"domain '{d.Name}' needs a device ('{p.Name}') at its entry point, but it was granted {(d.Devices.Length == 0 ? "none" : $"only {string.Join(", ", d.GrantedDevices)}")}");
         }
+        if (p.ParameterType == typeof(RiscvMachine))
+            return d.RiscvMachines.FirstOrDefault()
+                ?? throw new DomainException($"domain '{d.Name}' needs a RiscvMachine ('{p.Name}') at its entry point, but it was not granted one (RiscvService.Grant)");
         if (p.ParameterType == typeof(RestartCapability))
             return d.Capabilities.FirstOrDefault()
                 ?? throw new DomainException($"domain '{d.Name}' needs a RestartCapability ('{p.Name}') at its entry point, but it was not granted one (Microkernel.GrantRestart)");

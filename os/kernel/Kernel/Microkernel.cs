@@ -100,7 +100,8 @@ public sealed unsafe partial class Microkernel : IDisposable
         var facts = Admit(image);
         var devices = grants.OfType<Hardware.Devices.Device>().ToArray();
         var capabilities = grants.OfType<RestartCapability>().ToArray();
-        var interfaces = grants.Where(g => g is not Hardware.Devices.Device and not RestartCapability).ToArray();
+        var riscv = grants.OfType<RiscvMachine>().ToArray();
+        var interfaces = grants.Where(g => g is not Hardware.Devices.Device and not RestartCapability and not RiscvMachine).ToArray();
         Domain d;
         lock (_gate)
         {
@@ -112,6 +113,7 @@ public sealed unsafe partial class Microkernel : IDisposable
                 Limits = Options.DefaultLimits,
                 Devices = devices,
                 Capabilities = capabilities,
+                RiscvMachines = riscv,
             };
             _domains.Add(d);
         }

@@ -1,0 +1,84 @@
+// os/kernel/Riscv: the kernel's side of a RiscvProcess: a hart of the machine's interpreter and its
+// address space. Layout and text are fixed by Start; after that Load is refused (text never changes,
+// so the decoded text never goes stale).
+using RedLeaf.Abi;
+using RedLeaf.Abi.Runtime;
+using RedLeaf.Hardware.Riscv;
+
+namespace RedLeaf.Os.Riscv;
+
+internal sealed class KernelRiscvProcess : RiscvProcessBackend
+{
+    private KernelRiscvMachine _machine;
+    private RiscvHart? _hart;
+
+    internal KernelRiscvProcess(KernelRiscvMachine machine, RiscvAddressSpace space, RiscvHart? hart = null)
+    {
+        _machine = machine;
+        Space = space;
+        _hart = hart;
+    }
+
+    internal RiscvAddressSpace Space { get; }
+    /// <summary>The capability it belongs to (changes when another instance adopts it after a fork).</summary>
+    internal KernelRiscvMachine Machine { get => _machine; set => _machine = value; }
+
+    private RiscvHart Hart => _hart ?? throw new InvalidOperationException("the RISC-V process has not been started (Start)");
+
+    internal override bool Freed => Space.Freed;
+    internal override ulong Size => Space.Size;
+    internal override bool Resize(ulong size) => Space.Resize(size);
+
+    internal override void Load(ulong va, ReadOnlySpan<byte> data)
+    {
+        if (_hart is not null) throw new InvalidOperationException("a started RISC-V process cannot be loaded into");
+        Space.Load(va, data);
+    }
+
+    internal override void SetLayout(ulong readOnlyEnd, ulong guard)
+    {
+        if (_hart is not null) throw new InvalidOperationException("a started RISC-V process's layout is fixed");
+        Space.SetLayout(readOnlyEnd, guard);
+    }
+
+    internal override void Start(ulong execLo, ulong execHi, ulong entry)
+    {
+        if (_hart is not null) throw new InvalidOperationException("the RISC-V process was already started");
+        if (execHi > Space.ReadOnlyEnd) throw new ArgumentException($"text [{execLo:#x}, {execHi:#x}) must lie in read-only memory (below {Space.ReadOnlyEnd:#x})");
+        _hart = new RiscvHart(Space, RiscvCode.Build(Space.Bytes, execLo, execHi)) { Pc = entry };
+    }
+
+    internal override ulong Pc { get => Hart.Pc; set => Hart.Pc = value; }
+
+    internal override ulong GetRegister(int reg) => (uint)reg < 32 ? Hart[reg] : throw new ArgumentOutOfRangeException(nameof(reg));
+
+    internal override void SetRegister(int reg, ulong value)
+    {
+        if ((uint)reg >= 32) throw new ArgumentOutOfRangeException(nameof(reg));
+        Hart[reg] = value;
+    }
+
+    internal override RiscvExit Run(long budget) => (RiscvExit)(int)Hart.Run(budget);
+
+    internal override long Retired => _hart?.Retired ?? 0;
+    internal override ulong FaultAddress => Hart.FaultAddress;
+    internal override ulong FaultPc => Hart.FaultPc;
+    internal override bool CopyIn(ulong va, Span<byte> dst) => Space.CopyIn(va, dst);
+    internal override bool CopyOut(ulong va, ReadOnlySpan<byte> src) => Space.CopyOut(va, src);
+    internal override bool Writable(ulong va, ulong n) => Space.Writable(va, n);
+    internal override int CopyInString(ulong va, Span<byte> dst) => Space.CopyInString(va, dst);
+
+    internal override RiscvProcessBackend? Fork()
+    {
+        var copy = Space.Clone();
+        if (copy is null) return null;
+        var p = new KernelRiscvProcess(_machine, copy, _hart?.Fork(copy));
+        return _machine.Track(p);
+    }
+
+    internal override void Free()
+    {
+        Space.Free();
+        _machine.Untrack(this);
+    }
+}
