@@ -198,12 +198,10 @@ public sealed class Rv6System : IDisposable
                 }
                 finally { args.Drop(); }
             }
-            ConsoleOutFlush();
+            Console.HostStream?.Flush();
             return new Rv6Run(label, status, Console.OutputSince(start), sw.Elapsed);
         }
     }
-
-    private void ConsoleOutFlush() => Console.HostStream?.Flush();
 
     /// <summary>Processes alive now (per the core).</summary>
     public int ProcessCount()

@@ -123,19 +123,7 @@ public static class RecoverySuite
         var series = new double[(int)(length.TotalMilliseconds / 10) + 2];
         long bytes = 0, errors = 0, wrong = 0, bucketBytes = 0;
         int buckets = 0;
-        long injected = 0;
-        using var stop = new CancellationTokenSource();
-        Thread? crasher = null;
-        if (crashEvery is { } every)
-        {
-            // A sleeping host thread, not a busy one: it wakes once per interval and injects one fault.
-            crasher = new Thread(() =>
-            {
-                while (!stop.Token.WaitHandle.WaitOne(every))
-                    if (driver.Status == DomainStatus.Running && k.InjectFault(driver, "crash injected by bench recovery")) Interlocked.Increment(ref injected);
-            }) { IsBackground = true, Name = "recovery-crasher" };
-            crasher.Start();
-        }
+        var crasher = new Crasher(k, driver, crashEvery);
         ulong start = Tsc.Read(), next = start + bucket, end = start + total;
         long block = 0;
         while (true)
@@ -171,10 +159,9 @@ public static class RecoverySuite
             if (now >= end) break;
         }
         double seconds = Tsc.ToSeconds(Tsc.Read() - start);
-        stop.Cancel();
-        crasher?.Join();
+        crasher.Dispose();
         // A fault injected after the last call is still pending: let the shadow clear it now, off the clock.
         if (driver.Status != DomainStatus.Running) blk.BlockSize();
-        return new RunResult(bytes, seconds, errors, wrong, Interlocked.Read(ref injected), series[..buckets]);
+        return new RunResult(bytes, seconds, errors, wrong, crasher.Injected, series[..buckets]);
     }
 }

@@ -75,12 +75,11 @@ internal static partial class Rv6Recovery
     [GeneratedRegex(@"benchfs: (read|write) \d+ KiB x (?<rounds>\d+) in (?<s>[\d.]+) s: (?<mbps>[\d.]+) MB/s")]
     private static partial Regex Report();
 
-    /// <summary>Runs the command while a sleeping thread samples the disk every 10 ms and, if asked, another injects crashes.</summary>
+    /// <summary>Runs the command while a sleeping thread samples the disk every 10 ms and, if asked, a Crasher injects crashes.</summary>
     private static (Rv6Run Run, double[] Series, long Injected) Watch(Rv6System rv6, string command, TimeSpan? crashEvery)
     {
         var disk = rv6.Disk;
         var series = new List<double>();
-        long injected = 0;
         using var stop = new CancellationTokenSource();
         var sampler = new Thread(() =>
         {
@@ -96,21 +95,12 @@ internal static partial class Rv6Recovery
                 lastAt = at;
             }
         }) { IsBackground = true, Name = "recovery-sampler" };
-        Thread? crasher = null;
-        if (crashEvery is { } every)
-        {
-            crasher = new Thread(() =>
-            {
-                while (!stop.Token.WaitHandle.WaitOne(every))
-                    if (rv6.Blk.Status == DomainStatus.Running && rv6.Kernel.InjectFault(rv6.Blk, "crash injected by bench recovery")) Interlocked.Increment(ref injected);
-            }) { IsBackground = true, Name = "recovery-crasher" };
-            crasher.Start();
-        }
+        var crasher = new Crasher(rv6.Kernel, rv6.Blk, crashEvery);
         sampler.Start();
         var run = rv6.Run(command);
         stop.Cancel();
         sampler.Join();
-        crasher?.Join();
-        return (run, series.ToArray(), Interlocked.Read(ref injected));
+        crasher.Dispose();
+        return (run, series.ToArray(), crasher.Injected);
     }
 }

@@ -91,14 +91,6 @@ internal sealed class FileTable
         else if (ip >= 0 && f.Epoch == _k.FsEpoch) _k.Fs.Close(ip);
     }
 
-    /// <summary>Files in use (for the notebook and tests).</summary>
-    public int InUse()
-    {
-        _k.Lock.Acquire();
-        try { return _file.Count(f => f.Ref > 0); }
-        finally { _k.Lock.Release(); }
-    }
-
     /// <summary>Reads into io (xv6's fileread); io.Count becomes the count or -1.</summary>
     public RRef<IoVec> Read(Proc p, File f, RRef<IoVec> io)
     {

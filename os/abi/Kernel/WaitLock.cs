@@ -42,9 +42,6 @@ public sealed unsafe class WaitLock
         }
     }
 
-    /// <summary>True if the calling thread holds the lock.</summary>
-    public bool Holding() { lock (_monitor) return _holder == Environment.CurrentManagedThreadId; }
-
     /// <summary>xv6's sleep: the caller holds the lock; atomically releases it and waits for a
     /// <see cref="Wakeup"/> (or until <paramref name="timeoutMs"/> passes; -1: no timeout), then takes
     /// the lock again. Returns false on timeout. As in xv6, callers re-check their condition in a loop.</summary>
