@@ -67,27 +67,55 @@ public sealed class ProgramLoader : IProgramLoader
 
     public RpcResult<int> Load(in RRefArray<byte> name, int pid, ISyscalls sys)
     {
-        string program = Name(in name);
-        if (!IsProgram(program)) return -1;
+        var d = Start(Name(in name), pid, sys, out var machine);
+        if (d is null) return -1;
+        if (machine is not null) _riscv[pid] = machine;
+        _live[pid] = d;
+        return 0;
+    }
+
+    public RpcResult<int> Replace(in RRefArray<byte> name, int pid, ISyscalls sys)
+    {
+        if (!_live.ContainsKey(pid)) return -1;
+        var d = Start(Name(in name), pid, sys, out var machine);
+        if (d is null) return -1;
+        // The new instance takes the process's place first, so NextDead never reports the old one stopping.
+        if (!_live.TryGetValue(pid, out var old) || !_live.TryUpdate(pid, d, old))
+        {
+            _kernel.Unload(d, $"process {pid} ended during exec");
+            if (machine is not null) Riscv.Revoke(machine);
+            return -1;
+        }
+        _riscv.TryRemove(pid, out var oldMachine);
+        if (machine is not null) _riscv[pid] = machine;
+        _kernel.Unload(old, $"process {pid} exec'd {d.Name}");
+        if (oldMachine is not null) Riscv.Revoke(oldMachine);
+        return 0;
+    }
+
+    /// <summary>Loads a fresh domain of <paramref name="program"/> for process <paramref name="pid"/> (the RISC-V
+    /// interpreter also gets a machine); null, with the reason in the kernel's log, if it cannot.</summary>
+    private Domain? Start(string program, int pid, ISyscalls sys, out RiscvMachine? machine)
+    {
+        machine = null;
+        if (!IsProgram(program)) return null;
         try
         {
             Domain d;
             if (program == RiscvProgram)
             {
-                var machine = Riscv.Grant($"process {pid}");
-                _riscv[pid] = machine;
+                machine = Riscv.Grant($"process {pid}");
                 try { d = _kernel.Load(program, Image(program), sys, machine); }
-                catch { _riscv.TryRemove(pid, out _); Riscv.Revoke(machine); throw; }
+                catch { Riscv.Revoke(machine); machine = null; throw; }
             }
             else d = _kernel.Load(program, Image(program), sys);
-            _live[pid] = d;
             Interlocked.Increment(ref _loaded);
-            return 0;
+            return d;
         }
         catch (Exception e) when (e is DomainException or DomainCompileException)
         {
             _kernel.Log.Add($"rv6: process {pid} ({program}) did not start: {e.Message}");
-            return -1;
+            return null;
         }
     }
 

@@ -16,6 +16,12 @@ public interface IProgramLoader
     /// kernel's log says why).</summary>
     RpcResult<int> Load(in RRefArray<byte> name, int pid, ISyscalls sys);
 
+    /// <summary>exec: starts a fresh domain of program <paramref name="name"/> for process <paramref name="pid"/>
+    /// and, once it has started, stops and unloads the process's old domain (its thread leaves it at its next
+    /// check). 0, or -1 (the old domain untouched) if there is no such program, it failed to start, or
+    /// <paramref name="pid"/> has no domain loaded.</summary>
+    RpcResult<int> Replace(in RRefArray<byte> name, int pid, ISyscalls sys);
+
     /// <summary>What process <paramref name="pid"/>'s domain exports (after a successful Load).</summary>
     RpcResult<IProgram> Export(int pid);
 

@@ -15,6 +15,13 @@ public interface ISyscalls
     /// descriptors that become the child's 0, 1, 2, ... (each dup'ed). The child's pid, or -1.</summary>
     RpcResult<int> Spawn(in RRefArray<byte> argv, in RRefArray<int> fds);
 
+    /// <summary>xv6's exec: replaces the calling process's program with a fresh domain of argv[0] (a C#
+    /// program, or an ELF file run by the RISC-V interpreter, chosen as Spawn chooses), given
+    /// <paramref name="argv"/>. The pid, open files, working directory, parent and children stay. -1 if there
+    /// is no such program or it fails to start (the caller runs on); on success the caller's domain is
+    /// unloaded: its thread leaves it, and the new program's Main runs in the same process.</summary>
+    RpcResult<int> Exec(in RRefArray<byte> argv);
+
     /// <summary>Waits for a child to exit; its pid and status, or Pid -1 if the caller has no children.</summary>
     RpcResult<WaitStatus> Wait();
 

@@ -71,18 +71,27 @@ public sealed partial class Rv6Core : IRv6
 
     // ---- processes ----
 
+    /// <summary>The program argv[0] names (its last path element; "/ls" and "ls" name one program), lent as a
+    /// shared-heap array for the loader; false if argv names none.</summary>
+    private static bool ProgramName(byte[] argv, out string name, out RRefArray<byte> nameRef)
+    {
+        name = "";
+        nameRef = default;
+        int nul = Array.IndexOf(argv, (byte)0);
+        int nameLength = nul < 0 ? argv.Length : nul;
+        if (nameLength == 0 || nameLength > Param.MAXPATH) return false;
+        int slash = Array.LastIndexOf(argv, (byte)'/', nameLength - 1);
+        if (slash == nameLength - 1) return false;
+        name = Ascii(argv.AsSpan(slash + 1, nameLength - slash - 1));
+        nameRef = RRefArray<byte>.From(argv.AsSpan(slash + 1, nameLength - slash - 1));
+        return true;
+    }
+
     /// <summary>fork+exec: a new process running argv[0] with the parent's fds[i] as its fd i. Its pid or -1.</summary>
     internal int Spawn(Proc parent, byte[] argv, int[] fds)
     {
         argv = RiscvArgv(parent, argv); // an ELF file runs on the RISC-V interpreter program (riscv.cs)
-        int nul = Array.IndexOf(argv, (byte)0);
-        int nameLength = nul < 0 ? argv.Length : nul;
-        if (nameLength == 0 || nameLength > Param.MAXPATH || fds.Length > Param.NOFILE) return -1;
-        string name = Ascii(argv.AsSpan(0, nameLength));
-        if (name.Contains('/')) name = name.Substring(name.LastIndexOf('/') + 1); // "/ls" and "ls" name one program
-        if (name.Length == 0) return -1;
-        int slash = Array.LastIndexOf(argv, (byte)'/', nameLength - 1);
-        var nameRef = RRefArray<byte>.From(argv.AsSpan(slash + 1, nameLength - slash - 1));
+        if (fds.Length > Param.NOFILE || !ProgramName(argv, out string name, out var nameRef)) return -1;
         try
         {
             var exists = _loader.Exists(in nameRef);
@@ -108,8 +117,8 @@ public sealed partial class Rv6Core : IRv6
             p.Cwd = Fs.Dup(CwdOf(parent)) is { IsOk: true } cwd ? cwd.Value : -1;
             p.CwdEpoch = FsEpoch;
 
-            var sys = new Syscalls(this, p);
-            var loaded = _loader.Load(in nameRef, p.Pid, sys);
+            p.Sys = new Syscalls(this, p);
+            var loaded = _loader.Load(in nameRef, p.Pid, p.Sys);
             var prog = loaded.IsOk && loaded.Value == 0 ? _loader.Export(p.Pid) : default;
             if (!loaded.IsOk || loaded.Value != 0 || !prog.IsOk)
             {
@@ -137,10 +146,60 @@ public sealed partial class Rv6Core : IRv6
         public RpcResult Run()
         {
             var r = _p.Program!.Main(in _p.Argv);
+            while (_k.TakeExec(_p)) r = _p.Program!.Main(in _p.Argv); // exec: the old domain is gone, the new program runs
             int status = _p.Exiting ? _p.XState : r.IsOk && !_p.Killed ? r.Value : -1;
             _k.Exit(_p, status);
             return RpcResult.Ok;
         }
+    }
+
+    /// <summary>xv6's exec: a fresh domain of argv[0] (a C# program, or an ELF file on the interpreter) takes
+    /// the process's place; the loader unloads the old one, so the caller's thread leaves it when this
+    /// returns, and the process's thread runs the new program's Main (TakeExec). 0, or -1 (nothing changed).</summary>
+    internal int Exec(Proc p, byte[] argv)
+    {
+        argv = RiscvArgv(p, argv);
+        if (!ProgramName(argv, out string name, out var nameRef)) return -1;
+        try
+        {
+            if (_loader.Exists(in nameRef) is not { IsOk: true, Value: true }) return -1;
+            Lock.Acquire();
+            bool gone = p.Killed || p.Exiting || p.Unloaded || p.ExecProgram is not null;
+            Lock.Release();
+            if (gone) return -1;
+            var replaced = _loader.Replace(in nameRef, p.Pid, p.Sys!);
+            if (!replaced.IsOk || replaced.Value != 0) return -1;
+            var prog = _loader.Export(p.Pid);
+            Lock.Acquire();
+            try
+            {
+                if (!prog.IsOk) { p.Killed = true; return 0; } // the old program is gone and the new one unreachable: the process ends
+                p.ExecProgram = prog.Value;
+                p.ExecArgv = RRefArray<byte>.From(argv);
+                p.Name = name;
+            }
+            finally { Lock.Release(); }
+            return 0;
+        }
+        finally { nameRef.Drop(); }
+    }
+
+    /// <summary>After a Main returned: if the process exec'd, its new program and argv take over (true unless
+    /// it was killed or exited meanwhile; the exit then drops them).</summary>
+    internal bool TakeExec(Proc p)
+    {
+        Lock.Acquire();
+        try
+        {
+            if (p.ExecProgram is null) return false;
+            p.Argv.Drop();
+            p.Argv = p.ExecArgv;
+            p.Program = p.ExecProgram;
+            p.ExecArgv = default;
+            p.ExecProgram = null;
+            return !p.Killed && !p.Exiting;
+        }
+        finally { Lock.Release(); }
     }
 
     /// <summary>The core's own thread: every 20 ms it asks the loader for processes whose domain stopped

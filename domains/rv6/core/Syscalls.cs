@@ -28,6 +28,8 @@ internal sealed class Syscalls : ISyscalls
         return _k.Spawn(_p, Rv6Core.Bytes(in argv), f);
     }
 
+    public RpcResult<int> Exec(in RRefArray<byte> argv) => _p.Killed ? -1 : _k.Exec(_p, Rv6Core.Bytes(in argv));
+
     public RpcResult<WaitStatus> Wait() => _k.Wait(_p);
 
     public RpcResult Exit(int status)

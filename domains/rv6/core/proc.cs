@@ -23,6 +23,9 @@ internal sealed class Proc
     public int CwdEpoch;        // the fs instance Cwd belongs to
     public IProgram? Program;
     public RRefArray<byte> Argv;
+    public ISyscalls? Sys;      // the process's own system-call object, granted to each program it runs
+    public IProgram? ExecProgram;   // exec: the program that replaces Program once the old Main has returned
+    public RRefArray<byte> ExecArgv;
 
     public void Reset()
     {
@@ -37,5 +40,8 @@ internal sealed class Proc
         CwdEpoch = 0;
         Program = null;
         Argv = default;
+        Sys = null;
+        ExecProgram = null;
+        ExecArgv = default;
     }
 }

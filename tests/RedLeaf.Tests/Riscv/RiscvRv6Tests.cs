@@ -48,6 +48,7 @@ public class RiscvRv6Tests : IClassFixture<Rv6RiscvFixture>
     [InlineData("pipe")]
     [InlineData("forkfd")]
     [InlineData("exec")]
+    [InlineData("execcs")]
     [InlineData("wait")]
     [InlineData("kill")]
     [InlineData("sbrk")]
@@ -62,6 +63,20 @@ public class RiscvRv6Tests : IClassFixture<Rv6RiscvFixture>
         Assert.DoesNotContain("FAIL", r.Text);
         Assert.Contains($"ok {name}\n", r.Text);
         Assert.Equal(0, r.Status);
+        AssertNothingLeft();
+    }
+
+    /// <summary>exec across kinds, from the C# side: a C# program (usertests' helper) execs an ELF file, and
+    /// the interpreter's domain takes the process over (the RISC-V side is the `execcs` case).</summary>
+    [Fact]
+    public void ACSharpProgramExecsARiscvExecutable()
+    {
+        var r = Run("usertests -child exec hello one two | wc");
+        Assert.Equal(0, r.Status);
+        var direct = Run("usertests -child exec hello one two");
+        Assert.Equal("hello from riscv: argc=3 [hello] [one] [two]\n", direct.Text);
+        Assert.Equal(0, direct.Status);
+        Assert.Equal("1 7 45 \n", r.Text);
         AssertNothingLeft();
     }
 

@@ -21,7 +21,7 @@ public class UsertestsTests : IClassFixture<Rv6Fixture>
     public static readonly string[] Names =
     {
         "truncate1", "truncate2", "truncate3", "iput", "exitiput", "openiput", "opentest", "writetest", "writebig",
-        "createtest", "dirtest", "exectest", "pipe1", "killstatus", "exitwait", "reparent", "twochildren", "sharedfd",
+        "createtest", "dirtest", "exectest", "execpid", "pipe1", "killstatus", "exitwait", "reparent", "twochildren", "sharedfd",
         "fourfiles", "createdelete", "unlinkread", "linktest", "concreate", "linkunlink", "subdir", "bigwrite", "bigfile",
         "fourteen", "rmdot", "dirfile", "iref", "spawntest", "maxfile", "nlink", "readdir", "dotdot", "pathnames", "linkdir",
         "devfile", "rdwrmodes", "badfd", "dupfd", "nofile", "pipeeof", "spawnbad", "spawnbadfd", "waitnochild", "killnone",

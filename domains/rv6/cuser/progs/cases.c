@@ -141,6 +141,33 @@ static void c_exec(void)
   CHECK(exec("README", argv) == -1, "exec of a non-ELF file did not fail");
 }
 
+// exec of a C# program (rv6's getpid, no such file here): the process stays, so it prints the child's pid
+static void c_execcs(void)
+{
+  int p[2];
+  CHECK(pipe(p) == 0, "pipe");
+  int pid = fork();
+  if (pid == 0) {
+    close(1);
+    dup(p[1]);
+    close(p[0]);
+    close(p[1]);
+    char *argv[] = { "getpid", 0 };
+    exec("getpid", argv);
+    printf("FAIL execcs: exec returned\n");
+    exit(5);
+  }
+  close(p[1]);
+  char buf[32];
+  int n = 0, m;
+  while (n < (int)sizeof buf - 1 && (m = read(p[0], buf + n, sizeof buf - 1 - n)) > 0) n += m;
+  buf[n] = 0;
+  close(p[0]);
+  int st;
+  CHECK(wait(&st) == pid && st == 0, "child status %d", st);
+  CHECK(atoi(buf) == pid, "the C# program printed pid '%s', the child is %d", buf, pid);
+}
+
 static void c_wait(void)
 {
   CHECK(wait(0) == -1, "no children, yet wait returned");
@@ -302,7 +329,7 @@ static void c_sleep(void)
 
 static struct { const char *name; void (*f)(void); } cases[] = {
   {"fork", c_fork}, {"forkmany", c_forkmany}, {"getpid", c_getpid}, {"pipe", c_pipe}, {"forkfd", c_forkfd},
-  {"exec", c_exec}, {"wait", c_wait}, {"kill", c_kill}, {"sbrk", c_sbrk}, {"sbrkfail", c_sbrkfail},
+  {"exec", c_exec}, {"execcs", c_execcs}, {"wait", c_wait}, {"kill", c_kill}, {"sbrk", c_sbrk}, {"sbrkfail", c_sbrkfail},
   {"faults", c_faults}, {"badptr", c_badptr}, {"files", c_files}, {"sleep", c_sleep},
 };
 

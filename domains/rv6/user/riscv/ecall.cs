@@ -34,7 +34,11 @@ public sealed partial class RiscvProgram
             case SYS_read: r = Read((int)a0, a1, (int)a2); break;
             case SYS_write: r = Write((int)a0, a1, (int)a2); break;
             case SYS_kill: r = Value(sys.Kill((int)a0)); break;
-            case SYS_exec: r = ExecCall(a0, a1); if (r >= 0) return false; break; // registers already set for the new image
+            case SYS_exec:
+                r = ExecCall(a0, a1);
+                if (r == Replaced) return true;  // a C# program took the process over: this domain is already unloaded
+                if (r >= 0) return false;         // registers already set for the new image
+                break;
             case SYS_fstat: r = Fstat((int)a0, a1); break;
             case SYS_chdir: r = WithPath(a0, q => sys.Chdir(q)); break;
             case SYS_dup: r = Value(sys.Dup((int)a0)); break;
@@ -149,7 +153,11 @@ public sealed partial class RiscvProgram
         return (long)old;
     }
 
-    /// <summary>exec(path, argv): replaces the process's image; -1 (and the old image runs on) on any error.</summary>
+    private const long Replaced = 1L << 40;
+
+    /// <summary>exec(path, argv): replaces the process's image; -1 (and the old image runs on) on any error.
+    /// An ELF file is loaded here, in this domain; a name that is no ELF file goes to rv6's Exec, which may
+    /// start a C# program of that name in this process's place (<see cref="Replaced"/>).</summary>
     private long ExecCall(ulong pathVa, ulong argvVa)
     {
         var path = UserPath(pathVa);
@@ -169,13 +177,25 @@ public sealed partial class RiscvProgram
             args.Add(Ascii(s, 0, len));
         }
         string p = Ascii(path, 0, path.Length);
-        var fresh = Exec(p, args.ToArray(), out _);
-        if (fresh is null) return -1;
+        var fresh = Exec(p, args.ToArray(), out _, out bool isElf);
+        if (fresh is null) return isElf ? -1 : ExecProgram(p, args);
         proc!.Free();
         proc = fresh;
         int slash = p.LastIndexOf('/');
         name = slash >= 0 ? p[(slash + 1)..] : p;
         return 0;
+    }
+
+    /// <summary>rv6's exec of a program that is not an ELF file here (a C# program): path names it (as argv[0]).</summary>
+    private long ExecProgram(string path, List<string> args)
+    {
+        var all = new List<byte>();
+        all.AddRange(Bytes(path));
+        all.Add(0);
+        for (int i = 1; i < args.Count; i++) { all.AddRange(Bytes(args[i])); all.Add(0); }
+        var argv = RRefArray<byte>.From(all.ToArray());
+        try { return Value(sys.Exec(argv)) == 0 ? Replaced : -1; }
+        finally { argv.Drop(); }
     }
 
     private static byte[] Int(int v) => new[] { (byte)v, (byte)(v >> 8), (byte)(v >> 16), (byte)(v >> 24) };

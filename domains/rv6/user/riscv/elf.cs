@@ -52,10 +52,12 @@ public sealed partial class RiscvProgram
         finally { sys.Close(fd); }
     }
 
-    /// <summary>A new process running the ELF at path with argv; null and a reason if it is not a valid executable.</summary>
-    private RiscvProcess? Exec(string path, string[] argv, out string? error)
+    /// <summary>A new process running the ELF at path with argv; null and a reason if it is not a valid
+    /// executable (<paramref name="isElf"/>: the file exists and starts with ELF's magic).</summary>
+    private RiscvProcess? Exec(string path, string[] argv, out string? error, out bool isElf)
     {
         var elf = ReadFile(path, out error);
+        isElf = elf is not null && IsElf(elf);
         if (elf is null) return null;
         if (argv.Length > MAXARG) { error = $"more than {MAXARG} arguments"; return null; }
         return Build(elf, argv, out error);

@@ -43,7 +43,7 @@ public sealed partial class RiscvProgram : IProgram
             else if (args.Length >= 2)
             {
                 name = args[1];
-                var p = Exec(args[1], args[1..], out string? error);
+                var p = Exec(args[1], args[1..], out string? error, out _);
                 if (p is null)
                 {
                     Say($"exec {args[1]} failed: {error}\n");

@@ -37,6 +37,17 @@ public abstract partial class UserProgram
         }
     }
 
+    /// <summary>xv6's exec: program argv[0] (C#, or an ELF file on the interpreter) replaces this one in the
+    /// same process, with its pid, files and working directory. -1 if it could not start (this program runs
+    /// on); on success this domain is already unloaded: the call never returns here.</summary>
+    protected int Exec(IReadOnlyList<string> argv)
+    {
+        if (argv.Count == 0) return -1;
+        var a = RRefArray<byte>.From(Argv.Build(argv));
+        try { return Value(sys.Exec(a)); }
+        finally { a.Drop(); }
+    }
+
     /// <summary>Spawns with this process's own 0, 1, 2.</summary>
     protected int Spawn(IReadOnlyList<string> argv) => Spawn(argv, Std);
     private static ReadOnlySpan<int> Std => new[] { 0, 1, 2 };

@@ -18,6 +18,7 @@ public sealed partial class UserTests
                 case "sleep": return Sleep(arg) < 0 ? 1 : 0;
                 case "spawnsleeper": return helper("sleep", "10") > 0 ? 0 : 1;
                 case "getpid": Printf($"{Getpid()}\n"); return 0;
+                case "exec": Exec(args[1..]); return complain($"exec {args[1]} failed");
                 case "pipe1": childPipe1(); return 0;
                 case "exitiput": childExitiput(); return 0;
                 case "openiput": return Open("oidir", O_RDWR) >= 0 ? complain("open directory for write succeeded") : 0;

@@ -25,6 +25,28 @@ public sealed partial class UserTests
         if (n != 3 || b[0] != 'O' || b[1] != 'K' || b[2] != '\n') fail($"wrong output ({n} bytes)");
     }
 
+    // exec: a child replaces its program with getpid, which prints the child's own pid (the process, its
+    // pid and its files stay; only the program changes); an exec of no program returns -1 and runs on
+    private void execpid(string s)
+    {
+        if (Exec(new[] { "nonexistent-program" }) != -1) fail("exec of no program did not return -1");
+        Unlink("exec-pid");
+        int fd = Open("exec-pid", O_CREATE | O_WRONLY);
+        if (fd < 0) fail("create failed");
+        int pid = helperWithFds(new[] { 0, fd, 2 }, "exec", "getpid");
+        Close(fd);
+        int xstatus = WaitPid(pid);
+        if (xstatus != 0) fail($"the exec'd child exited with {xstatus}");
+        fd = Open("exec-pid", O_RDONLY);
+        if (fd < 0) fail("open failed");
+        var b = new byte[16];
+        int n = ReadFull(fd, b);
+        Close(fd);
+        Unlink("exec-pid");
+        string got = Domains.Rv6.Ulib.Str.FromBytes(b.AsSpan(0, Math.Max(n, 0))).Trim();
+        if (got != pid.ToString()) fail($"exec'd getpid printed '{got}', the child's pid is {pid}");
+    }
+
     // a child writes a byte sequence into a pipe; the parent reads it in growing pieces
     private void pipe1(string s)
     {

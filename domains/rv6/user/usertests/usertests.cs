@@ -32,7 +32,7 @@ public sealed partial class UserTests : UserProgram
         ("truncate1", truncate1), ("truncate2", truncate2), ("truncate3", truncate3),
         ("iput", iputtest), ("exitiput", exitiputtest), ("openiput", openiputtest),
         ("opentest", opentest), ("writetest", writetest), ("writebig", writebig), ("createtest", createtest),
-        ("dirtest", dirtest), ("exectest", exectest), ("pipe1", pipe1), ("killstatus", killstatus),
+        ("dirtest", dirtest), ("exectest", exectest), ("execpid", execpid), ("pipe1", pipe1), ("killstatus", killstatus),
         ("exitwait", exitwait), ("reparent", reparent), ("twochildren", twochildren), ("sharedfd", sharedfd),
         ("fourfiles", fourfiles), ("createdelete", createdelete), ("unlinkread", unlinkread), ("linktest", linktest),
         ("concreate", concreate), ("linkunlink", linkunlink), ("subdir", subdir), ("bigwrite", bigwrite),
