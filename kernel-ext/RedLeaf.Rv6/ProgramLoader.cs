@@ -5,6 +5,7 @@
 // The RISC-V interpreter program (domains/rv6/user/riscv) is also granted a RiscvMachine of this
 // system's RiscvService (os/kernel/Riscv), revoked when its process ends: its processes' memory is
 // freed then, whatever the program did.
+// Images are looked up once per program per boot.
 using System.Collections.Concurrent;
 using RedLeaf.Abi;
 using RedLeaf.Interfaces.Rv6;
@@ -60,8 +61,10 @@ public sealed class ProgramLoader : IProgramLoader
         && Directory.Exists(Path.Combine(ProgramsFolder, name))
         && Directory.EnumerateFiles(Path.Combine(ProgramsFolder, name), "*.cs").Any();
 
-    /// <summary>The program's signed image (compiled once per process and cached on disk).</summary>
-    public DomainImage Image(string name) => TrustedCompiler.Default.CompileFolder(Path.Combine(ProgramsFolder, name));
+    private readonly ConcurrentDictionary<string, DomainImage> _images = new();
+
+    /// <summary>The program's signed image (compiled once and cached on disk; looked up once per boot).</summary>
+    public DomainImage Image(string name) => _images.GetOrAdd(name, n => TrustedCompiler.Default.CompileFolder(Path.Combine(ProgramsFolder, n)));
 
     public RpcResult<bool> Exists(in RRefArray<byte> name) => IsProgram(Name(in name));
 
@@ -101,14 +104,15 @@ public sealed class ProgramLoader : IProgramLoader
         if (!IsProgram(program)) return null;
         try
         {
+            object[] grants = program == RiscvProgram ? new object[] { sys, machine = Riscv.Grant($"process {pid}") } : new object[] { sys };
             Domain d;
-            if (program == RiscvProgram)
+            try { d = _kernel.Load(program, Image(program), grants); }
+            catch
             {
-                machine = Riscv.Grant($"process {pid}");
-                try { d = _kernel.Load(program, Image(program), sys, machine); }
-                catch { Riscv.Revoke(machine); machine = null; throw; }
+                if (machine is not null) Riscv.Revoke(machine);
+                machine = null;
+                throw;
             }
-            else d = _kernel.Load(program, Image(program), sys);
             Interlocked.Increment(ref _loaded);
             return d;
         }

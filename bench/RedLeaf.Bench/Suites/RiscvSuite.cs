@@ -34,6 +34,13 @@ public static class RiscvSuite
         int forks = quick ? 50 : 200;
         var fork = Best(rv6, $"forkbench {forks}", $"forkbench: {forks} fork", quick, passes, progress);
         var forkExec = Best(rv6, $"forkbench {forks} exec", $"forkbench: {forks} fork+exec", quick, passes, progress);
+        // Where a fork's time goes: the JIT compiles the interpreter program's methods again in each fresh
+        // domain instance (its own collectible load context), measured by the runtime's JIT counters.
+        var jit0 = System.Runtime.JitInfo.GetCompilationTime();
+        long methods0 = System.Runtime.JitInfo.GetCompiledMethodCount();
+        Expect(rv6, $"forkbench {forks}", $"forkbench: {forks} fork");
+        double jitMsPerFork = (System.Runtime.JitInfo.GetCompilationTime() - jit0).TotalMilliseconds / forks;
+        double methodsPerFork = (double)(System.Runtime.JitInfo.GetCompiledMethodCount() - methods0) / forks;
         double copyUs = CopyMicroseconds(rv6, 24 * 1024);
 
         double computeMips = (sieve.Retired + matmul.Retired) / (sieve.Seconds + matmul.Seconds) / 1e6;
@@ -50,11 +57,13 @@ public static class RiscvSuite
                 .Set("empty_process_ms", BenchRow.Round(empty.Seconds * 1e3))
                 .Set("retired", sys.Retired).Set("seconds", BenchRow.Round(sys.Seconds)).Set("programs", sys.Command),
             // What a process costs in this design (a domain per process): fork = copy the address space,
-            // park it, spawn `riscv -fork` (a fresh domain of the interpreter program), adopt; against
+            // park it, spawn `riscv -fork` (a fresh domain of the interpreter program, whose methods the
+            // JIT compiles again: jit_ms_per_fork), adopt; against
             // copy_us, what copying the same address space alone costs (all a fork would cost if one
             // interpreter domain hosted every process).
             new BenchRow("fork").Set("us_per_fork", BenchRow.Round((fork.Seconds - empty.Seconds) * 1e6 / forks))
                 .Set("us_per_fork_exec", BenchRow.Round((forkExec.Seconds - empty.Seconds) * 1e6 / forks))
+                .Set("jit_ms_per_fork", BenchRow.Round(jitMsPerFork)).Set("methods_jitted_per_fork", BenchRow.Round(methodsPerFork))
                 .Set("copy_us", BenchRow.Round(copyUs)).Set("forks", forks).Set("programs", $"{fork.Command}; {forkExec.Command}"),
         };
         return new SuiteResult(Name, quick, rows)

@@ -17,6 +17,8 @@ public sealed partial class RiscvProgram
     public long Calls { get; private set; }
 
     /// <summary>Serves the ecall the process just made. True if it exited (its status in <paramref name="status"/>).</summary>
+    // Not optimised (see Main): a system call's cost is the cross-domain call and the copies, not this switch.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoOptimization)]
     private bool Ecall(out int status)
     {
         status = 0;

@@ -30,6 +30,9 @@ public sealed partial class RiscvProgram : IProgram
         this.machine = machine;
     }
 
+    // Cold start path, run once per process: compiled without optimisation (collectible domain code is never
+    // tiered, so the JIT would fully optimise it in every fresh instance; see README, "What this costs").
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoOptimization)]
     public RpcResult<int> Main(in RRefArray<byte> argv)
     {
         var args = Split(in argv);
@@ -66,6 +69,7 @@ public sealed partial class RiscvProgram : IProgram
     }
 
     /// <summary>Runs the process until it exits (its status) or faults (-1, as xv6's kill-on-trap).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoOptimization)] // see Main
     private int Loop()
     {
         for (;;)
@@ -104,6 +108,7 @@ public sealed partial class RiscvProgram : IProgram
         finally { r.Drop(); }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoOptimization)] // see Main
     private static string[] Split(in RRefArray<byte> argv)
     {
         var b = new byte[argv.IsNull ? 0 : argv.Length];
