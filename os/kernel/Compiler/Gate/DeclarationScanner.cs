@@ -76,7 +76,7 @@ internal sealed class DeclarationScanner
         {
             var f = Md.GetFieldDefinition(fh);
             var provider = new ShapeProvider(Md);
-            _refs.Shape(f.DecodeSignature(provider, null), provider, at, $"field {display}.{Md.GetString(f.Name)} has type");
+            _refs.Shape(f.DecodeSignature(provider, null), provider, Where.Declaration(fh), $"field {display}.{Md.GetString(f.Name)} has type");
         }
         foreach (var mh in t.GetMethods()) Method(mh, imported);
         foreach (var ih in t.GetMethodImplementations())
@@ -92,7 +92,7 @@ internal sealed class DeclarationScanner
     private void Method(MethodDefinitionHandle mh, HashSet<ModuleReferenceHandle> imported)
     {
         var m = Md.GetMethodDefinition(mh);
-        var at = Where.Of(mh);
+        var at = Where.Declaration(mh);
         string name = MetadataNames.MethodDisplay(Md, mh);
         var import = m.GetImport();
         var code = m.ImplAttributes & MethodImplAttributes.CodeTypeMask;

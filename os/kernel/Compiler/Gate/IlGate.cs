@@ -27,9 +27,12 @@ public sealed class IlGate
     public AllowList AllowList => _list;
 
     /// <summary>Checks a compiled domain assembly. <paramref name="pdb"/> is its portable PDB; without
-    /// one, refusals point at "assembly.dll(IL_xxxx in Type::Method)". Returns the refusals in source
-    /// order; none means the image may run. An unreadable image is refused (RLGATE018), never passed.</summary>
-    public IReadOnlyList<DomainDiagnostic> Check(byte[] pe, byte[]? pdb)
+    /// one, refusals point at "assembly.dll(IL_xxxx in Type::Method)". <paramref name="source"/>, the
+    /// compilation the image was emitted from, only places refusals of declarations (extern methods,
+    /// layouts, fields, attributes) at the lines that declare them; the decisions are the IL's. Returns
+    /// the refusals in source order; none means the image may run. An unreadable image is refused
+    /// (RLGATE018), never passed.</summary>
+    public IReadOnlyList<DomainDiagnostic> Check(byte[] pe, byte[]? pdb, Microsoft.CodeAnalysis.Compilation? source = null)
     {
         ArgumentNullException.ThrowIfNull(pe);
         try
@@ -39,7 +42,7 @@ public sealed class IlGate
             var md = peReader.GetMetadataReader();
             string file = (md.IsAssembly ? md.GetString(md.GetAssemblyDefinition().Name) : md.GetString(md.GetModuleDefinition().Name)) + ".dll";
             using var pdbProvider = pdb is null ? null : MetadataReaderProvider.FromPortablePdbImage(ImmutableArray.Create(pdb));
-            var ctx = new GateContext(md, _list, new SourceLocator(md, pdbProvider?.GetMetadataReader(), file));
+            var ctx = new GateContext(md, _list, new SourceLocator(md, pdbProvider?.GetMetadataReader(), file, source is null ? null : new DeclarationSites(md, source)));
             var refs = new ReferenceChecker(ctx);
             var bodies = new BodyScanner(ctx, refs);
             var declarations = new DeclarationScanner(ctx, peReader, refs, bodies);
