@@ -15,11 +15,13 @@ internal sealed class BodyScanner
     private readonly ReferenceChecker _refs;
     private readonly CompilerHelpers _helpers;
     private readonly InlineArrayCalls _inlineCalls;
+    private readonly StackLimits _limits;
 
-    public BodyScanner(GateContext ctx, ReferenceChecker refs)
+    public BodyScanner(GateContext ctx, ReferenceChecker refs, StackLimits limits)
     {
         _ctx = ctx;
         _refs = refs;
+        _limits = limits;
         _helpers = new CompilerHelpers(ctx);
         _inlineCalls = new InlineArrayCalls(ctx);
     }
@@ -85,6 +87,7 @@ internal sealed class BodyScanner
             }
         }
 
+        _limits.Body(m, body, il);
         foreach (var r in body.ExceptionRegions)
             if (r.Kind == ExceptionRegionKind.Catch) _refs.Type(r.CatchType, _ctx.Locator.At(m, r.HandlerOffset), "catches", inHelper);
     }
