@@ -58,7 +58,7 @@ public sealed partial class TrustedCompiler
         var peBytes = pe.ToArray();
         var pdbBytes = pdb.ToArray();
         var refused = new List<DomainDiagnostic>();
-        RunGate(peBytes, pdbBytes, refused);
+        RunGate(peBytes, pdbBytes, compilation, refused);
         if (refused.Count > 0) throw new DomainCompileException(name, refused);
 
         var signature = ImageSignature.Sign(peBytes, _interfaces, PipelineVersion, instrument ? OptionsText : OptionsText + ";UNINSTRUMENTED", _key);
@@ -82,7 +82,7 @@ public sealed partial class TrustedCompiler
         ns.GetTypeMembers().Concat(ns.GetNamespaceMembers().SelectMany(AllTypes));
 
     /// <summary>The IL gate (os/kernel/Compiler/Gate): adds a diagnostic per refused construct.</summary>
-    partial void RunGate(byte[] pe, byte[] pdb, List<DomainDiagnostic> refused);
+    partial void RunGate(byte[] pe, byte[] pdb, Compilation source, List<DomainDiagnostic> refused);
 
     private static DomainDiagnostic ToDiagnostic(Diagnostic d)
     {

@@ -1,5 +1,5 @@
 // os/kernel/Compiler: the trusted compiler's call into the IL gate (os/kernel/Compiler/Gate): every
-// image is checked on its compiled IL, with the PDB so refusals name source lines.
+// image is checked on its compiled IL, with the PDB and the compilation so refusals name source lines.
 using RedLeaf.Os.Compiler.Gate;
 
 
@@ -20,5 +20,6 @@ public sealed partial class TrustedCompiler
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(s))[..16];
     }
 
-    partial void RunGate(byte[] pe, byte[] pdb, List<DomainDiagnostic> refused) => refused.AddRange(IlGate.Default.Check(pe, pdb));
+    partial void RunGate(byte[] pe, byte[] pdb, Microsoft.CodeAnalysis.Compilation source, List<DomainDiagnostic> refused) =>
+        refused.AddRange(IlGate.Default.Check(pe, pdb, source));
 }

@@ -139,4 +139,63 @@ public class RawMemoryAttacks
                 var p = System.Runtime.InteropServices.NativeMemory.Alloc(64); // <-
                 return 0;
         """), "CS0214", "Pointers");
+
+    /// <summary>Refusals of declarations (no IL of their own) name the declaration's line: the gate maps
+    /// metadata definitions back to the compilation's symbols.</summary>
+    [Fact]
+    public void AnExternMethodWithoutABody() => Refused(Source("        return argument;", members: """
+                private static extern long Secret(); // <-
+            """), GateIds.NativeCode, "without a body");
+
+    [Fact]
+    public void ExplicitLayoutOverlapsAnRRefWithALong() => Refused(Source("""
+                var f = new Forge { Handle = (ulong)argument };
+                return f.Ref.Value.A;
+        """, types: """
+        [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit)]
+        struct Forge // <-
+        {
+            [System.Runtime.InteropServices.FieldOffset(0)] public RRef<Payload> Ref;
+            [System.Runtime.InteropServices.FieldOffset(0)] public ulong Handle;
+        }
+        """), GateIds.UnsafeCode, "explicit field offsets");
+
+    [Fact]
+    public void IgnoresAccessChecksToTheAbi() => Refused(Source("        return argument;", usings: """
+        [assembly: System.Runtime.CompilerServices.IgnoresAccessChecksTo("RedLeaf.Abi")]
+        """, types: """
+        namespace System.Runtime.CompilerServices
+        {
+            [AttributeUsage(AttributeTargets.Assembly, AllowMultiple = true)]
+            internal sealed class IgnoresAccessChecksToAttribute : Attribute // <-
+            {
+                public IgnoresAccessChecksToAttribute(string assemblyName) { }
+            }
+        }
+        """), GateIds.AccessBypass, "IgnoresAccessChecksToAttribute");
+
+    [Fact]
+    public void PInvokeDeclarationIsReportedAtItsOwnLine() => Refused(Source("        return argument;", members: """
+                [System.Runtime.InteropServices.DllImport("libc")]
+                private static extern int kill(int pid, int signal); // <-
+
+                private static long Unrelated() => 1;
+            """), GateIds.NativeCode, "native function from 'libc'");
+
+    [Fact]
+    public void UnsafeAccessorCallsTheInternalRRefConstructor() => Refused(Source("""
+                return Forge((ulong)argument).Value.A; // <-
+        """, members: """
+                [System.Runtime.CompilerServices.UnsafeAccessor(System.Runtime.CompilerServices.UnsafeAccessorKind.Constructor)]
+                private static extern RRef<Payload> Forge(ulong handle);
+            """), GateIds.AccessBypass, "UnsafeAccessor");
+
+    /// <summary>The same accessor's attribute is refused where it is written.</summary>
+    [Fact]
+    public void UnsafeAccessorIsReportedAtTheAttribute() => Refused(Source("""
+                return Forge((ulong)argument).Value.A;
+        """, members: """
+                [System.Runtime.CompilerServices.UnsafeAccessor(System.Runtime.CompilerServices.UnsafeAccessorKind.Constructor)] // <-
+                private static extern RRef<Payload> Forge(ulong handle);
+            """), GateIds.AccessBypass, "UnsafeAccessor");
 }

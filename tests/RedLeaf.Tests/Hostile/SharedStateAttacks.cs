@@ -87,8 +87,8 @@ public class SharedStateAttacks
     public void AModuleInitializerRunsAtLoadBeforeTheDomainRuns() => Refused(Source("        return 0;", types: """
         static class Early
         {
-            [System.Runtime.CompilerServices.ModuleInitializer]
-            internal static void Init() { while (true) { } } // <-
+            [System.Runtime.CompilerServices.ModuleInitializer] // <- the attribute, where it is written
+            internal static void Init() { while (true) { } }
         }
         """), GateIds.SharedState, "ModuleInitializerAttribute");
 
@@ -184,4 +184,9 @@ public class SharedStateAttacks
     public void InterlockedOnAStaticOfAnInterfaceAssembly() => Refused(Source("""
                 return System.Threading.Interlocked.Increment(ref RedLeaf.Interfaces.Extra.Registry.Counter); // <-
         """), GateIds.SharedStatic, "takes the address of RedLeaf.Interfaces.Extra.Registry.Counter", compiler: WithExtraInterfaces.Value);
+
+    [Fact]
+    public void ThreadStaticStateOutlivesTheCall() => Refused(Source("        return _perThread++;", members: """
+                [ThreadStatic] private static long _perThread; // <-
+            """), GateIds.NotAllowed, "System.ThreadStaticAttribute");
 }

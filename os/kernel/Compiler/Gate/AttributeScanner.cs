@@ -25,19 +25,20 @@ internal sealed class AttributeScanner
         foreach (var ah in Md.CustomAttributes)
         {
             var a = Md.GetCustomAttribute(ah);
-            _refs.Method(a.Constructor, SpotOf(a.Parent), MemberUse.Attribute);
+            _refs.Method(a.Constructor, _ctx.Locator.Attribute(ah, SpotOf(a.Parent)), MemberUse.Attribute);
         }
     }
 
-    /// <summary>Where an attribute shows in the source: its target's method or type, else the assembly.</summary>
+    /// <summary>Where an attribute's target shows in the source when the attribute itself cannot be
+    /// placed (no compilation, or a compiler-generated target): its method or type, else the assembly.</summary>
     private SourceSpot SpotOf(EntityHandle parent)
     {
         var where = _ctx.Locator;
         switch (parent.Kind)
         {
             case HandleKind.TypeDefinition: return where.OfTypeOrAssembly((TypeDefinitionHandle)parent);
-            case HandleKind.MethodDefinition: return where.Of((MethodDefinitionHandle)parent);
-            case HandleKind.FieldDefinition: return where.OfTypeOrAssembly(Md.GetFieldDefinition((FieldDefinitionHandle)parent).GetDeclaringType());
+            case HandleKind.MethodDefinition: return where.Declaration((MethodDefinitionHandle)parent);
+            case HandleKind.FieldDefinition: return where.Declaration((FieldDefinitionHandle)parent);
             case HandleKind.Parameter:
                 _parameterOwners ??= Md.MethodDefinitions.SelectMany(m => Md.GetMethodDefinition(m).GetParameters().Select(p => (p, m))).ToDictionary(x => x.p, x => x.m);
                 return _parameterOwners.TryGetValue((ParameterHandle)parent, out var owner) ? where.Of(owner) : where.Assembly;

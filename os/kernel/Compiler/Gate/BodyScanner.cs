@@ -1,7 +1,8 @@
 // os/kernel/Compiler/Gate: reads one method body instruction by instruction. Every instruction that
 // names a type, method or field goes through ReferenceChecker at the source line it came from;
-// forbidden instructions, local variables (pointers, pinning, skipped zeroing) and catch clauses are
-// checked here; calls into the compiler's inline-array helpers go to InlineArrayCalls.
+// forbidden instructions, local variables (pointers, pinning, skipped zeroing), catch clauses and
+// calls to the domain's own bodiless methods (extern, [UnsafeAccessor]) are checked here; calls into
+// the compiler's inline-array helpers go to InlineArrayCalls.
 using System.Collections.Immutable;
 using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
@@ -14,11 +15,13 @@ internal sealed class BodyScanner
     private readonly ReferenceChecker _refs;
     private readonly CompilerHelpers _helpers;
     private readonly InlineArrayCalls _inlineCalls;
+    private readonly StackLimits _limits;
 
-    public BodyScanner(GateContext ctx, ReferenceChecker refs)
+    public BodyScanner(GateContext ctx, ReferenceChecker refs, StackLimits limits)
     {
         _ctx = ctx;
         _refs = refs;
+        _limits = limits;
         _helpers = new CompilerHelpers(ctx);
         _inlineCalls = new InlineArrayCalls(ctx);
     }
@@ -54,6 +57,7 @@ internal sealed class BodyScanner
                     // stackalloc the localloc is the refusal, the pointer constructor adds nothing.
                     bool pointerChecked = _helpers.IsStaticDataSpan(il, i, targets) || (ins.OpCode == ILOpCode.Newobj && i >= 2 && il[i - 2].OpCode == ILOpCode.Localloc);
                     _refs.Method(h, at, UseOf(ins.OpCode), inHelper, pointerChecked);
+                    if (BodilessTarget(h) is { IsNil: false } bodiless) Bodiless(bodiless, at);
                     break;
                 case ILOpCode.Ldfld or ILOpCode.Ldsfld:
                     _refs.Field(h, at, MemberUse.Read, ins.OpCode == ILOpCode.Ldsfld);
@@ -83,6 +87,7 @@ internal sealed class BodyScanner
             }
         }
 
+        _limits.Body(m, body, il);
         foreach (var r in body.ExceptionRegions)
             if (r.Kind == ExceptionRegionKind.Catch) _refs.Type(r.CatchType, _ctx.Locator.At(m, r.HandlerOffset), "catches", inHelper);
     }
@@ -103,6 +108,33 @@ internal sealed class BodyScanner
             _ctx.Report(at, GateIds.UnsafeCode, $"{method} skips zeroing its local variables ([SkipLocalsInit]): it could read what an earlier call left on the stack");
         return locals;
     }
+
+    /// <summary>A domain method without IL that the runtime would supply (extern, [UnsafeAccessor], P/Invoke);
+    /// nil for anything else. Its declaration is refused too; the call is where it would act.</summary>
+    private MethodDefinitionHandle BodilessTarget(EntityHandle h)
+    {
+        if (h.Kind == HandleKind.MethodSpecification) h = Md.GetMethodSpecification((MethodSpecificationHandle)h).Method;
+        if (h.Kind != HandleKind.MethodDefinition) return default;
+        var m = Md.GetMethodDefinition((MethodDefinitionHandle)h);
+        bool bodiless = m.RelativeVirtualAddress == 0 && (m.Attributes & System.Reflection.MethodAttributes.Abstract) == 0
+            && (m.ImplAttributes & System.Reflection.MethodImplAttributes.CodeTypeMask) != System.Reflection.MethodImplAttributes.Runtime;
+        return bodiless ? (MethodDefinitionHandle)h : default;
+    }
+
+    private void Bodiless(MethodDefinitionHandle target, SourceSpot at)
+    {
+        var m = Md.GetMethodDefinition(target);
+        string name = MetadataNames.MethodDisplay(Md, target);
+        bool accessor = m.GetCustomAttributes().Any(a => AttributeTypeName(Md.GetCustomAttribute(a).Constructor) == "System.Runtime.CompilerServices.UnsafeAccessorAttribute");
+        if (accessor)
+            _ctx.Report(at, GateIds.AccessBypass, $"calls {name}, an [UnsafeAccessor]: the runtime would make it reach private members of another type (an internal constructor, a hidden field)");
+        else
+            _ctx.Report(at, GateIds.NativeCode, $"calls {name}, which has no body (extern, native or supplied by the runtime): domains run only IL the gate has read");
+    }
+
+    private string AttributeTypeName(EntityHandle constructor) => constructor.Kind == HandleKind.MemberReference
+        && Md.GetMemberReference((MemberReferenceHandle)constructor).Parent is { Kind: HandleKind.TypeReference } parent
+        ? MetadataNames.OfReference(Md, (TypeReferenceHandle)parent).FullName : "";
 
     private MethodDefinitionHandle HelperTarget(EntityHandle h)
     {

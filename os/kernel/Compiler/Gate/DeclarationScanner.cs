@@ -18,9 +18,11 @@ internal sealed class DeclarationScanner
     private readonly PEReader _pe;
     private readonly ReferenceChecker _refs;
     private readonly BodyScanner _bodies;
+    private readonly StackLimits _limits;
 
-    public DeclarationScanner(GateContext ctx, PEReader pe, ReferenceChecker refs, BodyScanner bodies)
+    public DeclarationScanner(GateContext ctx, PEReader pe, ReferenceChecker refs, BodyScanner bodies, StackLimits limits)
     {
+        _limits = limits;
         _ctx = ctx;
         _pe = pe;
         _refs = refs;
@@ -67,6 +69,7 @@ internal sealed class DeclarationScanner
         bool hasInstanceFields = t.GetFields().Any(f => (Md.GetFieldDefinition(f).Attributes & FieldAttributes.Static) == 0);
         if ((t.Attributes & TypeAttributes.LayoutMask) == TypeAttributes.ExplicitLayout && hasInstanceFields)
             _ctx.Report(at, GateIds.UnsafeCode, $"declares {display} with explicit field offsets ([StructLayout(LayoutKind.Explicit)]): overlapping fields can turn a number into a reference");
+        _limits.Type(th, at);
 
         _refs.Type(t.BaseType, at, $"{display} derives from");
         foreach (var ih in t.GetInterfaceImplementations()) _refs.Type(Md.GetInterfaceImplementation(ih).Interface, at, $"{display} implements");
@@ -76,7 +79,8 @@ internal sealed class DeclarationScanner
         {
             var f = Md.GetFieldDefinition(fh);
             var provider = new ShapeProvider(Md);
-            _refs.Shape(f.DecodeSignature(provider, null), provider, at, $"field {display}.{Md.GetString(f.Name)} has type");
+            _refs.Shape(f.DecodeSignature(provider, null), provider, Where.Declaration(fh), $"field {display}.{Md.GetString(f.Name)} has type");
+            _limits.Field(fh, Where.Declaration(fh));
         }
         foreach (var mh in t.GetMethods()) Method(mh, imported);
         foreach (var ih in t.GetMethodImplementations())
@@ -92,7 +96,7 @@ internal sealed class DeclarationScanner
     private void Method(MethodDefinitionHandle mh, HashSet<ModuleReferenceHandle> imported)
     {
         var m = Md.GetMethodDefinition(mh);
-        var at = Where.Of(mh);
+        var at = Where.Declaration(mh);
         string name = MetadataNames.MethodDisplay(Md, mh);
         var import = m.GetImport();
         var code = m.ImplAttributes & MethodImplAttributes.CodeTypeMask;
@@ -118,6 +122,7 @@ internal sealed class DeclarationScanner
         foreach (var s in sig.ParameterTypes.Append(sig.ReturnType).Where(s => s.Unsafe))
             _ctx.Report(at, GateIds.Pointer, $"{usage} {s.Display}: {s.UnsafeReason}");
         foreach (var r in provider.References) _refs.Name(r, at, usage);
+        _limits.Signature(mh, at);
         Constraints(m.GetGenericParameters(), at);
 
         if (m.RelativeVirtualAddress != 0) _bodies.Scan(mh, _pe.GetMethodBody(m.RelativeVirtualAddress));

@@ -2,6 +2,7 @@
 // where things are in the source, the handles already held against the list (so the final sweep
 // checks only what nothing else reached), and the refusals found so far, without repeats.
 using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 
 namespace RedLeaf.Os.Compiler.Gate;
 
@@ -10,14 +11,16 @@ internal sealed class GateContext
     private readonly HashSet<DomainDiagnostic> _seen = new();
     private readonly List<DomainDiagnostic> _found = new();
 
-    public GateContext(MetadataReader md, AllowList list, SourceLocator locator)
+    public GateContext(MetadataReader md, PEReader pe, AllowList list, SourceLocator locator)
     {
         Md = md;
+        Pe = pe;
         List = list;
         Locator = locator;
     }
 
     public MetadataReader Md { get; }
+    public PEReader Pe { get; }
     public AllowList List { get; }
     public SourceLocator Locator { get; }
 

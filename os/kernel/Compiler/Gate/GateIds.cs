@@ -41,11 +41,13 @@ public static class GateIds
     public const string SharedState = "RLGATE017";
     /// <summary>The image cannot be read (not a .NET assembly, malformed metadata or IL).</summary>
     public const string BadImage = "RLGATE018";
+    /// <summary>Too large for the stack: a value type above StackBounds.MaxValueSize or a method frame above StackBounds.MaxFrame.</summary>
+    public const string StackSize = "RLGATE019";
 
     /// <summary>Every ID the gate can report (the allow-list may only name these).</summary>
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         NotAllowed, RawMemory, NativeCode, Pointer, Instruction, Reflection, Threads, InputOutput, Environment,
-        GcControl, Finalizer, SharedStatic, Assembly, UnsafeCode, AccessBypass, CompilerHelper, SharedState, BadImage,
+        GcControl, Finalizer, SharedStatic, Assembly, UnsafeCode, AccessBypass, CompilerHelper, SharedState, BadImage, StackSize,
     };
 }

@@ -1,7 +1,8 @@
 // os/kernel/Compiler/Gate: the IL gate, step 1 of "How a domain lives" (ARCHITECTURE.md). It decides,
 // on the compiled IL and not the source, whether a domain image may run: every type and member the
 // image refers to must be on the reviewed allow-list (allowlist.txt), and no image may contain native
-// code, pointers, forbidden instructions, finalizers, unsafe layouts or writes to shared statics.
+// code, pointers, forbidden instructions, finalizers, unsafe layouts, writes to shared statics or
+// values and frames too large for the stack guard (StackLimits).
 // It reads the image with System.Reflection.Metadata (nothing is loaded) and names each refusal at
 // its source line through the portable PDB. An empty result means the image may run.
 // Files here: IlGate (entry), AllowList* (the list), DeclarationScanner / BodyScanner /
@@ -27,9 +28,12 @@ public sealed class IlGate
     public AllowList AllowList => _list;
 
     /// <summary>Checks a compiled domain assembly. <paramref name="pdb"/> is its portable PDB; without
-    /// one, refusals point at "assembly.dll(IL_xxxx in Type::Method)". Returns the refusals in source
-    /// order; none means the image may run. An unreadable image is refused (RLGATE018), never passed.</summary>
-    public IReadOnlyList<DomainDiagnostic> Check(byte[] pe, byte[]? pdb)
+    /// one, refusals point at "assembly.dll(IL_xxxx in Type::Method)". <paramref name="source"/>, the
+    /// compilation the image was emitted from, only places refusals of declarations (extern methods,
+    /// layouts, fields, attributes) at the lines that declare them; the decisions are the IL's. Returns
+    /// the refusals in source order; none means the image may run. An unreadable image is refused
+    /// (RLGATE018), never passed.</summary>
+    public IReadOnlyList<DomainDiagnostic> Check(byte[] pe, byte[]? pdb, Microsoft.CodeAnalysis.Compilation? source = null)
     {
         ArgumentNullException.ThrowIfNull(pe);
         try
@@ -39,11 +43,13 @@ public sealed class IlGate
             var md = peReader.GetMetadataReader();
             string file = (md.IsAssembly ? md.GetString(md.GetAssemblyDefinition().Name) : md.GetString(md.GetModuleDefinition().Name)) + ".dll";
             using var pdbProvider = pdb is null ? null : MetadataReaderProvider.FromPortablePdbImage(ImmutableArray.Create(pdb));
-            var ctx = new GateContext(md, _list, new SourceLocator(md, pdbProvider?.GetMetadataReader(), file));
+            var ctx = new GateContext(md, peReader, _list, new SourceLocator(md, pdbProvider?.GetMetadataReader(), file, source is null ? null : new DeclarationSites(md, source)));
             var refs = new ReferenceChecker(ctx);
-            var bodies = new BodyScanner(ctx, refs);
-            var declarations = new DeclarationScanner(ctx, peReader, refs, bodies);
+            var limits = new StackLimits(ctx);
+            var bodies = new BodyScanner(ctx, refs, limits);
+            var declarations = new DeclarationScanner(ctx, peReader, refs, bodies, limits);
             declarations.Scan();
+            limits.Frames();
             new AttributeScanner(ctx, refs).Scan();
             new ReferenceSweep(ctx, refs).Scan();
             declarations.AssemblyReferences();

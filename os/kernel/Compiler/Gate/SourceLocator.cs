@@ -1,7 +1,9 @@
-// os/kernel/Compiler/Gate: maps what the gate finds back to the student's source through the portable
-// PDB. An IL offset maps to the nearest sequence point at or before it (hidden points skipped); a
-// method without one (compiler-generated record members, say) falls back to its type's first line,
-// then to an enclosing type's, then to the assembly; a type maps to the first line of its methods.
+// os/kernel/Compiler/Gate: maps what the gate finds back to the student's source. An IL offset maps
+// through the portable PDB to the nearest sequence point at or before it (hidden points skipped).
+// A declaration (a type, a method's signature, a field, an attribute) maps to where it is written,
+// through DeclarationSites when the trusted compiler passed the compilation; without it, or for a
+// compiler-generated definition, a method falls back to its first line, a type to the first line of
+// its methods, then to an enclosing type's, then to the assembly.
 using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
 
@@ -14,12 +16,14 @@ internal sealed class SourceLocator
     private readonly string _assemblyFile;
     private readonly Dictionary<MethodDefinitionHandle, SequencePoint[]> _points = new();
     private readonly Dictionary<TypeDefinitionHandle, SourceSpot?> _types = new();
+    private readonly DeclarationSites? _declarations;
 
-    public SourceLocator(MetadataReader md, MetadataReader? pdb, string assemblyFile)
+    public SourceLocator(MetadataReader md, MetadataReader? pdb, string assemblyFile, DeclarationSites? declarations = null)
     {
         _md = md;
         _pdb = pdb;
         _assemblyFile = assemblyFile;
+        _declarations = declarations;
     }
 
     public SourceSpot Assembly => new(_assemblyFile, 0, 0);
@@ -49,10 +53,23 @@ internal sealed class SourceLocator
         return Of(_md.GetMethodDefinition(m).GetDeclaringType()) ?? Fallback(m);
     }
 
-    /// <summary>The first source line of a type's methods, or an enclosing type's; null when none has one.</summary>
+    /// <summary>Where a method is declared (its name), for what belongs to the declaration rather than
+    /// the body: being extern or native, its signature, a finalizer.</summary>
+    public SourceSpot Declaration(MethodDefinitionHandle m) => _declarations?.Of(m) ?? Of(m);
+
+    /// <summary>Where a field is declared, else its type.</summary>
+    public SourceSpot Declaration(FieldDefinitionHandle f) =>
+        _declarations?.Of(f) ?? OfTypeOrAssembly(_md.GetFieldDefinition(f).GetDeclaringType());
+
+    /// <summary>Where an attribute is applied, else <paramref name="target"/> (its target's place).</summary>
+    public SourceSpot Attribute(CustomAttributeHandle a, SourceSpot target) => _declarations?.OfAttribute(a) ?? target;
+
+    /// <summary>Where a type is declared; else the first source line of its methods, or an enclosing
+    /// type's; null when none has one.</summary>
     public SourceSpot? Of(TypeDefinitionHandle t)
     {
         if (_types.TryGetValue(t, out var known)) return known;
+        if (_declarations?.Of(t) is { } declared) return _types[t] = declared;
         SourceSpot? first = null;
         var def = _md.GetTypeDefinition(t);
         foreach (var m in def.GetMethods())
