@@ -24,6 +24,10 @@ public static class RiscvPrograms
         "-Wl,--no-relax", "-Wl,--build-id=none", "-Wl,-z,max-page-size=4096",
     };
 
+    /// <summary>A line near the top of a program's source that links it with writable text (`ld -N`: one RWX
+    /// segment, as xv6 links its forktest).</summary>
+    public const string RwxMarker = "// link: rwx";
+
     /// <summary>domains/rv6/cuser.</summary>
     public static string SourceFolder => DomainTree.Folder("rv6/cuser");
 
@@ -90,8 +94,10 @@ public static class RiscvPrograms
     private static void Compile(string name, string output)
     {
         string lib = Path.Combine(SourceFolder, "lib");
+        string source = Path.Combine(SourceFolder, "progs", name + ".c");
         var args = new List<string>(Flags) { "-I" + lib, "-T", Path.Combine(lib, "riscv.ld"), "-o", output + ".tmp",
-            Path.Combine(lib, "start.S"), Path.Combine(lib, "usys.S"), Path.Combine(lib, "ulib.c"), Path.Combine(SourceFolder, "progs", name + ".c") };
+            Path.Combine(lib, "start.S"), Path.Combine(lib, "usys.S"), Path.Combine(lib, "ulib.c"), source };
+        if (File.ReadLines(source).Take(12).Any(l => l.Trim() == RwxMarker)) args.Insert(0, "-Wl,-N");
         var psi = new ProcessStartInfo(Compiler) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
         Process p;

@@ -9,6 +9,9 @@
 //   [Mapped, ...)           nothing: any access faults
 // The interpreter checks each access against these three bounds (RiscvHart); system calls copy in and
 // out through CopyIn/CopyOut, which check the same way and fail instead of faulting (xv6's copyin/copyout).
+// A program whose text is also writable (an RWX segment, as `ld -N` links xv6's forktest) has its decoded
+// text attached (AttachWritableText): stores below StoreFloor leave the interpreter's fast path, and every
+// write into the text, by a store or a copyout, decodes what it touched again.
 // Before the program starts, its loader writes anywhere below Size (Load), as exec does.
 namespace RedLeaf.Hardware.Riscv;
 
@@ -39,6 +42,10 @@ public sealed class RiscvAddressSpace
     /// <summary>The guard page's address (no guard until SetLayout names one).</summary>
     public ulong Guard { get; private set; } = NoGuard;
     public bool HasGuard => Guard != NoGuard;
+    /// <summary>The interpreter's fast path stores only at or above this: ReadOnlyEnd, or past writable text.</summary>
+    public ulong StoreFloor { get; private set; }
+    /// <summary>The decoded text, when the text is writable too (null for ordinary programs).</summary>
+    public RiscvCode? WritableText { get; private set; }
     public bool Freed => _freed;
 
     /// <summary>Sets the protection bounds: [0, readOnlyEnd) not writable, one guard page at <paramref name="guard"/>.</summary>
@@ -47,7 +54,29 @@ public sealed class RiscvAddressSpace
         if (readOnlyEnd > Mapped || (readOnlyEnd & (PageSize - 1)) != 0) throw new ArgumentException($"read-only end {readOnlyEnd:#x} must be page-aligned and within the size {Size:#x}");
         if ((guard & (PageSize - 1)) != 0 || guard < readOnlyEnd || guard + PageSize > Mapped) throw new ArgumentException($"guard page {guard:#x} must be page-aligned, above read-only memory and within the size {Size:#x}");
         ReadOnlyEnd = readOnlyEnd;
+        StoreFloor = Math.Max(readOnlyEnd, WritableText is null ? 0 : RoundUp(WritableText.ExecHi));
         Guard = guard;
+    }
+
+    private static ulong RoundUp(ulong a) => (a + PageSize - 1) & ~(ulong)(PageSize - 1);
+
+    /// <summary>Text in [ReadOnlyEnd, code.ExecHi) is writable: keep <paramref name="code"/> decoded through every write.</summary>
+    public void AttachWritableText(RiscvCode code)
+    {
+        if (code.ExecHi <= ReadOnlyEnd) return;
+        if (RoundUp(code.ExecHi) > (HasGuard ? Guard : Mapped)) throw new ArgumentException($"writable text up to {code.ExecHi:#x} reaches the guard page or beyond the size");
+        WritableText = code;
+        StoreFloor = Math.Max(ReadOnlyEnd, RoundUp(code.ExecHi));
+    }
+
+    /// <summary>The interpreter's slow store: a store of <paramref name="width"/> bytes at <paramref name="va"/> that
+    /// failed the fast check; true (done, text decoded again) if it lands in writable text.</summary>
+    public bool StoreToText(ulong va, int width, ulong value)
+    {
+        if (WritableText is not { } text || va < ReadOnlyEnd || va > StoreFloor || (ulong)width > StoreFloor - va || va + (ulong)width > Mapped) return false;
+        for (int i = 0; i < width; i++) Mem[(int)va + i] = (byte)(value >> (8 * i));
+        text.Redecode(Mem, va, (ulong)width);
+        return true;
     }
 
     /// <summary>Grows or shrinks Size to <paramref name="newSize"/> (pages mapped: rounded up): xv6's growproc.
@@ -113,6 +142,7 @@ public sealed class RiscvAddressSpace
     {
         if (_freed || !Writable(va, (ulong)src.Length)) return false;
         src.CopyTo(Mem.AsSpan((int)va));
+        if (va < StoreFloor) WritableText?.Redecode(Mem, va, (ulong)src.Length);
         return true;
     }
 
@@ -143,7 +173,11 @@ public sealed class RiscvAddressSpace
     private RiscvAddressSpace? CloneLocked()
     {
         if (_freed || !Pool.TryTake(_pages)) return null;
-        var c = new RiscvAddressSpace(Pool, MaxSize) { Size = Size, Mapped = Mapped, ReadOnlyEnd = ReadOnlyEnd, Guard = Guard, _pages = _pages };
+        var c = new RiscvAddressSpace(Pool, MaxSize)
+        {
+            Size = Size, Mapped = Mapped, ReadOnlyEnd = ReadOnlyEnd, Guard = Guard, _pages = _pages,
+            StoreFloor = StoreFloor, WritableText = WritableText?.Clone(), // each process decodes its own writes
+        };
         c.Mem = new byte[Mapped];
         Mem.AsSpan(0, (int)Mapped).CopyTo(c.Mem);
         return c;
@@ -162,6 +196,7 @@ public sealed class RiscvAddressSpace
         Pool.Give(_pages);
         _pages = 0;
         Size = Mapped = 0;
+        WritableText = null;
         Mem = Array.Empty<byte>();
     }
 }

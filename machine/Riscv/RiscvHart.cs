@@ -2,7 +2,9 @@
 // its decoded text. Run executes pre-decoded instructions in a tight switch until an ecall, a fault, or
 // the instruction budget (preemption) ends the slice. The loop allocates nothing and reads no field it
 // could keep in a local: registers through a ref (index 32 is the sink that x0 writes go to), memory
-// through a ref checked against three bounds per access (size, guard page, read-only end).
+// through a ref checked against three bounds per access (size, guard page, read-only end). A store that
+// fails them takes the slow path once: into writable text (RWX programs only) it is done there and the
+// touched instructions decoded again; anything else is a fault.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -51,7 +53,7 @@ public sealed class RiscvHart
     /// <summary>A copy for fork: the same registers and pc, the given copy of memory, the same (immutable) text.</summary>
     public RiscvHart Fork(RiscvAddressSpace copy)
     {
-        var h = new RiscvHart(copy, Code) { Pc = Pc };
+        var h = new RiscvHart(copy, copy.WritableText ?? Code) { Pc = Pc };
         Array.Copy(_x, h._x, 33);
         return h;
     }
@@ -64,7 +66,7 @@ public sealed class RiscvHart
         if (space.Mapped < PG || space.Freed) { FaultAddress = FaultPc = Pc; return RiscvStop.FetchFault; }
         byte[] memArray = space.Mem;
         ulong size = Math.Min(space.Mapped, (ulong)memArray.Length);
-        ulong roEnd = space.ReadOnlyEnd, guard = space.Guard;
+        ulong roEnd = space.StoreFloor, guard = space.Guard;
         RiscvInsn[] insns = Code.Insns;
         ref RiscvInsn code0 = ref MemoryMarshal.GetArrayDataReference(insns);
         ulong ninsn = (ulong)insns.Length;
@@ -74,6 +76,7 @@ public sealed class RiscvHart
         long n = 0;
         RiscvStop stop = RiscvStop.Budget;
         ulong a = 0;
+        int w = 0; // a failed store's width (set only on the way to StoreFault)
 
         while (n < budget)
         {
@@ -136,19 +139,19 @@ public sealed class RiscvHart
 
                 case RiscvOp.Sb:
                     a = r1 + (ulong)imm;
-                    if (a >= size || a < roEnd || a - guard < PG) goto StoreFault;
+                    if (a >= size || a < roEnd || a - guard < PG) { w = 1; goto StoreFault; }
                     Unsafe.Add(ref m, (nint)a) = (byte)Unsafe.Add(ref x, d.Rs2); break;
                 case RiscvOp.Sh:
                     a = r1 + (ulong)imm;
-                    if (a > size - 2 || a < roEnd || a + 1 - guard < PG + 1) goto StoreFault;
+                    if (a > size - 2 || a < roEnd || a + 1 - guard < PG + 1) { w = 2; goto StoreFault; }
                     Unsafe.WriteUnaligned(ref Unsafe.Add(ref m, (nint)a), (ushort)Unsafe.Add(ref x, d.Rs2)); break;
                 case RiscvOp.Sw:
                     a = r1 + (ulong)imm;
-                    if (a > size - 4 || a < roEnd || a + 3 - guard < PG + 3) goto StoreFault;
+                    if (a > size - 4 || a < roEnd || a + 3 - guard < PG + 3) { w = 4; goto StoreFault; }
                     Unsafe.WriteUnaligned(ref Unsafe.Add(ref m, (nint)a), (uint)Unsafe.Add(ref x, d.Rs2)); break;
                 case RiscvOp.Sd:
                     a = r1 + (ulong)imm;
-                    if (a > size - 8 || a < roEnd || a + 7 - guard < PG + 7) goto StoreFault;
+                    if (a > size - 8 || a < roEnd || a + 7 - guard < PG + 7) { w = 8; goto StoreFault; }
                     Unsafe.WriteUnaligned(ref Unsafe.Add(ref m, (nint)a), Unsafe.Add(ref x, d.Rs2)); break;
 
                 case RiscvOp.Slti: rd = (long)r1 < imm ? 1UL : 0UL; break;
@@ -244,6 +247,12 @@ public sealed class RiscvHart
             stop = RiscvStop.LoadFault;
             goto Fault;
         StoreFault:
+            if (space.StoreToText(a, w, Unsafe.Add(ref x, d.Rs2)))
+            {
+                pc += d.Len;
+                n++;
+                continue;
+            }
             stop = RiscvStop.StoreFault;
             goto Fault;
         }

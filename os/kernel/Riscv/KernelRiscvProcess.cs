@@ -1,6 +1,7 @@
 // os/kernel/Riscv: the kernel's side of a RiscvProcess: a hart of the machine's interpreter and its
-// address space. Layout and text are fixed by Start; after that Load is refused (text never changes,
-// so the decoded text never goes stale).
+// address space. Layout and text are fixed by Start; after that Load is refused. Text normally lies in
+// read-only memory; text that is writable too (an RWX segment) is attached to the address space, which
+// keeps its decoded form current through every write (RiscvAddressSpace.AttachWritableText).
 using RedLeaf.Abi;
 using RedLeaf.Abi.Runtime;
 using RedLeaf.Hardware.Riscv;
@@ -44,8 +45,9 @@ internal sealed class KernelRiscvProcess : RiscvProcessBackend
     internal override void Start(ulong execLo, ulong execHi, ulong entry)
     {
         if (_hart is not null) throw new InvalidOperationException("the RISC-V process was already started");
-        if (execHi > Space.ReadOnlyEnd) throw new ArgumentException($"text [{execLo:#x}, {execHi:#x}) must lie in read-only memory (below {Space.ReadOnlyEnd:#x})");
-        _hart = new RiscvHart(Space, RiscvCode.Build(Space.Bytes, execLo, execHi)) { Pc = entry };
+        var code = RiscvCode.Build(Space.Bytes, execLo, execHi);
+        if (execHi > Space.ReadOnlyEnd) Space.AttachWritableText(code);
+        _hart = new RiscvHart(Space, code) { Pc = entry };
     }
 
     internal override ulong Pc { get => Hart.Pc; set => Hart.Pc = value; }

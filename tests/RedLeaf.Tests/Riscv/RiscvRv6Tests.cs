@@ -80,6 +80,17 @@ public class RiscvRv6Tests : IClassFixture<Rv6RiscvFixture>
         AssertNothingLeft();
     }
 
+    /// <summary>A program linked with writable text (one RWX segment, as xv6's forktest): its stores and a
+    /// read() into its own code take effect at once, and a forked child's patch stays in the child.</summary>
+    [Fact]
+    public void AProgramWithWritableTextSeesItsOwnPatches()
+    {
+        var r = Run("rwx");
+        Assert.Equal("rwx: ok\n", r.Text);
+        Assert.Equal(0, r.Status);
+        AssertNothingLeft();
+    }
+
     [Fact]
     public void FaultsAreReportedAsXv6DoesAndKillOnlyTheFaultingProcess()
     {
