@@ -37,7 +37,8 @@ public sealed class ResultsTable
         ["pipe-pingpong"] = "round trip between two processes (pipes)",
     };
 
-    // Other suites: which field of a row is its headline, and how to say it.
+    // Other suites: which field of a row is its headline, and how to say it (keyed "suite/row" where a
+    // row name alone would be ambiguous across suites, else by the row name).
     static readonly Dictionary<string, (string Label, string Field, string Unit, double Scale)> Headlines = new()
     {
         ["load-warm"] = ("load + verify signature + start a domain, warm (median)", "median_us", "ms", 1e-3),
@@ -47,6 +48,9 @@ public sealed class ResultsTable
         ["compute-plain"] = ("compute-bound domain (hash table, FNV), without instrumentation (median)", "median_ms", "ms", 1),
         ["compute-instrumented"] = ("instrumentation overhead on that domain", "overhead_pct", "%", 1),
         ["kill-latency"] = ("kill of a domain spinning in a loop, until its caller has the error (median)", "median_ms", "ms", 1),
+        ["riscv/compute"] = ("RISC-V compute-bound programs (sieve, matmul; C at -O2), instructions retired over spawn-to-exit wall time (goal at least 100)", "mips", "MIPS", 1),
+        ["riscv/syscall"] = ("RISC-V system-call-heavy program (getpid, uptime, a pipe write and read per round)", "mips", "MIPS", 1),
+        ["riscv/fork"] = ("RISC-V fork, child exits, parent waits (a fresh interpreter domain per process)", "us_per_fork", "ms", 1e-3),
     };
 
     public string ToMarkdown()
@@ -150,7 +154,7 @@ public sealed class ResultsTable
         sb.AppendLine(Rule(2));
         foreach (string name in RowNames(runs))
         {
-            if (Headlines.TryGetValue(name, out var h))
+            if (Headlines.TryGetValue($"{suite}/{name}", out var h) || Headlines.TryGetValue(name, out h))
             {
                 var values = runs.Select(r => Field(Row(r, name), h.Field) * h.Scale);
                 sb.AppendLine(Line($"{h.Label} (`{name}`)", $"{PerRun(values)} {h.Unit}"));

@@ -78,6 +78,26 @@ public sealed class ResultsTests : IDisposable
         Assert.Contains("about 25% slower than C", md);
     }
 
+    /// <summary>A row name two suites share (`syscall`) is labelled by its own suite's headline.</summary>
+    [Fact]
+    public void RiscvRowsGetTheirOwnHeadlines()
+    {
+        var store = new ResultsStore(_dir);
+        store.Save(Calls(quick: true, 12), "redleaf bench calls --quick");
+        store.Save(new SuiteResult("riscv", true,
+        [
+            new BenchRow("compute").Set("mips", 240.9),
+            new BenchRow("syscall").Set("mips", 9.24),
+            new BenchRow("fork").Set("us_per_fork", 9898.4).Set("copy_us", 1.3),
+        ]), "redleaf bench riscv --quick");
+        string md = new ResultsTable(store, ReferenceData.Default).ToMarkdown();
+
+        Assert.Contains("instructions retired over spawn-to-exit wall time (goal at least 100) (`compute`) | 241 MIPS |", md);
+        Assert.Contains("a pipe write and read per round) (`syscall`) | 9.2 MIPS |", md);
+        Assert.Contains("(a fresh interpreter domain per process) (`fork`) | 9.9 ms |", md);
+        Assert.Contains("| Linux system call (getppid) (`syscall`) | 2,100 | 0 |", md);
+    }
+
     [Fact]
     public void AnEmptyResultsFolderSaysSo()
     {
