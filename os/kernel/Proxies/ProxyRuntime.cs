@@ -12,7 +12,7 @@ internal static unsafe class ProxyRuntime
     internal static RpcError AfterFailedCall(DomainCell* cell)
     {
         var callee = DomainToken.Of(cell);
-        if (callee is null) return new RpcError(RpcErrorKind.NotRunning, cell->Id);
+        if (callee is null) return Gone(cell);
         switch (callee.State)
         {
             case DomainState.Faulted:
@@ -27,10 +27,19 @@ internal static unsafe class ProxyRuntime
         }
     }
 
+    /// <summary>A callee whose managed record was already collected (a killed domain's cleanup can finish
+    /// while a thread is still unwinding out of it): the error its cell's last state calls for.</summary>
+    private static RpcError Gone(DomainCell* cell) => new(cell->State switch
+    {
+        DomainState.Killed => RpcErrorKind.CalleeKilled,
+        DomainState.Crashed or DomainState.Faulted => RpcErrorKind.CalleeCrashed,
+        _ => RpcErrorKind.NotRunning,
+    }, cell->Id);
+
     internal static RpcError CalleeThrew(DomainCell* cell, Exception e)
     {
         var callee = DomainToken.Of(cell);
-        if (callee is null) return new RpcError(RpcErrorKind.NotRunning, cell->Id);
+        if (callee is null) return Gone(cell);
         if (callee.State == DomainState.Killed) return new RpcError(RpcErrorKind.CalleeKilled, callee.Id);
         var kind = callee.State == DomainState.Faulted ? CrashKind.Fault : CrashKind.Exception;
         string reason = kind == CrashKind.Fault ? callee.FaultReason ?? e.Message : $"{e.GetType().FullName}: {e.Message}";

@@ -160,6 +160,7 @@ public sealed partial class RiscvProgram
     /// <summary>exec(path, argv): replaces the process's image; -1 (and the old image runs on) on any error.
     /// An ELF file is loaded here, in this domain; a name that is no ELF file goes to rv6's Exec, which may
     /// start a C# program of that name in this process's place (<see cref="Replaced"/>).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoOptimization)] // cold: once per exec (see riscv.cs, Main)
     private long ExecCall(ulong pathVa, ulong argvVa)
     {
         var path = UserPath(pathVa);

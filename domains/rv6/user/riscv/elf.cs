@@ -25,6 +25,7 @@ public sealed partial class RiscvProgram
     private static ulong RoundUp(ulong a) => (a + PG - 1) & ~(ulong)(PG - 1);
 
     /// <summary>Reads the whole file at path; null and a reason if it cannot.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoOptimization)] // cold: once per exec (see riscv.cs, Main)
     private byte[]? ReadFile(string path, out string? error)
     {
         error = null;
@@ -55,6 +56,7 @@ public sealed partial class RiscvProgram
 
     /// <summary>A new process running the ELF at path with argv; null and a reason if it is not a valid
     /// executable (<paramref name="isElf"/>: the file exists and starts with ELF's magic).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoOptimization)] // cold: once per exec (see riscv.cs, Main)
     private RiscvProcess? Exec(string path, string[] argv, out string? error, out bool isElf)
     {
         var elf = ReadFile(path, out error);
@@ -70,6 +72,7 @@ public sealed partial class RiscvProgram
         public uint Flags;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoOptimization)] // cold: once per exec (see riscv.cs, Main)
     private RiscvProcess? Build(byte[] elf, string[] argv, out string? error)
     {
         error = null;

@@ -5,24 +5,32 @@ namespace Domains.Rv6.User;
 
 public sealed partial class UserTests
 {
+    /// <summary>Starts a process with its stdout on a fresh file (<paramref name="start"/> gets the fd and returns
+    /// the pid), waits for it to exit 0, and returns what it wrote.</summary>
+    private string stdoutOf(string file, Func<int, int> start, out int pid)
+    {
+        Unlink(file);
+        int fd = Open(file, O_CREATE | O_WRONLY);
+        if (fd < 0) fail("create failed");
+        pid = start(fd);
+        Close(fd);
+        if (pid < 0) fail("spawn failed");
+        int xstatus = WaitPid(pid);
+        if (xstatus != 0) fail($"pid {pid} exited with {xstatus}");
+        fd = Open(file, O_RDONLY);
+        if (fd < 0) fail("open failed");
+        var b = new byte[64];
+        int n = ReadFull(fd, b);
+        Close(fd);
+        Unlink(file);
+        return Domains.Rv6.Ulib.Str.FromBytes(b.AsSpan(0, Math.Max(n, 0)));
+    }
+
     // a program started with its stdout on a file writes the file
     private void exectest(string s)
     {
-        Unlink("echo-ok");
-        int fd = Open("echo-ok", O_CREATE | O_WRONLY);
-        if (fd < 0) fail("create failed");
-        int pid = Spawn(new[] { "echo", "OK" }, new[] { 0, fd, 2 });
-        Close(fd);
-        if (pid < 0) fail("exec echo failed");
-        int xstatus = WaitPid(pid);
-        if (xstatus != 0) fail($"echo exited with {xstatus}");
-        fd = Open("echo-ok", O_RDONLY);
-        if (fd < 0) fail("open failed");
-        var b = new byte[8];
-        int n = ReadFull(fd, b);
-        Close(fd);
-        Unlink("echo-ok");
-        if (n != 3 || b[0] != 'O' || b[1] != 'K' || b[2] != '\n') fail($"wrong output ({n} bytes)");
+        string got = stdoutOf("echo-ok", fd => Spawn(new[] { "echo", "OK" }, new[] { 0, fd, 2 }), out _);
+        if (got != "OK\n") fail($"wrong output '{got}'");
     }
 
     // exec: a child replaces its program with getpid, which prints the child's own pid (the process, its
@@ -30,20 +38,7 @@ public sealed partial class UserTests
     private void execpid(string s)
     {
         if (Exec(new[] { "nonexistent-program" }) != -1) fail("exec of no program did not return -1");
-        Unlink("exec-pid");
-        int fd = Open("exec-pid", O_CREATE | O_WRONLY);
-        if (fd < 0) fail("create failed");
-        int pid = helperWithFds(new[] { 0, fd, 2 }, "exec", "getpid");
-        Close(fd);
-        int xstatus = WaitPid(pid);
-        if (xstatus != 0) fail($"the exec'd child exited with {xstatus}");
-        fd = Open("exec-pid", O_RDONLY);
-        if (fd < 0) fail("open failed");
-        var b = new byte[16];
-        int n = ReadFull(fd, b);
-        Close(fd);
-        Unlink("exec-pid");
-        string got = Domains.Rv6.Ulib.Str.FromBytes(b.AsSpan(0, Math.Max(n, 0))).Trim();
+        string got = stdoutOf("exec-pid", fd => helperWithFds(new[] { 0, fd, 2 }, "exec", "getpid"), out int pid).Trim();
         if (got != pid.ToString()) fail($"exec'd getpid printed '{got}', the child's pid is {pid}");
     }
 
