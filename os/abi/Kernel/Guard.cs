@@ -1,8 +1,10 @@
 // os/abi/Kernel: what the trusted compiler's instrumentation calls from domain code. A check at every
-// method entry and loop back-edge (Tick: a thread-static load and two compares, in the spirit of
+// method entry and loop back-edge (Tick: a few thread-static loads and compares, in the spirit of
 // wasmtime's epoch interruption) stops a domain the kernel has killed or that failed a runtime check,
-// and stops recursion before it can overflow the thread's stack; catch clauses are rewritten to ask
-// Catchable first, so domain code cannot swallow the kernel's stop; array sizes pass through Length.
+// stops recursion before it can overflow the thread's stack, and every AllocationMeter.Interval-th
+// time charges what the thread allocated to the running domain (a thread-static countdown); catch
+// clauses are rewritten to ask Catchable first, so domain code cannot swallow the kernel's stop; array
+// sizes pass through Length.
 // Domain code never calls these itself (the compiler inserts them); calling them does no harm.
 using System.Runtime.CompilerServices;
 using RedLeaf.Abi.Runtime;
@@ -22,6 +24,7 @@ public static unsafe class Guard
     public static void Tick()
     {
         if (StopsPending != 0) CheckStop();
+        if (--CurrentDomain.SampleCountdown < 0) AllocationMeter.Sample();
         byte probe;
         // One compare covers both "limit not measured yet" (0: the distance is huge) and "below the
         // limit" (the subtraction wraps): either way, the slow path decides.
@@ -33,6 +36,7 @@ public static unsafe class Guard
     public static void Loop()
     {
         if (StopsPending != 0) CheckStop();
+        if (--CurrentDomain.SampleCountdown < 0) AllocationMeter.Sample();
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
