@@ -1,39 +1,68 @@
 // os/abi/Runtime: the private-allocation limit. The runtime counts, per thread, the GC-heap bytes the
-// thread has allocated; the instrumentation's stop check (Guard.Tick and Guard.Loop, at method entries
-// and loop back-edges) counts down a thread-static and every Interval-th check reads that counter and
-// charges what the thread allocated since its last read to the domain running on it. The proxies do
-// nothing: reading the counter costs about as much as a whole cross-domain call, so it is read only here.
+// thread has allocated; a sample reads that counter and charges what the thread allocated since its last
+// sample to the domain running on it. Samples are taken by the instrumentation's stop check (Guard.Tick
+// and Guard.Loop, at method entries and loop back-edges) when the meter's clock asks: every PeriodMs it
+// sets a bit in the word the check already loads (Guard.StopsPending), and the first check to see it
+// clears it and samples. The checks and the proxies pay nothing more: a thread-static countdown in every
+// check cost a compute-bound domain a third more time, and reading the counter at every crossing would
+// cost about half a cross-domain call.
 //
 // What is limited: bytes allocated within a one-second window, per domain instance, summed over its
 // threads. Not bytes since start: a long-lived domain (a driver, rv6's file system) allocates garbage
 // all its life and would reach any fixed total. Not live bytes: the runtime cannot say which live
-// objects belong to which domain (no per-AssemblyLoadContext accounting), and a full collection to ask
-// costs more than it saves. A runaway allocator (a list grown without end, a string built by repeated
-// concatenation, ToList over an endless sequence) allocates gigabytes a second and is stopped within a
-// second, its live memory bounded by about twice the limit; an ordinary domain allocates far less.
+// objects belong to which domain (no per-AssemblyLoadContext accounting). A runaway allocator (a list
+// grown without end, a string built by repeated concatenation, ToList over an endless sequence)
+// allocates at or near the machine's allocation rate and is stopped within about a second; a list that
+// doubles is stopped at the latest when one doubling alone passes the limit; an ordinary domain
+// allocates far less. A domain that leaks slower than its limit's rate is not stopped by it.
 //
 // Attribution is exact within a stretch of one domain's code and approximate at a crossing: what a
 // thread allocated between its last sample and a cross-domain call (or a return) is charged to the
-// domain that samples next on that thread, in the caller or the callee. At most one interval's
-// allocation moves that way (Interval checks; one base-library call, such as a List growing, can be large).
+// domain that samples next on that thread, the caller or the callee. When several threads run domain
+// code at once, each request goes to one of them; the others are charged in full at a later sample.
 using System.Runtime.CompilerServices;
+using RedLeaf.Abi;
 
 namespace RedLeaf.Abi.Runtime;
 
 internal static unsafe class AllocationMeter
 {
-    /// <summary>Checks between two reads of the thread's counter. A read costs a few nanoseconds; a check
-    /// a fraction of one, so amortised over this many the meter is lost in the check's own cost.</summary>
-    internal const int Interval = 256;
+    /// <summary>The bit of Guard.StopsPending that asks the next check for a sample.</summary>
+    internal const int SampleRequested = 1 << 30;
+
+    /// <summary>How often the clock asks for a sample: at 10 GB/s a domain allocates 100 MB in between.</summary>
+    internal const int PeriodMs = 10;
 
     /// <summary>The window a domain's allocation is limited within.</summary>
     internal const long WindowMs = 1000;
 
-    /// <summary>Reads this thread's counter and charges the bytes since the last read to the running domain.</summary>
+    private static int s_clockStarted;
+
+    /// <summary>Starts the clock (once per process, when the first domain instance is made). It runs on a
+    /// thread of its own, so a starved thread pool cannot stop the meter.</summary>
+    internal static void StartClock()
+    {
+        if (Interlocked.Exchange(ref s_clockStarted, 1) != 0) return;
+        new Thread(() =>
+        {
+            while (true)
+            {
+                Thread.Sleep(PeriodMs);
+                if ((Volatile.Read(ref Guard.StopsPending) & SampleRequested) == 0) Interlocked.Or(ref Guard.StopsPending, SampleRequested);
+            }
+        }) { IsBackground = true, Name = "redleaf allocation meter" }.Start();
+    }
+
+    /// <summary>Takes the clock's request (if no other thread took it first) and samples this thread.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void TakeRequest()
+    {
+        if ((Interlocked.And(ref Guard.StopsPending, ~SampleRequested) & SampleRequested) != 0) Sample();
+    }
+
+    /// <summary>Reads this thread's counter and charges the bytes since the last read to the running domain.</summary>
     internal static void Sample()
     {
-        CurrentDomain.SampleCountdown = Interval;
         long now = GC.GetAllocatedBytesForCurrentThread();
         long mark = CurrentDomain.AllocatedMark;
         CurrentDomain.AllocatedMark = now;

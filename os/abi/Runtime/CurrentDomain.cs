@@ -10,9 +10,6 @@ internal static unsafe class CurrentDomain
     /// <summary>Lowest stack address domain code may reach on this thread (0 until first measured).</summary>
     [ThreadStatic] internal static nuint StackLimit;
 
-    /// <summary>Checks left until this thread next reads its allocation counter (AllocationMeter).</summary>
-    [ThreadStatic] internal static int SampleCountdown;
-
     /// <summary>This thread's allocation counter at its last sample (0: not sampled yet).</summary>
     [ThreadStatic] internal static long AllocatedMark;
 

@@ -29,6 +29,7 @@ internal sealed unsafe class DomainToken
         Cell->HeapQuota = long.MaxValue;
         Cell->AllocationQuota = long.MaxValue;
         Cell->WindowStart = Environment.TickCount64;
+        if (host is not null) AllocationMeter.StartClock();
     }
 
     internal int Id => Cell->Id;

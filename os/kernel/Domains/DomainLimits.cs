@@ -1,6 +1,7 @@
 // os/kernel/Domains: what a domain may consume, checked where it happens: array sizes by the
 // instrumentation before the allocation, shared-heap bytes by the heap before it hands out memory,
-// private (GC-heap) allocation by the instrumentation's stop check after it happened (AllocationMeter).
+// private (GC-heap) allocation by the instrumentation's stop check after it happened (AllocationMeter,
+// every 10 ms).
 // Exceeding a limit faults the domain; the crash reason names the limit. Defaults are generous.
 namespace RedLeaf.Os.Domains;
 
