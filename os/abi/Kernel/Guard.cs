@@ -1,8 +1,10 @@
 // os/abi/Kernel: what the trusted compiler's instrumentation calls from domain code. A check at every
-// method entry and loop back-edge (Tick: a thread-static load and two compares, in the spirit of
+// method entry and loop back-edge (Tick: a few thread-static loads and compares, in the spirit of
 // wasmtime's epoch interruption) stops a domain the kernel has killed or that failed a runtime check,
-// and stops recursion before it can overflow the thread's stack; catch clauses are rewritten to ask
-// Catchable first, so domain code cannot swallow the kernel's stop; array sizes pass through Length.
+// stops recursion before it can overflow the thread's stack, and, when the allocation meter's clock
+// asks (every 10 ms), charges what the thread allocated to the running domain; catch clauses are
+// rewritten to ask Catchable first, so domain code cannot swallow the kernel's stop; array sizes pass
+// through Length.
 // Domain code never calls these itself (the compiler inserts them); calling them does no harm.
 using System.Runtime.CompilerServices;
 using RedLeaf.Abi.Runtime;
@@ -14,7 +16,9 @@ public static unsafe class Guard
     /// <summary>Domains that have been stopped (killed, or faulted) but whose code may still be running
     /// somewhere. While it is 0, which is almost always, a check is one load of a global and a branch;
     /// otherwise every check also asks whether its own domain is the stopped one. The kernel counts a
-    /// domain down once its unloaded code is confirmed collected: then no thread can be in it.</summary>
+    /// domain down once its unloaded code is confirmed collected: then no thread can be in it. Bit 30
+    /// (AllocationMeter.SampleRequested) is the meter's request for a sample, set by its clock and
+    /// cleared by the first check that takes it: the same load and branch carry both.</summary>
     internal static int StopsPending;
 
     /// <summary>The check at method entries: the kernel's stop, and the stack-depth guard.</summary>
@@ -38,6 +42,7 @@ public static unsafe class Guard
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void CheckStop()
     {
+        if ((StopsPending & AllocationMeter.SampleRequested) != 0) AllocationMeter.TakeRequest();
         var c = CurrentDomain.Cell;
         if (c != null && c->State != DomainState.Running) Stop(c);
     }

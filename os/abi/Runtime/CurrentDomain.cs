@@ -10,6 +10,9 @@ internal static unsafe class CurrentDomain
     /// <summary>Lowest stack address domain code may reach on this thread (0 until first measured).</summary>
     [ThreadStatic] internal static nuint StackLimit;
 
+    /// <summary>This thread's allocation counter at its last sample (0: not sampled yet).</summary>
+    [ThreadStatic] internal static long AllocatedMark;
+
     internal static DomainCell* Require()
     {
         var c = Cell;

@@ -24,4 +24,17 @@ internal unsafe struct DomainCell
     internal int MaxArrayLength;
     /// <summary>Shared-heap bytes the domain may have live among the objects it allocated.</summary>
     internal long HeapQuota;
+
+    // Private allocation (AllocationMeter): GC-heap bytes allocated while the domain's code ran,
+    // charged by its threads' samples. Written only on the meter's slow path.
+    /// <summary>Most private bytes the domain may allocate within one window.</summary>
+    internal long AllocationQuota;
+    /// <summary>When the current window began (Environment.TickCount64, ms).</summary>
+    internal long WindowStart;
+    /// <summary>Bytes charged in the current window.</summary>
+    internal long WindowBytes;
+    /// <summary>Bytes charged since the instance started.</summary>
+    internal long AllocatedTotal;
+    /// <summary>The most bytes charged in one window so far.</summary>
+    internal long WindowPeak;
 }

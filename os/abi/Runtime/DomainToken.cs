@@ -27,6 +27,9 @@ internal sealed unsafe class DomainToken
         Cell->Token = GCHandle.ToIntPtr(GCHandle.Alloc(this, GCHandleType.Weak));
         Cell->MaxArrayLength = int.MaxValue;
         Cell->HeapQuota = long.MaxValue;
+        Cell->AllocationQuota = long.MaxValue;
+        Cell->WindowStart = Environment.TickCount64;
+        if (host is not null) AllocationMeter.StartClock();
     }
 
     internal int Id => Cell->Id;

@@ -1,7 +1,8 @@
 // os/kernel/Compiler: inserts the kernel's checks into domain source before the trusted compile, so
 // every domain can be stopped: Guard.Tick() first in every method, accessor, constructor, operator,
 // local function and lambda body, first in every loop body and before every goto (no loop escapes
-// it); catch clauses gain a `when (Guard.Catchable(e) && ...)` filter (the kernel's stop cannot be
+// it; the same checks sample the thread's allocation counter when the meter's clock asks);
+// catch clauses gain a `when (Guard.Catchable(e) && ...)` filter (the kernel's stop cannot be
 // swallowed); array sizes go through Guard.Length. Inserted code carries no line breaks, so line
 // numbers in diagnostics and in the PDB stay those of the student's source.
 using Microsoft.CodeAnalysis;

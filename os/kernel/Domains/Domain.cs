@@ -46,6 +46,12 @@ public sealed class Domain
     /// <summary>The interfaces granted at load (proxies to other domains or to the host).</summary>
     public IReadOnlyList<string> GrantedInterfaces => Grants.Select(g => g.Interface.Name).ToArray();
 
+    /// <summary>Private (GC-heap) bytes the current instance has allocated, as its threads' samples charged them.</summary>
+    public unsafe long PrivateBytesAllocated => Volatile.Read(ref Instance.Token.Cell->AllocatedTotal);
+
+    /// <summary>The most private bytes the current instance allocated within one second (its limit is <see cref="DomainLimits.PrivateBytesPerSecond"/>).</summary>
+    public unsafe long PeakPrivateBytesPerSecond => Volatile.Read(ref Instance.Token.Cell->WindowPeak);
+
     public IReadOnlyList<CrashRecord> Crashes { get { lock (_crashes) return _crashes.ToArray(); } }
     public CrashRecord? LastCrash { get { lock (_crashes) return _crashes.Count == 0 ? null : _crashes[^1]; } }
 

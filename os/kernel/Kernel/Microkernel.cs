@@ -133,6 +133,7 @@ public sealed unsafe partial class Microkernel : IDisposable
     {
         token.Cell->MaxArrayLength = limits.MaxArrayLength;
         token.Cell->HeapQuota = limits.SharedHeapBytes;
+        token.Cell->AllocationQuota = limits.PrivateBytesPerSecond;
     }
 
     /// <summary>Kills a domain: it stops serving calls, and everything it held is reclaimed.</summary>

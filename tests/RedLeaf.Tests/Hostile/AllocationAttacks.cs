@@ -1,9 +1,10 @@
 // tests/Hostile: domains that try to exhaust memory: huge arrays (the instrumentation checks every
 // array size against DomainLimits.MaxArrayLength before the allocation), one-call allocations in the
-// base library that no array size in domain code reveals, collections grown without bound, private
-// allocation bombs (stopped by a kill), and shared-heap bombs against SharedHeapBytes and the heap's
-// slots. Every size here is bounded (tens of MiB at most) so a gap shows as a failed assertion, never as
-// a machine out of memory.
+// base library that no array size in domain code reveals, private allocation bombs against
+// PrivateBytesPerSecond (a list grown without end, a string built by concatenation, ToList over an
+// endless sequence), and shared-heap bombs against SharedHeapBytes and the heap's slots. Every size here
+// is bounded (tens of MiB at most) so a gap shows as a failed assertion, never as a machine out of
+// memory; the one bomb run at the default limit runs in a child process under a GC heap limit.
 using RedLeaf.Abi;
 using RedLeaf.Os.Domains;
 using Xunit;
@@ -63,6 +64,41 @@ public class AllocationAttacks
     [InlineData("return new System.Text.StringBuilder(4_000_000).Capacity;")]
     public Task AOneCallAllocationPastTheLimitInTheBaseLibrary(string body) =>
         CrashesContained(Accepted(Source("        " + body)), 0, "array length limit", TightArrays);
+
+    private static readonly DomainLimits TightAllocation = new() { PrivateBytesPerSecond = 16 << 20 };
+
+    /// <summary>List&lt;T&gt;.Add grows the list's array past MaxArrayLength inside the base library (in
+    /// exploration, before the limit, a bomb allocated 11 GB in 1 s); at the default limit, in a child process whose GC heap is capped at 8 GiB (if the
+    /// meter missed it, the child would run out of memory and the reason would say so, not the limit). The
+    /// list doubles its array, so it is stopped at the latest when one doubling alone passes the limit (a
+    /// 2 GiB array, with the 1 GiB one still live); filling a list that large takes seconds in a Debug build.</summary>
+    [Fact]
+    public void AListGrownPastTheArrayLimit() => Sandbox.AssertContained(Sandbox.Run(Accepted(Source("""
+                var list = new List<long>();
+                while (true) list.Add(argument);
+        """)), 0, waitMs: 60_000, environment: new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x200000000" }),
+        reason: "private allocation limit");
+
+    /// <summary>A string built by concatenation in a loop: little stays live, but every step copies the
+    /// whole string (about 640 GB in all if nothing stopped it).</summary>
+    [Fact]
+    public Task AStringBuiltByConcatenation() => CrashesContained(Accepted(Source("""
+                string s = "";
+                for (long i = 0; i < 200_000; i++) s += "0123456789abcdef";
+                return s.Length;
+        """)), 0, "private allocation limit", (k, d) => k.SetLimits(d, TightAllocation));
+
+    /// <summary>ToList over a sequence with no end in sight (2^25 longs, 512 MiB of list arrays, if the limit
+    /// let it finish): the list grows in the base library, the generator's loop is where the checks run.</summary>
+    [Fact]
+    public Task ToListOverAnEndlessSequence() => CrashesContained(Accepted(Source("""
+                return Forever(argument).ToList().Count;
+        """, """
+            private static IEnumerable<long> Forever(long x)
+            {
+                for (long i = 0; i < (1L << 25); i++) yield return x;
+            }
+        """)), 0, "private allocation limit", (k, d) => k.SetLimits(d, TightAllocation));
 
     [Fact]
     public Task ASharedHeapBombAgainstTheByteLimit() => CrashesContained(Accepted(Source("""

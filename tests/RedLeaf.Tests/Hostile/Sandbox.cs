@@ -137,13 +137,16 @@ internal static class Sandbox
     }
 
     /// <summary>Runs Run(argument) of <paramref name="image"/> in a child kernel; kills the domain after
-    /// <paramref name="killAfterMs"/> (-1: never); the child gives up on the call after <paramref name="waitMs"/>.</summary>
-    public static SandboxOutcome Run(DomainImage image, long argument, int killAfterMs = -1, int waitMs = 10_000)
+    /// <paramref name="killAfterMs"/> (-1: never); the child gives up on the call after <paramref name="waitMs"/>.
+    /// <paramref name="environment"/> adds variables for the child's runtime (a GC heap limit, say).</summary>
+    public static SandboxOutcome Run(DomainImage image, long argument, int killAfterMs = -1, int waitMs = 10_000,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { Host.Value, AppContext.BaseDirectory, Write(image), FriendDir.Value, argument.ToString(), killAfterMs.ToString(), waitMs.ToString() })
             psi.ArgumentList.Add(a);
         psi.Environment["DOTNET_DbgEnableMiniDump"] = "0";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) psi.Environment[key] = value;
         using var p = System.Diagnostics.Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

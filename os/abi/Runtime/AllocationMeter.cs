@@ -1,0 +1,93 @@
+// os/abi/Runtime: the private-allocation limit. The runtime counts, per thread, the GC-heap bytes the
+// thread has allocated; a sample reads that counter and charges what the thread allocated since its last
+// sample to the domain running on it. Samples are taken by the instrumentation's stop check (Guard.Tick
+// and Guard.Loop, at method entries and loop back-edges) when the meter's clock asks: every PeriodMs it
+// sets a bit in the word the check already loads (Guard.StopsPending), and the first check to see it
+// clears it and samples. The checks and the proxies pay nothing more: a thread-static countdown in every
+// check cost a compute-bound domain a third more time, and reading the counter at every crossing would
+// cost about half a cross-domain call.
+//
+// What is limited: bytes allocated within a one-second window, per domain instance, summed over its
+// threads. Not bytes since start: a long-lived domain (a driver, rv6's file system) allocates garbage
+// all its life and would reach any fixed total. Not live bytes: the runtime cannot say which live
+// objects belong to which domain (no per-AssemblyLoadContext accounting). A runaway allocator (a list
+// grown without end, a string built by repeated concatenation, ToList over an endless sequence)
+// allocates at or near the machine's allocation rate and is stopped within about a second; a list that
+// doubles is stopped at the latest when one doubling alone passes the limit; an ordinary domain
+// allocates far less. A domain that leaks slower than its limit's rate is not stopped by it.
+//
+// Attribution is exact within a stretch of one domain's code and approximate at a crossing: what a
+// thread allocated between its last sample and a cross-domain call (or a return) is charged to the
+// domain that samples next on that thread, the caller or the callee. When several threads run domain
+// code at once, each request goes to one of them; the others are charged in full at a later sample.
+using System.Runtime.CompilerServices;
+using RedLeaf.Abi;
+
+namespace RedLeaf.Abi.Runtime;
+
+internal static unsafe class AllocationMeter
+{
+    /// <summary>The bit of Guard.StopsPending that asks the next check for a sample.</summary>
+    internal const int SampleRequested = 1 << 30;
+
+    /// <summary>How often the clock asks for a sample: at 10 GB/s a domain allocates 100 MB in between.</summary>
+    internal const int PeriodMs = 10;
+
+    /// <summary>The window a domain's allocation is limited within.</summary>
+    internal const long WindowMs = 1000;
+
+    private static int s_clockStarted;
+
+    /// <summary>Starts the clock (once per process, when the first domain instance is made). It runs on a
+    /// thread of its own, so a starved thread pool cannot stop the meter.</summary>
+    internal static void StartClock()
+    {
+        if (Interlocked.Exchange(ref s_clockStarted, 1) != 0) return;
+        new Thread(() =>
+        {
+            while (true)
+            {
+                Thread.Sleep(PeriodMs);
+                if ((Volatile.Read(ref Guard.StopsPending) & SampleRequested) == 0) Interlocked.Or(ref Guard.StopsPending, SampleRequested);
+            }
+        }) { IsBackground = true, Name = "redleaf allocation meter" }.Start();
+    }
+
+    /// <summary>Takes the clock's request (if no other thread took it first) and samples this thread.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void TakeRequest()
+    {
+        if ((Interlocked.And(ref Guard.StopsPending, ~SampleRequested) & SampleRequested) != 0) Sample();
+    }
+
+    /// <summary>Reads this thread's counter and charges the bytes since the last read to the running domain.</summary>
+    internal static void Sample()
+    {
+        long now = GC.GetAllocatedBytesForCurrentThread();
+        long mark = CurrentDomain.AllocatedMark;
+        CurrentDomain.AllocatedMark = now;
+        var c = CurrentDomain.Cell;
+        // The first sample on a thread only sets the mark: what the thread allocated before (host code,
+        // the thread's start) is nobody's.
+        if (mark == 0 || c == null || c->IsKernel != 0 || now <= mark) return;
+        Charge(c, now - mark);
+    }
+
+    /// <summary>Adds <paramref name="bytes"/> to the domain's totals; faults it if its window is over the limit.</summary>
+    internal static void Charge(DomainCell* c, long bytes)
+    {
+        Interlocked.Add(ref c->AllocatedTotal, bytes);
+        long now = Environment.TickCount64;
+        long start = Volatile.Read(ref c->WindowStart);
+        if (now - start >= WindowMs && Interlocked.CompareExchange(ref c->WindowStart, now, start) == start)
+        {
+            Interlocked.Exchange(ref c->WindowBytes, 0); // a new window (threads racing here only blur its edge)
+            start = now;
+        }
+        long window = Interlocked.Add(ref c->WindowBytes, bytes);
+        if (window > Volatile.Read(ref c->WindowPeak)) Volatile.Write(ref c->WindowPeak, window); // a racy maximum is still a peak
+        if (window > c->AllocationQuota)
+            HeapAccess.Fault(c, $"private allocation limit: domain {c->Id} allocated {window:N0} bytes in {Math.Max(now - start, 1)} ms; " +
+                                $"its limit is {c->AllocationQuota:N0} bytes per second");
+    }
+}
