@@ -191,9 +191,21 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
         return v.WithDeclaration(declaration.WithTrailingTrivia(Space)).WithFilter(CatchFilterClause(filter).WithTrailingTrivia(Space));
     }
 
-    // Sizes handed to the base library (a List's capacity, Enumerable.Repeat's count, new string(c, n)...)
-    // allocate or loop as much as they say in one call, with no check inside: they pass Guard.Length too.
-    private static readonly HashSet<string> SizeParameters = new(StringComparer.Ordinal) { "capacity", "count", "length", "newSize", "totalWidth", "minimumLength" };
+    // Sizes handed to the base library (a List's capacity, Enumerable.Repeat's count, new string(c, n),
+    // StringBuilder.Append(c, repeatCount)...) allocate or loop as much as they say in one call, with no
+    // check inside: they pass Guard.Length too, and so does a value assigned to a base-library Capacity
+    // property (List<T>.Capacity, StringBuilder.Capacity).
+    private static readonly HashSet<string> SizeParameters = new(StringComparer.Ordinal) { "capacity", "count", "length", "newSize", "totalWidth", "minimumLength", "repeatCount" };
+
+    public override SyntaxNode? VisitAssignmentExpression(AssignmentExpressionSyntax node)
+    {
+        // `x.Capacity = n` and `x.Capacity += n` check n; `*=` and `<<=` check only the factor (OPEN-ESCAPES.md).
+        var v = (AssignmentExpressionSyntax)base.VisitAssignmentExpression(node)!;
+        if (_model.GetSymbolInfo(node.Left).Symbol is not IPropertySymbol { Name: "Capacity" } p) return v;
+        if (SymbolEqualityComparer.Default.Equals(p.ContainingAssembly, _model.Compilation.Assembly)) return v;
+        if (p.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64)) return v;
+        return v.WithRight(ParseExpression($"{GuardType}.Length({v.Right})"));
+    }
 
     public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node) =>
         GuardSizes(node, node.ArgumentList, (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!, (n, a) => n.WithArgumentList(a));

@@ -62,6 +62,10 @@ public class AllocationAttacks
     [InlineData("return Enumerable.Repeat(0L, 4_000_000).ToArray().Length;")]
     [InlineData("return new string('x', 4_000_000).Length;")]
     [InlineData("return new System.Text.StringBuilder(4_000_000).Capacity;")]
+    [InlineData("return new System.Text.StringBuilder().Append('x', 4_000_000).Length;")]
+    [InlineData("var l = new List<long>(); l.Capacity = 4_000_000; return l.Capacity;")]
+    [InlineData("var l = new List<long>(); l.Capacity += 4_000_000; return l.Capacity;")]
+    [InlineData("var b = new System.Text.StringBuilder(); b.Capacity = 4_000_000; return b.Capacity;")]
     public Task AOneCallAllocationPastTheLimitInTheBaseLibrary(string body) =>
         CrashesContained(Accepted(Source("        " + body)), 0, "array length limit", TightArrays);
 
