@@ -35,6 +35,13 @@ public interface IDomB
     /// <summary>Moves a batch in and back out, adding one to each payload's A.</summary>
     RpcResult<RRefDeque<RRef<Payload>>> Bump(RRefDeque<RRef<Payload>> batch);
 
+    /// <summary>Takes a batch and keeps it whole (the payloads stay inside); returns how many it holds.</summary>
+    RpcResult<long> KeepBatch(RRefDeque<RRef<Payload>> batch);
+
+    /// <summary>Moves a batch of pairs in and back out, swapping each pair's Left and Right (a deque whose
+    /// elements hold RRefs that hold RRefs: moved by walking the whole tree).</summary>
+    RpcResult<RRefDeque<RRef<Pair>>> SwapPairs(RRefDeque<RRef<Pair>> batch);
+
     /// <summary>Throws: a crash in the callee.</summary>
     RpcResult Crash();
 

@@ -9,6 +9,7 @@ internal sealed class DomB : IDomB
 {
     private readonly List<RRef<Payload>> _kept = new();
     private readonly List<RRef<Pair>> _pairs = new();
+    private readonly List<RRefDeque<RRef<Payload>>> _batches = new();
     private long _calls;
 
     public RpcResult Null()
@@ -61,11 +62,13 @@ internal sealed class DomB : IDomB
 
     public RpcResult<long> DropKept()
     {
-        long n = _kept.Count + _pairs.Count;
+        long n = _kept.Count + _pairs.Count + _batches.Count;
         foreach (var p in _kept) p.Drop();
         foreach (var p in _pairs) p.Drop();
+        foreach (var b in _batches) b.Drop();
         _kept.Clear();
         _pairs.Clear();
+        _batches.Clear();
         return n;
     }
 
@@ -79,6 +82,27 @@ internal sealed class DomB : IDomB
             var v = item.Value;
             item.Value = new Payload(v.A + 1, v.B);
             batch.TryPushBack(item);
+        }
+        return batch;
+    }
+
+    public RpcResult<long> KeepBatch(RRefDeque<RRef<Payload>> batch)
+    {
+        _calls++;
+        _batches.Add(batch);
+        return batch.Count;
+    }
+
+    public RpcResult<RRefDeque<RRef<Pair>>> SwapPairs(RRefDeque<RRef<Pair>> batch)
+    {
+        _calls++;
+        int n = batch.Count;
+        for (int i = 0; i < n; i++)
+        {
+            batch.TryPopFront(out var pair);
+            var v = pair.Value;
+            pair.Value = new Pair { Left = v.Right, Right = v.Left, Tag = v.Tag };
+            batch.TryPushBack(pair);
         }
         return batch;
     }

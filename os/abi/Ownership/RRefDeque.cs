@@ -1,6 +1,7 @@
 // os/abi/Ownership: RRefDeque<T>, a fixed-capacity ring on the shared heap, used to pass batches
 // (packets, block requests) across a domain boundary in one call, as RedLeaf's drivers do.
 // Layout: a 16-byte header (head, count) followed by Capacity elements.
+using System.Runtime.CompilerServices;
 using RedLeaf.Abi.Runtime;
 
 namespace RedLeaf.Abi;
@@ -22,26 +23,37 @@ public readonly unsafe struct RRefDeque<T> : IEquatable<RRefDeque<T>> where T : 
     public int Capacity => HeapAccess.ForRead(Handle, TypeIds<T>.Id, HeapKind.Deque)->Length;
     public int Count => ((int*)HeapAccess.ForRead(Handle, TypeIds<T>.Id, HeapKind.Deque)->Data)[1];
 
-    /// <summary>Appends at the back; false when full.</summary>
+    /// <summary>Appends at the back; false when full. The RRefs in <paramref name="item"/> go with it: they must be
+    /// the running domain's own, and from now on they move, lend and drop with the deque (a leaf is owned through
+    /// the deque until popped; using a copy of its handle elsewhere meanwhile is checked against the deque's owner).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryPushBack(in T item)
     {
-        var e = HeapAccess.ForWrite(Handle, TypeIds<T>.Id, HeapKind.Deque);
+        var d = CurrentDomain.Require();
+        var e = HeapAccess.ForWrite(d, Handle, TypeIds<T>.Id, HeapKind.Deque);
         int* h = (int*)e->Data;
         if (h[1] == e->Length) return false;
         int slot = h[0] + h[1];
         if (slot >= e->Length) slot -= e->Length;
-        ((T*)(e->Data + HeaderBytes))[slot] = item;
+        T copy = item; // checked and stored as one value (a refused push leaves the deque as it was)
+        if (e->ChildAt > 0) HeapAccess.ContainOne(d, e, *(ulong*)((byte*)&copy + e->ChildAt - 1));
+        else if (e->ChildAt < 0) HeapAccess.Contain(d, e, (byte*)&copy, ChildOffsets<T>.Value);
+        ((T*)(e->Data + HeaderBytes))[slot] = copy;
         h[1]++;
         return true;
     }
 
-    /// <summary>Removes from the front; false when empty.</summary>
+    /// <summary>Removes from the front; false when empty. The RRefs in the element are the running domain's own again.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryPopFront(out T item)
     {
-        var e = HeapAccess.ForWrite(Handle, TypeIds<T>.Id, HeapKind.Deque);
+        var d = CurrentDomain.Require();
+        var e = HeapAccess.ForWrite(d, Handle, TypeIds<T>.Id, HeapKind.Deque);
         int* h = (int*)e->Data;
         if (h[1] == 0) { item = default; return false; }
         T* slot = (T*)(e->Data + HeaderBytes) + h[0];
+        if (e->ChildAt > 0) HeapAccess.ReleaseOne(d, e, *(ulong*)((byte*)slot + e->ChildAt - 1));
+        else if (e->ChildAt < 0) HeapAccess.Release(d, e, (byte*)slot, ChildOffsets<T>.Value);
         item = *slot;
         *slot = default;
         h[0] = h[0] + 1 == e->Length ? 0 : h[0] + 1;

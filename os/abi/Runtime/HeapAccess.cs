@@ -3,6 +3,8 @@
 // casting handles, and these compares catch use after move, use after free and writes to borrows.
 // A failed check faults the offending domain (so even a catch-all in its code cannot hide it) and
 // throws in the offender's own context. Fast paths are a few loads and compares off one pointer.
+// A leaf pushed into an RRefDeque is owned through the deque (Contain/Release below), so a batch of
+// buffers crosses a domain boundary with one store, not a walk over every buffer.
 using System.Runtime.CompilerServices;
 
 namespace RedLeaf.Abi.Runtime;
@@ -20,7 +22,7 @@ internal static unsafe class HeapAccess
         uint index = (uint)handle;
         if (index - 1 >= d->Capacity - 1) ThrowInvalid(d, handle);
         HeapEntry* e = d->Entries + index;
-        if (*(ulong*)&e->Generation != (((ulong)(uint)d->Id << 32) | (handle >> 32))) ThrowRefused(d, e, handle, what);
+        if (*(ulong*)&e->Generation != (((ulong)(uint)d->Id << 32) | (handle >> 32))) return Refused(d, e, handle, what);
         return e;
     }
 
@@ -41,16 +43,19 @@ internal static unsafe class HeapAccess
     {
         var d = CurrentDomain.Require();
         var e = Live(handle, d);
-        if (e->Owner != d->Id && (e->Borrows == 0 || e->Borrower != d->Id)) ThrowNotOwner(d, e, "read");
+        if (e->Owner != d->Id && (e->Borrows == 0 || e->Borrower != d->Id)) ReadThroughContainer(d, e, "read");
         if (e->TypeId != typeId || e->Kind != kind) ThrowWrongType(d, e);
         return e;
     }
 
     /// <summary>Only the owner may write, and only while nothing is lent out.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static HeapEntry* ForWrite(ulong handle, int typeId, HeapKind kind)
+    internal static HeapEntry* ForWrite(ulong handle, int typeId, HeapKind kind) => ForWrite(CurrentDomain.Require(), handle, typeId, kind);
+
+    /// <inheritdoc cref="ForWrite(ulong, int, HeapKind)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static HeapEntry* ForWrite(DomainCell* d, ulong handle, int typeId, HeapKind kind)
     {
-        var d = CurrentDomain.Require();
         var e = Owned(handle, d, "write");
         if (e->Borrows != 0) ThrowBorrowed(d, e, "write");
         if (e->TypeId != typeId || e->Kind != kind) ThrowWrongType(d, e);
@@ -63,12 +68,12 @@ internal static unsafe class HeapAccess
     {
         var e = Owned(handle, from, "move");
         if (e->Borrows != 0) ThrowBorrowed(from, e, "move");
-        if ((e->Flags & HeapEntry.HasChildren) != 0) CheckChildren(from, e, "move");
+        if ((e->Flags & HeapEntry.Eager) != 0) CheckChildren(from, e, "move");
         // Write Generation and Owner as one 8-byte store: the next check of this slot (often the
         // move back, a few instructions later) loads them as one 8-byte value, and a 4-byte store
         // under an 8-byte load cannot be forwarded and stalls the pipeline.
         *(ulong*)&e->Generation = ((ulong)(uint)to->Id << 32) | (handle >> 32);
-        if ((e->Flags & HeapEntry.HasChildren) != 0) MoveChildren(from, e, to);
+        if ((e->Flags & HeapEntry.Eager) != 0) MoveChildren(from, e, to);
     }
 
     /// <summary>Lends a root immutably for the length of one call; returns the previous borrower to restore.</summary>
@@ -76,11 +81,11 @@ internal static unsafe class HeapAccess
     internal static int Borrow(ulong handle, DomainCell* from, DomainCell* to)
     {
         var e = Live(handle, from);
-        if (e->Owner != from->Id && (e->Borrows == 0 || e->Borrower != from->Id)) ThrowNotOwner(from, e, "lend");
+        if (e->Owner != from->Id && (e->Borrows == 0 || e->Borrower != from->Id)) ReadThroughContainer(from, e, "lend");
         int previous = e->Borrower;
         e->Borrows++;
         e->Borrower = to->Id;
-        if ((e->Flags & HeapEntry.HasChildren) != 0) BorrowChildren(from, e, to->Id, +1);
+        if ((e->Flags & HeapEntry.Eager) != 0) BorrowChildren(from, e, to->Id, +1);
         return previous;
     }
 
@@ -94,7 +99,7 @@ internal static unsafe class HeapAccess
         if (e->Generation != (int)(handle >> 32) || e->Owner == 0 || e->Borrows == 0) return;
         e->Borrows--;
         e->Borrower = previousBorrower;
-        if ((e->Flags & HeapEntry.HasChildren) != 0) BorrowChildren(from, e, previousBorrower, -1);
+        if ((e->Flags & HeapEntry.Eager) != 0) BorrowChildren(from, e, previousBorrower, -1);
     }
 
     /// <summary>Ends a lend to <paramref name="lentTo"/> that may have outlived the lends around it (a device's
@@ -140,6 +145,108 @@ internal static unsafe class HeapAccess
         return token.Heap.Allocate(token, typeId, elementSize, length, kind);
     }
 
+    /// <summary>An element goes into deque <paramref name="deque"/> (owned by <paramref name="d"/>, checked by the
+    /// caller): every RRef in it must be the pusher's own, live and not lent. A leaf is then owned through the
+    /// deque (Owner = minus the deque's slot), so it moves, lends and drops with the deque and moving the deque
+    /// is one store. A child with children of its own stays owned directly and makes the deque Eager (walked).
+    /// <paramref name="offsets"/> is null when the element holds one RRef (at deque->ChildAt - 1). Checks every
+    /// child before changing any, so a refused push leaves the heap as it was.</summary>
+    internal static void Contain(DomainCell* d, HeapEntry* deque, byte* element, int[]? offsets)
+    {
+        int n = offsets?.Length ?? 1;
+        ulong owner = (ulong)(uint)d->Id << 32;
+        for (int i = 0; i < n; i++)
+        {
+            ulong h = *(ulong*)(element + (offsets is null ? deque->ChildAt - 1 : offsets[i]));
+            if (h == 0) continue;
+            uint index = (uint)h;
+            if (index - 1 >= d->Capacity - 1) ThrowInvalid(d, h);
+            var c = d->Entries + index;
+            if (*(ulong*)&c->Generation != (owner | (h >> 32)) || c->Borrows != 0 || c == deque) ThrowNotContainable(d, deque, c, h);
+        }
+        ulong contained = (ulong)(uint)-(int)(deque - d->Entries) << 32;
+        for (int i = 0; i < n; i++)
+        {
+            ulong h = *(ulong*)(element + (offsets is null ? deque->ChildAt - 1 : offsets[i]));
+            if (h == 0) continue;
+            var c = d->Entries + (uint)h;
+            if (*(ulong*)&c->Generation != (owner | (h >> 32))) continue; // the same RRef twice in one element: done
+            if ((c->Flags & HeapEntry.HasChildren) != 0) { deque->Flags |= HeapEntry.Eager; continue; }
+            c->ContainerGeneration = deque->Generation;
+            *(ulong*)&c->Generation = contained | (h >> 32);
+        }
+    }
+
+    /// <summary>An element comes out of deque <paramref name="deque"/> (owned by <paramref name="d"/>, checked by the
+    /// caller): the leaves it holds that were owned through the deque are the popper's own again.
+    /// <paramref name="offsets"/> as for <see cref="Contain"/>.</summary>
+    internal static void Release(DomainCell* d, HeapEntry* deque, byte* element, int[]? offsets)
+    {
+        int n = offsets?.Length ?? 1;
+        ulong contained = (ulong)(uint)-(int)(deque - d->Entries) << 32;
+        ulong owner = (ulong)(uint)d->Id << 32;
+        for (int i = 0; i < n; i++)
+        {
+            ulong h = *(ulong*)(element + (offsets is null ? deque->ChildAt - 1 : offsets[i]));
+            uint index = (uint)h;
+            if (index - 1 >= d->Capacity - 1) continue; // null (or never valid: nothing to give back)
+            var c = d->Entries + index;
+            if (*(ulong*)&c->Generation == (contained | (h >> 32))) *(ulong*)&c->Generation = owner | (h >> 32);
+        }
+    }
+
+    /// <summary><see cref="Contain"/> for an element holding one RRef at <paramref name="h"/>'s place (the common case, inlined).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void ContainOne(DomainCell* d, HeapEntry* deque, ulong h)
+    {
+        if (h == 0) return;
+        uint index = (uint)h;
+        if (index - 1 >= d->Capacity - 1) ThrowInvalid(d, h);
+        var c = d->Entries + index;
+        if (*(ulong*)&c->Generation != (((ulong)(uint)d->Id << 32) | (h >> 32)) || c->Borrows != 0 || c == deque || (c->Flags & HeapEntry.HasChildren) != 0)
+        {
+            ContainSlow(d, deque, h); // the refusals, and a child with children of its own
+            return;
+        }
+        c->ContainerGeneration = deque->Generation;
+        *(ulong*)&c->Generation = ((ulong)(uint)-(int)(deque - d->Entries) << 32) | (h >> 32);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ContainSlow(DomainCell* d, HeapEntry* deque, ulong h) => Contain(d, deque, (byte*)&h, OneChild);
+
+    private static readonly int[] OneChild = [0];
+
+    /// <summary><see cref="Release"/> for an element holding one RRef (inlined).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void ReleaseOne(DomainCell* d, HeapEntry* deque, ulong h)
+    {
+        uint index = (uint)h;
+        if (index - 1 >= d->Capacity - 1) return;
+        var c = d->Entries + index;
+        if (*(ulong*)&c->Generation == (((ulong)(uint)-(int)(deque - d->Entries) << 32) | (h >> 32)))
+            *(ulong*)&c->Generation = ((ulong)(uint)d->Id << 32) | (h >> 32);
+    }
+
+    /// <summary>The deque a contained allocation sits in, or null if it is not contained (or the link is stale).</summary>
+    private static HeapEntry* ContainerOf(DomainCell* d, HeapEntry* e)
+    {
+        if (e->Owner >= 0) return null;
+        uint q = (uint)-e->Owner;
+        if (q - 1 >= d->Capacity - 1) return null;
+        var c = d->Entries + q;
+        return c->Generation == e->ContainerGeneration && c->Owner > 0 && c->Kind == HeapKind.Deque ? c : null;
+    }
+
+    /// <summary>Slow path of a read or lend by a domain that neither owns nor borrows the allocation itself: allowed
+    /// when it sits in a deque the domain owns or was lent; otherwise faults.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ReadThroughContainer(DomainCell* d, HeapEntry* e, string what)
+    {
+        var c = ContainerOf(d, e);
+        if (c == null || (c->Owner != d->Id && (c->Borrows == 0 || c->Borrower != d->Id))) ThrowNotOwner(d, e, what);
+    }
+
     /// <summary>An RRef may only be moved or dropped whole: every RRef inside it must be the mover's own
     /// (a handle lent to it, or one it moved away, must not travel or die inside it).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -183,13 +290,35 @@ internal static unsafe class HeapAccess
         Fault(d, handle == 0 ? "use of a null RRef (default handle)" :
             d->Capacity <= 1 ? "use of an RRef after its kernel shut down" : $"use of a forged or foreign RRef handle 0x{handle:x}");
 
+    /// <summary>Slow path of <see cref="Owned"/>: a write to an allocation inside a deque the domain owns (and has not
+    /// lent) is allowed; everything else faults with the reason.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowRefused(DomainCell* d, HeapEntry* e, ulong handle, string what)
+    private static HeapEntry* Refused(DomainCell* d, HeapEntry* e, ulong handle, string what)
     {
         if (e->Generation != GenerationOf(handle) || e->Owner == 0) ThrowStale(d, handle);
+        var c = ContainerOf(d, e);
+        if (c != null && c->Owner == d->Id)
+        {
+            if (what != "write")
+                Fault(d, $"domain {d->Id} tried to {what} RRef #{e - d->Entries} ({TypeRegistry.NameOf(e->TypeId)}) while it sits in RRefDeque #{c - d->Entries}: pop it out first");
+            if (c->Borrows != 0) ThrowBorrowed(d, c, "write into");
+            return e;
+        }
         if (e->Borrows != 0 && e->Borrower == d->Id)
             Fault(d, $"domain {d->Id} tried to {what} RRef #{e - d->Entries} ({TypeRegistry.NameOf(e->TypeId)}), which domain {e->Owner} lent it immutably (a borrow may only be read)");
         ThrowNotOwner(d, e, what);
+        return null; // not reached: ThrowNotOwner throws
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNotContainable(DomainCell* d, HeapEntry* deque, HeapEntry* c, ulong h)
+    {
+        if (c->Generation != GenerationOf(h) || c->Owner == 0) ThrowStale(d, h);
+        string into = $"push RRef #{c - d->Entries} ({TypeRegistry.NameOf(c->TypeId)}) into RRefDeque #{deque - d->Entries}";
+        if (c == deque) Fault(d, $"domain {d->Id} tried to push RRefDeque #{c - d->Entries} into itself");
+        if (c->Owner == d->Id) Fault(d, $"domain {d->Id} tried to {into} while it is lent out (immutable borrow)");
+        if (c->Owner < 0) Fault(d, $"domain {d->Id} tried to {into}, but it already sits in RRefDeque #{-c->Owner}: pop it out first");
+        Fault(d, $"domain {d->Id} tried to {into}, but it is owned by domain {c->Owner}: only its own RRefs go in (use after move, or a lent RRef)");
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -197,8 +326,12 @@ internal static unsafe class HeapAccess
         Fault(d, $"use after free: RRef #{IndexOf(handle)} (generation {GenerationOf(handle)}) was dropped");
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowNotOwner(DomainCell* d, HeapEntry* e, string what) =>
-        Fault(d, $"domain {d->Id} tried to {what} RRef #{e - d->Entries} ({TypeRegistry.NameOf(e->TypeId)}) owned by domain {e->Owner}: use after move");
+    private static void ThrowNotOwner(DomainCell* d, HeapEntry* e, string what)
+    {
+        var c = ContainerOf(d, e);
+        string owner = c == null ? $"owned by domain {e->Owner}" : $"which sits in RRefDeque #{c - d->Entries} owned by domain {c->Owner}";
+        Fault(d, $"domain {d->Id} tried to {what} RRef #{e - d->Entries} ({TypeRegistry.NameOf(e->TypeId)}) {owner}: use after move");
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowBorrowed(DomainCell* d, HeapEntry* e, string what) =>

@@ -15,7 +15,8 @@ internal unsafe struct HeapEntry
     internal byte* Data;
     /// <summary>Bumped on every free; a handle carries the generation it was made with.</summary>
     internal int Generation;
-    /// <summary>Owning domain id; 0 when the slot is free.</summary>
+    /// <summary>Owning domain id; 0 when the slot is free. Negative while the allocation sits inside a
+    /// deque's element (a leaf pushed into an RRefDeque): minus the deque's slot, whose owner owns it too.</summary>
     internal int Owner;
     /// <summary>Immutable borrows outstanding; while non-zero the owner may neither write nor move it.</summary>
     internal int Borrows;
@@ -26,9 +27,11 @@ internal unsafe struct HeapEntry
     /// <summary>1 for a value; elements for an array; capacity for a deque.</summary>
     internal int Length;
     internal HeapKind Kind;
-    /// <summary>Bit 0: the element type holds RRefs (children), so moves and drops must walk it.</summary>
+    /// <summary><see cref="HasChildren"/> and <see cref="Eager"/>.</summary>
     internal byte Flags;
-    internal short Reserved;
+    /// <summary>For a deque: 1 + the byte offset of the only RRef in an element, 0 if elements hold none, -1 if
+    /// several (push and pop then read the offsets from ChildOffsets). Lets push and pop skip a type lookup.</summary>
+    internal short ChildAt;
     /// <summary>Walk epoch, so a walk visits each allocation once even if domains built a cycle.</summary>
     internal int Mark;
     /// <summary>Next free slot while on the free list.</summary>
@@ -37,8 +40,14 @@ internal unsafe struct HeapEntry
     internal int Footprint;
     /// <summary>The domain that allocated it (its shared-heap limit counts it while it lives).</summary>
     internal int Allocator;
-    /// <summary>Pads the slot to 64 bytes: slot addresses are a shift away and never straddle cache lines.</summary>
-    internal int Padding;
+    /// <summary>While contained (Owner negative): the deque's generation, so a link to a reused slot is never followed.
+    /// Also pads the slot to 64 bytes: slot addresses are a shift away and never straddle cache lines.</summary>
+    internal int ContainerGeneration;
 
+    /// <summary>The element type holds RRefs (children): drops and snapshots walk it.</summary>
     internal const byte HasChildren = 1;
+    /// <summary>Children are owned one by one, so moves, lends and their checks walk them. Always set on values and
+    /// arrays that have children; on a deque only once an element whose child has children of its own was pushed
+    /// (leaves pushed into a deque are owned through it, so moving the deque is one store).</summary>
+    internal const byte Eager = 2;
 }

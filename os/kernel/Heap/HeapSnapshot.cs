@@ -28,7 +28,7 @@ public sealed unsafe partial class SharedHeap
         public SharedHeap Heap;
         public List<HeapEdge> Edges;
         public void Visit(HeapEntry* parent, HeapEntry* child) =>
-            Edges.Add(new HeapEdge(Heap.IndexOf(parent), Heap.IndexOf(child), parent->Owner == child->Owner));
+            Edges.Add(new HeapEdge(Heap.IndexOf(parent), Heap.IndexOf(child), Heap.EffectiveOwner(parent) == Heap.EffectiveOwner(child)));
     }
 
     /// <summary>The allocation an RRef names, as a snapshot node; null if the handle is null or stale
@@ -51,7 +51,7 @@ public sealed unsafe partial class SharedHeap
         }
     }
 
-    private HeapNode Node(HeapEntry* e) => new(IndexOf(e), e->Generation, e->Owner, TypeLayout.Of(e->TypeId).Name, e->Kind.ToString(),
+    private HeapNode Node(HeapEntry* e) => new(IndexOf(e), e->Generation, EffectiveOwner(e), TypeLayout.Of(e->TypeId).Name, e->Kind.ToString(),
         e->Length, ObjectBytes(e), e->Borrows, e->Borrower);
 
     /// <summary>Takes a consistent snapshot (allocation is paused while it runs).</summary>

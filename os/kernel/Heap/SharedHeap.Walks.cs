@@ -1,7 +1,8 @@
 // os/kernel/Heap: the walks over RRef trees: moving, lending and dropping a whole tree, and the
 // cleanup after a crash. Walks use an explicit stack (no recursion: a long chain of RRefs must not
 // overflow the kernel's stack) and each node changes state once, so even a cycle a domain managed
-// to build ends the walk.
+// to build ends the walk. A leaf inside a deque is owned through the deque (its Owner is minus the
+// deque's slot): walks that move or lend leave it alone, walks that check or drop take it as owned.
 using RedLeaf.Abi;
 using RedLeaf.Abi.Runtime;
 
@@ -59,15 +60,21 @@ public sealed unsafe partial class SharedHeap
         while (stack.Count > 0) ForEachChild((HeapEntry*)stack.Pop(), ref v);
     }
 
+    /// <summary>True if <paramref name="child"/> is owned through <paramref name="parent"/> (a leaf inside a deque).</summary>
+    private static bool ContainedIn(HeapEntry* child, HeapEntry* parent, HeapEntry* entries) =>
+        child->Owner == -(int)(parent - entries) && child->ContainerGeneration == parent->Generation;
+
     private struct OwnedVisitor : IChildVisitor
     {
         public int Owner, Epoch;
         public bool Foreign;
         public Stack<nint> Pending;
+        public HeapEntry* Entries;
         public void Visit(HeapEntry* parent, HeapEntry* child)
         {
             if (child->Mark == Epoch) return;
             child->Mark = Epoch;
+            if (ContainedIn(child, parent, Entries)) return;
             if (child->Owner != Owner) Foreign = true;
             else if ((child->Flags & HeapEntry.HasChildren) != 0) Pending.Push((nint)child);
         }
@@ -76,7 +83,7 @@ public sealed unsafe partial class SharedHeap
     internal bool ChildrenOwned(HeapEntry* root, int owner)
     {
         var stack = WalkStack();
-        var v = new OwnedVisitor { Owner = owner, Epoch = Interlocked.Increment(ref _epoch), Pending = stack };
+        var v = new OwnedVisitor { Owner = owner, Epoch = Interlocked.Increment(ref _epoch), Pending = stack, Entries = _table.Entries };
         root->Mark = v.Epoch;
         ForEachChild(root, ref v);
         while (!v.Foreign && stack.Count > 0) ForEachChild((HeapEntry*)stack.Pop(), ref v);
@@ -110,9 +117,10 @@ public sealed unsafe partial class SharedHeap
     {
         public int Owner, Epoch;
         public Stack<nint> Pending;
+        public HeapEntry* Entries;
         public void Visit(HeapEntry* parent, HeapEntry* child)
         {
-            if (child->Owner != Owner || child->Mark == Epoch) return;
+            if ((child->Owner != Owner && !ContainedIn(child, parent, Entries)) || child->Mark == Epoch) return;
             child->Mark = Epoch;
             Pending.Push((nint)child);
         }
@@ -126,7 +134,7 @@ public sealed unsafe partial class SharedHeap
             // Gather the tree (pre-order), then free it in reverse: every child goes before its parent.
             var order = new List<nint>();
             var stack = WalkStack();
-            var v = new CollectVisitor { Owner = root->Owner, Epoch = Interlocked.Increment(ref _epoch), Pending = stack };
+            var v = new CollectVisitor { Owner = root->Owner, Epoch = Interlocked.Increment(ref _epoch), Pending = stack, Entries = _table.Entries };
             root->Mark = v.Epoch;
             stack.Push((nint)root);
             while (stack.Count > 0)
@@ -164,7 +172,7 @@ public sealed unsafe partial class SharedHeap
             for (int i = 1; i < _highWater; i++)
             {
                 var e = _table.Entries + i;
-                if (e->Owner != domainId) continue;
+                if (e->Owner != domainId && (drop || e->Owner >= 0 || EffectiveOwner(e) != domainId)) continue; // a drop takes contained leaves with their deque
                 var (o, b) = drop ? DropTree(e, quarantine) : (1, ObjectBytes(e));
                 objects += o;
                 bytes += b;

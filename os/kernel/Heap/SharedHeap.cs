@@ -147,8 +147,11 @@ public sealed unsafe partial class SharedHeap
             e->ElementSize = elementSize;
             e->Length = length;
             e->Kind = kind;
-            e->Flags = layout.HasChildren ? HeapEntry.HasChildren : (byte)0;
+            // A deque's leaves are owned through it (HeapAccess.Contain): it walks on moves only once it holds more.
+            e->Flags = !layout.HasChildren ? (byte)0 : kind == HeapKind.Deque ? HeapEntry.HasChildren : (byte)(HeapEntry.HasChildren | HeapEntry.Eager);
+            e->ChildAt = layout.ChildOffsets switch { [] => 0, [var only] when only < short.MaxValue => (short)(only + 1), _ => -1 };
             e->NextFree = 0;
+            e->ContainerGeneration = 0;
             e->Footprint = (int)Math.Min(int.MaxValue, (long)MinBlock << cls);
             e->Allocator = owner.Id;
             _allocatedBy[owner.Id] = mine + bytes;
@@ -222,6 +225,14 @@ public sealed unsafe partial class SharedHeap
     }
 
     internal int IndexOf(HeapEntry* e) => (int)(e - _table.Entries);
+
+    /// <summary>The domain that owns <paramref name="e"/>: its own Owner, or for a leaf inside a deque the deque's.</summary>
+    internal int EffectiveOwner(HeapEntry* e)
+    {
+        if (e->Owner >= 0) return e->Owner;
+        var c = _table.Entries + -e->Owner;
+        return -e->Owner < _highWater && c->Generation == e->ContainerGeneration ? c->Owner : 0;
+    }
 
     /// <summary>The HeapTable the ABI sees; forwards the kernel-side operations to the heap.</summary>
     private sealed class Table : HeapTable

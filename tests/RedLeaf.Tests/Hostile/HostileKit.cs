@@ -162,7 +162,7 @@ internal static class HostileKit
         var d = k.Load(image);
         long live = k.Heap.LiveObjects;
         var outcome = Call(k, d, argument, killAfter: TimeSpan.FromMilliseconds(150));
-        Assert.True(outcome.Killed, $"the attack returned by itself ({outcome.Result}) instead of running until the kill");
+        Assert.True(outcome.Killed, $"the attack returned by itself ({outcome.Result}) instead of running until the kill; crash: {d.LastCrash}");
         Assert.Equal(RpcErrorKind.CalleeKilled, outcome.Result.Error.Kind);
         Assert.True(outcome.StoppedAfterKill < TimeSpan.FromSeconds(within),
             $"the domain stopped {outcome.StoppedAfterKill?.TotalMilliseconds:F0} ms after the kill (bound {within * 1000:F0} ms)");

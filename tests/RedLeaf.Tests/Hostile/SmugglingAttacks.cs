@@ -132,6 +132,8 @@ public class SmugglingAttacks
                 public RpcResult<long> KeepPair(RRef<Pair> pair) { pair.Drop(); return 0; }
                 public RpcResult<long> DropKept() => 0;
                 public RpcResult<RRefDeque<RRef<Payload>>> Bump(RRefDeque<RRef<Payload>> batch) => batch;
+                public RpcResult<long> KeepBatch(RRefDeque<RRef<Payload>> batch) { batch.Drop(); return 0; }
+                public RpcResult<RRefDeque<RRef<Pair>>> SwapPairs(RRefDeque<RRef<Pair>> batch) => batch;
                 public RpcResult Crash() => throw new InvalidOperationException("crash");
                 public RpcResult CrashHolding(RRef<Pair> pair) => throw new InvalidOperationException("crash");
                 public RpcResult<long> Calls() => 0;
