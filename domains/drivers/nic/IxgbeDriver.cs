@@ -4,6 +4,9 @@
 // tail write per batch is the doorbell. Buffers the rings cannot take yet wait in the driver (its
 // spare and backlog deques). A descriptor whose done bit never comes although the device's head moved
 // past it is a lost completion: its buffer is taken back and counted as dropped.
+// Posting a receive buffer and queueing a frame are written out in the loops rather than called: every
+// method of a domain begins with the kernel's stop and stack check, and a call per packet paid it per
+// packet (the loops' own back-edge checks still run for every packet).
 using RedLeaf.Abi;
 using RedLeaf.Interfaces.Net;
 
@@ -44,13 +47,25 @@ public sealed class IxgbeDriver : INet
     {
         int capacity = packets.Capacity;
         int room = (_txClean - _txTail - 1) & _mask;
-        while (room > 0 && _backlogCount > 0 && _txBacklog.TryPopFront(out var b)) { _backlogCount--; Send(b); room--; }
         int left = 0;
-        while (packets.TryPopFront(out var p))
+        while (true)
         {
-            if (room > 0 && _backlogCount == 0) { Send(p); room--; }
-            else if (_backlogCount < _stash) { _txBacklog.TryPushBack(p); _backlogCount++; }
-            else { packets.TryPushBack(p); left = packets.Count; break; } // backlog full: these come back unsent
+            Packet p;
+            if (room > 0 && _backlogCount > 0 && _txBacklog.TryPopFront(out p)) _backlogCount--; // the backlog goes first
+            else if (!packets.TryPopFront(out p)) break;
+            else if (room == 0 || _backlogCount > 0)
+            {
+                if (_backlogCount < _stash) { _txBacklog.TryPushBack(p); _backlogCount++; continue; }
+                packets.TryPushBack(p); left = packets.Count; break; // backlog full: these come back unsent
+            }
+            // queue p in the next descriptor
+            int slot = _txTail;
+            _tx.Write16(slot, IxgbeRegs.Length, (ushort)p.Length);
+            _tx.Write8(slot, IxgbeRegs.Command, IxgbeRegs.EndOfPacket | IxgbeRegs.ReportStatus);
+            _tx.Write8(slot, IxgbeRegs.StatusByte, 0);
+            _tx.Attach(slot, p.Buffer);
+            _txTail = (slot + 1) & _mask;
+            room--;
         }
         _regs.Write32(IxgbeRegs.TxTail, (uint)_txTail);
 
@@ -79,27 +94,26 @@ public sealed class IxgbeDriver : INet
         return packets;
     }
 
-    private void Send(Packet p)
-    {
-        int slot = _txTail;
-        _tx.Write16(slot, IxgbeRegs.Length, (ushort)p.Length);
-        _tx.Write8(slot, IxgbeRegs.Command, IxgbeRegs.EndOfPacket | IxgbeRegs.ReportStatus);
-        _tx.Write8(slot, IxgbeRegs.StatusByte, 0);
-        _tx.Attach(slot, p.Buffer);
-        _txTail = (slot + 1) & _mask;
-    }
-
     private RRefDeque<Packet> Receive(RRefDeque<Packet> packets)
     {
         int capacity = packets.Capacity;
         int room = (_rxClean - _rxTail - 1) & _mask;
-        while (room > 0 && _spareCount > 0 && _rxSpare.TryPopFront(out var s)) { _spareCount--; Post(s.Buffer); room--; }
         int left = 0;
-        while (packets.TryPopFront(out var p))
+        while (true)
         {
-            if (room > 0) { Post(p.Buffer); room--; }
-            else if (_spareCount < _stash) { _rxSpare.TryPushBack(p); _spareCount++; }
-            else { packets.TryPushBack(p); left = packets.Count; break; } // spare full: these come back unused
+            Packet p;
+            if (room > 0 && _spareCount > 0 && _rxSpare.TryPopFront(out p)) _spareCount--; // spares go first
+            else if (!packets.TryPopFront(out p)) break;
+            else if (room == 0)
+            {
+                if (_spareCount < _stash) { _rxSpare.TryPushBack(p); _spareCount++; continue; }
+                packets.TryPushBack(p); left = packets.Count; break; // spare full: these come back unused
+            }
+            // post p's buffer in the next descriptor
+            _rx.Write8(_rxTail, IxgbeRegs.StatusByte, 0);
+            _rx.Attach(_rxTail, p.Buffer);
+            _rxTail = (_rxTail + 1) & _mask;
+            room--;
         }
         _regs.Write32(IxgbeRegs.RxTail, (uint)_rxTail); // doorbell: the device receives into what it has
 
@@ -133,12 +147,5 @@ public sealed class IxgbeDriver : INet
             filled++;
         }
         return packets;
-    }
-
-    private void Post(RRefArray<byte> buffer)
-    {
-        _rx.Write8(_rxTail, IxgbeRegs.StatusByte, 0);
-        _rx.Attach(_rxTail, buffer);
-        _rxTail = (_rxTail + 1) & _mask;
     }
 }

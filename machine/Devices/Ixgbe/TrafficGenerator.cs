@@ -7,6 +7,7 @@ namespace RedLeaf.Hardware.Devices;
 public sealed class TrafficGenerator
 {
     private readonly byte[][] _headers;
+    private readonly ulong _flowMask; // Flows - 1 when Flows is a power of two (no division per packet), else 0
 
     public TrafficGenerator(int packetBytes = 64, int flows = 1, bool lineRate = true, int burst = 512)
     {
@@ -16,6 +17,7 @@ public sealed class TrafficGenerator
         PacketBytes = packetBytes;
         Flows = flows;
         _headers = Enumerable.Range(0, flows).Select(f => PacketFormat.Header(f, packetBytes)).ToArray();
+        _flowMask = ulong.IsPow2((ulong)flows) ? (ulong)flows - 1 : 0;
         Pacer = new LinePacer(lineRate ? LinePacer.LineRate(packetBytes) : 0, burst);
     }
 
@@ -27,7 +29,7 @@ public sealed class TrafficGenerator
     /// <summary>Frames written so far; also the next sequence number.</summary>
     public long Generated { get; private set; }
 
-    internal ReadOnlySpan<byte> HeaderOf(ulong seq) => _headers[(int)(seq % (ulong)Flows)];
+    internal ReadOnlySpan<byte> HeaderOf(ulong seq) => _headers[(int)(_flowMask != 0 || Flows == 1 ? seq & _flowMask : seq % (ulong)Flows)];
 
     /// <summary>Writes the next frame into <paramref name="frame"/> (at least PacketBytes long).</summary>
     internal void WriteNext(Span<byte> frame)

@@ -6,6 +6,9 @@
 // Release ends that. The buffer field cannot be written any other way, so a driver can make the device
 // touch its own buffers and nothing else. When the driver dies, the kernel resets the device and frees
 // (or gives back) whatever the ring still holds.
+// Attach and Detach run once per packet per ring on a NIC driver's hot path: their refusals are built
+// in methods of their own (no message formatting in the hot bodies), the slot's state is one array
+// element, and Attach reads the running domain once (the owner check tells whether it is the holder).
 using System.Runtime.CompilerServices;
 using RedLeaf.Abi.Runtime;
 
@@ -19,8 +22,13 @@ public sealed unsafe class DmaRing : Capability
     private readonly int _fieldStart, _fieldEnd; // [start, end) of the buffer field; empty if none
     private readonly DomainCell* _deviceCell;
     private readonly byte* _memoryBase;
-    private readonly ulong[] _held;    // handle per slot while the device holds a buffer
-    private readonly int[] _lentFrom;  // for lent buffers: the borrower to restore; -1 for moved ones
+    private readonly Held[] _held;     // per slot: the buffer the device holds, if any
+
+    private struct Held
+    {
+        internal ulong Handle;   // 0: the slot holds no buffer
+        internal int LentFrom;   // for lent buffers: the borrower to restore; -1 for moved ones
+    }
 
     /// <summary>The largest buffer one descriptor can name (the buffer field keeps 16 bits of length).</summary>
     public const int MaxBufferBytes = ushort.MaxValue;
@@ -38,8 +46,7 @@ public sealed unsafe class DmaRing : Capability
         _fieldEnd = bufferField < 0 ? int.MinValue : bufferField + 8;
         _deviceCell = deviceCell;
         _memoryBase = memoryBase;
-        _held = new ulong[count];
-        _lentFrom = new int[count];
+        _held = new Held[count];
     }
 
     public string Name { get; }
@@ -69,15 +76,20 @@ public sealed unsafe class DmaRing : Capability
     public void Write64(int slot, int offset, ulong value) => *(ulong*)At(slot, offset, 8) = value;
 
     /// <summary>True while the device holds a buffer in <paramref name="slot"/>.</summary>
-    public bool Holds(int slot) => _held[CheckSlot(slot)] != 0;
+    public bool Holds(int slot) => _held[CheckSlot(slot)].Handle != 0;
 
     /// <summary>Moves <paramref name="buffer"/> to the device and names it in the slot's buffer field.</summary>
     public void Attach(int slot, RRefArray<byte> buffer)
     {
-        var e = Prepare(slot, buffer.Handle, lend: false);
-        HeapAccess.Move(buffer.Handle, CurrentDomain.Cell, _deviceCell);
-        _held[slot] = buffer.Handle;
-        _lentFrom[slot] = -1;
+        ulong h = buffer.Handle;
+        var e = Prepare(slot, h, lend: false);
+        // Prepare proved the running domain owns the buffer; if the owner is the holder, the running
+        // domain is the holder (ids name one instance), and the thread-static need not be read again.
+        var from = e->Owner == Holder->Id ? Holder : CurrentDomain.Cell;
+        HeapAccess.Move(h, from, _deviceCell);
+        ref var held = ref _held[slot];
+        held.Handle = h;
+        held.LentFrom = -1;
         Publish(slot, e);
     }
 
@@ -85,19 +97,20 @@ public sealed unsafe class DmaRing : Capability
     public void Lend(int slot, in RRefArray<byte> buffer)
     {
         var e = Prepare(slot, buffer.Handle, lend: true);
-        _lentFrom[slot] = HeapAccess.Borrow(buffer.Handle, CurrentDomain.Cell, _deviceCell);
-        _held[slot] = buffer.Handle;
+        ref var held = ref _held[slot];
+        held.LentFrom = HeapAccess.Borrow(buffer.Handle, CurrentDomain.Cell, _deviceCell);
+        held.Handle = buffer.Handle;
         Publish(slot, e);
     }
 
     /// <summary>Moves the buffer in <paramref name="slot"/> back to the driver and clears the buffer field.</summary>
     public RRefArray<byte> Detach(int slot)
     {
-        ulong h = _held[CheckSlot(slot)];
+        ref var held = ref _held[CheckSlot(slot)];
         CheckLive();
-        if (h == 0) Violation($"detach from slot {slot}, which holds no buffer");
-        if (_lentFrom[slot] >= 0) Violation($"detach from slot {slot}, whose buffer is lent (release it)");
-        Unpublish(slot);
+        ulong h = held.Handle;
+        if (h == 0 || held.LentFrom >= 0) DetachRefused(slot, h);
+        Unpublish(slot, ref held);
         HeapAccess.Move(h, _deviceCell, CurrentDomain.Cell);
         return new RRefArray<byte>(h);
     }
@@ -105,24 +118,28 @@ public sealed unsafe class DmaRing : Capability
     /// <summary>Ends the device's borrow of the buffer lent in <paramref name="slot"/>.</summary>
     public void Release(int slot)
     {
-        ulong h = _held[CheckSlot(slot)];
+        ref var held = ref _held[CheckSlot(slot)];
         CheckLive();
-        if (h == 0 || _lentFrom[slot] < 0) Violation($"release of slot {slot}, which holds no lent buffer");
-        Unpublish(slot);
-        HeapAccess.ReturnLend(h, _deviceCell, _deviceCell, _lentFrom[slot]);
+        ulong h = held.Handle;
+        if (h == 0 || held.LentFrom < 0) Violation($"release of slot {slot}, which holds no lent buffer");
+        int lentFrom = held.LentFrom;
+        Unpublish(slot, ref held);
+        HeapAccess.ReturnLend(h, _deviceCell, _deviceCell, lentFrom);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private HeapEntry* Prepare(int slot, ulong handle, bool lend)
     {
         CheckSlot(slot);
         CheckLive();
-        if (_bufferField < 0) Violation($"ring {Name} has no buffer field");
-        if (_held[slot] != 0) Violation($"slot {slot} already holds a buffer (detach or release it first)");
+        if (_bufferField < 0) NoBufferField();
+        if (_held[slot].Handle != 0) SlotTaken(slot);
         var e = lend ? HeapAccess.ForRead(handle, TypeIds<byte>.Id, HeapKind.Array) : HeapAccess.ForWrite(handle, TypeIds<byte>.Id, HeapKind.Array);
-        if (e->Length > MaxBufferBytes) Violation($"a buffer of {e->Length} bytes is larger than one descriptor can name ({MaxBufferBytes})");
+        if (e->Length > MaxBufferBytes) TooLarge(e->Length);
         return e;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Publish(int slot, HeapEntry* e)
     {
         // The buffer field: physical address in the low 48 bits, capacity above (machine/Devices/Dma/DmaBuffer.cs).
@@ -130,11 +147,25 @@ public sealed unsafe class DmaRing : Capability
         Volatile.Write(ref *(ulong*)(_ring + slot * Stride + _bufferField), field);
     }
 
-    private void Unpublish(int slot)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Unpublish(int slot, ref Held held)
     {
         Volatile.Write(ref *(ulong*)(_ring + slot * Stride + _bufferField), 0UL);
-        _held[slot] = 0;
+        held.Handle = 0;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void NoBufferField() => Violation($"ring {Name} has no buffer field");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void SlotTaken(int slot) => Violation($"slot {slot} already holds a buffer (detach or release it first)");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void TooLarge(int length) => Violation($"a buffer of {length} bytes is larger than one descriptor can name ({MaxBufferBytes})");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void DetachRefused(int slot, ulong handle) =>
+        Violation(handle == 0 ? $"detach from slot {slot}, which holds no buffer" : $"detach from slot {slot}, whose buffer is lent (release it)");
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private byte* At(int slot, int offset, int size)
@@ -167,14 +198,15 @@ public sealed unsafe class DmaRing : Capability
     {
         for (int i = 0; i < Count; i++)
         {
-            ulong h = _held[i];
+            ref var held = ref _held[i];
+            ulong h = held.Handle;
             if (h == 0) continue;
-            _held[i] = 0;
-            if (_lentFrom[i] >= 0) HeapAccess.ReturnLend(h, _deviceCell, _deviceCell, _lentFrom[i]);
+            held.Handle = 0;
+            if (held.LentFrom >= 0) HeapAccess.ReturnLend(h, _deviceCell, _deviceCell, held.LentFrom);
             else HeapAccess.Discard(h, _deviceCell);
         }
     }
 
     /// <summary>Buffers the device holds now (tests and the kernel's report).</summary>
-    internal int HeldCount => _held.Count(h => h != 0);
+    internal int HeldCount => _held.Count(h => h.Handle != 0);
 }
