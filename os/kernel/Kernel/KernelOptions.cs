@@ -6,8 +6,16 @@ public sealed record KernelOptions
     /// <summary>Allocation slots in the shared heap (live RRefs at once).</summary>
     public int HeapSlots { get; init; } = 1 << 16;
 
-    /// <summary>Confirm in the background that a crashed domain's context was collected.</summary>
+    /// <summary>Confirm in the background (full collections) that a crashed domain's context was collected; only
+    /// then is its quarantined memory reused and do the stop checks of every domain go back to their one-branch
+    /// fast path. Off (benchmarks that must not run full collections): the memory is reused at once, and the
+    /// checks stay on their slow path for <see cref="UnconfirmedStopWindow"/> after each crash, long enough for a
+    /// thread still in the dead domain's code to reach its next check and unwind.</summary>
     public bool ConfirmCollection { get; init; } = true;
+
+    /// <summary>With <see cref="ConfirmCollection"/> off: how long after a crash every check still asks whether its
+    /// domain was stopped (a kill stops a spinning domain in well under 1 ms on this machine; see bench instrumentation).</summary>
+    public TimeSpan UnconfirmedStopWindow { get; init; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>Limits a domain gets unless <see cref="Microkernel.SetLimits"/> says otherwise.</summary>
     public Domains.DomainLimits DefaultLimits { get; init; } = Domains.DomainLimits.Default;

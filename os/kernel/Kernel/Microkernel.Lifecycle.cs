@@ -107,6 +107,7 @@ public sealed partial class Microkernel
             if (token.Owner is not Domain d || d.Instance.Token != token) return;
             if (token.State is DomainState.Crashed or DomainState.Killed or DomainState.Stopped) return;
             // A domain that was running may have threads in its code: every check now looks (Guard).
+            // (A faulted one was counted when it faulted.) Either way the count drops once, when it is safe.
             if (token.State == DomainState.Running) Interlocked.Increment(ref Guard.StopsPending);
             token.State = kind == CrashKind.Kill ? DomainState.Killed : DomainState.Crashed;
             var inst = d.Instance;
@@ -130,14 +131,18 @@ public sealed partial class Microkernel
         Log.Add($"{record}");
     }
 
-    /// <summary>Runs full collections until the unloaded context is gone; logs the outcome either way.</summary>
     /// <summary>Collection not confirmed (turned off): the quarantined memory is released at once,
-    /// accepting the window the quarantine exists to close (benchmarks that must not run background GCs).</summary>
+    /// accepting the window the quarantine exists to close (benchmarks that must not run background GCs),
+    /// and the stop checks leave their slow path after <see cref="KernelOptions.UnconfirmedStopWindow"/>
+    /// (before, they stayed on it for good after the first crash: every check in every domain paid for it).</summary>
     private Task<CollectionResult> Unconfirmed(Heap.SharedHeap.Quarantine quarantine)
     {
         Heap.Release(quarantine);
+        _ = Task.Delay(Options.UnconfirmedStopWindow).ContinueWith(static _ => Interlocked.Decrement(ref Guard.StopsPending), TaskScheduler.Default);
         return Task.FromResult(new CollectionResult(false, 0, 0));
     }
+
+    /// <summary>Runs full collections until the unloaded context is gone; logs the outcome either way.</summary>
 
     private Task<CollectionResult> ConfirmCollected(string name, int id, WeakReference context, Heap.SharedHeap.Quarantine quarantine) => Task.Run(async () =>
     {

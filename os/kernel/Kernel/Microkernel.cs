@@ -88,6 +88,10 @@ public sealed unsafe partial class Microkernel : IDisposable
     /// <summary>Runs host code on this thread as the kernel (to allocate or read RRefs, say).</summary>
     public KernelScope Enter() => new(_kernel);
 
+    /// <summary>Stopped domains (in any kernel of the process) whose code may still be running somewhere: while
+    /// above 0, every stop check in every domain takes its slow path and asks whether its own domain was stopped.</summary>
+    public static int PendingStops => Guard.StopsPending & ~AllocationMeter.SampleRequested;
+
     /// <summary>A proxy through which domains can call a host object implementing a domain interface.</summary>
     public T Grant<T>(T hostObject) where T : class => ProxyRuntime.Wrap(hostObject, _kernel)!;
 
