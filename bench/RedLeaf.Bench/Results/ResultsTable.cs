@@ -10,7 +10,7 @@ using static RedLeaf.Bench.Results.Markdown;
 
 namespace RedLeaf.Bench.Results;
 
-public sealed class ResultsTable
+public sealed partial class ResultsTable
 {
     readonly ResultsStore _results;
     readonly ReferenceData _reference;
@@ -70,8 +70,9 @@ public sealed class ResultsTable
 
         if (suites.Contains(CallsSuite.Name)) Calls(sb, _results.Runs(CallsSuite.Name));
         if (suites.Contains(LangTaxSuite.Name)) LangTax(sb, _results.Runs(LangTaxSuite.Name));
-        foreach (var suite in suites.Where(s => s != CallsSuite.Name && s != LangTaxSuite.Name))
+        foreach (var suite in suites.Where(s => s != CallsSuite.Name && s != LangTaxSuite.Name && !DriverSuites.Contains(s)))
             Other(sb, suite, _results.Runs(suite));
+        Drivers(sb, suites);
         return sb.ToString();
     }
 

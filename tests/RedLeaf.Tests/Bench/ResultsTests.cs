@@ -99,6 +99,34 @@ public sealed class ResultsTests : IDisposable
     }
 
     [Fact]
+    public void DriverSuitesGetTablesWithRatiosChecksAndThePapersFigures()
+    {
+        var store = new ResultsStore(_dir);
+        store.Save(new SuiteResult("net", true,
+        [
+            new BenchRow("nic-driver-b32").Set("mpps", 14.1).Set("sink_clean", true),
+            new BenchRow("nic-domain-b32").Set("mpps", 13.2).Set("of_driver", 0.936).Set("sink_clean", false),
+            new BenchRow("nullnet-domain-b1").Set("mpps", 33.2).Set("of_driver", 0.7),
+        ]), "redleaf bench net --quick");
+        store.Save(new SuiteResult("blk", true, [new BenchRow("read-domain-b32").Set("iops", 3_507_482.0).Set("of_driver", 0.96)]), "redleaf bench blk --quick");
+        store.Save(new SuiteResult("recovery", true,
+        [
+            new BenchRow("read-crashing").Set("mb_per_s", 539.2).Set("of_no_crash", 0.97).Set("restarts", 15),
+            new BenchRow("restart").Set("median_us", 392.7).Set("p99_us", 1201.2).Set("count", 30),
+        ]) { Details = new() { ["crash_every_ms"] = 200.0 } }, "redleaf bench recovery --quick");
+        string md = new ResultsTable(store, ReferenceData.Default).ToMarkdown();
+
+        Assert.Contains("| `nic-driver-b32` | 14.1 |  | sink clean | 14.2 |", md);
+        Assert.Contains("| `nic-domain-b32` | 13.2 | 0.94 | sink NOT clean in run 1 | 14.2 |", md);
+        Assert.Contains("| `nullnet-domain-b1` | 33.2 | 0.70 |  | 5.3 (rv6-domain) |", md);
+        Assert.Contains("| `read-domain-b32` | 3,507 | 0.96 | 453 |", md);
+        Assert.Contains("crashed every 200 ms", md);
+        Assert.Contains("| `read-crashing` (MB/s) | 539 | 0.97 | 15 | 2,062 MB/s |", md);
+        Assert.Contains("| `restart` median / p99 (ms) | 0.39 / 1.2 |  | 30 |  |", md);
+        Assert.DoesNotContain("`nic-driver-b32` mpps", md); // not also listed as an unknown suite
+    }
+
+    [Fact]
     public void AnEmptyResultsFolderSaysSo()
     {
         string md = new ResultsTable(new ResultsStore(Path.Combine(_dir, "none")), ReferenceData.Default).ToMarkdown();
