@@ -83,10 +83,7 @@ public sealed unsafe class DmaRing : Capability
     {
         ulong h = buffer.Handle;
         var e = Prepare(slot, h, lend: false);
-        // Prepare proved the running domain owns the buffer; if the owner is the holder, the running
-        // domain is the holder (ids name one instance), and the thread-static need not be read again.
-        var from = e->Owner == Holder->Id ? Holder : CurrentDomain.Cell;
-        HeapAccess.Move(h, from, _deviceCell);
+        HeapAccess.Move(h, Holder, _deviceCell);
         ref var held = ref _held[slot];
         held.Handle = h;
         held.LentFrom = -1;
@@ -111,7 +108,7 @@ public sealed unsafe class DmaRing : Capability
         ulong h = held.Handle;
         if (h == 0 || held.LentFrom >= 0) DetachRefused(slot, h);
         Unpublish(slot, ref held);
-        HeapAccess.Move(h, _deviceCell, CurrentDomain.Cell);
+        HeapAccess.Move(h, _deviceCell, Holder); // back to the holder: the running domain (see Prepare)
         return new RRefArray<byte>(h);
     }
 
@@ -134,7 +131,10 @@ public sealed unsafe class DmaRing : Capability
         CheckLive();
         if (_bufferField < 0) NoBufferField();
         if (_held[slot].Handle != 0) SlotTaken(slot);
-        var e = lend ? HeapAccess.ForRead(handle, TypeIds<byte>.Id, HeapKind.Array) : HeapAccess.ForWrite(handle, TypeIds<byte>.Id, HeapKind.Array);
+        // Attach checks the buffer against the holder, not the thread's running domain: only the holder's code
+        // can reach this object (capabilities never cross an interface), so the two are the same domain, and
+        // the thread-static read is saved on a per-packet path.
+        var e = lend ? HeapAccess.ForRead(handle, TypeIds<byte>.Id, HeapKind.Array) : HeapAccess.ForWrite(Holder, handle, TypeIds<byte>.Id, HeapKind.Array);
         if (e->Length > MaxBufferBytes) TooLarge(e->Length);
         return e;
     }

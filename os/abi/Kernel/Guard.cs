@@ -25,7 +25,7 @@ public static unsafe class Guard
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Tick()
     {
-        if (StopsPending != 0) CheckStop();
+        if (Volatile.Read(ref StopsPending) != 0) CheckStop(); // volatile: the JIT must not hoist it out of a loop
         byte probe;
         // One compare covers both "limit not measured yet" (0: the distance is huge) and "below the
         // limit" (the subtraction wraps): either way, the slow path decides.
@@ -36,7 +36,7 @@ public static unsafe class Guard
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Loop()
     {
-        if (StopsPending != 0) CheckStop();
+        if (Volatile.Read(ref StopsPending) != 0) CheckStop(); // volatile: the JIT must not hoist it out of a loop
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

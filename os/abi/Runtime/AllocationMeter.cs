@@ -73,6 +73,14 @@ internal static unsafe class AllocationMeter
         Charge(c, now - mark);
     }
 
+    /// <summary>Host code about to run a domain on this thread (the kernel loading or restarting one) forgets what
+    /// the thread allocated in host code since its last sample: compiling, verifying and loading a domain
+    /// allocates hundreds of megabytes, which would otherwise be charged to the next domain sampled here.</summary>
+    internal static void ForgetHostAllocation()
+    {
+        if (CurrentDomain.AllocatedMark != 0) CurrentDomain.AllocatedMark = GC.GetAllocatedBytesForCurrentThread();
+    }
+
     /// <summary>Adds <paramref name="bytes"/> to the domain's totals; faults it if its window is over the limit.</summary>
     internal static void Charge(DomainCell* c, long bytes)
     {

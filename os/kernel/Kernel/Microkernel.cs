@@ -90,7 +90,7 @@ public sealed unsafe partial class Microkernel : IDisposable
 
     /// <summary>Stopped domains (in any kernel of the process) whose code may still be running somewhere: while
     /// above 0, every stop check in every domain takes its slow path and asks whether its own domain was stopped.</summary>
-    public static int PendingStops => Guard.StopsPending & ~AllocationMeter.SampleRequested;
+    public static int PendingStops => Volatile.Read(ref Guard.StopsPending) & ~AllocationMeter.SampleRequested;
 
     /// <summary>A proxy through which domains can call a host object implementing a domain interface.</summary>
     public T Grant<T>(T hostObject) where T : class => ProxyRuntime.Wrap(hostObject, _kernel)!;
@@ -121,6 +121,7 @@ public sealed unsafe partial class Microkernel : IDisposable
             };
             _domains.Add(d);
         }
+        AllocationMeter.ForgetHostAllocation(); // the compile and load above are the host's, not the domain's
         StartInstance(d, facts);
         return d;
     }
@@ -169,7 +170,9 @@ public sealed unsafe partial class Microkernel : IDisposable
         if (domain.Status == DomainStatus.Running) Kill(domain, "restarted on request");
         else if (domain.Status == DomainStatus.Faulted) CrashInstance(domain.Instance.Token, CrashKind.Fault, domain.Instance.Token.FaultReason ?? "faulted", null);
         var standby = TakeStandby(domain);
-        StartInstance(domain, standby?.Facts ?? Admit(domain.Image), standby);
+        var facts = standby?.Facts ?? Admit(domain.Image);
+        AllocationMeter.ForgetHostAllocation(); // the kernel's work, even when a shadow asked for it on its thread
+        StartInstance(domain, facts, standby);
         domain.Restarts++;
         Log.Add($"{domain.Name} restarted as instance {domain.Id}{(standby is null ? "" : " (from its standby)")}");
         if (domain.Standby is null && _restartable.Contains(domain)) PrepareStandby(domain);
