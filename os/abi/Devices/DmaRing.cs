@@ -79,6 +79,7 @@ public sealed unsafe class DmaRing : Capability
     public bool Holds(int slot) => _held[CheckSlot(slot)].Handle != 0;
 
     /// <summary>Moves <paramref name="buffer"/> to the device and names it in the slot's buffer field.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // per packet in drivers: lets the JIT share work with the loop around it
     public void Attach(int slot, RRefArray<byte> buffer)
     {
         ulong h = buffer.Handle;
@@ -101,6 +102,7 @@ public sealed unsafe class DmaRing : Capability
     }
 
     /// <summary>Moves the buffer in <paramref name="slot"/> back to the driver and clears the buffer field.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // per packet in drivers: lets the JIT share work with the loop around it
     public RRefArray<byte> Detach(int slot)
     {
         ref var held = ref _held[CheckSlot(slot)];
