@@ -199,12 +199,53 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
 
     public override SyntaxNode? VisitAssignmentExpression(AssignmentExpressionSyntax node)
     {
-        // `x.Capacity = n` and `x.Capacity += n` check n; `*=` and `<<=` check only the factor (OPEN-ESCAPES.md).
+        // `x.Capacity = n` checks n. A compound one (`+=`, `*=`, `<<=`...) on a receiver that names a variable
+        // or a field chain is rewritten to `x.Capacity = Guard.Length(x.Capacity op (k))`, so the new capacity is
+        // what is checked, not the operand; on any other receiver only the operand is checked (OPEN-ESCAPES.md).
         var v = (AssignmentExpressionSyntax)base.VisitAssignmentExpression(node)!;
         if (_model.GetSymbolInfo(node.Left).Symbol is not IPropertySymbol { Name: "Capacity" } p) return v;
         if (SymbolEqualityComparer.Default.Equals(p.ContainingAssembly, _model.Compilation.Assembly)) return v;
         if (p.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64)) return v;
+        if (!v.IsKind(SyntaxKind.SimpleAssignmentExpression) && CompoundOperator(v) is { } op && NamesAVariable(node.Left))
+            return AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, v.Left,
+                ParseExpression($"{GuardType}.Length(checked({v.Left.WithoutTrivia()} {op} ({v.Right.WithoutTrivia()})))")).WithTriviaFrom(v);
         return v.WithRight(ParseExpression($"{GuardType}.Length({v.Right})"));
+    }
+
+    private static string? CompoundOperator(AssignmentExpressionSyntax a) => a.Kind() switch
+    {
+        SyntaxKind.AddAssignmentExpression => "+",
+        SyntaxKind.SubtractAssignmentExpression => "-",
+        SyntaxKind.MultiplyAssignmentExpression => "*",
+        SyntaxKind.DivideAssignmentExpression => "/",
+        SyntaxKind.ModuloAssignmentExpression => "%",
+        SyntaxKind.LeftShiftAssignmentExpression => "<<",
+        SyntaxKind.OrAssignmentExpression => "|",
+        SyntaxKind.ExclusiveOrAssignmentExpression => "^",
+        SyntaxKind.AndAssignmentExpression => "&",
+        _ => null,
+    };
+
+    /// <summary>`l.Capacity`, `this.l.Capacity`, `a.b.Capacity`: a receiver that reads the same object when
+    /// evaluated twice (a local, a parameter or a field chain), so the rewrite above keeps its meaning.</summary>
+    private bool NamesAVariable(ExpressionSyntax left)
+    {
+        if (left is not MemberAccessExpressionSyntax { Expression: var receiver }) return false;
+        while (true)
+        {
+            switch (receiver)
+            {
+                case ThisExpressionSyntax:
+                    return true;
+                case IdentifierNameSyntax id:
+                    return _model.GetSymbolInfo(id).Symbol is ILocalSymbol or IParameterSymbol or IFieldSymbol;
+                case MemberAccessExpressionSyntax m when _model.GetSymbolInfo(m).Symbol is IFieldSymbol:
+                    receiver = m.Expression;
+                    continue;
+                default:
+                    return false;
+            }
+        }
     }
 
     public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node) =>

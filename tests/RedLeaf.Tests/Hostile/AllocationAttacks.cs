@@ -66,6 +66,10 @@ public class AllocationAttacks
     [InlineData("var l = new List<long>(); l.Capacity = 4_000_000; return l.Capacity;")]
     [InlineData("var l = new List<long>(); l.Capacity += 4_000_000; return l.Capacity;")]
     [InlineData("var b = new System.Text.StringBuilder(); b.Capacity = 4_000_000; return b.Capacity;")]
+    [InlineData("var l = new List<long>(1_000_000); l.Capacity += 1_000_000; return l.Capacity;")]
+    [InlineData("var l = new List<long>(1_000_000); l.Capacity *= 4; return l.Capacity;")]
+    [InlineData("var l = new List<long>(1_000_000); l.Capacity <<= 2; return l.Capacity;")]
+    [InlineData("var l = new List<long>(1_000_000); while (true) l.Capacity *= 2;")]
     public Task AOneCallAllocationPastTheLimitInTheBaseLibrary(string body) =>
         CrashesContained(Accepted(Source("        " + body)), 0, "array length limit", TightArrays);
 
