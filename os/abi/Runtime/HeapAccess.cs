@@ -149,15 +149,14 @@ internal static unsafe class HeapAccess
     /// caller): every RRef in it must be the pusher's own, live and not lent. A leaf is then owned through the
     /// deque (Owner = minus the deque's slot), so it moves, lends and drops with the deque and moving the deque
     /// is one store. A child with children of its own stays owned directly and makes the deque Eager (walked).
-    /// <paramref name="offsets"/> is null when the element holds one RRef (at deque->ChildAt - 1). Checks every
-    /// child before changing any, so a refused push leaves the heap as it was.</summary>
-    internal static void Contain(DomainCell* d, HeapEntry* deque, byte* element, int[]? offsets)
+    /// <paramref name="offsets"/> are where the RRefs sit in the element (ChildOffsets). Checks every child before
+    /// changing any, so a refused push leaves the heap as it was.</summary>
+    internal static void Contain(DomainCell* d, HeapEntry* deque, byte* element, int[] offsets)
     {
-        int n = offsets?.Length ?? 1;
         ulong owner = (ulong)(uint)d->Id << 32;
-        for (int i = 0; i < n; i++)
+        foreach (int offset in offsets)
         {
-            ulong h = *(ulong*)(element + (offsets is null ? deque->ChildAt - 1 : offsets[i]));
+            ulong h = *(ulong*)(element + offset);
             if (h == 0) continue;
             uint index = (uint)h;
             if (index - 1 >= d->Capacity - 1) ThrowInvalid(d, h);
@@ -165,9 +164,9 @@ internal static unsafe class HeapAccess
             if (*(ulong*)&c->Generation != (owner | (h >> 32)) || c->Borrows != 0 || c == deque) ThrowNotContainable(d, deque, c, h);
         }
         ulong contained = (ulong)(uint)-(int)(deque - d->Entries) << 32;
-        for (int i = 0; i < n; i++)
+        foreach (int offset in offsets)
         {
-            ulong h = *(ulong*)(element + (offsets is null ? deque->ChildAt - 1 : offsets[i]));
+            ulong h = *(ulong*)(element + offset);
             if (h == 0) continue;
             var c = d->Entries + (uint)h;
             if (*(ulong*)&c->Generation != (owner | (h >> 32))) continue; // the same RRef twice in one element: done
@@ -178,21 +177,10 @@ internal static unsafe class HeapAccess
     }
 
     /// <summary>An element comes out of deque <paramref name="deque"/> (owned by <paramref name="d"/>, checked by the
-    /// caller): the leaves it holds that were owned through the deque are the popper's own again.
-    /// <paramref name="offsets"/> as for <see cref="Contain"/>.</summary>
-    internal static void Release(DomainCell* d, HeapEntry* deque, byte* element, int[]? offsets)
+    /// caller): the leaves it holds that were owned through the deque are the popper's own again.</summary>
+    internal static void Release(DomainCell* d, HeapEntry* deque, byte* element, int[] offsets)
     {
-        int n = offsets?.Length ?? 1;
-        ulong contained = (ulong)(uint)-(int)(deque - d->Entries) << 32;
-        ulong owner = (ulong)(uint)d->Id << 32;
-        for (int i = 0; i < n; i++)
-        {
-            ulong h = *(ulong*)(element + (offsets is null ? deque->ChildAt - 1 : offsets[i]));
-            uint index = (uint)h;
-            if (index - 1 >= d->Capacity - 1) continue; // null (or never valid: nothing to give back)
-            var c = d->Entries + index;
-            if (*(ulong*)&c->Generation == (contained | (h >> 32))) *(ulong*)&c->Generation = owner | (h >> 32);
-        }
+        foreach (int offset in offsets) ReleaseOne(d, deque, *(ulong*)(element + offset));
     }
 
     /// <summary><see cref="Contain"/> for an element holding one RRef at <paramref name="h"/>'s place (the common case, inlined).</summary>
