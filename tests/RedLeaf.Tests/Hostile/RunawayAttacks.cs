@@ -206,16 +206,11 @@ public class RunawayAttacks
         var d = k.Load(image);
         long live = k.Heap.LiveObjects;
         var outcome = Call(k, d, 0, killAfter: TimeSpan.FromMilliseconds(150));
-        if (outcome.Killed)
-        {
-            Assert.Equal(RpcErrorKind.CalleeKilled, outcome.Result.Error.Kind);
-            await AssertContained(k, d, live, "killed by the hostile suite");
-        }
-        else
-        {
-            Assert.True(outcome.Result.Error.Kind == RpcErrorKind.CalleeCrashed, $"expected the kill or a crash, got {outcome.Result}");
-            await AssertContained(k, d, live, "stack depth limit");
-        }
+        // Judged by how the call ended, not by whether the kill was sent: on a loaded machine the guard can
+        // fire just as the kill goes out, or just after.
+        var kind = outcome.Result.IsOk ? RpcErrorKind.None : outcome.Result.Error.Kind;
+        Assert.True(kind is RpcErrorKind.CalleeKilled or RpcErrorKind.CalleeCrashed, $"expected the kill or a crash, got {outcome.Result}; crash: {d.LastCrash}");
+        await AssertContained(k, d, live, kind == RpcErrorKind.CalleeKilled ? "killed by the hostile suite" : "stack depth limit");
     }
 
     [Fact]
