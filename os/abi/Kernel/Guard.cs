@@ -7,6 +7,7 @@
 // through Length.
 // Domain code never calls these itself (the compiler inserts them); calling them does no harm.
 using System.Runtime.CompilerServices;
+using System.Linq;
 using RedLeaf.Abi.Runtime;
 
 namespace RedLeaf.Abi;
@@ -55,6 +56,21 @@ public static unsafe class Guard
         return true;
     }
 
+    /// <summary>Wraps the body of every finally block in domain code: false once the running domain has been
+    /// stopped (killed or faulted), so a stopped domain's finally blocks do not run, as a killed process
+    /// runs none of its own; the kernel cleans up what it held. While the stop unwinds, the runtime runs
+    /// finally blocks on top of the frames being unwound, and a loop or a recursion there could neither
+    /// be stopped nor fit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Cleanup() => Volatile.Read(ref StopsPending) == 0 || StillRunning();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool StillRunning()
+    {
+        var c = CurrentDomain.Cell;
+        return c == null || c->State == DomainState.Running;
+    }
+
     /// <summary>Filter added to every catch clause in domain code: the kernel's stop passes through.</summary>
     public static bool Catchable(Exception e)
     {
@@ -74,6 +90,28 @@ public static unsafe class Guard
 
     public static long Length(long n) => Length(checked((int)n));
 
+    /// <summary>The longest chain of inner exceptions a domain may build. Exception.ToString prints its
+    /// inner exception's ToString, in the base library, where the stack guard does not reach: a chain
+    /// of 200,000 would overflow the stack. Real code wraps a handful of times.</summary>
+    public const int MaxInnerExceptions = 32;
+
+    /// <summary>Wraps every inner exception handed to a base-library exception constructor (`new
+    /// InvalidOperationException("...", e)`, `: base(message, e)`): faults the domain if the new
+    /// exception's chain would be longer than <see cref="MaxInnerExceptions"/>; returns <paramref name="inner"/>.</summary>
+    public static Exception? Inner(Exception? inner)
+    {
+        int depth = 0;
+        for (var e = inner; e != null; e = e.InnerException)
+        {
+            if (++depth < MaxInnerExceptions) continue;
+            var c = CurrentDomain.Cell;
+            if (c != null && c->IsKernel == 0)
+                HeapAccess.Fault(c, $"exception chain limit: a domain may wrap an exception at most {MaxInnerExceptions} deep (inner exceptions), because the base library prints and walks the chain without the stack guard");
+            break;
+        }
+        return inner;
+    }
+
     /// <summary>Wraps the first size of a multi-dimensional array: checks the element count (the product);
     /// returns <paramref name="first"/>.</summary>
     public static int Area(int first, params int[] rest)
@@ -85,11 +123,52 @@ public static unsafe class Guard
         return first;
     }
 
+    /// <summary>Wraps every sequence a LINQ operator returns to domain code (GuardedSequence), unless it
+    /// is not the base library's LINQ (a collection, the domain's own type) or is wrapped already.</summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(sequence))]
+    public static IEnumerable<T>? Chain<T>(IEnumerable<T>? sequence) =>
+        sequence is null || sequence is GuardedSequence<T> || sequence is GuardedOrderedSequence<T> || sequence.GetType().Assembly != LinqAssembly
+            ? sequence : new GuardedSequence<T>(sequence);
+
+    /// <summary>Wraps what OrderBy, OrderByDescending, Order and OrderDescending return (GuardedOrderedSequence);
+    /// ThenBy's results come from the wrapper itself, which counts their keys.</summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(sequence))]
+    public static IOrderedEnumerable<T>? Ordered<T>(IOrderedEnumerable<T>? sequence) =>
+        sequence is null || sequence is GuardedOrderedSequence<T> || sequence.GetType().Assembly != LinqAssembly
+            ? sequence : new GuardedOrderedSequence<T>(sequence, 1);
+
+    private static readonly System.Reflection.Assembly LinqAssembly = typeof(Enumerable).Assembly;
+
+    /// <summary>The most sort keys one ordering may have (OrderBy, then ThenBy after ThenBy): the base
+    /// library compares through the chain of keys recursively, without the stack guard.</summary>
+    public const int MaxSortKeys = 64;
+
+    internal static void SortKeys(int keys)
+    {
+        if (keys <= MaxSortKeys) return;
+        var c = CurrentDomain.Cell;
+        if (c != null && c->IsKernel == 0)
+            HeapAccess.Fault(c, $"sort key limit: an ordering may have at most {MaxSortKeys} keys (OrderBy, then ThenBy), because the base library compares through them without the stack guard");
+    }
+
     private const nuint MaxStack = 1u << 30; // no thread has a gigabyte of stack
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Stop(DomainCell* c)
     {
+        // Finally blocks run on top of the frames an exception unwinds. After the stack guard fired deep
+        // in a recursion, each level's finally runs with only the guard's headroom below it; if a check
+        // in each threw the stop again, every throw would nest one exception dispatch (kilobytes) on the
+        // last until the stack overflowed. So while a stop is in flight below where it was thrown and
+        // the stack is short, the check lets the cleanup run; the stop already thrown ends the call.
+        byte probe;
+        nuint here = (nuint)(&probe), thrown = CurrentDomain.StopThrownAt;
+        if (thrown != 0)
+        {
+            if (here >= thrown) CurrentDomain.StopThrownAt = 0; // above it: that stop was caught, this is a new one
+            else if (!HasStackToSpare()) return;
+        }
+        CurrentDomain.NoteStopThrown();
         string why = c->State switch
         {
             DomainState.Killed => "killed",
@@ -97,6 +176,17 @@ public static unsafe class Guard
             _ => "no longer running",
         };
         throw new DomainStoppedException($"domain {c->Id} was {why}");
+    }
+
+    /// <summary>Whether this thread has stack to spare above the guard's limit (64 KiB or more), without
+    /// faulting: for cleanup that may run while a fault unwinds, when finally blocks run on top of the
+    /// deepest frame (GuardedSequence.Dispose skips disposing what it wraps instead of overflowing).</summary>
+    internal static bool HasStackToSpare()
+    {
+        byte probe;
+        nuint here = (nuint)(&probe);
+        if (CurrentDomain.StackLimit == 0) CurrentDomain.StackLimit = StackBounds.MeasureLimit(here);
+        return here > CurrentDomain.StackLimit && here - CurrentDomain.StackLimit > 64 * 1024;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

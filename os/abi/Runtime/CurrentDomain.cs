@@ -10,6 +10,18 @@ internal static unsafe class CurrentDomain
     /// <summary>Lowest stack address domain code may reach on this thread (0 until first measured).</summary>
     [ThreadStatic] internal static nuint StackLimit;
 
+    /// <summary>Where on this thread's stack the kernel's stop (a kill, a fault) was last thrown and not yet
+    /// caught by a proxy (0: none). While it unwinds, the runtime runs the finally blocks on top of the
+    /// frames being unwound; checks there must not throw it again when the stack is short (Guard.Stop).</summary>
+    [ThreadStatic] internal static nuint StopThrownAt;
+
+    /// <summary>Notes that a stop is thrown here, unless one is already in flight further up.</summary>
+    internal static unsafe void NoteStopThrown()
+    {
+        byte probe;
+        if (StopThrownAt == 0) StopThrownAt = (nuint)(&probe);
+    }
+
     /// <summary>This thread's allocation counter at its last sample (0: not sampled yet).</summary>
     [ThreadStatic] internal static long AllocatedMark;
 

@@ -259,6 +259,7 @@ internal static unsafe class HeapAccess
     internal static void Fault(DomainCell* d, string reason)
     {
         MarkFaulted(d, reason);
+        CurrentDomain.NoteStopThrown();
         throw new OwnershipViolationException(reason);
     }
 

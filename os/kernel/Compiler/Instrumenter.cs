@@ -3,8 +3,10 @@
 // local function and lambda body, first in every loop body and before every goto (no loop escapes
 // it; the same checks sample the thread's allocation counter when the meter's clock asks);
 // catch clauses gain a `when (Guard.Catchable(e) && ...)` filter (the kernel's stop cannot be
-// swallowed); array sizes go through Guard.Length. Inserted code carries no line breaks, so line
-// numbers in diagnostics and in the PDB stay those of the student's source.
+// swallowed), and finally blocks skip their body once the domain is stopped (Guard.Cleanup); array
+// sizes go through Guard.Length and inner exceptions through Guard.Inner; records
+// get members with the stack guard (Instrumenter.Records.cs). Inserted code carries no line breaks, so
+// line numbers in diagnostics and in the PDB stay those of the student's source.
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -12,7 +14,7 @@ using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace RedLeaf.Os.Compiler;
 
-internal sealed class Instrumenter : CSharpSyntaxRewriter
+internal sealed partial class Instrumenter : CSharpSyntaxRewriter
 {
     private const string GuardType = "global::RedLeaf.Abi.Guard";
     private const string CaughtName = "__rl_caught";
@@ -83,8 +85,13 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
     public override SyntaxNode? VisitMethodDeclaration(MethodDeclarationSyntax node)
     {
         var v = (MethodDeclarationSyntax)base.VisitMethodDeclaration(node)!;
-        return Member(node, v, v.Body, v.ExpressionBody, _model.GetDeclaredSymbol(node),
-            (m, b) => m.WithExpressionBody(null).WithSemicolonToken(default).WithBody(b));
+        var symbol = _model.GetDeclaredSymbol(node);
+        var m = Member(node, v, v.Body, v.ExpressionBody, symbol, (m, b) => m.WithExpressionBody(null).WithSemicolonToken(default).WithBody(b));
+        // Dispose() is what `using` and `foreach` call from finally blocks the compiler generates: a stopped
+        // domain's Dispose does not run, like its own finally blocks (VisitFinallyClause).
+        if (symbol is { Name: "Dispose", IsStatic: false, Parameters.Length: 0, ReturnsVoid: true } && m.Body is { } body)
+            m = m.WithBody(Insert(body, ParseStatement($"if (!{GuardType}.Cleanup()) return;")));
+        return m;
     }
 
     public override SyntaxNode? VisitConstructorDeclaration(ConstructorDeclarationSyntax node)
@@ -177,7 +184,17 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
         return Block(LoopTick(), v);
     }
 
-    // ---- catch clauses and arrays ---------------------------------------------------------------
+    // ---- catch clauses, finally blocks and arrays -----------------------------------------------
+
+    /// <summary>`finally { body }` becomes `finally {if (Guard.Cleanup()){ body }}` on the same lines: a
+    /// stopped domain's finally blocks do not run (see Guard.Cleanup).</summary>
+    public override SyntaxNode? VisitFinallyClause(FinallyClauseSyntax node)
+    {
+        var v = (FinallyClauseSyntax)base.VisitFinallyClause(node)!;
+        var body = v.Block;
+        var guarded = IfStatement(ParseExpression($"{GuardType}.Cleanup()"), body.WithoutTrivia());
+        return v.WithBlock(Block(guarded).WithTriviaFrom(body));
+    }
 
     public override SyntaxNode? VisitCatchClause(CatchClauseSyntax node)
     {
@@ -203,13 +220,35 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
         // or a field chain is rewritten to `x.Capacity = Guard.Length(x.Capacity op (k))`, so the new capacity is
         // what is checked, not the operand; on any other receiver only the operand is checked (OPEN-ESCAPES.md).
         var v = (AssignmentExpressionSyntax)base.VisitAssignmentExpression(node)!;
-        if (_model.GetSymbolInfo(node.Left).Symbol is not IPropertySymbol { Name: "Capacity" } p) return v;
-        if (SymbolEqualityComparer.Default.Equals(p.ContainingAssembly, _model.Compilation.Assembly)) return v;
-        if (p.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64)) return v;
+        if (!IsBaseLibraryCapacity(node.Left)) return v;
         if (!v.IsKind(SyntaxKind.SimpleAssignmentExpression) && CompoundOperator(v) is { } op && NamesAVariable(node.Left))
             return AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, v.Left,
                 ParseExpression($"{GuardType}.Length(checked({v.Left.WithoutTrivia()} {op} ({v.Right.WithoutTrivia()})))")).WithTriviaFrom(v);
         return v.WithRight(ParseExpression($"{GuardType}.Length({v.Right})"));
+    }
+
+    private bool IsBaseLibraryCapacity(ExpressionSyntax left) =>
+        _model.GetSymbolInfo(left).Symbol is IPropertySymbol { Name: "Capacity" } p
+        && !SymbolEqualityComparer.Default.Equals(p.ContainingAssembly, _model.Compilation.Assembly)
+        && p.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64;
+
+    /// <summary>RL0004, before instrumenting: a compound assignment to a base-library Capacity whose receiver
+    /// is computed (`Make().Capacity *= 2`, `lists[i].Capacity <<= k`) cannot be rewritten to check the new
+    /// capacity without evaluating the receiver twice, which could change what the code does.</summary>
+    internal static IEnumerable<DomainDiagnostic> ComputedCapacityAssignments(Compilation compilation)
+    {
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            var probe = new Instrumenter(compilation.GetSemanticModel(tree), new HashSet<ISymbol>(SymbolEqualityComparer.Default));
+            foreach (var a in tree.GetRoot().DescendantNodes().OfType<AssignmentExpressionSyntax>())
+            {
+                if (a.IsKind(SyntaxKind.SimpleAssignmentExpression) || CompoundOperator(a) is null || !probe.IsBaseLibraryCapacity(a.Left) || probe.NamesAVariable(a.Left)) continue;
+                var span = a.GetLocation().GetMappedLineSpan();
+                yield return new DomainDiagnostic(span.Path ?? "", span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, "RL0004",
+                    $"'{a.WithoutTrivia()}' changes a Capacity of the base library through a computed receiver: the trusted compiler checks the new " +
+                    "capacity before the allocation, which needs the receiver twice; put it in a local variable first (var l = ...; l.Capacity *= 2;)");
+            }
+        }
     }
 
     private static string? CompoundOperator(AssignmentExpressionSyntax a) => a.Kind() switch
@@ -249,7 +288,7 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
     }
 
     public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node) =>
-        GuardSizes(node, node.ArgumentList, (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!, (n, a) => n.WithArgumentList(a));
+        WrapSequence(node, GuardSizes(node, node.ArgumentList, (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!, (n, a) => n.WithArgumentList(a)));
 
     public override SyntaxNode? VisitObjectCreationExpression(ObjectCreationExpressionSyntax node) =>
         node.ArgumentList is null ? base.VisitObjectCreationExpression(node)
@@ -258,6 +297,23 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
     public override SyntaxNode? VisitImplicitObjectCreationExpression(ImplicitObjectCreationExpressionSyntax node) =>
         GuardSizes(node, node.ArgumentList, (ImplicitObjectCreationExpressionSyntax)base.VisitImplicitObjectCreationExpression(node)!, (n, a) => n.WithArgumentList(a));
 
+    public override SyntaxNode? VisitConstructorInitializer(ConstructorInitializerSyntax node) =>
+        GuardSizes(node, node.ArgumentList, (ConstructorInitializerSyntax)base.VisitConstructorInitializer(node)!, (n, a) => n.WithArgumentList(a));
+
+    /// <summary>A base-library exception constructor's inner exception (`new X("...", e)`, `: base(m, e)`):
+    /// Exception.ToString recurses through the chain in the base library, so its length is capped.</summary>
+    private static bool IsInnerException(IMethodSymbol method, IParameterSymbol parameter)
+    {
+        if (method.MethodKind != MethodKind.Constructor || !IsSystemException(parameter.Type)) return false;
+        for (var t = method.ContainingType; t is not null; t = t.BaseType)
+            if (IsSystemException(t)) return true;
+        return false;
+    }
+
+    private static bool IsSystemException(ITypeSymbol t) => t is { Name: "Exception", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+
+    /// <summary>Arguments handed to the base library that need a check first: sizes (Guard.Length) and
+    /// inner exceptions (Guard.Inner).</summary>
     private T GuardSizes<T>(SyntaxNode original, ArgumentListSyntax originalArgs, T visited, Func<T, ArgumentListSyntax, T> withArgs) where T : SyntaxNode
     {
         if (_model.GetSymbolInfo(original).Symbol is not IMethodSymbol method) return visited;
@@ -266,6 +322,7 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
         {
             InvocationExpressionSyntax i => i.ArgumentList,
             BaseObjectCreationExpressionSyntax o => o.ArgumentList,
+            ConstructorInitializerSyntax c => c.ArgumentList,
             _ => null,
         };
         if (args is null || args.Arguments.Count != originalArgs.Arguments.Count) return visited;
@@ -279,6 +336,11 @@ internal sealed class Instrumenter : CSharpSyntaxRewriter
                 parameter.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 && arg.RefKindKeyword.IsKind(SyntaxKind.None))
             {
                 arg = arg.WithExpression(ParseExpression($"{GuardType}.Length({arg.Expression})"));
+                changed = true;
+            }
+            else if (parameter is not null && parameter.RefKind == RefKind.None && arg.RefKindKeyword.IsKind(SyntaxKind.None) && IsInnerException(method, parameter))
+            {
+                arg = arg.WithExpression(ParseExpression($"{GuardType}.Inner({arg.Expression})"));
                 changed = true;
             }
             list.Add(arg);

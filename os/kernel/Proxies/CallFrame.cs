@@ -59,6 +59,7 @@ public static unsafe class CallFrame
     public static RpcError Crash(nint previous, nint callee, Exception exception)
     {
         CurrentDomain.Cell = (DomainCell*)previous;
+        CurrentDomain.StopThrownAt = 0; // whatever the callee threw ends here
         return ProxyRuntime.CalleeThrew((DomainCell*)callee, exception);
     }
 

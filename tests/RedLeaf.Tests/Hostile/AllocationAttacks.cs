@@ -140,4 +140,13 @@ public class AllocationAttacks
                 var kept = new List<RRef<long>>();
                 while (true) kept.Add(RRef<long>.New(argument));
         """)), 0, "all 65536 allocation slots are in use");
+
+    /// <summary>`x.Capacity *= k` is checked as a whole (the new capacity) only when the receiver can be read
+    /// twice; a computed one (an indexer, a call) is refused with RL0004 before the compile, naming the line.</summary>
+    [Theory]
+    [InlineData("var ls = new List<List<long>> { new() }; ls[0].Capacity <<= 30; return ls[0].Capacity; // <-")]
+    [InlineData("return Make().Capacity *= 1 << 20; // <-")]
+    public void ACapacityCompoundAssignmentOnAComputedReceiver(string body) => Refused(Source("        " + body,
+        "    private static List<long> Make() => new List<long>(16);", usings: "using System.Collections.Generic;"),
+        "RL0004", "put it in a local variable first");
 }

@@ -131,4 +131,52 @@ public class ProcessKillerAttacks
             struct Chunk { private long _e; }
             """)), 0), reason: "stack depth limit");
     }
+
+    /// <summary>A generic method that calls itself with a struct of its own type argument doubles the struct
+    /// at every level: Pair&lt;long&gt;, Pair&lt;Pair&lt;long&gt;&gt;, ...; by the twentieth call one frame is larger
+    /// than the guard's headroom. No line names a large type; the gate finds the expanding cycle of
+    /// generic instantiations (ECMA-335 II.9.2) and refuses the call that expands.</summary>
+    [Fact]
+    public void AGenericMethodThatDoublesItsStructEachCall() => Refused(Source("""
+                return Grow(argument, 30);
+        """, """
+            private static long Grow<T>(T value, int n) where T : struct
+            {
+                var pair = new Pair<T>(value, value);
+                return n == 0 ? 0 : Grow(pair, n - 1) + 1; // <-
+            }
+        """, types: "readonly record struct Pair<T>(T A, T B);"), GateIds.StackSize, "instantiates a bigger type at every level");
+
+    /// <summary>The same cycle through an interface's generic method and the class that implements it,
+    /// and through a lambda (a closure class generic over the method's parameter).</summary>
+    [Fact]
+    public void AnExpandingCycleThroughAnInterfaceAndALambda() => Refused(Source("""
+                return new Grower().Grow(argument, 30);
+        """, types: """
+        readonly record struct Pair<T>(T A, T B);
+        interface IGrow { long Grow<T>(T value, int n); }
+        sealed class Grower : IGrow
+        {
+            public long Grow<T>(T value, int n)
+            {
+                IGrow self = this;
+                Func<long> next = () => self.Grow(new Pair<T>(value, value), n - 1); // <-
+                return n == 0 ? 0 : next() + 1;
+            }
+        }
+        """), GateIds.StackSize, "instantiates a bigger type at every level");
+
+    /// <summary>Generic recursion that passes its type arguments on as they are is fine.</summary>
+    [Fact]
+    public void GenericRecursionWithoutExpansionIsAccepted()
+    {
+        var image = Accepted(Source("""
+                    return Count(new List<long> { 1, 2, 3 }, 3) + Swap<long, int>(5, 0);
+            """, """
+                private static long Count<T>(List<T> items, int n) => n == 0 ? 0 : Count(items, n - 1) + items.Count;
+                private static long Swap<A, B>(A a, B b) where A : struct where B : struct => b is int i && i > 2 ? 1 : Swap<B, A>(b, a) + 0 * 0 + (b is long ? 0 : 1) + Stop(b);
+                private static long Stop<X>(X x) => 0;
+            """, usings: "using System.Collections.Generic;"));
+        Assert.NotNull(image);
+    }
 }

@@ -16,12 +16,14 @@ internal sealed class BodyScanner
     private readonly CompilerHelpers _helpers;
     private readonly InlineArrayCalls _inlineCalls;
     private readonly StackLimits _limits;
+    private readonly ExpandingGenerics _expanding;
 
-    public BodyScanner(GateContext ctx, ReferenceChecker refs, StackLimits limits)
+    public BodyScanner(GateContext ctx, ReferenceChecker refs, StackLimits limits, ExpandingGenerics expanding)
     {
         _ctx = ctx;
         _refs = refs;
         _limits = limits;
+        _expanding = expanding;
         _helpers = new CompilerHelpers(ctx);
         _inlineCalls = new InlineArrayCalls(ctx);
     }
@@ -88,6 +90,7 @@ internal sealed class BodyScanner
         }
 
         _limits.Body(m, body, il);
+        _expanding.Body(m, il);
         foreach (var r in body.ExceptionRegions)
             if (r.Kind == ExceptionRegionKind.Catch) _refs.Type(r.CatchType, _ctx.Locator.At(m, r.HandlerOffset), "catches", inHelper);
     }
@@ -104,6 +107,7 @@ internal sealed class BodyScanner
         foreach (var l in locals.Where(l => l.Unsafe))
             _ctx.Report(at, GateIds.Pointer, $"{method} has a local variable of type {l.Display}: {l.UnsafeReason}");
         foreach (var r in provider.References) _refs.Name(r, at, $"{method} has a local variable of type");
+        _refs.Recursive(_refs.Recursion.OfLocals(body.LocalSignature), at, $"{method} has a local variable of type");
         if (locals.Length > 0 && !body.LocalVariablesInitialized)
             _ctx.Report(at, GateIds.UnsafeCode, $"{method} skips zeroing its local variables ([SkipLocalsInit]): it could read what an earlier call left on the stack");
         return locals;

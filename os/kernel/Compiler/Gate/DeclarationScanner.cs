@@ -36,6 +36,7 @@ internal sealed class DeclarationScanner
     {
         var imported = new HashSet<ModuleReferenceHandle>();
         foreach (var th in Md.TypeDefinitions) Type(th, imported);
+        _refs.Recursion.InsideAnonymousType = false;
         foreach (var eh in Md.ExportedTypes)
         {
             var e = Md.GetExportedType(eh);
@@ -64,6 +65,7 @@ internal sealed class DeclarationScanner
         var at = Where.OfTypeOrAssembly(th);
         string full = MetadataNames.FullName(Md, th);
         string display = MetadataNames.Display(full);
+        _refs.Recursion.InsideAnonymousType = UnguardedRecursion.IsAnonymousType(full) && t.GetDeclaringType().IsNil;
         if (full == IgnoresAccessChecks)
             _ctx.Report(at, GateIds.AccessBypass, $"declares {display}: the runtime would let the domain reach other assemblies' internals");
         bool hasInstanceFields = t.GetFields().Any(f => (Md.GetFieldDefinition(f).Attributes & FieldAttributes.Static) == 0);
@@ -80,6 +82,7 @@ internal sealed class DeclarationScanner
             var f = Md.GetFieldDefinition(fh);
             var provider = new ShapeProvider(Md);
             _refs.Shape(f.DecodeSignature(provider, null), provider, Where.Declaration(fh), $"field {display}.{Md.GetString(f.Name)} has type");
+            _refs.Recursive(_refs.Recursion.OfField(fh), Where.Declaration(fh), $"field {display}.{Md.GetString(f.Name)} has type");
             _limits.Field(fh, Where.Declaration(fh));
         }
         foreach (var mh in t.GetMethods()) Method(mh, imported);
@@ -122,6 +125,7 @@ internal sealed class DeclarationScanner
         foreach (var s in sig.ParameterTypes.Append(sig.ReturnType).Where(s => s.Unsafe))
             _ctx.Report(at, GateIds.Pointer, $"{usage} {s.Display}: {s.UnsafeReason}");
         foreach (var r in provider.References) _refs.Name(r, at, usage);
+        _refs.Recursive(_refs.Recursion.OfMethodDefinition(mh), at, usage);
         _limits.Signature(mh, at);
         Constraints(m.GetGenericParameters(), at);
 

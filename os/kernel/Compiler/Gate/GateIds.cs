@@ -43,11 +43,15 @@ public static class GateIds
     public const string BadImage = "RLGATE018";
     /// <summary>Too large for the stack: a value type above StackBounds.MaxValueSize or a method frame above StackBounds.MaxFrame.</summary>
     public const string StackSize = "RLGATE019";
+    /// <summary>Recursion the stack guard cannot see: a tuple, key-value pair, Lazy or anonymous type over an
+    /// element that can be another one (object, an interface, a type parameter), or a base-library wrapper
+    /// or comparer that walks a chain of them (UnguardedRecursion.cs).</summary>
+    public const string UnguardedRecursion = "RLGATE020";
 
     /// <summary>Every ID the gate can report (the allow-list may only name these).</summary>
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         NotAllowed, RawMemory, NativeCode, Pointer, Instruction, Reflection, Threads, InputOutput, Environment,
-        GcControl, Finalizer, SharedStatic, Assembly, UnsafeCode, AccessBypass, CompilerHelper, SharedState, BadImage, StackSize,
+        GcControl, Finalizer, SharedStatic, Assembly, UnsafeCode, AccessBypass, CompilerHelper, SharedState, BadImage, StackSize, UnguardedRecursion,
     };
 }

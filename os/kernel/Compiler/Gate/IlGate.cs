@@ -46,9 +46,11 @@ public sealed class IlGate
             var ctx = new GateContext(md, peReader, _list, new SourceLocator(md, pdbProvider?.GetMetadataReader(), file, source is null ? null : new DeclarationSites(md, source)));
             var refs = new ReferenceChecker(ctx);
             var limits = new StackLimits(ctx);
-            var bodies = new BodyScanner(ctx, refs, limits);
+            var expanding = new ExpandingGenerics(ctx);
+            var bodies = new BodyScanner(ctx, refs, limits, expanding);
             var declarations = new DeclarationScanner(ctx, peReader, refs, bodies, limits);
             declarations.Scan();
+            expanding.Report();
             limits.Frames();
             new AttributeScanner(ctx, refs).Scan();
             new ReferenceSweep(ctx, refs).Scan();

@@ -12,7 +12,20 @@ internal sealed class ReferenceChecker
     private readonly GateContext _ctx;
     private readonly Dictionary<(EntityHandle, bool), Verdict> _verdicts = new();
 
-    public ReferenceChecker(GateContext ctx) => _ctx = ctx;
+    public ReferenceChecker(GateContext ctx)
+    {
+        _ctx = ctx;
+        Recursion = new UnguardedRecursion(ctx.Md);
+    }
+
+    /// <summary>The check for values whose Equals, GetHashCode or ToString recurse unguarded (RLGATE020).</summary>
+    public UnguardedRecursion Recursion { get; }
+
+    /// <summary>Reports <paramref name="n"/> if it holds a container over an open element.</summary>
+    public void Recursive(Nest? n, SourceSpot at, string usage)
+    {
+        if (n is { Offends: true } found) _ctx.Report(at, GateIds.UnguardedRecursion, $"{usage} {UnguardedRecursion.Describe(found)}");
+    }
 
     private MetadataReader Md => _ctx.Md;
 
@@ -24,6 +37,7 @@ internal sealed class ReferenceChecker
         var provider = new ShapeProvider(Md);
         var shape = provider.DecodeType(h);
         Shape(shape, provider, at, usage, inHelper);
+        Recursive(Recursion.OfType(h), at, usage);
     }
 
     /// <summary>A decoded shape: refused if it hides a pointer; each type it names must be allowed.</summary>
@@ -37,9 +51,14 @@ internal sealed class ReferenceChecker
     public void Method(EntityHandle h, SourceSpot at, MemberUse use, bool inHelper = false, bool pointerSignatureChecked = false)
     {
         _ctx.Checked.Add(h);
+        if (h.Kind is HandleKind.MethodSpecification or HandleKind.MemberReference) Recursive(Recursion.OfMethod(h), at, "uses");
         switch (h.Kind)
         {
-            case HandleKind.MethodDefinition: return;
+            case HandleKind.MethodDefinition:
+                var own = Md.GetMethodDefinition((MethodDefinitionHandle)h);
+                if (use == MemberUse.Delegate && Md.GetString(own.Name) == "Invoke" && IsDelegateType(own.GetDeclaringType()))
+                    _ctx.Report(at, GateIds.UnguardedRecursion, $"makes a delegate of another delegate's Invoke ({MetadataNames.Display(MetadataNames.FullName(Md, own.GetDeclaringType()))}): {DelegateOfInvoke}");
+                return;
             case HandleKind.MethodSpecification:
                 var spec = Md.GetMethodSpecification((MethodSpecificationHandle)h);
                 var provider = new ShapeProvider(Md);
@@ -68,6 +87,7 @@ internal sealed class ReferenceChecker
         if (h.Kind == HandleKind.FieldDefinition) return;
         if (h.Kind != HandleKind.MemberReference) throw new BadImageFormatException($"a field token points at a {h.Kind}");
         var mr = (MemberReferenceHandle)h;
+        Recursive(Recursion.OfMethod(h), at, "uses");
         if (isStatic && (use == MemberUse.Write || (use == MemberUse.Address && !readOnlyAddress)) && OwnerAssembly(Md.GetMemberReference(mr).Parent) is { Length: > 0 } owner)
             _ctx.Report(at, GateIds.SharedStatic,
                 $"{Phrases.Of(use, ParentDisplay(mr), Md.GetString(Md.GetMemberReference(mr).Name))}: static fields of {owner} are shared by every domain; a domain may only change its own");
@@ -91,6 +111,14 @@ internal sealed class ReferenceChecker
         string name = Md.GetString(m.Name);
         if (m.Parent.Kind == HandleKind.TypeSpecification) Type(m.Parent, at, "uses type", inHelper); // its type arguments must be allowed too
         var v = Cached(mr, inHelper, () => MemberVerdict(m, name, inHelper));
+        string parentName = ParentMetadataName(m.Parent);
+        if (UnguardedRecursion.WrapperChain(parentName, name, ParameterCount(m)) is { } chain)
+            _ctx.Report(at, GateIds.UnguardedRecursion, $"{Phrases.Of(use, ParentDisplay(mr), name)}: {chain}");
+        if (use == MemberUse.Delegate && name == "Invoke" && IsDelegateType(m.Parent))
+            _ctx.Report(at, GateIds.UnguardedRecursion, $"makes a delegate of another delegate's Invoke ({ParentDisplay(mr)}): {DelegateOfInvoke}");
+        if (use == MemberUse.Delegate && parentName == "System.Linq.Enumerable")
+            _ctx.Report(at, GateIds.UnguardedRecursion, $"makes a delegate of Enumerable.{name}: the trusted compiler guards the sequences LINQ operators return where domain code calls them " +
+                "(a chain of operators is walked recursively by the base library, without the stack guard), and a call through a delegate would return one unguarded; call it inside a lambda instead");
         // The types in its signature are the declaring assembly's business (they need no entry of their
         // own), except for pointers.
         var provider = new ShapeProvider(Md);
@@ -101,6 +129,44 @@ internal sealed class ReferenceChecker
         if (!v.Allowed) Refuse(at, v, Phrases.Of(use, ParentDisplay(mr), name), m.Parent);
         else if (unsafeSig && !pointerSignatureChecked)
             _ctx.Report(at, GateIds.Pointer, $"{Phrases.Of(use, ParentDisplay(mr), name)}: its signature has a pointer type, which reads and writes memory without checks");
+    }
+
+    /// <summary>The metadata name of a member's parent type ("System.Collections.Generic.List`1"); "" if it has none.</summary>
+    private string ParentMetadataName(EntityHandle parent)
+    {
+        if (parent.Kind == HandleKind.TypeSpecification) parent = GenericTypeOf((TypeSpecificationHandle)parent);
+        return parent.Kind switch
+        {
+            HandleKind.TypeReference => MetadataNames.OfReference(Md, (TypeReferenceHandle)parent).FullName,
+            HandleKind.TypeDefinition => MetadataNames.FullName(Md, (TypeDefinitionHandle)parent),
+            _ => "",
+        };
+    }
+
+    private int ParameterCount(MemberReference m)
+    {
+        if (m.GetKind() != MemberReferenceKind.Method) return -1;
+        var reader = Md.GetBlobReader(m.Signature);
+        if (reader.ReadSignatureHeader().IsGeneric) reader.ReadCompressedInteger();
+        return reader.ReadCompressedInteger();
+    }
+
+    private const string DelegateOfInvoke = "a delegate of a delegate of ... (built in a loop) is called through the runtime's own stubs, where the stack guard " +
+        "does not reach, and overflows the stack, which ends the whole process; use a lambda (() => f()) instead";
+
+    /// <summary>A delegate type: the base library's (Func, Action, ...) or one the domain declares.</summary>
+    private bool IsDelegateType(EntityHandle parent)
+    {
+        if (parent.Kind == HandleKind.TypeSpecification) parent = GenericTypeOf((TypeSpecificationHandle)parent);
+        if (parent.Kind == HandleKind.TypeDefinition)
+        {
+            var b = Md.GetTypeDefinition((TypeDefinitionHandle)parent).BaseType;
+            return b.Kind == HandleKind.TypeReference && MetadataNames.OfReference(Md, (TypeReferenceHandle)b).FullName == "System.MulticastDelegate";
+        }
+        if (parent.Kind != HandleKind.TypeReference) return false;
+        var name = MetadataNames.OfReference(Md, (TypeReferenceHandle)parent);
+        try { return System.Type.GetType($"{name.FullName}, {name.Assembly}", throwOnError: false) is { } t && typeof(Delegate).IsAssignableFrom(t); }
+        catch (Exception e) when (e is IOException or BadImageFormatException or ArgumentException or TypeLoadException) { return false; }
     }
 
     /// <summary>Reports a refusal; notes the assembly of a type from outside the reference set, which

@@ -78,7 +78,7 @@ internal sealed class ShapeProvider : ISignatureTypeProvider<Shape, IReadOnlyLis
 
     public Shape GetGenericMethodParameter(IReadOnlyList<Shape>? genericContext, int index) => new($"M{index}", $"!!{index}");
 
-    private static string PrimitiveName(PrimitiveTypeCode c) => c switch
+    internal static string PrimitiveName(PrimitiveTypeCode c) => c switch
     {
         PrimitiveTypeCode.Boolean => "bool", PrimitiveTypeCode.Char => "char", PrimitiveTypeCode.SByte => "sbyte",
         PrimitiveTypeCode.Byte => "byte", PrimitiveTypeCode.Int16 => "short", PrimitiveTypeCode.UInt16 => "ushort",
