@@ -7,6 +7,7 @@
 //     first at every level (before any field), as a property whose getter checks;
 //   - a record struct has no EqualityContract: it gets Equals(R) and GetHashCode, written out over its
 //     fields as the compiler would (EqualityComparer<T>.Default, in declaration order), after a check.
+// Plain structs get the same for ValueType's Equals and GetHashCode (VisitStructDeclaration).
 // A member the student declared is left alone (the instrumentation already checks in it). ToString is
 // not needed: the generated PrintMembers calls RuntimeHelpers.EnsureSufficientExecutionStack, whose
 // exception ends the domain's call, not the process. The members go on the line of the record's
@@ -27,6 +28,23 @@ internal sealed partial class Instrumenter
         // A partial record gets its members once, in the part declared first.
         if (record.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() != node) return v;
         var members = record.IsValueType ? StructEquality(record) : EqualityContract(record);
+        return members.Count == 0 ? v : AddMembers(v, members);
+    }
+
+    /// <summary>A struct that does not override Equals or GetHashCode uses ValueType's, in the base library,
+    /// which compare and hash its fields through their own Equals and GetHashCode: a struct with an object
+    /// field can hold the next one of a chain, boxed. Each gets overrides that check and then call
+    /// ValueType's own, so the result is what it was.</summary>
+    public override SyntaxNode? VisitStructDeclaration(StructDeclarationSyntax node)
+    {
+        var v = (StructDeclarationSyntax)base.VisitStructDeclaration(node)!;
+        if (_model.GetDeclaredSymbol(node) is not INamedTypeSymbol type || type.IsRefLikeType) return v;
+        if (type.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() != node) return v;
+        var members = new List<MemberDeclarationSyntax>();
+        if (!Declares(type, "Equals", m => m is IMethodSymbol { IsOverride: true, Parameters: [{ Type.SpecialType: SpecialType.System_Object }] }))
+            members.Add(ParseMemberDeclaration($"public override bool Equals(object? obj) {{ {GuardType}.Tick(); return base.Equals(obj); }}")!);
+        if (!Declares(type, "GetHashCode", m => m is IMethodSymbol { IsOverride: true, Parameters.Length: 0 }))
+            members.Add(ParseMemberDeclaration($"public override int GetHashCode() {{ {GuardType}.Tick(); return base.GetHashCode(); }}")!);
         return members.Count == 0 ? v : AddMembers(v, members);
     }
 
@@ -77,20 +95,20 @@ internal sealed partial class Instrumenter
         return members;
     }
 
-    private static RecordDeclarationSyntax AddMembers(RecordDeclarationSyntax record, List<MemberDeclarationSyntax> added)
+    private static T AddMembers<T>(T record, List<MemberDeclarationSyntax> added) where T : TypeDeclarationSyntax
     {
         var spaced = added.Select(m => m.WithLeadingTrivia(Space).WithTrailingTrivia(Space)).ToList();
         if (record.OpenBraceToken.IsKind(SyntaxKind.None))
         {
             // `record R(...);` becomes `record R(...) { members }` on the same line.
             var semicolon = record.SemicolonToken;
-            return record.WithSemicolonToken(default)
+            return (T)record.WithSemicolonToken(default)
                 .WithOpenBraceToken(Token(SyntaxKind.OpenBraceToken).WithLeadingTrivia(Space))
                 .WithMembers(List(spaced))
                 .WithCloseBraceToken(Token(SyntaxKind.CloseBraceToken).WithTrailingTrivia(semicolon.TrailingTrivia));
         }
         var open = record.OpenBraceToken;
         spaced[^1] = spaced[^1].WithTrailingTrivia(open.TrailingTrivia);
-        return record.WithOpenBraceToken(open.WithTrailingTrivia()).WithMembers(record.Members.InsertRange(0, spaced));
+        return (T)record.WithOpenBraceToken(open.WithTrailingTrivia()).WithMembers(record.Members.InsertRange(0, spaced));
     }
 }

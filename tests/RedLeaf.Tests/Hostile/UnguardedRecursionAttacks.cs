@@ -454,4 +454,48 @@ public class UnguardedRecursionAttacks
         Assert.True(outcome.Result.IsOk, outcome.Result.ToString());
         Assert.Equal(1 + 10 + 100 + 1000 + 2 * 10_000L, outcome.Result.Value);
     }
+
+    // ---- plain structs: ValueType's Equals and GetHashCode compare and hash the fields -----------------
+
+    /// <summary>A struct without its own Equals uses ValueType.Equals (the base library's), which calls
+    /// Equals on each field: an object field holding the next link, boxed, recurses without a guard. Each
+    /// struct now gets an override that checks and calls ValueType's own.</summary>
+    [Fact]
+    public void StructEqualityThroughBoxedLinks() => Sandbox.AssertContained(Sandbox.Run(Accepted(Source($$"""
+                object? x = null, y = null;
+                for (int i = 0; i < {{Depth}}; i++) { x = new Link { Next = x, V = i }; y = new Link { Next = y, V = i }; }
+                return x!.Equals(y) ? 1 : 0;
+        """, types: "struct Link { public object? Next; public long V; }")), 0), reason: "stack depth limit");
+
+    [Fact]
+    public void StructGetHashCodeThroughBoxedLinks() => Sandbox.AssertContained(Sandbox.Run(Accepted(Source($$"""
+                object? x = null;
+                for (int i = 0; i < {{Depth}}; i++) x = new Link { Next = x, V = i };
+                return x!.GetHashCode();
+        """, types: "struct Link { public object? Next; public long V; }")), 0), reason: "stack depth limit");
+
+    /// <summary>The base library's DictionaryEntry is such a struct, with two object fields; it cannot be
+    /// given an override, so making or changing one is refused.</summary>
+    [Fact]
+    public void DictionaryEntriesHoldingEachOther() => Refused(Source($$"""
+                object? x = null, y = null;
+                for (int i = 0; i < {{Depth}}; i++) { x = new System.Collections.DictionaryEntry(i, x); y = new System.Collections.DictionaryEntry(i, y); } // <-
+                return x!.Equals(y) ? 1 : 0;
+        """), GateIds.UnguardedRecursion, "a DictionaryEntry holds any object");
+
+    /// <summary>Struct equality means what it meant: field by field, as ValueType compares.</summary>
+    [Fact]
+    public void StructsStillCompareFieldByField()
+    {
+        var image = Accepted(Source("""
+                    var a = new P { X = 1, Name = "n" };
+                    var b = new P { X = 1, Name = "n" };
+                    var c = new P { X = 2, Name = "n" };
+                    return (a.Equals(b) ? 1 : 0) + (a.Equals(c) ? 0 : 10) + (a.GetHashCode() == b.GetHashCode() ? 100 : 0) + (((object)a).Equals("x") ? 0 : 1000);
+            """, types: "struct P { public long X; public string Name; }"));
+        using var k = Boot();
+        var outcome = Call(k, k.Load(image), 0);
+        Assert.True(outcome.Result.IsOk, outcome.Result.ToString());
+        Assert.Equal(1111L, outcome.Result.Value);
+    }
 }
