@@ -190,50 +190,16 @@ internal static class StackChecks
         return false;
     }
 
-    /// <summary>Bodies on a cycle of known calls (Tarjan's strongly connected components, iterative).</summary>
+    /// <summary>Bodies on a cycle of known calls: in a strongly connected component with another body, or calling themselves.</summary>
     private static HashSet<ISymbol> Cycles(Dictionary<ISymbol, List<ISymbol>> edges)
     {
-        var index = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
-        var low = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
-        var onStack = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        var stack = new Stack<ISymbol>();
+        var component = StronglyConnected.Components(edges, SymbolEqualityComparer.Default);
+        var sizes = component.Values.GroupBy(c => c).ToDictionary(g => g.Key, g => g.Count());
         var result = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        int next = 0;
-        foreach (var start in edges.Keys)
-        {
-            if (index.ContainsKey(start)) continue;
-            var work = new Stack<(ISymbol Node, int Edge)>();
-            work.Push((start, 0));
-            index[start] = low[start] = next++;
-            stack.Push(start);
-            onStack.Add(start);
-            while (work.Count > 0)
-            {
-                var (v, i) = work.Pop();
-                var outs = edges.GetValueOrDefault(v) ?? new List<ISymbol>();
-                if (i < outs.Count)
-                {
-                    work.Push((v, i + 1));
-                    var w = outs[i];
-                    if (SymbolEqualityComparer.Default.Equals(v, w)) { result.Add(v); continue; }
-                    if (!index.ContainsKey(w))
-                    {
-                        index[w] = low[w] = next++;
-                        stack.Push(w);
-                        onStack.Add(w);
-                        work.Push((w, 0));
-                    }
-                    else if (onStack.Contains(w)) low[v] = Math.Min(low[v], index[w]);
-                    continue;
-                }
-                if (work.Count > 0) { var parent = work.Peek().Node; low[parent] = Math.Min(low[parent], low[v]); }
-                if (low[v] != index[v]) continue;
-                var component = new List<ISymbol>();
-                ISymbol x;
-                do { x = stack.Pop(); onStack.Remove(x); component.Add(x); } while (!SymbolEqualityComparer.Default.Equals(x, v));
-                if (component.Count > 1) result.UnionWith(component);
-            }
-        }
+        foreach (var (node, c) in component)
+            if (sizes[c] > 1) result.Add(node);
+        foreach (var (node, outs) in edges)
+            if (outs.Any(w => SymbolEqualityComparer.Default.Equals(w, node))) result.Add(node);
         return result;
     }
 }

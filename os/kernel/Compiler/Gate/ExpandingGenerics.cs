@@ -171,7 +171,7 @@ internal sealed class ExpandingGenerics
         }
     }
 
-    /// <summary>Tarjan's strongly connected components, iteratively (the graph can be long).</summary>
+    /// <summary>The strongly connected component of every parameter in the graph of edges.</summary>
     private Dictionary<Node, int> Components()
     {
         var next = new Dictionary<Node, List<Node>>();
@@ -179,54 +179,7 @@ internal sealed class ExpandingGenerics
         {
             if (!next.TryGetValue(e.From, out var list)) next[e.From] = list = new();
             list.Add(e.To);
-            next.TryAdd(e.To, new());
         }
-        var index = new Dictionary<Node, int>();
-        var low = new Dictionary<Node, int>();
-        var onStack = new HashSet<Node>();
-        var stack = new Stack<Node>();
-        var component = new Dictionary<Node, int>();
-        int counter = 0, components = 0;
-        foreach (var root in next.Keys)
-        {
-            if (index.ContainsKey(root)) continue;
-            var work = new Stack<(Node Node, int Child)>();
-            work.Push((root, 0));
-            index[root] = low[root] = counter++;
-            stack.Push(root);
-            onStack.Add(root);
-            while (work.Count > 0)
-            {
-                var (v, child) = work.Pop();
-                var successors = next[v];
-                if (child < successors.Count)
-                {
-                    work.Push((v, child + 1));
-                    var w = successors[child];
-                    if (!index.ContainsKey(w))
-                    {
-                        index[w] = low[w] = counter++;
-                        stack.Push(w);
-                        onStack.Add(w);
-                        work.Push((w, 0));
-                    }
-                    else if (onStack.Contains(w)) low[v] = Math.Min(low[v], index[w]);
-                    continue;
-                }
-                if (low[v] == index[v])
-                {
-                    Node w;
-                    do
-                    {
-                        w = stack.Pop();
-                        onStack.Remove(w);
-                        component[w] = components;
-                    } while (!w.Equals(v));
-                    components++;
-                }
-                if (work.Count > 0) low[work.Peek().Node] = Math.Min(low[work.Peek().Node], low[v]);
-            }
-        }
-        return component;
+        return StronglyConnected.Components(next, EqualityComparer<Node>.Default);
     }
 }
