@@ -90,6 +90,21 @@ public static unsafe class Guard
 
     public static long Length(long n) => Length(checked((int)n));
 
+    /// <summary>The widest alignment a domain may format with (`{x,n}`, AppendFormatted(x, n)): the base library's
+    /// own limit for string.Format. An interpolated string pads to its alignment in one call, so
+    /// `$"{x,1000000000}"` would allocate and fill two gigabytes where no check runs.</summary>
+    public const int MaxAlignment = 1_000_000;
+
+    /// <summary>Wraps an alignment handed to the base library: faults the domain past <see cref="MaxAlignment"/>.</summary>
+    public static int Alignment(int n)
+    {
+        if (n is >= -MaxAlignment and <= MaxAlignment) return n;
+        var c = CurrentDomain.Cell;
+        if (c != null && c->IsKernel == 0)
+            HeapAccess.Fault(c, $"alignment limit: text aligned to {n} characters, a domain may align to at most {MaxAlignment} (the base library pads in one call)");
+        return n;
+    }
+
     /// <summary>The longest chain of inner exceptions a domain may build. Exception.ToString prints its
     /// inner exception's ToString, in the base library, where the stack guard does not reach: a chain
     /// of 200,000 would overflow the stack. Real code wraps a handful of times.</summary>

@@ -251,6 +251,26 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
         }
     }
 
+    /// <summary>RL0005, before instrumenting: an interpolation's alignment (`{x,n}`) is a constant the compiler
+    /// passes to the base library, which pads to it in one call; wider than Guard.MaxAlignment is refused.</summary>
+    internal static IEnumerable<DomainDiagnostic> WideAlignments(Compilation compilation)
+    {
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            var model = compilation.GetSemanticModel(tree);
+            foreach (var clause in tree.GetRoot().DescendantNodes().OfType<InterpolationAlignmentClauseSyntax>())
+            {
+                if (model.GetConstantValue(clause.Value) is not { HasValue: true, Value: var v }) continue;
+                long n = Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture);
+                if (Math.Abs(n) <= RedLeaf.Abi.Guard.MaxAlignment) continue;
+                var span = clause.GetLocation().GetMappedLineSpan();
+                yield return new DomainDiagnostic(span.Path ?? "", span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, "RL0005",
+                    $"aligns text to {n:N0} characters: the base library pads to the alignment in one call, where no check runs, so it " +
+                    $"would allocate and fill that much at once; at most {RedLeaf.Abi.Guard.MaxAlignment:N0} (string.Format's own limit)");
+            }
+        }
+    }
+
     private static string? CompoundOperator(AssignmentExpressionSyntax a) => a.Kind() switch
     {
         SyntaxKind.AddAssignmentExpression => "+",
@@ -336,6 +356,11 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
                 parameter.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 && arg.RefKindKeyword.IsKind(SyntaxKind.None))
             {
                 arg = arg.WithExpression(ParseExpression($"{GuardType}.Length({arg.Expression})"));
+                changed = true;
+            }
+            else if (parameter is { Name: "alignment", RefKind: RefKind.None, Type.SpecialType: SpecialType.System_Int32 } && arg.RefKindKeyword.IsKind(SyntaxKind.None))
+            {
+                arg = arg.WithExpression(ParseExpression($"{GuardType}.Alignment({arg.Expression})"));
                 changed = true;
             }
             else if (parameter is not null && parameter.RefKind == RefKind.None && arg.RefKindKeyword.IsKind(SyntaxKind.None) && IsInnerException(method, parameter))

@@ -39,7 +39,7 @@ public sealed partial class TrustedCompiler
         var errors = generatorDiagnostics.Concat(withGenerated.GetDiagnostics())
             .Where(d => d.Severity == DiagnosticSeverity.Error).Select(ToDiagnostic).Distinct().ToList();
         errors.AddRange(ReservedNamespaceUses(compilation));
-        if (instrument) errors.AddRange(Instrumenter.ComputedCapacityAssignments(compilation));
+        if (instrument) errors.AddRange(Instrumenter.ComputedCapacityAssignments(compilation).Concat(Instrumenter.WideAlignments(compilation)));
         if (errors.Count > 0) throw new DomainCompileException(name, errors);
 
         // Instrument and compile again; the result must compile, or the instrumenter has a bug.

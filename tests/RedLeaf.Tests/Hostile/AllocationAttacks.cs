@@ -149,4 +149,20 @@ public class AllocationAttacks
     public void ACapacityCompoundAssignmentOnAComputedReceiver(string body) => Refused(Source("        " + body,
         "    private static List<long> Make() => new List<long>(16);", usings: "using System.Collections.Generic;"),
         "RL0004", "put it in a local variable first");
+
+    /// <summary>An interpolation pads to its alignment in one base-library call: `{x,1000000000}` would
+    /// allocate and fill two gigabytes where no check runs (the call did not come back within 8 s). A
+    /// constant alignment past Guard.MaxAlignment is refused before the compile.</summary>
+    [Theory]
+    [InlineData("        return $\"{argument,1000000000}\".Length; // <-")]
+    [InlineData("        return $\"{argument,-1000000000}\".Length; // <-")]
+    public void AnInterpolationAlignedToAGigabyte(string body) => Refused(Source(body), "RL0005", "at most 1,000,000");
+
+    /// <summary>The interpolation handler may be called by hand, with an alignment computed at run time.</summary>
+    [Fact]
+    public Task AnAlignmentComputedAtRunTime() => CrashesContained(Accepted(Source("""
+                var h = new System.Runtime.CompilerServices.DefaultInterpolatedStringHandler(0, 1);
+                h.AppendFormatted(argument, (int)(argument * 1000));
+                return h.ToStringAndClear().Length;
+        """)), 1_000_000, "alignment limit");
 }
