@@ -212,7 +212,7 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
     // StringBuilder.Append(c, repeatCount)...) allocate or loop as much as they say in one call, with no
     // check inside: they pass Guard.Length too, and so does a value assigned to a base-library Capacity
     // property (List<T>.Capacity, StringBuilder.Capacity).
-    private static readonly HashSet<string> SizeParameters = new(StringComparer.Ordinal) { "capacity", "count", "length", "newSize", "totalWidth", "minimumLength", "repeatCount" };
+    private static readonly HashSet<string> SizeParameters = new(StringComparer.Ordinal) { "capacity", "initialCapacity", "count", "length", "newSize", "totalWidth", "minimumLength", "repeatCount" };
 
     public override SyntaxNode? VisitAssignmentExpression(AssignmentExpressionSyntax node)
     {

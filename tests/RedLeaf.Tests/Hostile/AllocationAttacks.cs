@@ -70,6 +70,8 @@ public class AllocationAttacks
     [InlineData("var l = new List<long>(1_000_000); l.Capacity *= 4; return l.Capacity;")]
     [InlineData("var l = new List<long>(1_000_000); l.Capacity <<= 2; return l.Capacity;")]
     [InlineData("var l = new List<long>(1_000_000); while (true) l.Capacity *= 2;")]
+    [InlineData("return new PriorityQueue<long, long>(4_000_000).Count;")]
+    [InlineData("return new Random(1).GetItems(new[] { 1L, 2L }, 4_000_000).Length;")]
     public Task AOneCallAllocationPastTheLimitInTheBaseLibrary(string body) =>
         CrashesContained(Accepted(Source("        " + body)), 0, "array length limit", TightArrays);
 
