@@ -62,21 +62,28 @@ public static unsafe class Guard
     /// finally blocks on top of the frames being unwound, and a loop or a recursion there could neither
     /// be stopped nor fit.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool Cleanup() => Volatile.Read(ref StopsPending) == 0 || StillRunning();
+    public static bool Cleanup() => Volatile.Read(ref StopsPending) == 0 && HasStackToSpare() ? true : MayHandle();
 
+    /// <summary>Filter added to every catch clause in domain code: the kernel's stop passes through, and so does
+    /// everything once the domain is stopped.</summary>
+    public static bool Catchable(Exception e) => e is not DomainStoppedException && MayHandle();
+
+    /// <summary>Whether the running domain may run a handler (a catch or a finally) here. Not once it has been
+    /// stopped; and not where the stack is short: the runtime runs handlers on top of the frames an
+    /// exception unwinds, and a handler that throws again (`catch { throw new X(); }` at each level of a
+    /// deep recursion) nests one exception dispatch, kilobytes of the runtime's frames, on top of the last,
+    /// until the stack overflows and the process ends. There the domain is faulted instead, and the
+    /// exception goes on to its caller with no more of its handlers run.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool StillRunning()
+    private static bool MayHandle()
     {
         var c = CurrentDomain.Cell;
-        return c == null || c->State == DomainState.Running;
-    }
-
-    /// <summary>Filter added to every catch clause in domain code: the kernel's stop passes through.</summary>
-    public static bool Catchable(Exception e)
-    {
-        if (e is DomainStoppedException) return false;
-        var c = CurrentDomain.Cell;
-        return c == null || c->State == DomainState.Running;
+        if (c == null || c->IsKernel != 0) return true;
+        if (c->State != DomainState.Running) return false;
+        if (HasStackToSpare()) return true;
+        HeapAccess.MarkFaulted(c, $"exception handling nested too deep: a catch or finally block ran within 64 KiB of the stack guard's limit, where another throw would overflow the stack");
+        CurrentDomain.NoteStopThrown();
+        return false;
     }
 
     /// <summary>Wraps every array size in domain code: refuses one huge allocation before it happens.</summary>
@@ -196,6 +203,7 @@ public static unsafe class Guard
     /// <summary>Whether this thread has stack to spare above the guard's limit (64 KiB or more), without
     /// faulting: for cleanup that may run while a fault unwinds, when finally blocks run on top of the
     /// deepest frame (GuardedSequence.Dispose skips disposing what it wraps instead of overflowing).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool HasStackToSpare()
     {
         byte probe;

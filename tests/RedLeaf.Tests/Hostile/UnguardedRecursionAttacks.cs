@@ -498,4 +498,45 @@ public class UnguardedRecursionAttacks
         Assert.True(outcome.Result.IsOk, outcome.Result.ToString());
         Assert.Equal(1111L, outcome.Result.Value);
     }
+
+    /// <summary>Not a stop at all: an ordinary exception thrown 20,000 calls deep, and every level's catch
+    /// throws a new one. Each catch runs on top of the frames being unwound, so each throw nests another
+    /// exception dispatch on the last: the stack overflowed inside the runtime's own dispatcher. A catch
+    /// or finally that would run within 64 KiB of the guard's limit faults the domain instead.</summary>
+    [Fact]
+    public void ACatchThatThrowsAgainAtEveryLevel() => Sandbox.AssertContained(Sandbox.Run(Accepted(Source("""
+                return Down(argument);
+        """, """
+            private static long Down(long n)
+            {
+                if (n > 20000) throw new InvalidOperationException("bottom");
+                try { return Down(n + 1) + 1; }
+                catch (InvalidOperationException) { throw new InvalidOperationException("again"); }
+            }
+        """)), 0), reason: "exception handling nested too deep");
+
+    [Fact]
+    public void AFinallyThatThrowsAtEveryLevel() => Sandbox.AssertContained(Sandbox.Run(Accepted(Source("""
+                return Down(argument);
+        """, """
+            private static long Down(long n)
+            {
+                if (n > 20000) throw new InvalidOperationException("bottom");
+                try { return Down(n + 1) + 1; }
+                finally { if (n >= 0) throw new InvalidOperationException("from finally"); }
+            }
+        """)), 0), reason: "exception handling nested too deep");
+
+    /// <summary>A recursive iterator (a tree walk written with yield): each level's foreach disposes the
+    /// level below from a finally the compiler generates, while the guard's fault unwinds.</summary>
+    [Fact]
+    public void RecursiveIteratorsUnwoundAfterTheGuardFires() => Sandbox.AssertContained(Sandbox.Run(Accepted(Source("""
+                foreach (var x in Walk(0)) return x;
+                return 0;
+        """, """
+            private static IEnumerable<long> Walk(long n)
+            {
+                foreach (var x in Walk(n + 1)) yield return x;
+            }
+        """, usings: "using System.Collections.Generic;")), 0), reason: "stack depth limit");
 }
