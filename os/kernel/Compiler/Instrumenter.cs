@@ -243,8 +243,7 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
             foreach (var a in tree.GetRoot().DescendantNodes().OfType<AssignmentExpressionSyntax>())
             {
                 if (a.IsKind(SyntaxKind.SimpleAssignmentExpression) || CompoundOperator(a) is null || !probe.IsBaseLibraryCapacity(a.Left) || probe.NamesAVariable(a.Left)) continue;
-                var span = a.GetLocation().GetMappedLineSpan();
-                yield return new DomainDiagnostic(span.Path ?? "", span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, "RL0004",
+                yield return DiagnosticAt(a, "RL0004",
                     $"'{a.WithoutTrivia()}' changes a Capacity of the base library through a computed receiver: the trusted compiler checks the new " +
                     "capacity before the allocation, which needs the receiver twice; put it in a local variable first (var l = ...; l.Capacity *= 2;)");
             }
@@ -263,12 +262,18 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
                 if (model.GetConstantValue(clause.Value) is not { HasValue: true, Value: var v }) continue;
                 long n = Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture);
                 if (Math.Abs(n) <= RedLeaf.Abi.Guard.MaxAlignment) continue;
-                var span = clause.GetLocation().GetMappedLineSpan();
-                yield return new DomainDiagnostic(span.Path ?? "", span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, "RL0005",
+                yield return DiagnosticAt(clause, "RL0005",
                     $"aligns text to {n:N0} characters: the base library pads to the alignment in one call, where no check runs, so it " +
                     $"would allocate and fill that much at once; at most {RedLeaf.Abi.Guard.MaxAlignment:N0} (string.Format's own limit)");
             }
         }
+    }
+
+    /// <summary>A refusal of the compile step at the line and column where <paramref name="node"/> starts.</summary>
+    private static DomainDiagnostic DiagnosticAt(SyntaxNode node, string id, string message)
+    {
+        var span = node.GetLocation().GetMappedLineSpan();
+        return new DomainDiagnostic(span.Path ?? "", span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, id, message);
     }
 
     private static string? CompoundOperator(AssignmentExpressionSyntax a) => a.Kind() switch

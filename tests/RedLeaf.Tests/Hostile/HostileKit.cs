@@ -89,6 +89,16 @@ internal static class HostileKit
 
     public static Microkernel Boot() => TestDomains.Boot();
 
+    /// <summary>Loads <paramref name="image"/> in a fresh kernel and asserts Run(0) returns <paramref name="expected"/>
+    /// (for the cases that check a guard left ordinary code meaning what it meant).</summary>
+    public static void AssertReturns(DomainImage image, long expected)
+    {
+        using var k = Boot();
+        var outcome = Call(k, k.Load(image), 0);
+        Assert.True(outcome.Result.IsOk, outcome.Result.ToString());
+        Assert.Equal(expected, outcome.Result.Value);
+    }
+
     /// <summary>Calls Run(argument) on a thread of its own (4 MiB stack, as a kernel thread), waiting at most
     /// <paramref name="timeout"/>; after <paramref name="killAfter"/>, if the call is still running, kills the domain.</summary>
     public static CallOutcome Call(Microkernel k, Domain d, long argument, TimeSpan? killAfter = null, TimeSpan? timeout = null)

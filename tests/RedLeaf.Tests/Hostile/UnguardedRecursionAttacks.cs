@@ -108,11 +108,7 @@ public class UnguardedRecursionAttacks
             sealed record Leaf(Base? Next, long Value) : Base(Next, 0);
             sealed record Other(Base? Next, long Value) : Base(Next, 0);
             """));
-        using var k = Boot();
-        var d = k.Load(image);
-        var outcome = Call(k, d, 0);
-        Assert.True(outcome.Result.IsOk, outcome.Result.ToString());
-        Assert.Equal(255L, outcome.Result.Value);
+        AssertReturns(image, 255L);
     }
 
     // ---- refused by the gate (RLGATE020): containers over an element that can be another one ---------
@@ -212,11 +208,7 @@ public class UnguardedRecursionAttacks
                     return total + shaped.Count + t.Item1 + z + lazy.Value + (pairs[0] == ("a", 1) ? 100 : 0);
             """, types: "sealed class Item { public Item(long size) => Size = size; public long Size { get; } }",
             usings: "using System.Collections.Generic;\nusing System.Linq;"));
-        using var k = Boot();
-        var d = k.Load(image);
-        var outcome = Call(k, d, 0);
-        Assert.True(outcome.Result.IsOk, outcome.Result.ToString());
-        Assert.Equal(4L + 1 + 1 + 10 + 5 + 100, outcome.Result.Value);
+        AssertReturns(image, 4L + 1 + 1 + 10 + 5 + 100);
     }
 
     // ---- guarded on the way in: an exception's chain of inner exceptions ------------------------------
@@ -256,10 +248,7 @@ public class UnguardedRecursionAttacks
                     for (var x = e; x != null; x = x.InnerException) depth++;
                     return depth * 1000 + (e.ToString().Contains("root") ? 1 : 0);
             """));
-        using var k = Boot();
-        var outcome = Call(k, k.Load(image), 0);
-        Assert.True(outcome.Result.IsOk, outcome.Result.ToString());
-        Assert.Equal(21_001L, outcome.Result.Value);
+        AssertReturns(image, 21_001L);
     }
 
     // ---- guarded where they come back: sequences LINQ operators return --------------------------------
@@ -355,10 +344,7 @@ public class UnguardedRecursionAttacks
                     string order = string.Join(",", sorted);
                     return (order == "cy,bo,al,di" ? 1 : 0) + (groups.SequenceEqual(new[] { 1, 2, 1 }) ? 10 : 0) + evens * 100 + view[0] * 1_000_000;
             """, usings: Linq));
-        using var k = Boot();
-        var outcome = Call(k, k.Load(image), 0);
-        Assert.True(outcome.Result.IsOk, outcome.Result.ToString());
-        Assert.Equal(1 + 10 + 2450 * 100 + 7_000_000L, outcome.Result.Value);
+        AssertReturns(image, 1 + 10 + 2450 * 100 + 7_000_000L);
     }
 
     // ---- cleanup while a fault unwinds ------------------------------------------------------------------
@@ -449,10 +435,7 @@ public class UnguardedRecursionAttacks
                 public void Dispose() { Disposed++; }
             }
             """, usings: "using System.Collections.Generic;"));
-        using var k = Boot();
-        var outcome = Call(k, k.Load(image), 0);
-        Assert.True(outcome.Result.IsOk, outcome.Result.ToString());
-        Assert.Equal(1 + 10 + 100 + 1000 + 2 * 10_000L, outcome.Result.Value);
+        AssertReturns(image, 1 + 10 + 100 + 1000 + 2 * 10_000L);
     }
 
     // ---- plain structs: ValueType's Equals and GetHashCode compare and hash the fields -----------------
@@ -493,10 +476,7 @@ public class UnguardedRecursionAttacks
                     var c = new P { X = 2, Name = "n" };
                     return (a.Equals(b) ? 1 : 0) + (a.Equals(c) ? 0 : 10) + (a.GetHashCode() == b.GetHashCode() ? 100 : 0) + (((object)a).Equals("x") ? 0 : 1000);
             """, types: "struct P { public long X; public string Name; }"));
-        using var k = Boot();
-        var outcome = Call(k, k.Load(image), 0);
-        Assert.True(outcome.Result.IsOk, outcome.Result.ToString());
-        Assert.Equal(1111L, outcome.Result.Value);
+        AssertReturns(image, 1111L);
     }
 
     /// <summary>Not a stop at all: an ordinary exception thrown 20,000 calls deep, and every level's catch

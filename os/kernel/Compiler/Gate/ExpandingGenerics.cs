@@ -95,17 +95,9 @@ internal sealed class ExpandingGenerics
     private void Parent(MethodDefinitionHandle m, TypeDefinitionHandle type, int offset, EntityHandle parent)
     {
         if (parent.Kind != HandleKind.TypeSpecification) return;
-        var reader = Md.GetBlobReader(Md.GetTypeSpecification((TypeSpecificationHandle)parent).Signature);
-        if (reader.ReadSignatureTypeCode() != SignatureTypeCode.GenericTypeInstance) return;
-        reader.ReadSignatureTypeCode();
-        var generic = reader.ReadTypeHandle();
+        if (!GenericInstance.TryRead(Md, (TypeSpecificationHandle)parent, _provider, (object?)null, out var generic, out var args)) return;
         if (generic.Kind != HandleKind.TypeDefinition) return; // the base library's: not a node
-        int count = reader.ReadCompressedInteger();
-        var decoder = new SignatureDecoder<Mentions, object?>(_provider, Md, null);
-        var args = ImmutableArray.CreateBuilder<Mentions>(count);
-        for (int i = 0; i < count; i++) args.Add(decoder.DecodeType(ref reader));
-        var built = args.MoveToImmutable();
-        Flow(m, type, offset, built, generic, Describe(generic, built));
+        Flow(m, type, offset, args, generic, Describe(generic, args));
     }
 
     /// <summary>The domain's generic method definitions a method token may run: itself, and for a
@@ -132,14 +124,29 @@ internal sealed class ExpandingGenerics
             isVirtual = true; // a method of a generic domain type, or of another assembly: match by name
         }
         else yield break;
-        if (!isVirtual) yield break;
-        foreach (var th in Md.TypeDefinitions)
-            foreach (var mh in Md.GetTypeDefinition(th).GetMethods())
-            {
-                var d = Md.GetMethodDefinition(mh);
-                if (mh != method && (d.Attributes & MethodAttributes.Virtual) != 0 && Md.GetString(d.Name) == name && d.GetGenericParameters().Count == arity)
-                    yield return mh;
-            }
+        if (!isVirtual || !VirtualGenerics.TryGetValue((name, arity), out var same)) yield break;
+        foreach (var mh in same)
+            if (mh != method) yield return mh;
+    }
+
+    private Dictionary<(string Name, int Arity), List<MethodDefinitionHandle>>? _virtualGenerics;
+
+    /// <summary>The domain's virtual generic methods by name and arity, gathered once per image.</summary>
+    private Dictionary<(string Name, int Arity), List<MethodDefinitionHandle>> VirtualGenerics => _virtualGenerics ??= GatherVirtualGenerics();
+
+    private Dictionary<(string Name, int Arity), List<MethodDefinitionHandle>> GatherVirtualGenerics()
+    {
+        var found = new Dictionary<(string, int), List<MethodDefinitionHandle>>();
+        foreach (var mh in Md.MethodDefinitions)
+        {
+            var d = Md.GetMethodDefinition(mh);
+            int arity = d.GetGenericParameters().Count;
+            if (arity == 0 || (d.Attributes & MethodAttributes.Virtual) == 0) continue;
+            var key = (Md.GetString(d.Name), arity);
+            if (!found.TryGetValue(key, out var list)) found[key] = list = new();
+            list.Add(mh);
+        }
+        return found;
     }
 
     private void Flow(MethodDefinitionHandle m, TypeDefinitionHandle type, int offset, ImmutableArray<Mentions> args, EntityHandle target, string display)

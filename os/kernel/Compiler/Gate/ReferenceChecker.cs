@@ -164,9 +164,7 @@ internal sealed class ReferenceChecker
             return b.Kind == HandleKind.TypeReference && MetadataNames.OfReference(Md, (TypeReferenceHandle)b).FullName == "System.MulticastDelegate";
         }
         if (parent.Kind != HandleKind.TypeReference) return false;
-        var name = MetadataNames.OfReference(Md, (TypeReferenceHandle)parent);
-        try { return System.Type.GetType($"{name.FullName}, {name.Assembly}", throwOnError: false) is { } t && typeof(Delegate).IsAssignableFrom(t); }
-        catch (Exception e) when (e is IOException or BadImageFormatException or ArgumentException or TypeLoadException) { return false; }
+        return ValueSizes.Resolve(MetadataNames.OfReference(Md, (TypeReferenceHandle)parent)) is { } t && typeof(Delegate).IsAssignableFrom(t);
     }
 
     /// <summary>Reports a refusal; notes the assembly of a type from outside the reference set, which

@@ -164,7 +164,7 @@ internal sealed class UnguardedRecursion : ISignatureTypeProvider<Nest, NestScop
         if (method.Kind == HandleKind.MemberReference)
         {
             var m = _md.GetMemberReference((MemberReferenceHandle)method);
-            if (m.Parent.Kind == HandleKind.TypeSpecification) typeArgs = ArgumentsOf((TypeSpecificationHandle)m.Parent);
+            if (m.Parent.Kind == HandleKind.TypeSpecification) GenericInstance.TryRead(_md, (TypeSpecificationHandle)m.Parent, this, (NestScope?)null, out _, out typeArgs);
             else if (methodArgs.IsEmpty) return null; // not generic at all: its signature names only what the gate already read
             blob = m.Signature;
         }
@@ -178,20 +178,6 @@ internal sealed class UnguardedRecursion : ISignatureTypeProvider<Nest, NestScop
         reader.Reset();
         var sig = decoder.DecodeMethodSignature(ref reader);
         return First(sig.ParameterTypes.Add(sig.ReturnType));
-    }
-
-    /// <summary>The type arguments of a generic instantiation (empty for anything else).</summary>
-    private ImmutableArray<Nest> ArgumentsOf(TypeSpecificationHandle h)
-    {
-        var reader = _md.GetBlobReader(_md.GetTypeSpecification(h).Signature);
-        if (reader.ReadSignatureTypeCode() != SignatureTypeCode.GenericTypeInstance) return ImmutableArray<Nest>.Empty;
-        var decoder = new SignatureDecoder<Nest, NestScope?>(this, _md, null);
-        reader.ReadSignatureTypeCode(); // class or valuetype
-        reader.ReadTypeHandle();
-        int count = reader.ReadCompressedInteger();
-        var args = ImmutableArray.CreateBuilder<Nest>(count);
-        for (int i = 0; i < count; i++) args.Add(decoder.DecodeType(ref reader));
-        return args.MoveToImmutable();
     }
 
     // ---- the signature decoder's callbacks ---------------------------------------------------------

@@ -242,7 +242,8 @@ internal sealed class ValueSizes : ISignatureTypeProvider<Footprint, GenericScop
         return MeasureRuntime(fieldType, args, depth + 1);
     }
 
-    private static Type? Resolve(TypeRefName name)
+    /// <summary>The runtime's type for a name the domain refers to (null for its own types or an unknown name).</summary>
+    internal static Type? Resolve(TypeRefName name)
     {
         if (name.IsOwn || name.Assembly.StartsWith(TypeRefName.ModulePrefix, StringComparison.Ordinal)) return null;
         try { return Type.GetType($"{name.FullName}, {name.Assembly}", throwOnError: false); }
