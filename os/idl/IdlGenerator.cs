@@ -1,7 +1,8 @@
 // os/idl: the IDL compiler's entry. In any compilation that declares [DomainInterface] interfaces it
 // checks them (errors fail the build). In a trusted compilation, one that references the kernel's
-// proxy runtime, it also emits a proxy for every valid domain interface it can see, declared there or
-// in a referenced assembly, plus a module initializer that registers them with the kernel.
+// proxy runtime, it also emits a proxy for every valid domain interface declared there or in a
+// referenced assembly that an [assembly: ProxiesFor("name")] names, plus a module initializer that
+// registers them with the kernel.
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -13,6 +14,7 @@ namespace RedLeaf.Idl;
 public sealed class IdlGenerator : IIncrementalGenerator
 {
     private const string ProxyBase = "RedLeaf.Os.Proxies.Proxy`1";
+    private const string ProxiesFor = "RedLeaf.Os.Proxies.ProxiesForAttribute";
 
     public void Initialize(IncrementalGeneratorInitializationContext context) =>
         context.RegisterSourceOutput(context.CompilationProvider, Execute);
@@ -30,9 +32,12 @@ public sealed class IdlGenerator : IIncrementalGenerator
         foreach (var d in diagnostics) spc.ReportDiagnostic(d);
 
         if (compilation.GetTypeByMetadataName(ProxyBase) is null) return; // not a trusted compilation
+        var named = new HashSet<string>(compilation.Assembly.GetAttributes()
+            .Where(a => a.AttributeClass?.ToDisplayString() == ProxiesFor && a.ConstructorArguments.Length == 1)
+            .Select(a => a.ConstructorArguments[0].Value as string ?? ""));
         foreach (var asm in compilation.SourceModule.ReferencedAssemblySymbols)
         {
-            if (asm.Name == "RedLeaf.Os") continue;
+            if (!named.Contains(asm.Name)) continue;
             foreach (var iface in DeclaredIn(asm.GlobalNamespace))
             {
                 var model = InterfaceChecker.Check(iface, new List<Diagnostic>());

@@ -9,8 +9,8 @@ public sealed record DomainDiagnostic(string File, int Line, int Column, string 
 
 public sealed class DomainCompileException : Exception
 {
-    public DomainCompileException(string domain, IReadOnlyList<DomainDiagnostic> diagnostics)
-        : base($"domain '{domain}' did not compile:{Environment.NewLine}{string.Join(Environment.NewLine, diagnostics)}")
+    public DomainCompileException(string domain, IReadOnlyList<DomainDiagnostic> diagnostics, string kind = "domain")
+        : base($"{kind} '{domain}' did not compile:{Environment.NewLine}{string.Join(Environment.NewLine, diagnostics)}")
     {
         Domain = domain;
         Diagnostics = diagnostics;

@@ -16,8 +16,7 @@ public static class IdlCheck
             .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(p => p is "bin" or "obj"))
             .Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), parse, f, Encoding.UTF8))
             .Append(CSharpSyntaxTree.ParseText(TrustedCompiler.ImplicitUsings, parse, "<implicit usings>", Encoding.UTF8));
-        var tpa = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator);
-        var refs = TrustedCompiler.FrameworkReferences.Select(n => tpa.First(p => Path.GetFileNameWithoutExtension(p) == n))
+        var refs = TrustedCompiler.FrameworkPaths()
             .Append(typeof(RRef<>).Assembly.Location).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p));
         var compilation = CSharpCompilation.Create("IdlCheck", trees, refs, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
         CSharpGeneratorDriver.Create(new Idl.IdlGenerator()).RunGeneratorsAndUpdateCompilation(compilation, out var updated, out var generated);

@@ -21,5 +21,5 @@ public sealed partial class TrustedCompiler
     }
 
     partial void RunGate(byte[] pe, byte[] pdb, Microsoft.CodeAnalysis.Compilation source, List<DomainDiagnostic> refused) =>
-        refused.AddRange(IlGate.Default.Check(pe, pdb, source));
+        refused.AddRange(_gate.Check(pe, pdb, source));
 }

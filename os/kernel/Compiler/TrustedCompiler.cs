@@ -37,17 +37,40 @@ public sealed partial class TrustedCompiler
     private readonly ImmutableDictionary<string, string> _interfaces;
     private readonly MachineKey _key;
     private readonly ImageCache? _disk;
+    private readonly Gate.IlGate _gate;
+    private readonly ImmutableArray<InterfaceImage> _sets;
 
     public TrustedCompiler(IEnumerable<Assembly> interfaceAssemblies, MachineKey key, ImageCache? disk = null)
     {
-        var tpa = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator);
-        var framework = FrameworkReferences.Select(n => tpa.FirstOrDefault(p => Path.GetFileNameWithoutExtension(p) == n)
-            ?? throw new InvalidOperationException($"base library assembly {n} not found in this runtime"));
+        var framework = FrameworkPaths();
         var shared = new[] { typeof(RRef<>).Assembly }.Concat(interfaceAssemblies).ToList();
         _references = framework.Concat(shared.Select(a => a.Location)).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
         _interfaces = InterfaceHashes(shared);
         _key = key;
         _disk = disk;
+        _gate = Gate.IlGate.Default;
+        _sets = ImmutableArray<InterfaceImage>.Empty;
+    }
+
+    private TrustedCompiler(TrustedCompiler from, ImmutableArray<InterfaceImage> sets)
+    {
+        _references = from._references.Concat(sets.Select(s => (MetadataReference)MetadataReference.CreateFromImage(s.Assembly))).ToArray();
+        _interfaces = from._interfaces.SetItems(sets.Select(s => KeyValuePair.Create(s.Name, s.Sha256)));
+        _key = from._key;
+        _disk = from._disk;
+        _gate = new Gate.IlGate(from._gate.AllowList.WithInterfaceAssemblies(sets.Select(s => s.Name).ToArray()));
+        _sets = from._sets.AddRange(sets);
+    }
+
+    /// <summary>Interface sets (see CompileInterfaces) this compiler's domains may use, in order.</summary>
+    public IReadOnlyList<InterfaceImage> InterfaceSets => _sets;
+
+    /// <summary>Where this runtime keeps the base-library assemblies domains compile against.</summary>
+    public static IReadOnlyList<string> FrameworkPaths()
+    {
+        var tpa = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator);
+        return FrameworkReferences.Select(n => tpa.FirstOrDefault(p => Path.GetFileNameWithoutExtension(p) == n)
+            ?? throw new InvalidOperationException($"base library assembly {n} not found in this runtime")).ToList();
     }
 
     /// <summary>The compiler for the project's own IDL (domains/Interfaces), signing with this machine's key.</summary>

@@ -78,12 +78,39 @@ public sealed unsafe partial class Microkernel : IDisposable
     public Domain this[string name] =>
         Domains.FirstOrDefault(d => d.Name == name) ?? throw new KeyNotFoundException($"no domain named '{name}' (domains: {string.Join(", ", Domains.Select(d => d.Name))})");
 
-    /// <summary>Assemblies a domain image may reference.</summary>
-    public IReadOnlySet<string> DomainReferences { get; } = new HashSet<string>(StringComparer.Ordinal)
+    private static readonly string[] BaseReferences =
     {
         "System.Runtime", "System.Private.CoreLib", "System.Collections", "System.Linq", "System.Memory",
         "RedLeaf.Abi", "RedLeaf.Interfaces",
     };
+
+    private readonly Dictionary<string, LoadedInterfaceSet> _interfaceSets = new(StringComparer.Ordinal);
+
+    /// <summary>Assemblies a domain image may reference: the base library's slice, the ABI, the IDL and
+    /// the interface sets this kernel has loaded.</summary>
+    public IReadOnlySet<string> DomainReferences
+    {
+        get { lock (_gate) return BaseReferences.Concat(_interfaceSets.Keys).ToHashSet(StringComparer.Ordinal); }
+    }
+
+    /// <summary>Interface sets this kernel accepts domains against (see LoadInterfaces), in load order.</summary>
+    public IReadOnlyList<LoadedInterfaceSet> InterfaceSets { get { lock (_gate) return _interfaceSets.Values.ToArray(); } }
+
+    /// <summary>Admits an interface set a cell declared (TrustedCompiler.CompileInterfaces): its signature
+    /// must verify under a trusted key, its IL must hold no code, and its proxies are built by the trusted
+    /// pipeline; from then on this kernel loads domains compiled against it. Loading it again is a no-op.</summary>
+    public LoadedInterfaceSet LoadInterfaces(InterfaceImage image)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var loaded = global::RedLeaf.Os.Domains.InterfaceSets.Load(image, Options.TrustedKeys ?? new[] { Compiler.Signing.MachineKey.Current });
+        lock (_gate)
+        {
+            if (!_interfaceSets.TryAdd(image.Name, loaded)) return loaded;
+        }
+        Log.Add($"verified interface set {image.Name}: {string.Join(", ", loaded.Facts.Interfaces)}; " +
+                $"signed by key {image.Signature!.KeyId}; proxies built in {loaded.ProxyBuild.TotalMilliseconds:F0} ms");
+        return loaded;
+    }
 
     /// <summary>Runs host code on this thread as the kernel (to allocate or read RRefs, say).</summary>
     public KernelScope Enter() => new(_kernel);
@@ -209,9 +236,6 @@ public sealed unsafe partial class Microkernel : IDisposable
         }
     }
 
-    private static readonly Lazy<IReadOnlyDictionary<string, string>> SharedAssemblies = new(() =>
-        Compiler.TrustedCompiler.InterfaceHashes(new[] { typeof(RRef<>).Assembly, RedLeaf.Os.Domains.SharedAssemblies.Get("RedLeaf.Interfaces") }));
-
     /// <summary>The loader's gate: a valid signature by a trusted key over this very image, made against
     /// the interfaces this kernel runs; then the image inspector's checks.</summary>
     private ImageFacts Admit(DomainImage image)
@@ -220,9 +244,20 @@ public sealed unsafe partial class Microkernel : IDisposable
             ?? throw new DomainException($"domain image '{image.Name}' refused: it is not signed; build it with the trusted compiler");
         var keys = Options.TrustedKeys ?? new[] { Compiler.Signing.MachineKey.Current };
         if (sig.Verify(image.Assembly, keys) is { } why) throw new DomainException($"domain image '{image.Name}' refused: {why}");
-        foreach (var (name, sha) in SharedAssemblies.Value)
+        foreach (var (name, sha) in global::RedLeaf.Os.Domains.InterfaceSets.Base)
             if (!sig.Interfaces.TryGetValue(name, out var signed) || signed != sha)
                 throw new DomainException($"domain image '{image.Name}' refused: it was compiled against {name} {(signed is null ? "(none)" : signed[..12])}, but this kernel runs {name} {sha[..12]}; recompile it");
+        foreach (var (name, sha) in sig.Interfaces.Where(kv => !global::RedLeaf.Os.Domains.InterfaceSets.Base.ContainsKey(kv.Key)))
+        {
+            LoadedInterfaceSet? set;
+            lock (_gate) _interfaceSets.TryGetValue(name, out set);
+            if (set is null)
+                throw new DomainException($"domain image '{image.Name}' refused: it was compiled against interface set {name}, which this kernel has not loaded; load it first (Microkernel.LoadInterfaces)");
+            if (set.Image.Sha256 != sha)
+                throw new DomainException($"domain image '{image.Name}' refused: it was compiled against {name} {sha[..12]}, but this kernel runs {name} {set.Image.Sha256[..12]}; recompile it");
+        }
+        if (sig.Options.EndsWith(global::RedLeaf.Os.Domains.InterfaceSets.OptionsMarker, StringComparison.Ordinal))
+            throw new DomainException($"domain image '{image.Name}' refused: it was signed as an interface set, not a domain");
         if (sig.Options.Contains(";UNINSTRUMENTED", StringComparison.Ordinal) && !Options.AllowUninstrumented)
             throw new DomainException($"domain image '{image.Name}' refused: it was built without instrumentation (its loops could not be stopped); only a kernel booted with AllowUninstrumented loads such images");
         var facts = ImageInspector.Inspect(image, DomainReferences);

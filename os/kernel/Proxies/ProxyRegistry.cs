@@ -38,7 +38,9 @@ public static class ProxyRegistry
     {
         EnsureGeneratedLoaded();
         if (Factories.TryGetValue(iface, out var f)) return f();
-        throw new DomainException($"no generated proxy for {iface.FullName}: only [DomainInterface] interfaces compiled by the IDL compiler can cross a domain boundary");
+        throw new DomainException($"no generated proxy for {iface.FullName}: only [DomainInterface] interfaces compiled by the IDL compiler can cross a domain boundary. " +
+            "An interface a domain declares itself has none (no other domain could name it): declare it in an interface set " +
+            "(a #!idl cell, NotebookKernel.DefineInterfaces or TrustedCompiler.CompileInterfaces) and compile the domains against that set");
     }
 
     /// <summary>Loads the generated proxies assembly (once; concurrent callers wait) so its registrations run.</summary>

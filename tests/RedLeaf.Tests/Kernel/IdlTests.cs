@@ -263,15 +263,23 @@ public class IdlTests
     }
 
     [Fact]
-    public void ATrustedCompilationAlsoGetsProxiesForReferencedInterfaces()
+    public void ATrustedCompilationAlsoGetsProxiesForTheReferencedInterfacesItNames()
     {
-        var run = Generate("namespace Host; public static class Nothing { }", trusted: true, withInterfaces: true);
+        var run = Generate("[assembly: RedLeaf.Os.Proxies.ProxiesFor(\"RedLeaf.Interfaces\")] namespace Host; public static class Nothing { }", trusted: true, withInterfaces: true);
         Assert.Empty(run.Diagnostics);
         var names = run.Sources.Select(s => s.HintName).ToList();
         Assert.Contains("RedLeaf.Generated.RedLeaf.Interfaces.Test.DomBProxy.g.cs", names);
         Assert.Contains("RedLeaf.Generated.RedLeaf.Interfaces.Bench.BenchProxy.g.cs", names);
         Assert.Contains("RedLeaf.Generated.ProxyRegistration.g.cs", names);
         Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public void ATrustedCompilationThatNamesNoInterfaceAssemblyWritesNoProxiesForWhatItReferences()
+    {
+        var run = Generate("namespace Host; public static class Nothing { }", trusted: true, withInterfaces: true);
+        Assert.Empty(run.Diagnostics);
+        Assert.Empty(run.Sources);
     }
 
     [Fact]

@@ -246,7 +246,12 @@ internal sealed class ValueSizes : ISignatureTypeProvider<Footprint, GenericScop
     internal static Type? Resolve(TypeRefName name)
     {
         if (name.IsOwn || name.Assembly.StartsWith(TypeRefName.ModulePrefix, StringComparison.Ordinal)) return null;
-        try { return Type.GetType($"{name.FullName}, {name.Assembly}", throwOnError: false); }
+        try
+        {
+            // An interface set lives in its own load context, where a lookup by name from here does not look.
+            return Type.GetType($"{name.FullName}, {name.Assembly}", throwOnError: false)
+                ?? Domains.SharedAssemblies.Loaded(name.Assembly)?.GetType(name.FullName, throwOnError: false);
+        }
         catch (Exception e) when (e is IOException or BadImageFormatException or ArgumentException or TypeLoadException) { return null; }
     }
 

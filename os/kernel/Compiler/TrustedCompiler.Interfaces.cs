@@ -1,0 +1,72 @@
+// os/kernel/Compiler: interface sets, the IDL a notebook cell declares. The same pipeline as a
+// domain's, for an assembly that holds no code: compile against this compiler's references, run the
+// IDL compiler (each [DomainInterface] checked), hold the source to the interface-set rules (only
+// interfaces, structs of fields, enums, constants; lines in the diagnostics), emit, let the loader's
+// InterfaceInspector look at the IL, sign as an interface set. WithInterfaces then gives a compiler
+// whose domains compile against the sets, are gated with them and signed with their hashes.
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using RedLeaf.Os.Compiler.Signing;
+using RedLeaf.Os.Domains;
+
+namespace RedLeaf.Os.Compiler;
+
+public sealed partial class TrustedCompiler
+{
+    private static readonly CSharpCompilationOptions InterfaceOptions = new(OutputKind.DynamicallyLinkedLibrary,
+        optimizationLevel: OptimizationLevel.Release, allowUnsafe: false, deterministic: true,
+        nullableContextOptions: NullableContextOptions.Disable, concurrentBuild: false); // nullable annotations would embed attribute classes (code)
+
+    private readonly ConcurrentDictionary<string, InterfaceImage> _setMemory = new();
+
+    /// <summary>Compiles one piece of source text (a notebook cell) as an interface set.</summary>
+    public InterfaceImage CompileInterfacesText(string source, string path = "cell.cs") =>
+        CompileInterfaces(new[] { new DomainSource(path, source) }, "text");
+
+    /// <summary>Compiles <paramref name="sources"/> as an interface set: an assembly named
+    /// Cell.Interfaces.&lt;hash&gt;, signed, for <see cref="WithInterfaces"/> and Microkernel.LoadInterfaces.
+    /// Throws DomainCompileException with every diagnostic when the sources are not a valid set.</summary>
+    public InterfaceImage CompileInterfaces(IReadOnlyList<DomainSource> sources, string origin)
+    {
+        string key = CacheKey("interfaces", sources);
+        if (_setMemory.TryGetValue(key, out var cached)) return cached;
+        string name = InterfaceImage.NamePrefix + key[..16];
+        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, Parse, s.Path, Encoding.UTF8))
+            .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, Parse, "<implicit usings>", Encoding.UTF8)).ToList();
+        var compilation = CSharpCompilation.Create(name, trees, _references, InterfaceOptions);
+        CSharpGeneratorDriver.Create(new Idl.IdlGenerator()).RunGeneratorsAndUpdateCompilation(compilation, out var checkedCompilation, out var idl);
+        var errors = idl.Concat(checkedCompilation.GetDiagnostics()).Concat(Idl.InterfaceSetRules.Check(compilation))
+            .Where(d => d.Severity == DiagnosticSeverity.Error).Select(ToDiagnostic).Distinct().ToList();
+        errors.AddRange(ReservedNamespaceUses(compilation));
+        if (errors.Count > 0) throw new DomainCompileException(origin, errors, "interface set");
+
+        using var pe = new MemoryStream();
+        var result = compilation.Emit(pe);
+        if (!result.Success)
+            throw new DomainCompileException(origin, result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(ToDiagnostic).ToList(), "interface set");
+        var image = new InterfaceImage(name, pe.ToArray(), origin, signature: null);
+        try { InterfaceInspector.Inspect(image, new HashSet<string>(FrameworkReferences.Concat(_interfaces.Keys), StringComparer.Ordinal)); }
+        catch (DomainException e)
+        {
+            throw new DomainCompileException(origin, new[] { new DomainDiagnostic(sources[0].Path, 0, 0, Idl.InterfaceSetRules.Id,
+                $"{e.Message} (the source rules let it through: a bug in the trusted compiler, please report it)") }, "interface set");
+        }
+        var signature = ImageSignature.Sign(image.Assembly, _interfaces, PipelineVersion, OptionsText + Domains.InterfaceSets.OptionsMarker, _key);
+        return _setMemory.GetOrAdd(key, new InterfaceImage(name, image.Assembly, origin, signature));
+    }
+
+    /// <summary>A compiler whose domains may also use <paramref name="sets"/> (admitted to this process
+    /// first: verified, inspected, loaded, proxies built). Sets are listed in the order they depend on
+    /// each other; one already known to this compiler is skipped.</summary>
+    public TrustedCompiler WithInterfaces(params InterfaceImage[] sets)
+    {
+        var added = sets.Where(s => !_sets.Any(k => k.Name == s.Name)).ToImmutableArray();
+        if (added.IsEmpty) return this;
+        foreach (var s in added) Domains.InterfaceSets.Load(s, new[] { _key });
+        return new TrustedCompiler(this, added);
+    }
+}

@@ -1,0 +1,14 @@
+// os/kernel/Domains: where an interface set and its generated proxies live: a load context that is
+// never unloaded (domains of any instance, and proxies, keep using its types) and that resolves
+// every reference to the host's one copy (the ABI, the kernel, RedLeaf.Interfaces, earlier sets).
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace RedLeaf.Os.Domains;
+
+internal sealed class InterfaceLoadContext : AssemblyLoadContext
+{
+    public InterfaceLoadContext(string name) : base(name, isCollectible: false) { }
+
+    protected override Assembly? Load(AssemblyName assemblyName) => SharedAssemblies.Loaded(assemblyName.Name);
+}

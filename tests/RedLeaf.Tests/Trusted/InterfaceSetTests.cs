@@ -1,0 +1,285 @@
+// tests/Trusted: interface sets, the [DomainInterface]s a notebook cell declares. The pipeline checks
+// them with the IDL compiler and the interface-set rules, signs them, and builds their proxies itself;
+// domains compiled against a set call each other through those proxies with the usual contract
+// (RRefs move, a callee crash comes back as an RpcError); the loader refuses a set or a domain that
+// does not match what the kernel runs, and a set that holds code.
+using RedLeaf.Abi;
+using RedLeaf.Interfaces.Test;
+using RedLeaf.Os;
+using RedLeaf.Os.Compiler;
+using RedLeaf.Os.Compiler.Signing;
+using RedLeaf.Os.Domains;
+using RedLeaf.Tests.Hostile;
+using RedLeaf.Tests.Kernel;
+using Xunit;
+
+namespace RedLeaf.Tests.Trusted;
+
+[Trait("suite", "trusted")]
+public class InterfaceSetTests
+{
+    private const string Counters = """
+        using RedLeaf.Abi;
+        namespace Lab.Counters;
+
+        public struct Duo { public long A; public long B; }
+
+        public static class Limits { public const long Crash = 13; }
+
+        [DomainInterface]
+        public interface ITally
+        {
+            RpcResult<long> Next(long by);
+            RpcResult<long> Sum(RRef<Duo> pair);
+        }
+        """;
+
+    private const string Counter = """
+        using RedLeaf.Abi;
+        using Lab.Counters;
+
+        public static class Entry { [DomainEntry] public static ITally Start() { return new Counter(); } }
+
+        sealed class Counter : ITally
+        {
+            private long _value;
+            public RpcResult<long> Next(long by)
+            {
+                if (by == Limits.Crash) throw new InvalidOperationException("unlucky");
+                _value += by;
+                return _value;
+            }
+            public RpcResult<long> Sum(RRef<Duo> pair) { return pair.Value.A + pair.Value.B; }
+        }
+        """;
+
+    // Run(n): n calls of Next(1) (n == 13: one Next(13), which crashes the counter), then a Sum of an RRef it moves.
+    private const string User = """
+        using RedLeaf.Abi;
+        using RedLeaf.Interfaces.Test;
+        using Lab.Counters;
+
+        public static class Entry { [DomainEntry] public static IHostile Start(ITally counter) { return new User(counter); } }
+
+        sealed class User : IHostile
+        {
+            private readonly ITally _counter;
+            public User(ITally counter) { _counter = counter; }
+            public RpcResult<long> Run(long n)
+            {
+                if (n == Limits.Crash)
+                {
+                    var r = _counter.Next(n);
+                    return r.IsOk ? 0 : -(long)r.Error.Kind;
+                }
+                long last = 0;
+                for (long i = 0; i < n; i++) { var r = _counter.Next(1); if (!r.IsOk) return r.Error; last = r.Value; }
+                var pair = RRef<Duo>.New(new Duo { A = last, B = 100 });
+                var sum = _counter.Sum(pair);
+                return sum.IsOk ? sum.Value : sum.Error;
+            }
+        }
+        """;
+
+    private static (InterfaceImage Set, TrustedCompiler Compiler) CountersSet()
+    {
+        var set = TrustedCompiler.Default.CompileInterfacesText(Counters);
+        return (set, TrustedCompiler.Default.WithInterfaces(set));
+    }
+
+    [Fact]
+    public void DomainsCallEachOtherThroughACellDeclaredInterfaceAndItsGeneratedProxy()
+    {
+        var (set, compiler) = CountersSet();
+        Assert.StartsWith(InterfaceImage.NamePrefix, set.Name);
+        Assert.Equal(MachineKey.Current.Id, set.Signature!.KeyId);
+        using var k = TestDomains.Boot();
+        var loaded = k.LoadInterfaces(set);
+        Assert.Equal(new[] { "Lab.Counters.ITally" }, loaded.Facts.Interfaces);
+        Assert.Contains(k.Log.Entries, e => e.Message.Contains($"verified interface set {set.Name}: Lab.Counters.ITally"));
+
+        var counter = k.Load(compiler.CompileText("counter", Counter));
+        Assert.StartsWith(ProxyBuilder_NamePrefix, counter.Export!.GetType().Assembly.GetName().Name);
+        Assert.Equal("Lab.Counters.ITally", counter.Export.Interface.FullName);
+        var user = k.Load(compiler.CompileText("user", User), counter.Export);
+        long live = k.Heap.LiveObjects;
+        var result = user.Get<IHostile>().Run(5);
+        Assert.True(result.IsOk, result.ToString());
+        Assert.Equal(105, result.Value); // five Next(1), then Sum(5, 100) of an RRef moved to the counter
+        Assert.Equal(live + 1, k.Heap.LiveObjects); // the pair moved to the counter, which now owns it
+        Assert.Equal(110, user.Get<IHostile>().Run(5).Value); // the counter kept its state: 10 + 100
+        k.Kill(counter);
+        Assert.Equal(live, k.Heap.LiveObjects); // both pairs went with the counter
+    }
+
+    private const string ProxyBuilder_NamePrefix = "Cell.Proxies.";
+
+    [Fact]
+    public async Task ACalleeCrashThroughACellInterfaceReachesTheCallerAsAnErrorAndIsCleanedUp()
+    {
+        var (set, compiler) = CountersSet();
+        using var k = TestDomains.Boot();
+        k.LoadInterfaces(set);
+        var counter = k.Load(compiler.CompileText("counter", Counter));
+        var user = k.Load(compiler.CompileText("user", User), counter.Export!);
+        var r = user.Get<IHostile>().Run(13);
+        Assert.Equal(-(long)RpcErrorKind.CalleeCrashed, r.Value);
+        Assert.Equal(DomainStatus.Crashed, counter.Status);
+        Assert.Contains("unlucky", counter.LastCrash!.Reason);
+        var collected = await counter.LastCrash.Collection.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(collected.Collected, "the counter's load context was not collected");
+        Assert.Equal(RpcErrorKind.NotRunning, user.Get<IHostile>().Run(1).Error.Kind);
+        k.Restart(counter);
+        Assert.Equal(101, user.Get<IHostile>().Run(1).Value);
+    }
+
+    [Fact]
+    public void ADomainCompiledAgainstASetIsRefusedByAKernelThatHasNotLoadedIt()
+    {
+        var (set, compiler) = CountersSet();
+        using var k = TestDomains.Boot();
+        var image = compiler.CompileText("counter", Counter);
+        var e = Assert.Throws<DomainException>(() => k.Load(image));
+        Assert.Contains("'counter' refused", e.Message);
+        Assert.Contains($"interface set {set.Name}, which this kernel has not loaded", e.Message);
+        Assert.Empty(k.Domains);
+    }
+
+    [Fact]
+    public void ASetThatDependsOnAnEarlierSetCompilesAndLoadsAfterIt()
+    {
+        var (first, compiler) = CountersSet();
+        var second = compiler.CompileInterfacesText("""
+            using RedLeaf.Abi;
+            namespace Lab.Sums;
+            [DomainInterface] public interface IAdder { RpcResult<Lab.Counters.Duo> Swap(Lab.Counters.Duo p); }
+            """);
+        Assert.Contains(first.Name, second.Signature!.Interfaces.Keys);
+        var both = compiler.WithInterfaces(second);
+        var adder = both.CompileText("adder", """
+            using RedLeaf.Abi;
+            using Lab.Counters;
+            using Lab.Sums;
+            public static class Entry { [DomainEntry] public static IAdder Start() { return new Adder(); } }
+            sealed class Adder : IAdder { public RpcResult<Duo> Swap(Duo p) { return new Duo { A = p.B, B = p.A }; } }
+            """);
+        using var k = TestDomains.Boot();
+        var e = Assert.Throws<DomainException>(() => k.Load(adder));
+        Assert.Contains("has not loaded", e.Message);
+        k.LoadInterfaces(first);
+        k.LoadInterfaces(second);
+        var d = k.Load(adder);
+        Assert.Equal("Lab.Sums.IAdder", d.Export!.Interface.FullName);
+    }
+
+    [Fact]
+    public void TwoKernelsShareOneLoadedSetAndLoadingItAgainIsANoOp()
+    {
+        var (set, compiler) = CountersSet();
+        using var k1 = TestDomains.Boot();
+        using var k2 = TestDomains.Boot();
+        var a = k1.LoadInterfaces(set);
+        var b = k2.LoadInterfaces(set);
+        Assert.Same(a, b);
+        Assert.Same(a, k1.LoadInterfaces(set));
+        Assert.Single(k1.InterfaceSets);
+        Assert.Contains(set.Name, k2.DomainReferences);
+        k2.Load(compiler.CompileText("counter", Counter));
+    }
+
+    private static InterfaceImage Resigned(InterfaceImage set, byte[] assembly, MachineKey key, string? options = null) =>
+        new(set.Name, assembly, set.Origin, ImageSignature.Sign(assembly, set.Signature!.Interfaces, set.Signature.CompilerVersion, options ?? set.Signature.Options, key));
+
+    [Fact]
+    public void AnUnsignedAlteredOrForeignSetIsRefusedByName()
+    {
+        var (set, _) = CountersSet();
+        using var k = TestDomains.Boot();
+        var unsigned = new InterfaceImage(set.Name + "x", set.Assembly, set.Origin, null);
+        Assert.Contains("not signed", Assert.Throws<DomainException>(() => k.LoadInterfaces(unsigned)).Message);
+        var bytes = (byte[])set.Assembly.Clone();
+        bytes[bytes.Length / 2] ^= 1;
+        var altered = new InterfaceImage(set.Name + "y", bytes, set.Origin, set.Signature);
+        var e = Assert.Throws<DomainException>(() => k.LoadInterfaces(altered));
+        Assert.Contains($"interface image '{set.Name}y' refused", e.Message);
+        Assert.Contains("altered", e.Message);
+        var foreign = Resigned(set, set.Assembly, MachineKey.CreateEphemeral());
+        Assert.Contains("foreign key", Assert.Throws<DomainException>(() => k.LoadInterfaces(foreign)).Message);
+        Assert.Empty(k.InterfaceSets);
+    }
+
+    [Fact]
+    public void ADomainImageIsNeitherLoadedAsAnInterfaceSetNorTheOtherWayRound()
+    {
+        var (set, _) = CountersSet();
+        using var k = TestDomains.Boot();
+        var dom = TestDomains.DomB;
+        var asSet = new InterfaceImage(InterfaceImage.NamePrefix + "domb", dom.Assembly, dom.Origin, dom.Signature);
+        Assert.Contains("not signed as an interface set", Assert.Throws<DomainException>(() => k.LoadInterfaces(asSet)).Message);
+        var asDomain = new DomainImage("set", set.Assembly, set.Origin, null, set.Signature);
+        Assert.Contains("signed as an interface set", Assert.Throws<DomainException>(() => k.Load(asDomain)).Message);
+    }
+
+    [Fact]
+    public void TheLoaderRefusesASetWithCodeEvenWhenItsSignatureIsGood()
+    {
+        // Built outside the pipeline and signed with the machine key as if it were a set: the inspector decides.
+        var (set, _) = CountersSet();
+        var withCode = SnippetCompiler.DomainFiles(new[] { ("evil.cs", """
+            namespace Lab.Evil;
+            public static class Payload { public static int Run() => System.Environment.ProcessorCount; }
+            """) }, InterfaceImage.NamePrefix + "evil").Pe;
+        var image = Resigned(new InterfaceImage(InterfaceImage.NamePrefix + "evil", withCode, "test", set.Signature), withCode, MachineKey.Current);
+        using var k = TestDomains.Boot();
+        var e = Assert.Throws<DomainException>(() => k.LoadInterfaces(image));
+        Assert.Contains("Lab.Evil.Payload", e.Message);
+        Assert.Contains("methods", e.Message);
+    }
+
+    [Theory]
+    [InlineData("public sealed class Box { public int V; } // <-", "RLIDL005", "belongs in a domain")]
+    [InlineData("[DomainInterface] public interface IDefault { RpcResult Ping() { return default; } } // <-", "RLIDL005", "abstract methods")]
+    [InlineData("public interface IPlain { RpcResult Ping(); } // <-", "RLIDL005", "without [DomainInterface]")]
+    [InlineData("public struct Mutable { public static long Shared; } // <-", "RLIDL005", "fields only")]
+    [InlineData("public struct WithMethod { public long V; public long Twice() { return 2 * V; } } // <-", "RLIDL005", "fields only")]
+    [InlineData("public struct Initialized { public long V = 5; public Initialized() { } } // <-", "RLIDL005", "fields only")]
+    [InlineData("public record struct Point(long X, long Y); // <-", "RLIDL005", "record struct")]
+    [InlineData("public static class Helpers { public static long Twice(long v) { return 2 * v; } } // <-", "RLIDL005", "constants only")]
+    [InlineData("[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit)] public struct Overlay { [System.Runtime.InteropServices.FieldOffset(0)] public long A; } // <-", "RLIDL005", "[DomainInterface] and [InlineArray]")]
+    [InlineData("public struct Holder { public string Text; } // <-", "RLIDL005", "string")]
+    [InlineData("[DomainInterface] public interface ISay { RpcResult Say(string text); } // <-", "RLIDL001", "string")]
+    [InlineData("public delegate void Callback(); // <-", "RLIDL005", "belongs in a domain")]
+    public void ASetThatHoldsAnythingButInterfacesAndDataIsRefusedAtItsLine(string declaration, string id, string mentions)
+    {
+        string source = "using RedLeaf.Abi;\nnamespace Lab.Bad;\n\n" + declaration + "\n";
+        var e = Assert.Throws<DomainCompileException>(() => TrustedCompiler.Default.CompileInterfacesText(source, "set.cs"));
+        var d = e.Diagnostics.FirstOrDefault(x => x.Id == id && x.Message.Contains(mentions));
+        Assert.True(d is not null, $"expected {id} mentioning '{mentions}', got:\n{string.Join("\n", e.Diagnostics)}");
+        Assert.Equal("set.cs", d!.File);
+        Assert.Equal(4, d.Line);
+        Assert.Contains("interface set", e.Message);
+    }
+
+    [Fact]
+    public void ASetInTheRedLeafNamespaceIsRefused()
+    {
+        var e = Assert.Throws<DomainCompileException>(() => TrustedCompiler.Default.CompileInterfacesText(
+            "using RedLeaf.Abi;\nnamespace RedLeaf.Abi.Fake;\n[DomainInterface] public interface IFake { RpcResult Ping(); }\n"));
+        Assert.Contains(e.Diagnostics, d => d.Id == "RL0003" && d.Line == 3);
+    }
+
+    [Fact]
+    public void ADomainThatDeclaresAndExportsItsOwnInterfaceIsToldToDeclareItInASet()
+    {
+        var image = TrustedCompiler.Default.CompileText("selfish", """
+            using RedLeaf.Abi;
+            namespace Mine;
+            [DomainInterface] public interface IMine { RpcResult Ping(); }
+            public static class Entry { [DomainEntry] public static IMine Start() { return new M(); } }
+            sealed class M : IMine { public RpcResult Ping() { return RpcResult.Ok; } }
+            """);
+        using var k = TestDomains.Boot();
+        var e = Assert.ThrowsAny<Exception>(() => k.Load(image));
+        Assert.Contains("interface set", e.Message);
+    }
+}
