@@ -53,14 +53,7 @@ public sealed class DomainKernel : Kernel, IKernelCommandHandler<SubmitCode>
             context.Fail(command, null, "#!domain: no kernel is booted; run `var kernel = Lab.Boot();` in a cell first");
             return;
         }
-        // The host hands over the code after the directive line; count lines from the cell's top.
-        string code = command.Code;
-        int firstLine = 2;
-        if (code.TrimStart().StartsWith("#!domain", StringComparison.Ordinal))
-        {
-            int nl = code.IndexOf('\n');
-            code = nl < 0 ? "" : code[(nl + 1)..];
-        }
+        var (code, firstLine) = Body(command.Code, "#!domain");
         try
         {
             var view = kernel.Define(name, code, grants, path: "cell", firstLine: firstLine);
@@ -71,14 +64,26 @@ public sealed class DomainKernel : Kernel, IKernelCommandHandler<SubmitCode>
         }
         catch (DomainCompileException e)
         {
-            context.Fail(command, null, $"domain '{name}' was refused by the trusted compiler:{Environment.NewLine}" +
-                string.Join(Environment.NewLine, e.Diagnostics.Select(d => $"  cell line {d.Line}, column {d.Column}: {d.Id}: {d.Message}")));
+            context.Fail(command, null, $"domain '{name}' was refused by the trusted compiler:{Environment.NewLine}" + Lines(e));
         }
         catch (RedLeaf.Os.DomainException e)
         {
             context.Fail(command, null, $"domain '{name}' could not be loaded: {e.Message}");
         }
     }
+
+    /// <summary>The code after the magic's line, and the cell line it starts on (the host may or may not
+    /// hand over the directive line; lines are counted from the cell's top either way).</summary>
+    internal static (string Code, int FirstLine) Body(string code, string magic)
+    {
+        if (!code.TrimStart().StartsWith(magic, StringComparison.Ordinal)) return (code, 2);
+        int nl = code.IndexOf('\n');
+        return (nl < 0 ? "" : code[(nl + 1)..], 2);
+    }
+
+    /// <summary>The compiler's diagnostics, one per line, at the cell's lines.</summary>
+    internal static string Lines(DomainCompileException e) =>
+        string.Join(Environment.NewLine, e.Diagnostics.Select(d => $"  cell line {d.Line}, column {d.Column}: {d.Id}: {d.Message}"));
 
     private static string? Unquote(string? s) => s is { Length: >= 2 } && s[0] == '"' && s[^1] == '"' ? s[1..^1] : s;
 }

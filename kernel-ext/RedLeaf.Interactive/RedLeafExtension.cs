@@ -1,7 +1,7 @@
 // kernel-ext/RedLeaf.Interactive: the extension's entry. .NET Interactive calls OnLoadAsync when it
 // finds the package (interactive-extensions/dotnet); a notebook that `#r`s the DLL calls Load()
 // itself (the host does not run extensions of plain DLLs). Either way: formatters for every
-// notebook view, the #!domain and #!rv6 kernels, and a fresh page for plotly.js.
+// notebook view, the #!domain, #!idl and #!rv6 kernels, and a fresh page for plotly.js.
 using System.Reflection;
 using System.Runtime.Loader;
 using Microsoft.DotNet.Interactive;
@@ -40,6 +40,11 @@ public sealed class RedLeafExtension : IKernelExtension
             root.Add(new DomainKernel());
             magics.Add("#!domain --name NAME [--grant A,B]");
         }
+        if (kernel.RootKernel is CompositeKernel root3 && root3.FindKernelByName(IdlKernel.KernelName) is null)
+        {
+            root3.Add(new IdlKernel());
+            magics.Add("#!idl (an interface set: [DomainInterface]s for later #!domain cells)");
+        }
         if (kernel.RootKernel is CompositeKernel root2 && root2.FindKernelByName(Rv6Kernel.KernelName) is null)
         {
             root2.Add(new Rv6Kernel());
@@ -50,10 +55,13 @@ public sealed class RedLeafExtension : IKernelExtension
 
     /// <summary>Plotly.NET asks for FSharp.Core 10.1; the dotnet-interactive tool runs on 10.0. The API
     /// Plotly uses is in both, so bind the request to the copy the host already loaded.</summary>
+    /// An interface set (#!idl) resolves to the copy the kernel loaded, so cells and domains share its types.
     private static Assembly? UseHostCopy(AssemblyLoadContext context, AssemblyName name) =>
         name.Name is "FSharp.Core" or "Newtonsoft.Json"
             ? AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == name.Name && !a.IsDynamic)
-            : null;
+            : name.Name is { } n && n.StartsWith(RedLeaf.Os.Domains.InterfaceImage.NamePrefix, StringComparison.Ordinal)
+                ? RedLeaf.Os.Domains.InterfaceSets.Find(n)?.Assembly
+                : null;
 
     private sealed record LoadedSummary(IReadOnlyList<string> Formatters, IReadOnlyList<string> Magics) : IRichView
     {

@@ -73,7 +73,7 @@ public sealed class NotebookKernel : IRichView, IDisposable
     public DomainView Define(string name, string source, string[]? grants = null, string path = "cell", int firstLine = 1)
     {
         string padded = new string('\n', Math.Max(0, firstLine - 1)) + source;
-        var image = TrustedCompiler.Default.CompileText(name, padded, path);
+        var image = Compiler.CompileText(name, padded, path);
         Domain? earlier = null;
         lock (_latest) if (_latest.TryGetValue(name, out var e) || (e = Core.Domains.FirstOrDefault(d => d.Name == name)) is not null) earlier = e;
         if (earlier is not null && earlier.Status is DomainStatus.Running or DomainStatus.Faulted)
@@ -84,6 +84,40 @@ public sealed class NotebookKernel : IRichView, IDisposable
     }
 
     private readonly Dictionary<string, Domain> _latest = new(StringComparer.Ordinal);
+
+    /// <summary>Compiles C# source (a notebook cell) as an interface set: [DomainInterface] interfaces and
+    /// the structs, enums and constants they carry, checked by the IDL compiler; nothing else may be in it.
+    /// The kernel verifies it and builds its proxies, and domains defined afterwards compile against it,
+    /// so one domain can export such an interface and another call it. A set that declares a type an
+    /// earlier set declared (a cell run again, edited) replaces that set for later definitions; domains
+    /// already running keep the one they were built against.</summary>
+    public InterfaceSetView DefineInterfaces(string source, string path = "cell", int firstLine = 1)
+    {
+        string padded = new string('\n', Math.Max(0, firstLine - 1)) + source;
+        TrustedCompiler compiler;
+        lock (_latest) compiler = Compiler;
+        var image = compiler.CompileInterfacesText(padded, path);
+        var loaded = Core.LoadInterfaces(image);
+        lock (_latest)
+        {
+            var replaced = _sets.Where(s => s.Image.Name != image.Name && s.Facts.Types.Intersect(loaded.Facts.Types).Any()).ToList();
+            _sets.RemoveAll(s => s.Image.Name == image.Name || replaced.Contains(s));
+            _sets.Add(loaded);
+            _compiler = null;
+            return new InterfaceSetView(loaded, replaced.Select(r => r.Image.Name).ToArray());
+        }
+    }
+
+    private readonly List<LoadedInterfaceSet> _sets = new();
+    private TrustedCompiler? _compiler;
+
+    /// <summary>The interface sets cells defined, which later domain definitions compile against.</summary>
+    public IReadOnlyList<InterfaceSetView> InterfaceSets { get { lock (_latest) return _sets.Select(s => new InterfaceSetView(s, Array.Empty<string>())).ToArray(); } }
+
+    private TrustedCompiler Compiler
+    {
+        get { lock (_latest) return _compiler ??= TrustedCompiler.Default.WithInterfaces(_sets.Select(s => s.Image).ToArray()); }
+    }
 
     /// <summary>Grants by name: a domain's name grants its export; "restart:NAME" grants the right to
     /// restart that domain (what a shadow needs, <see cref="Microkernel.GrantRestart"/>).</summary>

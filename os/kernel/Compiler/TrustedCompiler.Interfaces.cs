@@ -60,13 +60,20 @@ public sealed partial class TrustedCompiler
     }
 
     /// <summary>A compiler whose domains may also use <paramref name="sets"/> (admitted to this process
-    /// first: verified, inspected, loaded, proxies built). Sets are listed in the order they depend on
-    /// each other; one already known to this compiler is skipped.</summary>
+    /// first: verified, inspected, loaded, proxies built), and the earlier sets they were compiled
+    /// against. A set already known to this compiler is skipped.</summary>
     public TrustedCompiler WithInterfaces(params InterfaceImage[] sets)
     {
-        var added = sets.Where(s => !_sets.Any(k => k.Name == s.Name)).ToImmutableArray();
-        if (added.IsEmpty) return this;
-        foreach (var s in added) Domains.InterfaceSets.Load(s, new[] { _key });
-        return new TrustedCompiler(this, added);
+        var added = new List<InterfaceImage>();
+        void Add(InterfaceImage s)
+        {
+            if (_sets.Any(k => k.Name == s.Name) || added.Any(k => k.Name == s.Name)) return;
+            foreach (var dependency in s.Signature?.Interfaces.Keys ?? Enumerable.Empty<string>())
+                if (Domains.InterfaceSets.Find(dependency) is { } earlier) Add(earlier.Image); // before the set that needs it
+            Domains.InterfaceSets.Load(s, new[] { _key });
+            added.Add(s);
+        }
+        foreach (var s in sets) Add(s);
+        return added.Count == 0 ? this : new TrustedCompiler(this, added.ToImmutableArray());
     }
 }

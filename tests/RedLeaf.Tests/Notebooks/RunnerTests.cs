@@ -105,6 +105,70 @@ public class RunnerTests
         Assert.Contains("Err(NotRunning", r.Text);
     }
 
+    private const string TallySet = """
+        #!idl
+        using RedLeaf.Abi;
+        namespace Tallies;
+
+        [DomainInterface]
+        public interface ITally { RpcResult<long> Next(long by); }
+        """;
+
+    private const string TallyDomain = """
+        #!domain --name tally
+        using RedLeaf.Abi;
+        using Tallies;
+
+        sealed class T : ITally { long _n; public RpcResult<long> Next(long by) { _n += by; return _n; } }
+
+        public static class Entry { [DomainEntry] public static ITally Start() => new T(); }
+        """;
+
+    // A keeper whose Add(a, b) asks the tally domain, through the cell's interface, to count a + b.
+    private const string CountingKeeper = """
+        #!domain --name keeper --grant tally
+        using RedLeaf.Abi;
+        using RedLeaf.Interfaces.Lab;
+        using RedLeaf.Interfaces.Test;
+        using Tallies;
+
+        sealed class K : IKeeper
+        {
+            private readonly ITally _tally;
+            public K(ITally tally) { _tally = tally; }
+            public RpcResult<long> Add(long a, long b) => _tally.Next(a + b);
+            public RpcResult<long> Keep(RRef<Payload> p) { p.Drop(); return 1; }
+            public RpcResult<long> Count() => 0;
+            public RpcResult Crash() => throw new InvalidOperationException("asked");
+        }
+
+        public static class Entry { [DomainEntry] public static IKeeper Start(ITally tally) => new K(tally); }
+        """;
+
+    [Fact]
+    public async Task AnIdlCellDeclaresAnInterfaceThatOneDomainCellExportsAndAnotherCalls()
+    {
+        var nb = TestNotebook.Write(TestNotebook.LoadCell, Boot, TallySet, TallyDomain, CountingKeeper,
+            "CheckEqual(3L, keeper.Add(1, 2).Value, \"keeper.Add through the tally\");\nCheckEqual(10L, keeper.Add(3, 4).Value, \"the tally kept count\");",
+            "Console.WriteLine(tally.GetType().Assembly.GetName().Name);\nCheckEqual(15L, tally.Next(5).Value, \"the host calls the cell's interface\");");
+        var r = await Run(nb);
+        Assert.True(r.Succeeded, r.ErrorSummary);
+        Assert.Contains("interface set Cell.Interfaces.", r.Text);
+        Assert.Contains("Tallies.ITally (1 methods)", r.Text);
+        Assert.Contains("Cell.Proxies.", r.Text);
+    }
+
+    [Fact]
+    public async Task AnIdlCellThatHoldsCodeIsRefusedAtItsLine()
+    {
+        var nb = TestNotebook.Write(TestNotebook.LoadCell, Boot, "#!idl\nnamespace Lab.Bad;\npublic static class Helper { public static int Twice(int x) => 2 * x; }");
+        var r = await Run(nb);
+        var error = r.FirstError!.Error!;
+        Assert.Contains("the interface set was refused", error);
+        Assert.Contains("cell line 3,", error);
+        Assert.Contains("RLIDL005", error);
+    }
+
     [Fact]
     public async Task AMalformedNotebookIsRefusedNamingTheFile()
     {

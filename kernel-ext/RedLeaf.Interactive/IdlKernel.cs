@@ -1,0 +1,64 @@
+// kernel-ext/RedLeaf.Interactive: the #!idl magic. A cell that starts with
+//   #!idl
+// declares an interface set: [DomainInterface] interfaces and the structs, enums and constants they
+// carry. The trusted pipeline checks it (IDL rules, no code), signs it, the current kernel admits it and
+// builds its proxies; #!domain cells after it compile against it, so one domain can export such an
+// interface and another, granted that export, call it.
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
+using Microsoft.DotNet.Interactive.CSharp;
+using RedLeaf.Notebook.Session;
+using RedLeaf.Os.Compiler;
+
+namespace RedLeaf.Interactive;
+
+public sealed class IdlKernel : Kernel, IKernelCommandHandler<SubmitCode>
+{
+    public const string KernelName = "idl";
+
+    public IdlKernel() : base(KernelName)
+    {
+        KernelInfo.LanguageName = "C#";
+        KernelInfo.DisplayName = "RedLeaf interface set (C#, IDL compiler)";
+        KernelInfo.Description = "Compiles the cell as an interface set that later #!domain cells can implement and call";
+    }
+
+    Task IKernelCommandHandler<SubmitCode>.HandleAsync(SubmitCode command, KernelInvocationContext context)
+    {
+        var kernel = Lab.Current;
+        if (kernel is null)
+        {
+            context.Fail(command, null, "#!idl: no kernel is booted; run `var kernel = Lab.Boot();` in a cell first");
+            return Task.CompletedTask;
+        }
+        var (code, firstLine) = DomainKernel.Body(command.Code, "#!idl");
+        try
+        {
+            var set = kernel.DefineInterfaces(code, path: "cell", firstLine: firstLine);
+            context.Display(set, "text/html", "text/plain");
+            if (RootKernel.FindKernelByName("csharp") is CSharpKernel csharp) ShareWithCSharp(csharp, set.Name);
+        }
+        catch (DomainCompileException e)
+        {
+            context.Fail(command, null, $"the interface set was refused:{Environment.NewLine}" + DomainKernel.Lines(e));
+        }
+        catch (RedLeaf.Os.DomainException e)
+        {
+            context.Fail(command, null, $"the interface set could not be loaded: {e.Message}");
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Lets C# cells name the set's types: the C# kernel compiles against a copy of the set on
+    /// disk, and at run time its reference resolves (RedLeafExtension's resolver) to the one copy the
+    /// kernel loaded, so a domain's export is the same ITally in both.</summary>
+    private static void ShareWithCSharp(CSharpKernel csharp, string setName)
+    {
+        var set = RedLeaf.Os.Domains.InterfaceSets.Find(setName)!;
+        string dir = Path.Combine(Path.GetTempPath(), $"redleaf-interfaces-{Environment.ProcessId}");
+        Directory.CreateDirectory(dir);
+        string path = Path.Combine(dir, setName + ".dll");
+        if (!File.Exists(path)) File.WriteAllBytes(path, set.Image.Assembly);
+        csharp.AddAssemblyReferences(new[] { path });
+    }
+}
