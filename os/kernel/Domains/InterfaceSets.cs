@@ -68,6 +68,7 @@ public static class InterfaceSets
 
             var context = new InterfaceLoadContext("interfaces:" + image.Name);
             var assembly = context.LoadFromStream(new MemoryStream(image.Assembly));
+            CheckSizes(image, assembly); // a refused set stays loaded, unregistered: metadata only, it has no code
             var clock = Stopwatch.StartNew();
             var proxies = context.LoadFromStream(new MemoryStream(ProxyBuilder.Build(image, dependencies)));
             RuntimeHelpers.RunModuleConstructor(proxies.ManifestModule.ModuleHandle);
@@ -75,6 +76,30 @@ public static class InterfaceSets
             s_loaded = s_loaded.Add(image.Name, loaded);
             return loaded;
         }
+    }
+
+    /// <summary>Values cross a boundary by copy on the caller's stack (the proxy's frame too), and a domain
+    /// may not hold a value larger than the stack guard allows (StackBounds.MaxValueSize): every struct in
+    /// the set, and each method's by-value parameters and result together, stay within that.</summary>
+    private static void CheckSizes(InterfaceImage image, Assembly assembly)
+    {
+        int limit = Abi.Runtime.StackBounds.MaxValueSize;
+        int SizeOf(Type t)
+        {
+            if (!t.IsValueType) return IntPtr.Size;
+            try { return RuntimeHelpers.SizeOf(t.TypeHandle); }
+            catch (TypeLoadException e) { throw Refuse(image, $"{t.FullName} cannot be laid out ({e.Message})"); }
+        }
+        foreach (var t in assembly.GetTypes().Where(t => t.IsValueType && !t.IsEnum))
+            if (SizeOf(t) is var size && size > limit)
+                throw Refuse(image, $"struct {t.FullName} is {size} bytes; a value a domain holds or passes is at most {limit / 1024} KiB (put larger data in an RRefArray)");
+        foreach (var t in assembly.GetTypes().Where(t => t.IsInterface))
+            foreach (var m in t.GetMethods())
+            {
+                long total = SizeOf(m.ReturnType) + m.GetParameters().Where(p => !p.ParameterType.IsByRef).Sum(p => (long)SizeOf(p.ParameterType));
+                if (total > limit)
+                    throw Refuse(image, $"{t.FullName}.{m.Name} passes {total} bytes by value; a call copies at most {limit / 1024} KiB (pass large data in an RRef)");
+            }
     }
 
     private static DomainException Refuse(InterfaceImage image, string why) => new($"interface image '{image.Name}' refused: {why}");

@@ -260,6 +260,21 @@ public class InterfaceSetTests
         Assert.Contains("interface set", e.Message);
     }
 
+    [Theory]
+    [InlineData("[System.Runtime.CompilerServices.InlineArray(100_000)] public struct Huge { public long E; }", "struct Lab.Big.Huge is 800000 bytes")]
+    [InlineData("[System.Runtime.CompilerServices.InlineArray(5_000)] public struct Half { public long E; }\n" +
+                "[DomainInterface] public interface IPass { RpcResult<Half> Echo(Half a, Half b); }", "Lab.Big.IPass.Echo passes 120")]
+    public void ASetWhoseValuesWouldNotFitADomainsStackIsRefusedAtLoad(string declarations, string reason)
+    {
+        var set = TrustedCompiler.Default.CompileInterfacesText("using RedLeaf.Abi;\nnamespace Lab.Big;\n" + declarations + "\n");
+        using var k = TestDomains.Boot();
+        var e = Assert.Throws<DomainException>(() => k.LoadInterfaces(set));
+        Assert.Contains($"interface image '{set.Name}' refused", e.Message);
+        Assert.Contains(reason, e.Message);
+        Assert.Empty(k.InterfaceSets);
+        Assert.Null(InterfaceSets.Find(set.Name));
+    }
+
     [Fact]
     public void ASetInTheRedLeafNamespaceIsRefused()
     {
