@@ -3,7 +3,7 @@
 using RedLeaf.Cli;
 using RedLeaf.Cli.Commands;
 
-var valued = new HashSet<string> { "--json", "--out", "--image", "-c", "--timeout", "--readme" };
+var valued = new HashSet<string> { "--json", "--out", "--image", "-c", "--timeout", "--readme", "--interfaces" };
 try
 {
     var cli = new Args(args, valued);
@@ -59,7 +59,9 @@ static int Help()
           redleaf grade <handout|folder>... [--json PATH|-]
                                                          run students' handouts and report each one's score per exercise
           redleaf results table [--print]                regenerate README.md's results section from datasets/results and datasets/reference
-          redleaf verify <file.cs|folder>...             run the trusted compiler (compile, IDL, instrumentation, IL gate, signing) and print what it found
+          redleaf verify [--interfaces IDL] <file.cs|folder>...
+                                                         run the trusted compiler (compile, IDL, instrumentation, IL gate, signing) and print what it found;
+                                                         --interfaces: a .cs file or folder of [DomainInterface]s (an interface set) the domains compile against
           redleaf mkfs IMAGE [HOSTDIR] [--size=BLOCKS] [--inodes=N]
                                                          write an xv6 file-system image (default 2000 blocks, 200 inodes) holding a host folder
           redleaf fsck IMAGE                             check an xv6 image (superblock, log, inodes, directories, link counts, bitmap); exit 1 if damaged
