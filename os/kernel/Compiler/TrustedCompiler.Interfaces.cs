@@ -25,7 +25,7 @@ public sealed partial class TrustedCompiler
 
     /// <summary>Compiles one piece of source text (a notebook cell) as an interface set.</summary>
     public InterfaceImage CompileInterfacesText(string source, string path = "cell.cs") =>
-        CompileInterfaces(new[] { new DomainSource(path, source) }, "text");
+        CompileInterfaces(new[] { new DomainSource(path, source) }, path);
 
     /// <summary>Compiles <paramref name="sources"/> as an interface set: an assembly named
     /// Cell.Interfaces.&lt;hash&gt;, signed, for <see cref="WithInterfaces"/> and Microkernel.LoadInterfaces.
