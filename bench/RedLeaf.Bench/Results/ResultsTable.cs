@@ -45,6 +45,7 @@ public sealed partial class ResultsTable
         ["live-memory"] = ("resident memory per live domain", "rss_bytes_per_domain", "KB", 1.0 / 1024),
         ["crash-to-collected"] = ("crash to load context confirmed collected (median)", "median_ms", "ms", 1),
         ["cell-compile-warm"] = ("notebook-cell domain: compile, instrument, gate, sign, verify, load, first call (warm, median)", "median_ms", "ms", 1),
+        ["cell-interfaces-warm"] = ("notebook interface set (#!idl): compile, check, sign, admit, build proxies; then a domain exporting it, one calling it, first call (warm, median)", "median_ms", "ms", 1),
         ["compute-plain"] = ("compute-bound domain (hash table, FNV), without instrumentation (median)", "median_ms", "ms", 1),
         ["compute-instrumented"] = ("instrumentation overhead on that domain", "overhead_pct", "%", 1),
         ["kill-latency"] = ("kill of a domain spinning in a loop, until its caller has the error (median)", "median_ms", "ms", 1),

@@ -1,6 +1,7 @@
 // bench/Suites: what a domain's life costs: loading and starting a small domain in a process that
 // has loaded it before (rv6 starts a domain per program, so this must be cheap), the memory a live
-// domain takes, and the time from a crash to its load context being confirmed collected.
+// domain takes, the time from a crash to its load context being confirmed collected, and what a
+// notebook cell costs: a domain compiled warm, and an interface set (#!idl) with two domains using it.
 using System.Diagnostics;
 using RedLeaf.Bench.Measure;
 using RedLeaf.Hardware;
@@ -21,7 +22,7 @@ public static class LifecycleSuite
         var image = TrustedCompiler.Default.CompileFolder(DomainTree.Folder("test/dom_b"));
         int loads = quick ? 200 : 2000, live = quick ? 200 : 1000, crashes = quick ? 10 : 50;
         var rows = new List<BenchRow> { LoadWarm(image, loads, progress), LiveMemory(image, live, progress), CrashToCollected(image, crashes, progress),
-            CellCompileWarm(quick ? 10 : 40, progress) };
+            CellCompileWarm(quick ? 10 : 40, progress), CellInterfacesWarm(quick ? 10 : 40, progress) };
         return new SuiteResult(Name, quick, rows);
     }
 
@@ -113,6 +114,52 @@ public static class LifecycleSuite
         var s = Stats.Of(ms);
         progress($"lifecycle: cell compile+sign+verify+load warm median {s.Median:F1} ms");
         return new BenchRow("cell-compile-warm").Set("median_ms", BenchRow.Round(s.Median)).Set("max_ms", BenchRow.Round(s.Max)).Set("samples", n);
+    }
+
+    /// <summary>A notebook's #!idl cell and two #!domain cells, warm: compile a new interface set (checks,
+    /// sign), admit it (verify, inspect, load, build its proxies with Roslyn), then compile and load a domain
+    /// exporting it and one granted it, and make a first call that crosses both. Each set is new (a new
+    /// namespace) and stays loaded, as a notebook's sets do.</summary>
+    private static BenchRow CellInterfacesWarm(int n, Action<string> progress)
+    {
+        using var kernel = Microkernel.Boot(new MachineConfig { MemoryBytes = 16L << 20 }, new KernelOptions { ConfirmCollection = false });
+        string run = Guid.NewGuid().ToString("N")[..8];
+        string Set(int i) => $"using RedLeaf.Abi;\nnamespace Bench{run}.Set{i + 100};\n[DomainInterface] public interface ITwice {{ RpcResult<long> Twice(long a); }}\n";
+        string Impl(int i) => $$"""
+            using RedLeaf.Abi;
+            using Bench{{run}}.Set{{i + 100}};
+            public static class Cell { [DomainEntry] public static ITwice Start() => new T(); }
+            sealed class T : ITwice { public RpcResult<long> Twice(long a) => 2 * a; }
+            """;
+        string User(int i) => $$"""
+            using RedLeaf.Abi;
+            using RedLeaf.Interfaces.Test;
+            using Bench{{run}}.Set{{i + 100}};
+            public static class Cell { [DomainEntry] public static IHostile Start(ITwice t) => new U(t); }
+            sealed class U : IHostile { private readonly ITwice _t; public U(ITwice t) { _t = t; } public RpcResult<long> Run(long a) => _t.Twice(a); }
+            """;
+        (double Set, double All) Once(int i)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            var set = TrustedCompiler.Default.CompileInterfacesText(Set(i));
+            kernel.LoadInterfaces(set);
+            long t1 = Stopwatch.GetTimestamp();
+            var compiler = TrustedCompiler.Default.WithInterfaces(set);
+            var impl = kernel.Load(compiler.CompileText($"impl{run}{i}", Impl(i)));
+            var user = kernel.Load(compiler.CompileText($"user{run}{i}", User(i)), impl.Export!);
+            if (user.Get<IHostile>().Run(21 + i).Value != 42 + 2 * i) throw new InvalidOperationException("the call through the cell's interface computed the wrong value");
+            long t2 = Stopwatch.GetTimestamp();
+            return ((t1 - t0) * 1e3 / Stopwatch.Frequency, (t2 - t0) * 1e3 / Stopwatch.Frequency);
+        }
+        for (int i = 0; i < 3; i++) Once(-10 - i);
+        var sets = new double[n];
+        var all = new double[n];
+        for (int i = 0; i < n; i++) (sets[i], all[i]) = Once(i);
+        var s = Stats.Of(sets);
+        var a = Stats.Of(all);
+        progress($"lifecycle: interface set compile+admit+proxies warm median {s.Median:F1} ms; with two domains and a call {a.Median:F1} ms");
+        return new BenchRow("cell-interfaces-warm").Set("set_median_ms", BenchRow.Round(s.Median)).Set("median_ms", BenchRow.Round(a.Median))
+            .Set("max_ms", BenchRow.Round(a.Max)).Set("samples", n);
     }
 
     private static void FullCollect()
