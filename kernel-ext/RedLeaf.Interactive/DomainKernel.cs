@@ -60,7 +60,15 @@ public sealed class DomainKernel : Kernel, IKernelCommandHandler<SubmitCode>
             context.Display(view, "text/html", "text/plain");
             var export = kernel.Core.Domains.First(d => d.Name == view.Name).Export;
             if (export is not null && SyntaxFacts.IsValidIdentifier(name) && RootKernel.FindKernelByName("csharp") is CSharpKernel csharp)
-                await csharp.SetValueAsync(name, export, export.Interface);
+            {
+                try { await csharp.SetValueAsync(name, export, export.Interface); }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    context.Fail(command, null, $"domain '{name}' is loaded, but its export could not become the C# variable '{name}' " +
+                        $"of type {export.Interface.FullName}: {e.Message}. If the interface's namespace begins with a name C# cells " +
+                        $"already use for a type, rename the namespace; meanwhile kernel.Use<global::{export.Interface.FullName}>(\"{name}\") reaches it.");
+                }
+            }
         }
         catch (DomainCompileException e)
         {

@@ -21,6 +21,10 @@ public static class InterfaceSetRules
         ExchangeableTypes.InterfaceAttribute, "System.Runtime.CompilerServices.InlineArrayAttribute",
     };
 
+    /// <summary>First parts of a namespace a set may not use: the platform's, and the notebook's entry class
+    /// (a namespace Lab would hide RedLeaf.Notebook.Session.Lab in C# cells). RedLeaf is refused as RL0003.</summary>
+    public static readonly IReadOnlyList<string> ReservedRoots = new[] { "System", "Microsoft", "Lab" };
+
     private static readonly DiagnosticDescriptor NotAllowed = new(
         Id, "Not allowed in an interface set",
         "{0}: {1}. An interface set holds only [DomainInterface] interfaces, structs of exchangeable fields, enums and static classes of constants; it is loaded into the kernel and runs no code.",
@@ -36,6 +40,9 @@ public static class InterfaceSetRules
         foreach (var type in Types(compilation.Assembly.GlobalNamespace))
         {
             string name = type.ToDisplayString();
+            string root = type.ContainingNamespace.IsGlobalNamespace ? "" : name.Substring(0, name.IndexOf('.'));
+            if (root.Length == 0) { Report(type, name, "declare it in a namespace of your own (namespace Tallies;): in the global namespace it would hide what notebook cells import"); continue; }
+            if (ReservedRoots.Contains(root)) { Report(type, name, $"the namespace {root} belongs to the platform or the notebook (Lab.Boot); choose another"); continue; }
             if (type.ContainingType != null) { Report(type, name, "a nested type; declare it at namespace level"); continue; }
             if (type.IsGenericType) { Report(type, name, "a generic type cannot be checked as exchangeable"); continue; }
             switch (type.TypeKind)

@@ -10,5 +10,9 @@ internal sealed class InterfaceLoadContext : AssemblyLoadContext
 {
     public InterfaceLoadContext(string name) : base(name, isCollectible: false) { }
 
-    protected override Assembly? Load(AssemblyName assemblyName) => SharedAssemblies.Loaded(assemblyName.Name);
+    /// <summary>The set loaded here (its proxies, loaded next, reference it before it is admitted).</summary>
+    public Assembly? Set { get; set; }
+
+    protected override Assembly? Load(AssemblyName assemblyName) =>
+        Set is { } set && assemblyName.Name == set.GetName().Name ? set : SharedAssemblies.Loaded(assemblyName.Name);
 }

@@ -68,6 +68,7 @@ public static class InterfaceSets
 
             var context = new InterfaceLoadContext("interfaces:" + image.Name);
             var assembly = context.LoadFromStream(new MemoryStream(image.Assembly));
+            context.Set = assembly;
             CheckSizes(image, assembly); // a refused set stays loaded, unregistered: metadata only, it has no code
             var clock = Stopwatch.StartNew();
             var proxies = context.LoadFromStream(new MemoryStream(ProxyBuilder.Build(image, dependencies)));

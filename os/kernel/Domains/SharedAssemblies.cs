@@ -2,7 +2,7 @@
 // assembly). Asking the runtime by simple name is not enough inside notebook hosts: .NET Interactive
 // loads `#r` assemblies by path, and a later load by name does not find them (Roslyn's scripting
 // loader refuses a name without a version). So look among what is loaded first, preferring the load
-// context the kernel itself lives in.
+// context the kernel itself lives in. An interface set resolves to the copy InterfaceSets admitted.
 using System.Reflection;
 using System.Runtime.Loader;
 
@@ -14,6 +14,8 @@ internal static class SharedAssemblies
     public static Assembly? Loaded(string? simpleName)
     {
         if (simpleName is null) return null;
+        // An interface set: only the admitted copy (a set refused half-way may have left another loaded).
+        if (simpleName.StartsWith(InterfaceImage.NamePrefix, StringComparison.Ordinal)) return InterfaceSets.Find(simpleName)?.Assembly;
         var home = AssemblyLoadContext.GetLoadContext(typeof(SharedAssemblies).Assembly);
         Assembly? any = null;
         foreach (var a in AppDomain.CurrentDomain.GetAssemblies())

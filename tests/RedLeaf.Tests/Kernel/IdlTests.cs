@@ -275,6 +275,16 @@ public class IdlTests
     }
 
     [Fact]
+    public void EveryDomainInterfaceOfTheAbiAndTheIdlHasAGeneratedProxy()
+    {
+        var declared = new[] { typeof(RRef<>).Assembly, typeof(RedLeaf.Interfaces.Test.IDomB).Assembly }
+            .SelectMany(a => a.GetTypes()).Where(t => t.IsInterface && t.IsDefined(typeof(DomainInterfaceAttribute), false)).ToList();
+        Assert.Contains(typeof(IInterruptHandler), declared);
+        Assert.Contains(typeof(IThreadBody), declared);
+        Assert.All(declared, t => Assert.True(ProxyRegistry.Has(t), $"{t.FullName} has no generated proxy (os/proxies' [assembly: ProxiesFor] must name its assembly)"));
+    }
+
+    [Fact]
     public void ATrustedCompilationThatNamesNoInterfaceAssemblyWritesNoProxiesForWhatItReferences()
     {
         var run = Generate("namespace Host; public static class Nothing { }", trusted: true, withInterfaces: true);

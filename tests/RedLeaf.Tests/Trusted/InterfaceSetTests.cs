@@ -20,7 +20,7 @@ public class InterfaceSetTests
 {
     private const string Counters = """
         using RedLeaf.Abi;
-        namespace Lab.Counters;
+        namespace Course.Counters;
 
         public struct Duo { public long A; public long B; }
 
@@ -36,7 +36,7 @@ public class InterfaceSetTests
 
     private const string Counter = """
         using RedLeaf.Abi;
-        using Lab.Counters;
+        using Course.Counters;
 
         public static class Entry { [DomainEntry] public static ITally Start() { return new Counter(); } }
 
@@ -57,7 +57,7 @@ public class InterfaceSetTests
     private const string User = """
         using RedLeaf.Abi;
         using RedLeaf.Interfaces.Test;
-        using Lab.Counters;
+        using Course.Counters;
 
         public static class Entry { [DomainEntry] public static IHostile Start(ITally counter) { return new User(counter); } }
 
@@ -95,12 +95,12 @@ public class InterfaceSetTests
         Assert.Equal(MachineKey.Current.Id, set.Signature!.KeyId);
         using var k = TestDomains.Boot();
         var loaded = k.LoadInterfaces(set);
-        Assert.Equal(new[] { "Lab.Counters.ITally" }, loaded.Facts.Interfaces);
-        Assert.Contains(k.Log.Entries, e => e.Message.Contains($"verified interface set {set.Name}: Lab.Counters.ITally"));
+        Assert.Equal(new[] { "Course.Counters.ITally" }, loaded.Facts.Interfaces);
+        Assert.Contains(k.Log.Entries, e => e.Message.Contains($"verified interface set {set.Name}: Course.Counters.ITally"));
 
         var counter = k.Load(compiler.CompileText("counter", Counter));
         Assert.StartsWith(ProxyBuilder_NamePrefix, counter.Export!.GetType().Assembly.GetName().Name);
-        Assert.Equal("Lab.Counters.ITally", counter.Export.Interface.FullName);
+        Assert.Equal("Course.Counters.ITally", counter.Export.Interface.FullName);
         var user = k.Load(compiler.CompileText("user", User), counter.Export);
         long live = k.Heap.LiveObjects;
         var result = user.Get<IHostile>().Run(5);
@@ -151,15 +151,15 @@ public class InterfaceSetTests
         var (first, compiler) = CountersSet();
         var second = compiler.CompileInterfacesText("""
             using RedLeaf.Abi;
-            namespace Lab.Sums;
-            [DomainInterface] public interface IAdder { RpcResult<Lab.Counters.Duo> Swap(Lab.Counters.Duo p); }
+            namespace Course.Sums;
+            [DomainInterface] public interface IAdder { RpcResult<Course.Counters.Duo> Swap(Course.Counters.Duo p); }
             """);
         Assert.Contains(first.Name, second.Signature!.Interfaces.Keys);
         var both = compiler.WithInterfaces(second);
         var adder = both.CompileText("adder", """
             using RedLeaf.Abi;
-            using Lab.Counters;
-            using Lab.Sums;
+            using Course.Counters;
+            using Course.Sums;
             public static class Entry { [DomainEntry] public static IAdder Start() { return new Adder(); } }
             sealed class Adder : IAdder { public RpcResult<Duo> Swap(Duo p) { return new Duo { A = p.B, B = p.A }; } }
             """);
@@ -169,7 +169,7 @@ public class InterfaceSetTests
         k.LoadInterfaces(first);
         k.LoadInterfaces(second);
         var d = k.Load(adder);
-        Assert.Equal("Lab.Sums.IAdder", d.Export!.Interface.FullName);
+        Assert.Equal("Course.Sums.IAdder", d.Export!.Interface.FullName);
     }
 
     [Fact]
@@ -226,13 +226,13 @@ public class InterfaceSetTests
         // Built outside the pipeline and signed with the machine key as if it were a set: the inspector decides.
         var (set, _) = CountersSet();
         var withCode = SnippetCompiler.DomainFiles(new[] { ("evil.cs", """
-            namespace Lab.Evil;
+            namespace Course.Evil;
             public static class Payload { public static int Run() => System.Environment.ProcessorCount; }
             """) }, InterfaceImage.NamePrefix + "evil").Pe;
         var image = Resigned(new InterfaceImage(InterfaceImage.NamePrefix + "evil", withCode, "test", set.Signature), withCode, MachineKey.Current);
         using var k = TestDomains.Boot();
         var e = Assert.Throws<DomainException>(() => k.LoadInterfaces(image));
-        Assert.Contains("Lab.Evil.Payload", e.Message);
+        Assert.Contains("Course.Evil.Payload", e.Message);
         Assert.Contains("methods", e.Message);
     }
 
@@ -251,7 +251,7 @@ public class InterfaceSetTests
     [InlineData("public delegate void Callback(); // <-", "RLIDL005", "belongs in a domain")]
     public void ASetThatHoldsAnythingButInterfacesAndDataIsRefusedAtItsLine(string declaration, string id, string mentions)
     {
-        string source = "using RedLeaf.Abi;\nnamespace Lab.Bad;\n\n" + declaration + "\n";
+        string source = "using RedLeaf.Abi;\nnamespace Course.Bad;\n\n" + declaration + "\n";
         var e = Assert.Throws<DomainCompileException>(() => TrustedCompiler.Default.CompileInterfacesText(source, "set.cs"));
         var d = e.Diagnostics.FirstOrDefault(x => x.Id == id && x.Message.Contains(mentions));
         Assert.True(d is not null, $"expected {id} mentioning '{mentions}', got:\n{string.Join("\n", e.Diagnostics)}");
@@ -261,18 +261,29 @@ public class InterfaceSetTests
     }
 
     [Theory]
-    [InlineData("[System.Runtime.CompilerServices.InlineArray(100_000)] public struct Huge { public long E; }", "struct Lab.Big.Huge is 800000 bytes")]
+    [InlineData("[System.Runtime.CompilerServices.InlineArray(100_000)] public struct Huge { public long E; }", "struct Course.Big.Huge is 800000 bytes")]
     [InlineData("[System.Runtime.CompilerServices.InlineArray(5_000)] public struct Half { public long E; }\n" +
-                "[DomainInterface] public interface IPass { RpcResult<Half> Echo(Half a, Half b); }", "Lab.Big.IPass.Echo passes 120")]
+                "[DomainInterface] public interface IPass { RpcResult<Half> Echo(Half a, Half b); }", "Course.Big.IPass.Echo passes 120")]
     public void ASetWhoseValuesWouldNotFitADomainsStackIsRefusedAtLoad(string declarations, string reason)
     {
-        var set = TrustedCompiler.Default.CompileInterfacesText("using RedLeaf.Abi;\nnamespace Lab.Big;\n" + declarations + "\n");
+        var set = TrustedCompiler.Default.CompileInterfacesText("using RedLeaf.Abi;\nnamespace Course.Big;\n" + declarations + "\n");
         using var k = TestDomains.Boot();
         var e = Assert.Throws<DomainException>(() => k.LoadInterfaces(set));
         Assert.Contains($"interface image '{set.Name}' refused", e.Message);
         Assert.Contains(reason, e.Message);
         Assert.Empty(k.InterfaceSets);
         Assert.Null(InterfaceSets.Find(set.Name));
+    }
+
+    [Theory]
+    [InlineData("namespace Lab.Counters;", "belongs to the platform or the notebook")]
+    [InlineData("namespace System.Counters;", "belongs to the platform or the notebook")]
+    [InlineData("", "declare it in a namespace of your own")]
+    public void ASetOutsideANamespaceOfItsOwnIsRefused(string ns, string reason)
+    {
+        var e = Assert.Throws<DomainCompileException>(() => TrustedCompiler.Default.CompileInterfacesText(
+            $"using RedLeaf.Abi;\n{ns}\n[DomainInterface] public interface IFake {{ RpcResult Ping(); }}\n"));
+        Assert.Contains(e.Diagnostics, d => d.Id == "RLIDL005" && d.Line == 3 && d.Message.Contains(reason));
     }
 
     [Fact]
