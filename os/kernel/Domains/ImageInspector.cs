@@ -25,7 +25,8 @@ public static class ImageInspector
             if (!pe.HasMetadata) throw Refuse(image, "it is not a .NET assembly");
             var md = pe.GetMetadataReader();
             string name = md.GetString(md.GetAssemblyDefinition().Name);
-            if (ReservedNames.Contains(name)) throw Refuse(image, $"its assembly name '{name}' is reserved for the trusted system");
+            if (ReservedNames.Contains(name) || name.StartsWith(InterfaceImage.NamePrefix, StringComparison.OrdinalIgnoreCase) || name.StartsWith(Compiler.ProxyBuilder.NamePrefix, StringComparison.OrdinalIgnoreCase))
+                throw Refuse(image, $"its assembly name '{name}' is reserved for the trusted system");
             var refs = md.AssemblyReferences.Select(h => md.GetString(md.GetAssemblyReference(h).Name)).ToImmutableArray();
             var bad = refs.Where(r => !allowedReferences.Contains(r)).ToList();
             if (bad.Count > 0) throw Refuse(image, $"it references {string.Join(", ", bad)}, outside the domain reference set");

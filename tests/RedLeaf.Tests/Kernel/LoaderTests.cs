@@ -181,6 +181,8 @@ public class LoaderTests
     [InlineData("RedLeaf.Os")]
     [InlineData("RedLeaf.Proxies")]
     [InlineData("redleaf.abi")]
+    [InlineData("Cell.Interfaces.0123456789abcdef")]
+    [InlineData("Cell.Proxies.0123456789abcdef")]
     public void AnImagePosingAsATrustedAssemblyIsRefused(string assemblyName)
     {
         var image = Raw("impostor", assemblyName, ValidEntry);
