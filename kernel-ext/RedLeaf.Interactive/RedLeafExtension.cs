@@ -55,13 +55,27 @@ public sealed class RedLeafExtension : IKernelExtension
 
     /// <summary>Plotly.NET asks for FSharp.Core 10.1; the dotnet-interactive tool runs on 10.0. The API
     /// Plotly uses is in both, so bind the request to the copy the host already loaded.</summary>
-    /// An interface set (#!idl) resolves to the copy the kernel loaded, so cells and domains share its types.
-    private static Assembly? UseHostCopy(AssemblyLoadContext context, AssemblyName name) =>
-        name.Name is "FSharp.Core" or "Newtonsoft.Json"
-            ? AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == name.Name && !a.IsDynamic)
-            : name.Name is { } n && n.StartsWith(RedLeaf.Os.Domains.InterfaceImage.NamePrefix, StringComparison.Ordinal)
-                ? RedLeaf.Os.Domains.InterfaceSets.Find(n)?.Assembly
-                : null;
+    /// An interface set (#!idl) resolves to the copy the kernel admitted, so cells and domains share its types.
+    /// This handler runs inside the host's own resolution: it touches RedLeaf.Os only for a set's name
+    /// (in a method of its own), and not again while that lookup itself resolves something (in the
+    /// dotnet-interactive tool, loading RedLeaf.Os from here raises this event again).
+    private static Assembly? UseHostCopy(AssemblyLoadContext context, AssemblyName name)
+    {
+        if (name.Name is "FSharp.Core" or "Newtonsoft.Json")
+            return AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == name.Name && !a.IsDynamic);
+        if (t_resolvingSet || name.Name is null || !name.Name.StartsWith(InterfaceSetPrefix, StringComparison.Ordinal)) return null;
+        t_resolvingSet = true;
+        try { return AdmittedSet(name.Name); }
+        finally { t_resolvingSet = false; }
+    }
+
+    /// <summary>InterfaceImage.NamePrefix, spelled here so the handler needs nothing of RedLeaf.Os to test a name.</summary>
+    private const string InterfaceSetPrefix = "Cell.Interfaces.";
+
+    [ThreadStatic] private static bool t_resolvingSet;
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static Assembly? AdmittedSet(string name) => RedLeaf.Os.Domains.InterfaceSets.Find(name)?.Assembly;
 
     private sealed record LoadedSummary(IReadOnlyList<string> Formatters, IReadOnlyList<string> Magics) : IRichView
     {

@@ -1,6 +1,7 @@
-// tests/Notebooks: the tour executed by real Jupyter (nbconvert --execute) on the dotnet-interactive
-// kernel, through kernel-ext/jupyter/redleaf-jupyter.sh, as the README documents. Its executed
-// notebook must hold no error and show the ownership graph and the chart.
+// tests/Notebooks: notebooks executed by real Jupyter (nbconvert --execute) on the dotnet-interactive
+// kernel, through kernel-ext/jupyter/redleaf-jupyter.sh, as the README documents: the tour (no error,
+// the ownership graph and the chart) and the trusted-compiler notebook (no error; its #!idl cell's
+// interface set, which C# cells and domains share inside the tool's own assembly loading).
 using System.Text.Json.Nodes;
 using Xunit;
 
@@ -13,16 +14,30 @@ public class JupyterTests
     [Fact]
     public void TheTourRunsInRealJupyter()
     {
-        string outFile = Path.Combine(Directory.CreateTempSubdirectory("redleaf-jupyter-").FullName, "tour.ipynb");
+        string all = Execute("tour.ipynb");
+        Assert.Contains("redleaf-graph", all);
+        Assert.Contains("plotly.js v2.28.0", all);
+    }
+
+    [Fact]
+    public void AnIdlCellWorksInRealJupyter()
+    {
+        string all = Execute("trusted-compiler.ipynb");
+        Assert.Contains("interface set Cell.Interfaces.", all);
+        Assert.Contains("tally is a TallyProxy from Cell.Proxies.", all);
+    }
+
+    /// <summary>Runs notebooks/<paramref name="notebook"/> in real Jupyter (quick mode); all its code cells' outputs, as JSON, none an error.</summary>
+    private static string Execute(string notebook)
+    {
+        string outFile = Path.Combine(Directory.CreateTempSubdirectory("redleaf-jupyter-").FullName, notebook);
         var (exit, stdout, stderr) = ExternalTools.Run("bash",
-            new[] { Path.Combine(TestNotebook.Root, "kernel-ext", "jupyter", "redleaf-jupyter.sh"), "execute", Path.Combine(TestNotebook.Root, "notebooks", "tour.ipynb"), outFile, "300" },
+            new[] { Path.Combine(TestNotebook.Root, "kernel-ext", "jupyter", "redleaf-jupyter.sh"), "execute", Path.Combine(TestNotebook.Root, "notebooks", notebook), outFile, "300" },
             TimeSpan.FromMinutes(8), new Dictionary<string, string> { ["REDLEAF_QUICK"] = "1" });
         Assert.True(exit == 0, $"redleaf-jupyter.sh failed ({exit}):\n{stderr}\n{stdout}");
         var nb = JsonNode.Parse(File.ReadAllText(outFile))!;
         var outputs = nb["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code").SelectMany(c => c!["outputs"]!.AsArray()).ToList();
         Assert.DoesNotContain(outputs, o => (string?)o!["output_type"] == "error");
-        string all = string.Concat(outputs.Select(o => o!.ToJsonString()));
-        Assert.Contains("redleaf-graph", all);
-        Assert.Contains("plotly.js v2.28.0", all);
+        return string.Concat(outputs.Select(o => o!.ToJsonString()));
     }
 }
