@@ -91,10 +91,16 @@ public static class InterfaceSets
             try { return RuntimeHelpers.SizeOf(t.TypeHandle); }
             catch (TypeLoadException e) { throw Refuse(image, $"{t.FullName} cannot be laid out ({e.Message})"); }
         }
-        foreach (var t in assembly.GetTypes().Where(t => t.IsValueType && !t.IsEnum))
+        Type[] types;
+        try { types = assembly.GetTypes(); }
+        catch (ReflectionTypeLoadException e)
+        {
+            throw Refuse(image, $"its types cannot be laid out ({string.Join("; ", e.LoaderExceptions.Select(x => x?.Message).Distinct())})");
+        }
+        foreach (var t in types.Where(t => t.IsValueType && !t.IsEnum))
             if (SizeOf(t) is var size && size > limit)
                 throw Refuse(image, $"struct {t.FullName} is {size} bytes; a value a domain holds or passes is at most {limit / 1024} KiB (put larger data in an RRefArray)");
-        foreach (var t in assembly.GetTypes().Where(t => t.IsInterface))
+        foreach (var t in types.Where(t => t.IsInterface))
             foreach (var m in t.GetMethods())
             {
                 long total = SizeOf(m.ReturnType) + m.GetParameters().Where(p => !p.ParameterType.IsByRef).Sum(p => (long)SizeOf(p.ParameterType));

@@ -264,6 +264,7 @@ public class InterfaceSetTests
     [InlineData("[System.Runtime.CompilerServices.InlineArray(100_000)] public struct Huge { public long E; }", "struct Course.Big.Huge is 800000 bytes")]
     [InlineData("[System.Runtime.CompilerServices.InlineArray(5_000)] public struct Half { public long E; }\n" +
                 "[DomainInterface] public interface IPass { RpcResult<Half> Echo(Half a, Half b); }", "Course.Big.IPass.Echo passes 120")]
+    [InlineData("[System.Runtime.CompilerServices.InlineArray(int.MaxValue)] public struct Endless { public long E; }", "Course.Big.Endless")]
     public void ASetWhoseValuesWouldNotFitADomainsStackIsRefusedAtLoad(string declarations, string reason)
     {
         var set = TrustedCompiler.Default.CompileInterfacesText("using RedLeaf.Abi;\nnamespace Course.Big;\n" + declarations + "\n");
