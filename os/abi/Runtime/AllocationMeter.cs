@@ -20,6 +20,13 @@
 // thread allocated between its last sample and a cross-domain call (or a return) is charged to the
 // domain that samples next on that thread, the caller or the callee. When several threads run domain
 // code at once, each request goes to one of them; the others are charged in full at a later sample.
+//
+// The heap budget, a safety net for what the rate misses (a leak slower than the limit would fill the
+// machine, and the host with it): the clock also reads the process's managed heap size; while it is over
+// the budget (three quarters of the memory the GC may use, or REDLEAF_HEAP_BUDGET_MB), a sample faults its
+// domain if that domain has allocated at least a quarter of what the heap holds (live objects cannot be
+// attributed, but a leaker has allocated at least what it holds). After such a fault the budget rests
+// for two seconds, so the kernel can unload the domain and collect what it held before the next one.
 using System.Runtime.CompilerServices;
 using RedLeaf.Abi;
 
@@ -38,6 +45,24 @@ internal static unsafe class AllocationMeter
 
     private static int s_clockStarted;
 
+    /// <summary>The environment variable that sets the heap budget, in MiB (0: off).</summary>
+    internal const string HeapBudgetVariable = "REDLEAF_HEAP_BUDGET_MB";
+
+    /// <summary>Managed-heap bytes above which an allocating domain may be faulted (see above); 0: off.</summary>
+    internal static long HeapBudget = DefaultHeapBudget();
+
+    /// <summary>How long the budget rests after it faulted a domain.</summary>
+    internal const long PressureQuietMs = 2000;
+
+    private static long s_heapBytes;
+    private static long s_quietUntil;
+
+    private static long DefaultHeapBudget()
+    {
+        if (long.TryParse(Environment.GetEnvironmentVariable(HeapBudgetVariable), out long mb) && mb >= 0) return mb << 20;
+        return GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4 * 3;
+    }
+
     /// <summary>Starts the clock (once per process, when the first domain instance is made). It runs on a
     /// thread of its own, so a starved thread pool cannot stop the meter.</summary>
     internal static void StartClock()
@@ -48,6 +73,7 @@ internal static unsafe class AllocationMeter
             while (true)
             {
                 Thread.Sleep(PeriodMs);
+                Volatile.Write(ref s_heapBytes, GC.GetTotalMemory(forceFullCollection: false));
                 if ((Volatile.Read(ref Guard.StopsPending) & SampleRequested) == 0) Interlocked.Or(ref Guard.StopsPending, SampleRequested);
             }
         }) { IsBackground = true, Name = "redleaf allocation meter" }.Start();
@@ -84,7 +110,7 @@ internal static unsafe class AllocationMeter
     /// <summary>Adds <paramref name="bytes"/> to the domain's totals; faults it if its window is over the limit.</summary>
     internal static void Charge(DomainCell* c, long bytes)
     {
-        Interlocked.Add(ref c->AllocatedTotal, bytes);
+        long total = Interlocked.Add(ref c->AllocatedTotal, bytes);
         long now = Environment.TickCount64;
         long start = Volatile.Read(ref c->WindowStart);
         if (now - start >= WindowMs && Interlocked.CompareExchange(ref c->WindowStart, now, start) == start)
@@ -97,5 +123,12 @@ internal static unsafe class AllocationMeter
         if (window > c->AllocationQuota)
             HeapAccess.Fault(c, $"private allocation limit: domain {c->Id} allocated {window:N0} bytes in {Math.Max(now - start, 1)} ms; " +
                                 $"its limit is {c->AllocationQuota:N0} bytes per second");
+        long heap = Volatile.Read(ref s_heapBytes), budget = HeapBudget;
+        if (budget > 0 && heap > budget && total >= heap / 4 && now >= Volatile.Read(ref s_quietUntil))
+        {
+            Volatile.Write(ref s_quietUntil, now + PressureQuietMs);
+            HeapAccess.Fault(c, $"managed heap budget: the process's managed heap holds {heap:N0} bytes, over the kernel's budget of {budget:N0}, " +
+                                $"and domain {c->Id} has allocated {total:N0} bytes (set {HeapBudgetVariable} or Microkernel.ManagedHeapBudget to change the budget)");
+        }
     }
 }

@@ -112,6 +112,16 @@ public sealed unsafe partial class Microkernel : IDisposable
         return loaded;
     }
 
+    /// <summary>The process-wide safety net behind the per-domain allocation rate: while the managed heap holds
+    /// more than this many bytes, a domain that has allocated at least a quarter of it is faulted when it is
+    /// next sampled (see AllocationMeter). Default: three quarters of the memory the GC may use, or
+    /// REDLEAF_HEAP_BUDGET_MB; 0 turns it off.</summary>
+    public static long ManagedHeapBudget
+    {
+        get => Volatile.Read(ref AllocationMeter.HeapBudget);
+        set => Volatile.Write(ref AllocationMeter.HeapBudget, value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), "the budget is a number of bytes, 0 for none"));
+    }
+
     /// <summary>Runs host code on this thread as the kernel (to allocate or read RRefs, say).</summary>
     public KernelScope Enter() => new(_kernel);
 

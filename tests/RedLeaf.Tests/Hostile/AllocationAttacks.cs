@@ -89,6 +89,24 @@ public class AllocationAttacks
         """)), 0, waitMs: 60_000, environment: new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x200000000" }),
         reason: "private allocation limit");
 
+    /// <summary>A leak slower than the allocation rate limit (about a third of a gigabyte a second, all of it
+    /// kept): the rate never trips, so without the kernel's managed-heap budget it would fill the machine.
+    /// In a child whose budget is 768 MiB and whose GC heap is capped at 4 GiB (if the budget missed it, the
+    /// domain would die of OutOfMemoryException instead, and the reason would say so).</summary>
+    [Fact]
+    public void ALeakSlowerThanTheRateLimitMeetsTheHeapBudget() => Sandbox.AssertContained(Sandbox.Run(Accepted(Source("""
+                var keep = new List<long[]>();
+                long x = 0;
+                while (true)
+                {
+                    keep.Add(new long[131072]); // 1 MiB, kept
+                    for (int i = 0; i < 2_000_000; i++) x += i ^ keep.Count; // slower than the rate limit
+                }
+        """)), 0, waitMs: 60_000, environment: new Dictionary<string, string>
+        {
+            ["REDLEAF_HEAP_BUDGET_MB"] = "768", ["DOTNET_GCHeapHardLimit"] = "0x100000000",
+        }), reason: "managed heap budget");
+
     /// <summary>A string built by concatenation in a loop: little stays live, but every step copies the
     /// whole string (about 640 GB in all if nothing stopped it).</summary>
     [Fact]
