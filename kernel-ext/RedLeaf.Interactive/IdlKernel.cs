@@ -55,10 +55,11 @@ public sealed class IdlKernel : Kernel, IKernelCommandHandler<SubmitCode>
     private static void ShareWithCSharp(CSharpKernel csharp, string setName)
     {
         var set = RedLeaf.Os.Domains.InterfaceSets.Find(setName)!;
-        string dir = Path.Combine(Path.GetTempPath(), $"redleaf-interfaces-{Environment.ProcessId}");
-        Directory.CreateDirectory(dir);
-        string path = Path.Combine(dir, setName + ".dll");
-        if (!File.Exists(path)) File.WriteAllBytes(path, set.Image.Assembly);
+        string path = Path.Combine(s_shareFolder.Value, setName + ".dll");
+        File.WriteAllBytes(path, set.Image.Assembly); // written every time: the folder is this process's own
         csharp.AddAssemblyReferences(new[] { path });
     }
+
+    /// <summary>A fresh folder with a random name (mode 700) for this process's copies.</summary>
+    private static readonly Lazy<string> s_shareFolder = new(() => Directory.CreateTempSubdirectory("redleaf-interfaces-").FullName);
 }

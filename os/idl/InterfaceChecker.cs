@@ -34,6 +34,9 @@ internal static class InterfaceChecker
     private static readonly SymbolDisplayFormat Full = SymbolDisplayFormat.FullyQualifiedFormat
         .WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.UseSpecialTypes | SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
+    /// <summary>Members of RedLeaf.Os.Proxies.Proxy and Proxy&lt;T&gt; a generated proxy's method may not be named after.</summary>
+    private static readonly string[] ProxyMembers = { "Target", "Callee", "CalleeToken", "CalleeCell", "CalleeId", "Interface", "IsBound", "HasTarget", "Bind" };
+
     public static InterfaceModel? Check(INamedTypeSymbol iface, List<Diagnostic> diagnostics)
     {
         int before = diagnostics.Count;
@@ -72,6 +75,13 @@ internal static class InterfaceChecker
                 diagnostics.Add(Diagnostic.Create(IdlDiagnostics.MemberNotAllowed, mloc, where, "generic methods cannot be checked"));
                 continue;
             }
+            if (System.Array.IndexOf(ProxyMembers, m.Name) >= 0)
+            {
+                diagnostics.Add(Diagnostic.Create(IdlDiagnostics.MemberNotAllowed, mloc, where, $"'{m.Name}' is a member of the generated proxy's base class; choose another name"));
+                continue;
+            }
+            foreach (var p in m.Parameters.Where(p => p.Name.StartsWith("__", System.StringComparison.Ordinal)))
+                diagnostics.Add(Diagnostic.Create(IdlDiagnostics.MemberNotAllowed, p.Locations.FirstOrDefault() ?? mloc, $"{where} parameter '{p.Name}'", "names starting with __ are the generated proxy's own"));
             var method = new MethodModel { Name = m.Name, ReturnType = m.ReturnType.ToDisplayString(Full) };
             CheckResult(m, where, mloc, method, diagnostics);
             foreach (var p in m.Parameters)

@@ -7,6 +7,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace RedLeaf.Idl;
@@ -74,9 +75,28 @@ public static class InterfaceSetRules
             }
         }
 
+        // Each interface's proxy is a class named after it (ITally: TallyProxy); two may not share one.
+        foreach (var clash in Types(compilation.Assembly.GlobalNamespace).Where(ExchangeableTypes.IsDomainInterface)
+                     .GroupBy(t => t.ContainingNamespace.ToDisplayString() + "." + ProxyName(t.Name)).Where(g => g.Count() > 1))
+            foreach (var t in clash.Skip(1))
+                Report(t, t.ToDisplayString(), $"its generated proxy would have the same name as {clash.First().ToDisplayString()}'s ({ProxyName(t.Name)}); rename one");
+
+        foreach (var type in Types(compilation.Assembly.GlobalNamespace))
+            foreach (var member in type.GetMembers())
+            {
+                if (member is IMethodSymbol method)
+                    foreach (var p in method.Parameters.Where(p => p.HasExplicitDefaultValue))
+                        Report(p, $"{method.ToDisplayString()} parameter '{p.Name}'", "parameters may not have default values");
+                if (member is IFieldSymbol { IsRequired: true } required) Report(required, required.ToDisplayString(), "'required' adds attributes with behaviour; declare a plain field");
+                if (member is IFieldSymbol { IsConst: true } constant && constant.Type.SpecialType == SpecialType.System_Decimal)
+                    Report(constant, constant.ToDisplayString(), "a decimal constant is initialized by code; use an integer or floating-point constant");
+            }
+
         foreach (var tree in compilation.SyntaxTrees)
         {
             var model = compilation.GetSemanticModel(tree);
+            foreach (var directive in tree.GetRoot().DescendantTrivia().Where(t => t.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.NullableDirectiveTrivia)))
+                found.Add(Diagnostic.Create(NotAllowed, directive.GetLocation(), "#nullable", "nullable annotations add attribute classes to the set; leave them out"));
             foreach (var attribute in tree.GetRoot().DescendantNodes().OfType<AttributeSyntax>())
             {
                 var type = model.GetTypeInfo(attribute).Type?.ToDisplayString();
@@ -87,6 +107,9 @@ public static class InterfaceSetRules
         }
         return found;
     }
+
+    /// <summary>The proxy class name the emitter uses (ProxyEmitter.ClassName).</summary>
+    private static string ProxyName(string name) => (name.Length > 1 && name[0] == 'I' && char.IsUpper(name[1]) ? name.Substring(1) : name) + "Proxy";
 
     private static bool IsPlainField(ISymbol m) =>
         m is IFieldSymbol f && (f.IsConst || (!f.IsStatic && !HasInitializer(f)));

@@ -32,12 +32,14 @@ internal static class ProxyEmitter
 
     private static void EmitMethod(StringBuilder sb, MethodModel m)
     {
-        string parameters = string.Join(", ", m.Parameters.Select(p => (p.Passing == Passing.Borrow ? "in " : "") + p.Type + " " + p.Name));
-        string arguments = string.Join(", ", m.Parameters.Select(p => (p.Passing == Passing.Borrow ? "in " : "") + p.Name));
-        sb.AppendLine($"        public {m.ReturnType} {m.Name}({parameters})");
+        // Parameters are written @name and the base's members as this.Target / this.Callee, so a parameter
+        // named Target or Callee (or a keyword) can neither shadow them nor break the proxy.
+        string parameters = string.Join(", ", m.Parameters.Select(p => (p.Passing == Passing.Borrow ? "in " : "") + p.Type + " @" + p.Name));
+        string arguments = string.Join(", ", m.Parameters.Select(p => (p.Passing == Passing.Borrow ? "in @" : "@") + p.Name));
+        sb.AppendLine($"        public {m.ReturnType} @{m.Name}({parameters})");
         sb.AppendLine("        {");
-        sb.AppendLine("            var __target = Target;");
-        sb.AppendLine("            var __callee = Callee;");
+        sb.AppendLine("            var __target = this.Target;");
+        sb.AppendLine("            var __callee = this.Callee;");
         sb.AppendLine($"            if ({F}.Refused(__target, __callee)) return {F}.Refusal(__callee);");
         sb.AppendLine($"            var __previous = {F}.Current();");
         sb.AppendLine($"            var __caller = {F}.CallerOf(__previous, __callee);");
@@ -45,17 +47,17 @@ internal static class ProxyEmitter
         {
             switch (p.Passing)
             {
-                case Passing.Move: sb.AppendLine($"            {F}.Move({p.Name}, __caller, __callee);"); break;
-                case Passing.Borrow: sb.AppendLine($"            var __lent_{p.Name} = {F}.Lend(in {p.Name}, __caller, __callee);"); break;
-                case Passing.Interface: sb.AppendLine($"            {p.Name} = {F}.Wrap({p.Name}, __caller)!;"); break;
+                case Passing.Move: sb.AppendLine($"            {F}.Move(@{p.Name}, __caller, __callee);"); break;
+                case Passing.Borrow: sb.AppendLine($"            var __lent_{p.Name} = {F}.Lend(in @{p.Name}, __caller, __callee);"); break;
+                case Passing.Interface: sb.AppendLine($"            @{p.Name} = {F}.Wrap(@{p.Name}, __caller)!;"); break;
             }
         }
-        string returns = string.Concat(m.Parameters.Where(p => p.Passing == Passing.Borrow).Select(p => $"{F}.Return(in {p.Name}, __caller, __lent_{p.Name}); "));
+        string returns = string.Concat(m.Parameters.Where(p => p.Passing == Passing.Borrow).Select(p => $"{F}.Return(in @{p.Name}, __caller, __lent_{p.Name}); "));
         sb.AppendLine($"            {F}.Switch(__callee);");
         sb.AppendLine($"            {m.ReturnType} __result;");
         sb.AppendLine("            try");
         sb.AppendLine("            {");
-        sb.AppendLine($"                __result = __target!.{m.Name}({arguments});");
+        sb.AppendLine($"                __result = __target!.@{m.Name}({arguments});");
         if (m.ResultType != null && m.ResultPassing == Passing.Move)
             sb.AppendLine($"                if (__result.TryGetValue(out var __moved)) {F}.Move(__moved, __callee, __caller);");
         if (m.ResultType != null && m.ResultPassing == Passing.Interface)

@@ -52,7 +52,9 @@ internal static class VerifyCommand
         List<DomainSource> sources;
         if (File.Exists(idl)) sources = new() { new DomainSource(idl, File.ReadAllText(idl)) };
         else if (Directory.Exists(idl))
-            sources = Directory.EnumerateFiles(idl, "*.cs", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            sources = Directory.EnumerateFiles(idl, "*.cs", SearchOption.AllDirectories)
+                .Where(f => !Path.GetRelativePath(idl, f).Split(Path.DirectorySeparatorChar).Any(p => p is "bin" or "obj"))
+                .Order(StringComparer.Ordinal)
                 .Select(f => new DomainSource(f, File.ReadAllText(f))).ToList();
         else throw new UsageException($"--interfaces {idl}: no such file or folder");
         if (sources.Count == 0) throw new UsageException($"--interfaces {idl}: the folder holds no .cs files");

@@ -94,8 +94,11 @@ public sealed class NotebookKernel : IRichView, IDisposable
     public InterfaceSetView DefineInterfaces(string source, string path = "cell", int firstLine = 1)
     {
         string padded = new string('\n', Math.Max(0, firstLine - 1)) + source;
+        // Compiled against the earlier sets it does not redeclare (a cell run again, or edited, replaces its
+        // earlier version rather than clashing with it).
+        var declares = TrustedCompiler.DeclaredTypeNames(padded);
         TrustedCompiler compiler;
-        lock (_latest) compiler = Compiler;
+        lock (_latest) compiler = TrustedCompiler.Default.WithInterfaces(_sets.Where(s => !s.Facts.Types.Intersect(declares).Any()).Select(s => s.Image).ToArray());
         var image = compiler.CompileInterfacesText(padded, path);
         var loaded = Core.LoadInterfaces(image);
         lock (_latest)

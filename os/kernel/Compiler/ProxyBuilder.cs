@@ -32,7 +32,8 @@ internal static class ProxyBuilder
         CSharpGeneratorDriver.Create(new Idl.IdlGenerator()).RunGeneratorsAndUpdateCompilation(compilation, out var withProxies, out var generatorErrors);
         using var pe = new MemoryStream();
         var result = withProxies.Emit(pe);
-        var errors = generatorErrors.Concat(result.Diagnostics).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        // CS8785: the generator itself failed (Roslyn reports that as a warning); no proxies would exist.
+        var errors = generatorErrors.Concat(result.Diagnostics).Where(d => d.Severity == DiagnosticSeverity.Error || d.Id == "CS8785").ToList();
         if (errors.Count > 0)
             throw new DomainException($"interface image '{set.Name}': its proxies did not compile (a bug in the trusted pipeline, please report it): {string.Join("; ", errors.Take(3))}");
         return pe.ToArray();

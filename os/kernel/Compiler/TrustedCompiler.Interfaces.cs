@@ -53,11 +53,25 @@ public sealed partial class TrustedCompiler
         catch (DomainException e)
         {
             throw new DomainCompileException(origin, new[] { new DomainDiagnostic(sources[0].Path, 0, 0, Idl.InterfaceSetRules.Id,
-                $"{e.Message} (the source rules let it through: a bug in the trusted compiler, please report it)") }, "interface set");
+                $"{e.Message} (the loader's inspection of the compiled set refused it; the source rules should have named a line, so please report it)") }, "interface set");
         }
         var signature = ImageSignature.Sign(image.Assembly, _interfaces, PipelineVersion, OptionsText + Domains.InterfaceSets.OptionsMarker, _key);
         return _setMemory.GetOrAdd(key, new InterfaceImage(name, image.Assembly, origin, signature));
     }
+
+    /// <summary>The full names of the types <paramref name="source"/> declares, read from its syntax alone (no
+    /// compilation): so a notebook can tell which earlier set a new definition replaces before compiling it.</summary>
+    public static IReadOnlyList<string> DeclaredTypeNames(string source) =>
+        CSharpSyntaxTree.ParseText(source, Parse).GetRoot().DescendantNodes()
+            .Select(n => n switch
+            {
+                Microsoft.CodeAnalysis.CSharp.Syntax.BaseTypeDeclarationSyntax b => b.Identifier.Text,
+                Microsoft.CodeAnalysis.CSharp.Syntax.DelegateDeclarationSyntax d => d.Identifier.Text,
+                _ => null,
+            } is { } name
+                ? string.Join(".", n.Ancestors().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.BaseNamespaceDeclarationSyntax>().Reverse().Select(a => a.Name.ToString()).Append(name))
+                : null)
+            .OfType<string>().ToList();
 
     /// <summary>A compiler whose domains may also use <paramref name="sets"/> (admitted to this process
     /// first: verified, inspected, loaded, proxies built), and the earlier sets they were compiled

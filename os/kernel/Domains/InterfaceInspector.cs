@@ -53,6 +53,7 @@ public static class InterfaceInspector
                 string typeName = FullName(md, t);
                 if (typeName == "<Module>") { if (t.GetMethods().Count > 0 || t.GetFields().Count > 0) throw Refuse(image, "it has module-level code or data"); continue; }
                 if (!t.GetDeclaringType().IsNil) throw Refuse(image, $"{typeName} is a nested type");
+                if ((t.Attributes & TypeAttributes.Import) != 0) throw Refuse(image, $"{typeName} is a COM import");
                 if ((t.Attributes & TypeAttributes.LayoutMask) == TypeAttributes.ExplicitLayout) throw Refuse(image, $"{typeName} has an explicit layout (fields could overlap)");
                 var layout = t.GetLayout();
                 if (layout.PackingSize > 0 || layout.Size > 1) throw Refuse(image, $"{typeName} declares its own size or packing");

@@ -8,7 +8,8 @@ namespace RedLeaf.Os.Domains;
 
 internal sealed class InterfaceLoadContext : AssemblyLoadContext
 {
-    public InterfaceLoadContext(string name) : base(name, isCollectible: false) { }
+    /// <param name="collectible">true only for the loader's trial load, which checks a set before it is admitted.</param>
+    public InterfaceLoadContext(string name, bool collectible = false) : base(name, isCollectible: collectible) { }
 
     /// <summary>The set loaded here (its proxies, loaded next, reference it before it is admitted).</summary>
     public Assembly? Set { get; set; }

@@ -66,13 +66,28 @@ public static class InterfaceSets
             var facts = InterfaceInspector.Inspect(image, allowed);
             if (facts.AssemblyName != image.Name) throw Refuse(image, $"its assembly is named {facts.AssemblyName}");
 
+            // Checked in a trial context that is unloaded again, and the proxies built from the bytes, so a
+            // refused set leaves nothing loaded for good.
+            var trial = new InterfaceLoadContext("interfaces (trial):" + image.Name, collectible: true);
+            try
+            {
+                var candidate = trial.LoadFromStream(new MemoryStream(image.Assembly));
+                trial.Set = candidate;
+                CheckSizes(image, candidate);
+                CheckExchangeable(image, candidate);
+            }
+            finally { trial.Unload(); }
+            var clock = Stopwatch.StartNew();
+            var proxyImage = ProxyBuilder.Build(image, dependencies);
+
             var context = new InterfaceLoadContext("interfaces:" + image.Name);
             var assembly = context.LoadFromStream(new MemoryStream(image.Assembly));
             context.Set = assembly;
-            CheckSizes(image, assembly); // a refused set stays loaded, unregistered: metadata only, it has no code
-            var clock = Stopwatch.StartNew();
-            var proxies = context.LoadFromStream(new MemoryStream(ProxyBuilder.Build(image, dependencies)));
+            var proxies = context.LoadFromStream(new MemoryStream(proxyImage));
             RuntimeHelpers.RunModuleConstructor(proxies.ManifestModule.ModuleHandle);
+            foreach (var name in facts.Interfaces)
+                if (!Proxies.ProxyRegistry.Has(assembly.GetType(name, throwOnError: true)!))
+                    throw Refuse(image, $"no proxy was generated for {name} (a bug in the trusted pipeline, please report it)");
             var loaded = new LoadedInterfaceSet(image, facts, assembly, clock.Elapsed);
             s_loaded = s_loaded.Add(image.Name, loaded);
             return loaded;
@@ -107,6 +122,52 @@ public static class InterfaceSets
                 if (total > limit)
                     throw Refuse(image, $"{t.FullName}.{m.Name} passes {total} bytes by value; a call copies at most {limit / 1024} KiB (pass large data in an RRef)");
             }
+    }
+
+    /// <summary>The IDL's rules again, on the loaded types (the IDL compiler checked the source; this checks
+    /// what was signed): struct fields hold only primitives, enums, RRef handles and structs of such from
+    /// the set, earlier sets or the project's IDL; interface methods return RpcResult and take such data or
+    /// [DomainInterface]s, by value, or RRefs by `in`.</summary>
+    private static void CheckExchangeable(InterfaceImage image, Assembly set)
+    {
+        var abi = typeof(RRef<>).Assembly;
+        bool FromIdl(Assembly a) => a == set || a.GetName().Name is { } n && (n == "RedLeaf.Interfaces" || n.StartsWith(InterfaceImage.NamePrefix, StringComparison.Ordinal));
+        bool IsDomainInterface(Type t) => t.IsInterface && t.GetCustomAttributesData().Any(a => a.AttributeType.FullName == "RedLeaf.Abi.DomainInterfaceAttribute");
+        bool IsHandle(Type t) => t.IsGenericType && t.Assembly == abi && t.GetGenericTypeDefinition().Name is "RRef`1" or "RRefArray`1" or "RRefDeque`1";
+        string? WhyNot(Type t, bool parameter, int depth)
+        {
+            if (depth > 16) return "it nests too deeply";
+            if (parameter && IsDomainInterface(t) && (FromIdl(t.Assembly) || t.Assembly == abi)) return null;
+            if (t.IsPrimitive) return t == typeof(IntPtr) || t == typeof(UIntPtr) ? "native-sized integers can carry addresses" : null;
+            if (t.IsEnum) return null;
+            if (!t.IsValueType || t.IsPointer || t.IsByRef || t.IsFunctionPointer || t.IsByRefLike) return "it is not plain data";
+            if (IsHandle(t)) return WhyNot(t.GetGenericArguments()[0], false, depth + 1);
+            if (t.IsGenericType || !FromIdl(t.Assembly)) return "only structs the IDL declares may cross";
+            foreach (var f in t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+                if (WhyNot(f.FieldType, false, depth + 1) is { } why) return $"field {f.Name} of type {f.FieldType}: {why}";
+            return null;
+        }
+        foreach (var t in set.GetTypes())
+        {
+            if (t.IsValueType && !t.IsEnum && WhyNot(t, false, 0) is { } whyType) throw Refuse(image, $"struct {t.FullName} is not exchangeable ({whyType})");
+            if (!t.IsInterface) continue;
+            if (!IsDomainInterface(t)) throw Refuse(image, $"interface {t.FullName} has no [DomainInterface]");
+            if (t.GetInterfaces().Length > 0) throw Refuse(image, $"interface {t.FullName} inherits other interfaces");
+            foreach (var m in t.GetMethods())
+            {
+                var r = m.ReturnType;
+                bool rpc = r.Assembly == abi && (r.FullName == "RedLeaf.Abi.RpcResult" || r.IsGenericType && r.GetGenericTypeDefinition().Name == "RpcResult`1");
+                string? why = !rpc ? "it does not return RpcResult" : r.IsGenericType ? WhyNot(r.GetGenericArguments()[0], true, 0) : null;
+                foreach (var p in m.GetParameters())
+                {
+                    if (why is not null) break;
+                    var pt = p.ParameterType;
+                    why = pt.IsByRef ? (p.IsIn && IsHandle(pt.GetElementType()!) ? null : $"parameter {p.Name} is passed by reference")
+                        : WhyNot(pt, true, 0) is { } w ? $"parameter {p.Name}: {w}" : null;
+                }
+                if (why is not null) throw Refuse(image, $"{t.FullName}.{m.Name} is not a valid domain interface method ({why})");
+            }
+        }
     }
 
     private static DomainException Refuse(InterfaceImage image, string why) => new($"interface image '{image.Name}' refused: {why}");

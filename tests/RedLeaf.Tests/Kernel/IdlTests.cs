@@ -245,11 +245,11 @@ public class IdlTests
 
         string proxy = run.Sources.Single(s => s.HintName == "RedLeaf.Generated.T.ShapesProxy.g.cs").SourceText.ToString();
         Assert.Contains("class ShapesProxy : global::RedLeaf.Os.Proxies.Proxy<global::T.IShapes>, global::T.IShapes", proxy);
-        Assert.Contains("CallFrame.Move(p, __caller, __callee)", proxy);      // argument moved in
-        Assert.Contains("CallFrame.Lend(in p, __caller, __callee)", proxy);   // borrow lent
-        Assert.Contains("CallFrame.Return(in p, __caller,", proxy);          // and returned
+        Assert.Contains("CallFrame.Move(@p, __caller, __callee)", proxy);      // argument moved in
+        Assert.Contains("CallFrame.Lend(in @p, __caller, __callee)", proxy);   // borrow lent
+        Assert.Contains("CallFrame.Return(in @p, __caller,", proxy);          // and returned
         Assert.Contains("CallFrame.Move(__moved, __callee, __caller)", proxy); // result moved out
-        Assert.Contains("CallFrame.Wrap(other, __caller)", proxy);           // interface argument wrapped
+        Assert.Contains("CallFrame.Wrap(@other, __caller)", proxy);           // interface argument wrapped
         Assert.Contains("CallFrame.Wrap(__exported, __callee)", proxy);      // interface result wrapped
         Assert.Contains("CallFrame.Crash(", proxy);
 

@@ -46,6 +46,38 @@ public class NotebookKernelTests
         Lab.Shutdown();
     }
 
+    private const string Probe = """
+        using RedLeaf.Abi;
+        namespace Probes;
+        [DomainInterface] public interface IProbe { RpcResult<long> Poke(long x); }
+        """;
+
+    private static string Prober(long factor) => $$"""
+        using RedLeaf.Abi;
+        using Probes;
+        sealed class P : IProbe { public RpcResult<long> Poke(long x) => x * {{factor}}; }
+        public static class Entry { [DomainEntry] public static IProbe Start() => new P(); }
+        """;
+
+    [Fact]
+    public void AnInterfaceCellRunAgainOrEditedReplacesItsEarlierSet()
+    {
+        using var kernel = Lab.Boot();
+        var first = kernel.DefineInterfaces(Probe);
+        var again = kernel.DefineInterfaces(Probe); // the same cell run twice: the same set, no clash
+        Assert.Equal(first.Name, again.Name);
+        Assert.Empty(again.Replaced);
+        kernel.Define("p1", Prober(2));
+        var edited = kernel.DefineInterfaces(Probe.Replace("Poke(long x);", "Poke(long x);\n    RpcResult<long> Twice(long x);"));
+        Assert.NotEqual(first.Name, edited.Name);
+        Assert.Equal(new[] { first.Name }, edited.Replaced);
+        Assert.Single(kernel.InterfaceSets);
+        kernel.Define("p2", Prober(3).Replace("public RpcResult<long> Poke", "public RpcResult<long> Twice(long x) => 2 * x; public RpcResult<long> Poke"));
+        Assert.Equal(RedLeaf.Os.Domains.DomainStatus.Running, kernel["p1"].Status); // built against the first set, still running
+        Assert.Equal(RedLeaf.Os.Domains.DomainStatus.Running, kernel["p2"].Status); // built against the edited set
+        Lab.Shutdown();
+    }
+
     [Fact]
     public void WatchReportsWhatACrashFreedAndRestartGrantsWork()
     {

@@ -249,6 +249,13 @@ public class InterfaceSetTests
     [InlineData("public struct Holder { public string Text; } // <-", "RLIDL005", "string")]
     [InlineData("[DomainInterface] public interface ISay { RpcResult Say(string text); } // <-", "RLIDL001", "string")]
     [InlineData("public delegate void Callback(); // <-", "RLIDL005", "belongs in a domain")]
+    [InlineData("[DomainInterface] public interface IFoo { RpcResult A(); } [DomainInterface] public interface Foo { RpcResult B(); } // <-", "RLIDL005", "same name")]
+    [InlineData("[DomainInterface] public interface IDefaults { RpcResult A(long x = 5); } // <-", "RLIDL005", "default values")]
+    [InlineData("#nullable enable // <-", "RLIDL005", "nullable")]
+    [InlineData("public struct Req { public required long V; } // <-", "RLIDL005", "required")]
+    [InlineData("public static class Money { public const decimal Price = 1.5m; } // <-", "RLIDL005", "decimal")]
+    [InlineData("[DomainInterface] public interface IClash { RpcResult Target(); } // <-", "RLIDL003", "proxy's base class")]
+    [InlineData("[DomainInterface] public interface IUnder { RpcResult A(long __result); } // <-", "RLIDL003", "__")]
     public void ASetThatHoldsAnythingButInterfacesAndDataIsRefusedAtItsLine(string declaration, string id, string mentions)
     {
         string source = "using RedLeaf.Abi;\nnamespace Course.Bad;\n\n" + declaration + "\n";
@@ -287,6 +294,77 @@ public class InterfaceSetTests
         Assert.Contains(e.Diagnostics, d => d.Id == "RLIDL005" && d.Line == 3 && d.Message.Contains(reason));
     }
 
+    /// <summary>Found in review: parameters named like the proxy's own fields (Target, Callee) shadowed them in
+    /// the generated proxy, so an integer argument became the callee's control block (the host died) and an
+    /// argument object became the target (the caller's code ran as the callee). Proxies now qualify their own
+    /// members and escape parameter names; the call must reach the real callee with the argument intact.</summary>
+    [Fact]
+    public void ParametersNamedLikeTheProxysOwnMembersAreOnlyArguments()
+    {
+        var set = TrustedCompiler.Default.CompileInterfacesText("""
+            using RedLeaf.Abi;
+            namespace Course.Shadow;
+            [DomainInterface] public interface IEcho { RpcResult<long> Poke(int Callee, long @class); RpcResult<long> Pass(IEcho Target); }
+            """);
+        var compiler = TrustedCompiler.Default.WithInterfaces(set);
+        using var k = TestDomains.Boot();
+        k.LoadInterfaces(set);
+        var echo = k.Load(compiler.CompileText("echo", """
+            using RedLeaf.Abi;
+            using Course.Shadow;
+            public static class Entry { [DomainEntry] public static IEcho Start() { return new E(); } }
+            sealed class E : IEcho
+            {
+                public RpcResult<long> Poke(int Callee, long @class) { return Callee + @class; }
+                public RpcResult<long> Pass(IEcho Target) { return 7; }
+            }
+            """));
+        var user = k.Load(compiler.CompileText("user", """
+            using RedLeaf.Abi;
+            using RedLeaf.Interfaces.Test;
+            using Course.Shadow;
+            public static class Entry { [DomainEntry] public static IHostile Start(IEcho echo) { return new U(echo); } }
+            sealed class Mine : IEcho
+            {
+                public RpcResult<long> Poke(int Callee, long @class) { return -1; }
+                public RpcResult<long> Pass(IEcho Target) { return -1; }
+            }
+            sealed class U : IHostile
+            {
+                private readonly IEcho _echo;
+                public U(IEcho echo) { _echo = echo; }
+                public RpcResult<long> Run(long a)
+                {
+                    var poke = _echo.Poke(0x1000, a);
+                    var pass = _echo.Pass(new Mine());
+                    return poke.IsOk && pass.IsOk ? poke.Value * 10 + pass.Value : -99;
+                }
+            }
+            """), echo.Export!);
+        Assert.Equal((0x1000 + 5) * 10 + 7, user.Get<IHostile>().Run(5).Value); // the echo domain ran, with the caller's values
+        Assert.Equal(DomainStatus.Running, echo.Status);
+    }
+
+    /// <summary>The loader's own check of what was signed: a set built outside the pipeline, signed with the
+    /// machine key, whose struct holds a managed reference, is refused at load even though no source rule saw it.</summary>
+    [Theory]
+    [InlineData("public struct Smuggler { public object O; }\n[DomainInterface] public interface IObj { RpcResult Go(Smuggler s); }", "struct Course.Raw.Smuggler is not exchangeable")]
+    [InlineData("public struct Addr { public System.IntPtr P; }", "native-sized")]
+    [InlineData("[DomainInterface] public interface IText { RpcResult Say(string s); }", "Course.Raw.IText.Say is not a valid domain interface method")]
+    [InlineData("public struct Shared { public static long Counter; }", "static state")]
+    [InlineData("[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit)] public struct Over { [System.Runtime.InteropServices.FieldOffset(0)] public long A; [System.Runtime.InteropServices.FieldOffset(0)] public double B; }", "explicit")]
+    public void TheLoaderRefusesASignedSetThatBreaksTheIdlRules(string declarations, string reason)
+    {
+        var (set, _) = CountersSet();
+        string name = InterfaceImage.NamePrefix + "raw" + Math.Abs(reason.GetHashCode());
+        var bytes = SnippetCompiler.DomainFiles(new[] { ("raw.cs", "#nullable disable\nusing RedLeaf.Abi;\nnamespace Course.Raw;\n" + declarations + "\n") }, name).Pe;
+        var image = Resigned(new InterfaceImage(name, bytes, "test", set.Signature), bytes, MachineKey.Current);
+        using var k = TestDomains.Boot();
+        var e = Assert.Throws<DomainException>(() => k.LoadInterfaces(image));
+        Assert.Contains(reason, e.Message);
+        Assert.Null(InterfaceSets.Find(name));
+    }
+
     [Fact]
     public void ASetInTheRedLeafNamespaceIsRefused()
     {
@@ -306,7 +384,7 @@ public class InterfaceSetTests
             sealed class M : IMine { public RpcResult Ping() { return RpcResult.Ok; } }
             """);
         using var k = TestDomains.Boot();
-        var e = Assert.ThrowsAny<Exception>(() => k.Load(image));
+        var e = Assert.Throws<DomainException>(() => k.Load(image));
         Assert.Contains("interface set", e.Message);
     }
 }
