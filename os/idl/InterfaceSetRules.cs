@@ -77,9 +77,9 @@ public static class InterfaceSetRules
 
         // Each interface's proxy is a class named after it (ITally: TallyProxy); two may not share one.
         foreach (var clash in Types(compilation.Assembly.GlobalNamespace).Where(ExchangeableTypes.IsDomainInterface)
-                     .GroupBy(t => t.ContainingNamespace.ToDisplayString() + "." + ProxyName(t.Name)).Where(g => g.Count() > 1))
+                     .GroupBy(t => t.ContainingNamespace.ToDisplayString() + "." + ProxyEmitter.ClassName(t.Name)).Where(g => g.Count() > 1))
             foreach (var t in clash.Skip(1))
-                Report(t, t.ToDisplayString(), $"its generated proxy would have the same name as {clash.First().ToDisplayString()}'s ({ProxyName(t.Name)}); rename one");
+                Report(t, t.ToDisplayString(), $"its generated proxy would have the same name as {clash.First().ToDisplayString()}'s ({ProxyEmitter.ClassName(t.Name)}); rename one");
 
         foreach (var type in Types(compilation.Assembly.GlobalNamespace))
             foreach (var member in type.GetMembers())
@@ -107,9 +107,6 @@ public static class InterfaceSetRules
         }
         return found;
     }
-
-    /// <summary>The proxy class name the emitter uses (ProxyEmitter.ClassName).</summary>
-    private static string ProxyName(string name) => (name.Length > 1 && name[0] == 'I' && char.IsUpper(name[1]) ? name.Substring(1) : name) + "Proxy";
 
     private static bool IsPlainField(ISymbol m) =>
         m is IFieldSymbol f && (f.IsConst || (!f.IsStatic && !HasInitializer(f)));

@@ -9,7 +9,10 @@ namespace RedLeaf.Idl;
 
 internal static class ProxyEmitter
 {
-    public static string ClassName(InterfaceModel i) => (i.Name.Length > 1 && i.Name[0] == 'I' && char.IsUpper(i.Name[1]) ? i.Name.Substring(1) : i.Name) + "Proxy";
+    public static string ClassName(InterfaceModel i) => ClassName(i.Name);
+
+    /// <summary>The proxy class for an interface named <paramref name="name"/>: ITally gives TallyProxy.</summary>
+    public static string ClassName(string name) => (name.Length > 1 && name[0] == 'I' && char.IsUpper(name[1]) ? name.Substring(1) : name) + "Proxy";
 
     public static string Namespace(InterfaceModel i) => i.Namespace.Length == 0 ? "RedLeaf.Generated" : "RedLeaf.Generated." + i.Namespace;
 

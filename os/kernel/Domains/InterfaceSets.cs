@@ -73,8 +73,8 @@ public static class InterfaceSets
             {
                 var candidate = trial.LoadFromStream(new MemoryStream(image.Assembly));
                 trial.Set = candidate;
-                CheckSizes(image, candidate);
-                CheckExchangeable(image, candidate);
+                var types = CheckSizes(image, candidate);
+                CheckExchangeable(image, types);
             }
             finally { trial.Unload(); }
             var clock = Stopwatch.StartNew();
@@ -97,7 +97,7 @@ public static class InterfaceSets
     /// <summary>Values cross a boundary by copy on the caller's stack (the proxy's frame too), and a domain
     /// may not hold a value larger than the stack guard allows (StackBounds.MaxValueSize): every struct in
     /// the set, and each method's by-value parameters and result together, stay within that.</summary>
-    private static void CheckSizes(InterfaceImage image, Assembly assembly)
+    private static Type[] CheckSizes(InterfaceImage image, Assembly assembly)
     {
         int limit = Abi.Runtime.StackBounds.MaxValueSize;
         int SizeOf(Type t)
@@ -122,14 +122,16 @@ public static class InterfaceSets
                 if (total > limit)
                     throw Refuse(image, $"{t.FullName}.{m.Name} passes {total} bytes by value; a call copies at most {limit / 1024} KiB (pass large data in an RRef)");
             }
+        return types;
     }
 
     /// <summary>The IDL's rules again, on the loaded types (the IDL compiler checked the source; this checks
     /// what was signed): struct fields hold only primitives, enums, RRef handles and structs of such from
     /// the set, earlier sets or the project's IDL; interface methods return RpcResult and take such data or
     /// [DomainInterface]s, by value, or RRefs by `in`.</summary>
-    private static void CheckExchangeable(InterfaceImage image, Assembly set)
+    private static void CheckExchangeable(InterfaceImage image, Type[] types)
     {
+        var set = types.Length > 0 ? types[0].Assembly : null;
         var abi = typeof(RRef<>).Assembly;
         bool FromIdl(Assembly a) => a == set || a.GetName().Name is { } n && (n == "RedLeaf.Interfaces" || n.StartsWith(InterfaceImage.NamePrefix, StringComparison.Ordinal));
         bool IsDomainInterface(Type t) => t.IsInterface && t.GetCustomAttributesData().Any(a => a.AttributeType.FullName == "RedLeaf.Abi.DomainInterfaceAttribute");
@@ -147,7 +149,7 @@ public static class InterfaceSets
                 if (WhyNot(f.FieldType, false, depth + 1) is { } why) return $"field {f.Name} of type {f.FieldType}: {why}";
             return null;
         }
-        foreach (var t in set.GetTypes())
+        foreach (var t in types)
         {
             if (t.IsValueType && !t.IsEnum && WhyNot(t, false, 0) is { } whyType) throw Refuse(image, $"struct {t.FullName} is not exchangeable ({whyType})");
             if (!t.IsInterface) continue;
