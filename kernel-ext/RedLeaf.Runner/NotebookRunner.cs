@@ -108,32 +108,46 @@ public sealed class NotebookRunner
         return composite;
     }
 
-    /// <summary>A notebook moved out of the repository (a student's submission) still finds the extension:
-    /// a `#r` of RedLeaf.Interactive.dll that does not resolve from the notebook's folder is pointed at
-    /// the repository's build (artifacts/interactive). The notebook file itself is not changed.</summary>
+    /// <summary>The extension's one line, `#r "nuget: RedLeaf.Interactive[, version]"`, works anywhere: Jupyter
+    /// restores the package from the build's local feed (artifacts/feed, see kernel-ext/jupyter); here, in
+    /// the runner's own process, it becomes a reference to the repository's build (artifacts/interactive)
+    /// and a call to Load(), so the notebook uses the very assemblies the runner runs. The older two-line
+    /// form (`#r "...RedLeaf.Interactive.dll"` then Load()) still works, from any folder. The notebook file
+    /// itself is not changed.</summary>
     internal static string LocateExtension(string code)
     {
+        code = PackageReference.Replace(code, _ => $"#r \"{BuiltExtension()}\"\nRedLeaf.Interactive.RedLeafExtension.Load()");
         return ExtensionReference.Replace(code, m =>
-        {
-            if (File.Exists(Path.GetFullPath(m.Groups[1].Value))) return m.Value;
-            string built = Path.Combine(RedLeaf.Os.Compiler.DomainTree.Root, "artifacts", "interactive", "RedLeaf.Interactive.dll");
-            return File.Exists(built) ? $"#r \"{built}\"" : m.Value;
-        });
+            File.Exists(Path.GetFullPath(m.Groups[1].Value)) ? m.Value : $"#r \"{BuiltExtension()}\"");
     }
+
+    /// <summary>The extension the build put in artifacts/interactive, or a clear error naming how to build it.</summary>
+    internal static string BuiltExtension()
+    {
+        string built = Path.Combine(RedLeaf.Os.Compiler.DomainTree.Root, "artifacts", "interactive", "RedLeaf.Interactive.dll");
+        if (!File.Exists(built))
+            throw new FileNotFoundException($"the notebook extension is not built ({built} is missing): run ./redleaf once (it builds it), or dotnet build kernel-ext/RedLeaf.Interactive", built);
+        return built;
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex PackageReference =
+        new("^#r\\s+\"nuget:\\s*RedLeaf\\.Interactive\\s*(,\\s*[^\"]*)?\"[ \\t]*$", System.Text.RegularExpressions.RegexOptions.Multiline);
 
     private static readonly System.Text.RegularExpressions.Regex ExtensionReference =
         new("^#r\\s+\"([^\"]*RedLeaf\\.Interactive\\.dll)\"", System.Text.RegularExpressions.RegexOptions.Multiline);
 
-    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(30);
-
     private async Task<CellOutcome> RunCellAsync(CompositeKernel kernel, int index, InteractiveDocumentElement cell, string code)
     {
         var sw = Stopwatch.StartNew();
-        var run = kernel.SendAsync(new SubmitCode(code, cell.KernelName is "csharp" or null ? null : cell.KernelName));
+        // Started on a pool thread: the C# kernel runs a cell's synchronous code inside SendAsync, so
+        // awaiting it directly would block here until the cell ended, with no progress and no timeout.
+        var submit = new SubmitCode(code, cell.KernelName is "csharp" or null ? null : cell.KernelName);
+        var run = Task.Run(() => kernel.SendAsync(submit));
         string? timeoutNote = null;
-        // A long cell (a full benchmark) says it is still running every 30 s, so a run never looks hung.
-        while (!run.IsCompleted && sw.Elapsed + Heartbeat < Options.CellTimeout)
-            if (await Task.WhenAny(run, Task.Delay(Heartbeat)) != run)
+        // A long cell (a full benchmark) says it is still running every ProgressInterval, so a run never looks hung.
+        var every = Options.ProgressInterval;
+        while (!run.IsCompleted && sw.Elapsed + every < Options.CellTimeout)
+            if (await Task.WhenAny(run, Task.Delay(every)) != run)
                 Options.Progress?.Invoke($"cell {index + 1} still running ({sw.Elapsed.TotalSeconds:F0} s)");
         if (await Task.WhenAny(run, Task.Delay(Options.CellTimeout - sw.Elapsed is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero)) != run)
         {

@@ -13,6 +13,9 @@ public sealed record RunOptions
     /// <summary>A cell running longer is stopped: its running domains are killed.</summary>
     public TimeSpan CellTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often a cell still running says so on Progress.</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Progress lines (the CLI prints them on stderr).</summary>
     public Action<string>? Progress { get; init; }
 

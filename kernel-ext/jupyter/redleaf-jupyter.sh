@@ -6,8 +6,10 @@
 #   redleaf-jupyter.sh execute NOTEBOOK OUT [SECONDS] run NOTEBOOK with `jupyter nbconvert --execute` on
 #                                                     that kernel; write the executed notebook to OUT
 #   redleaf-jupyter.sh env                            print the JUPYTER_PATH to export for `jupyter notebook`
-# The kernel is dotnet-interactive 1.0.712001 with C# as default; notebooks load the extension in their
-# first cell (`#r` of artifacts/interactive/RedLeaf.Interactive.dll), exactly as the headless runner does.
+# The kernel is dotnet-interactive 1.0.712001 with C# as default; a notebook anywhere on disk loads the
+# extension with one line, `#r "nuget: RedLeaf.Interactive, 0.1.0"`: the kernelspec points NuGet at the
+# build's local feed (artifacts/feed, RestoreAdditionalProjectSources) and a package folder of the
+# repository's own (.tools/nuget-packages, which every rebuild of the extension clears of its old copy).
 # Set REDLEAF_QUICK=1 to shrink the notebooks' measurements.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -22,8 +24,8 @@ check_jupyter() {
     die "Jupyter is missing: install the Debian packages jupyter-nbconvert python3-nbconvert jupyter-client python3-nbclient python3-ipykernel jupyter-core (or run '$0 install')"
   [ -x "$tools/dotnet-interactive" ] ||
     die "the dotnet-interactive tool is missing: dotnet tool install Microsoft.dotnet-interactive --version 1.0.712001 --tool-path $tools (or run '$0 install')"
-  [ -f "$root/artifacts/interactive/RedLeaf.Interactive.dll" ] ||
-    die "the extension is not built: dotnet build $root/kernel-ext/RedLeaf.Interactive"
+  [ -f "$root/artifacts/feed/RedLeaf.Interactive.0.1.0.nupkg" ] ||
+    die "the extension is not built (no package in $root/artifacts/feed): run $root/redleaf once, or dotnet build $root/kernel-ext/RedLeaf.Interactive"
 }
 
 write_kernelspec() {
@@ -35,7 +37,7 @@ write_kernelspec() {
   "argv": ["$tools/dotnet-interactive", "jupyter", "--default-kernel", "csharp", "--http-local-only", "{connection_file}"],
   "display_name": "RedLeaf.NET (C#)",
   "language": "C#",
-  "env": { "DOTNET_ROOT": "$dotnet_root", "REDLEAF_ROOT": "$root", "DOTNET_CLI_TELEMETRY_OPTOUT": "1", "DOTNET_NOLOGO": "1" }
+  "env": { "DOTNET_ROOT": "$dotnet_root", "REDLEAF_ROOT": "$root", "RestoreAdditionalProjectSources": "$root/artifacts/feed", "NUGET_PACKAGES": "$tools/nuget-packages", "DOTNET_CLI_TELEMETRY_OPTOUT": "1", "DOTNET_NOLOGO": "1" }
 }
 JSON
 }

@@ -1,5 +1,5 @@
 // bench/Measure: a suite's results with the clock and machine they were measured on, in the JSON
-// shape every `redleaf bench` suite shares: {"suite", "clock", "machine", "details", "rows": [...]}.
+// shape every `./redleaf bench` suite shares: {"suite", "clock", "machine", "details", "rows": [...]}.
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using RedLeaf.Hardware;

@@ -65,14 +65,14 @@ public sealed class ResultsTests : IDisposable
         store.Save(LangTax(), "redleaf bench langtax --quick");
         string md = new ResultsTable(store, ReferenceData.Default).ToMarkdown();
 
-        Assert.Contains("| operation (`redleaf bench calls --quick`) |", md);
+        Assert.Contains("| operation (`./redleaf bench calls --quick`) |", md);
         Assert.Contains("| cross-domain null call (`proxy-null`) | 12.0, 13.5 | 0 | 124 (RedLeaf call) |", md);
         Assert.Contains("| call moving one RRef in and back out (`proxy-rref`) | 20.2, 20.2 | 0 | 141 (RedLeaf call passing one RRef) |", md);
         Assert.Contains("| Linux system call (getppid) (`syscall`) | 2,100, 2,100 | 0 | 324 (Linux kernel call, Singularity (EuroSys '06)) |", md);
         Assert.Contains("Not measured yet: `thread-pingpong`", md); // named in the reference, absent from these runs
         Assert.Contains("`shadow-null` (paper 279", md);
         Assert.Contains("`syscall` 175, 156×", md);
-        Assert.Contains("| slots, op (`redleaf bench langtax --quick`) |", md);
+        Assert.Contains("| slots, op (`./redleaf bench langtax --quick`) |", md);
         Assert.Contains("| 2^20 get | 50.0 | 52.5 | 500 | 1.05 | 10.00 | 384 |", md);
         Assert.Contains("C: gcc 12.2.0 -O2 -fPIC", md);
         Assert.Contains("about 25% slower than C", md);

@@ -178,6 +178,32 @@ public class RunnerTests
         Assert.Contains("broken.ipynb", e.Message);
     }
 
+    /// <summary>The older first cell (`#r` of the DLL by a path that does not resolve from a temp folder,
+    /// then Load()) still finds the repository's build.</summary>
+    [Fact]
+    public async Task TheOlderByPathFirstCellStillLoadsTheExtension()
+    {
+        var path = TestNotebook.Write("#r \"../artifacts/interactive/RedLeaf.Interactive.dll\"\nRedLeaf.Interactive.RedLeafExtension.Load()", Boot, "kernel is not null");
+        var r = await Run(path);
+        Assert.True(r.Succeeded, r.ErrorSummary);
+    }
+
+    /// <summary>A cell of plain synchronous host code still gets its "still running" lines: the runner does
+    /// not wait inside the cell (it once did, so a long cell printed nothing until it ended).</summary>
+    [Fact]
+    public async Task ALongSynchronousCellReportsProgressWhileItRuns()
+    {
+        var lines = new List<string>();
+        var path = TestNotebook.Write(TestNotebook.LoadCell, "System.Threading.Thread.Sleep(3500);");
+        var r = await new NotebookRunner(new RunOptions
+        {
+            WriteOutputs = false, Quick = true, ProgressInterval = TimeSpan.FromSeconds(1),
+            Progress = l => { lock (lines) lines.Add(l); },
+        }).RunAsync(path);
+        Assert.True(r.Succeeded, r.ErrorSummary);
+        lock (lines) Assert.True(lines.Count(l => l.Contains("cell 2 still running", StringComparison.Ordinal)) >= 2, string.Join("\n", lines));
+    }
+
     [Fact]
     public void RunExitsNonZeroNamingTheCellAndWritesPages()
     {

@@ -1,5 +1,5 @@
-// tests/Notebooks: builds small .ipynb files for runner tests (first cell loads the extension by
-// absolute path) and finds the repository's notebooks and the built extension.
+// tests/Notebooks: builds small .ipynb files for runner tests (in a temp folder, outside the repository;
+// the first cell loads the extension with the one-line package reference) and finds the repository's notebooks and the built extension.
 using System.Text.Json.Nodes;
 using RedLeaf.Os.Compiler;
 
@@ -9,7 +9,10 @@ internal static class TestNotebook
 {
     public static string Root => DomainTree.Root;
     public static string Extension => Path.Combine(Root, "artifacts", "interactive", "RedLeaf.Interactive.dll");
-    public static string LoadCell => $"#r \"{Extension}\"\nRedLeaf.Interactive.RedLeafExtension.Load()";
+    /// <summary>The one line every notebook loads the extension with, wherever it is on disk.</summary>
+    public const string LoadCell = "#r \"nuget: RedLeaf.Interactive, 0.1.0\"";
+    /// <summary>The older form: a `#r` of the built DLL by path, then Load().</summary>
+    public static string LoadCellByPath => $"#r \"{Extension}\"\nRedLeaf.Interactive.RedLeafExtension.Load()";
 
     /// <summary>Writes a notebook of code cells (a cell starting with "md:" is markdown) to a temp file.</summary>
     public static string Write(params string[] cells)
