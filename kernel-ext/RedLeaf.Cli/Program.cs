@@ -3,7 +3,7 @@
 using RedLeaf.Cli;
 using RedLeaf.Cli.Commands;
 
-var valued = new HashSet<string> { "--json", "--out", "--image", "-c", "--timeout", "--readme", "--interfaces" };
+var valued = new HashSet<string> { "--json", "--out", "--image", "-c", "--timeout", "--readme", "--interfaces", "--child", "--notebook-timeout", "--memory" };
 try
 {
     var cli = new Args(args, valued);
@@ -54,8 +54,10 @@ static int Help()
           redleaf bench blk [--quick] [--json PATH|-]    Figure 8: 4 KiB sequential IOPS through the block driver, driver/domain/shadow, batch 1 and 32
           redleaf bench recovery [--quick] [--json ..]   Figure 11: MB/s through the shadow block driver while it is crashed once a second; restart latency
           redleaf bench riscv [--quick] [--json PATH|-]  the RISC-V interpreter in rv6: MIPS on compute (sieve, matmul) and syscall-heavy programs; fork cost
-          redleaf run <notebook|folder>... [--out DIR] [--quick] [--timeout S]
-                                                         execute notebooks headless; write executed .ipynb and .html pages (default out: artifacts/notebooks)
+          redleaf run <notebook|folder>... [--out DIR] [--quick] [--timeout S] [--notebook-timeout S] [--memory MB]
+                                                         execute notebooks headless, each in its own process (cell timeout 300 s, notebook 3600 s,
+                                                         memory 6144 MB by default); write executed .ipynb and .html pages (default out: artifacts/notebooks);
+                                                         a summary of every notebook; exit 0 only if all passed. Folders skip release/ handouts.
           redleaf grade <handout|folder>... [--json PATH|-]
                                                          run students' handouts and report each one's score per exercise
           redleaf results table [--print]                regenerate README.md's results section from datasets/results and datasets/reference

@@ -70,6 +70,7 @@ public sealed class NotebookRunner
                 var cell = cells[i];
                 cell.Outputs.Clear();
                 if (cell.KernelName is "markdown" or "md" || string.IsNullOrWhiteSpace(cell.Contents)) continue;
+                Options.CellStarting?.Invoke(i + 1);
                 var outcome = await RunCellAsync(kernel, i, cell, LocateExtension(cell.Contents));
                 Options.Progress?.Invoke($"{Path.GetFileName(path)}: cell {i + 1}/{cells.Count} {(outcome.Failed ? "FAILED" : "ok")} in {outcome.Elapsed.TotalSeconds:F2} s");
                 outcomes.Add(outcome);

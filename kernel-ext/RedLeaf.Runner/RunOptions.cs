@@ -19,6 +19,9 @@ public sealed record RunOptions
     /// <summary>Progress lines (the CLI prints them on stderr).</summary>
     public Action<string>? Progress { get; init; }
 
+    /// <summary>Called with a cell's number (1-based) just before it runs (a child process notes it for its parent).</summary>
+    public Action<int>? CellStarting { get; init; }
+
     /// <summary>Run the cells after a failing one too (grading: one broken exercise must not hide the rest).</summary>
     public bool KeepGoing { get; init; }
 

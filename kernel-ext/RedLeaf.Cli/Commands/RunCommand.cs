@@ -1,6 +1,10 @@
-// kernel-ext/RedLeaf.Cli: `redleaf run <notebook|folder>... [--out DIR] [--quick] [--timeout SECONDS]`:
-// executes notebooks headless (in this process), writes each executed .ipynb and an HTML page, shows
-// progress on stderr, and exits 1 naming the notebook and cell of the first error.
+// kernel-ext/RedLeaf.Cli: `redleaf run <notebook|folder>... [--out DIR] [--quick] [--timeout SECONDS]
+// [--notebook-timeout SECONDS] [--memory MB]`: executes notebooks headless, each in a process of its own
+// (NotebookProcess), writes each executed .ipynb and an HTML page, shows progress on stderr, prints an
+// `ok`/`FAIL` line per notebook and a summary of all of them, and exits 0 only if every notebook passed
+// (1 if any failed, 2 for a usage error). A folder's release/ handouts (student copies whose stubs fail
+// by design) are left out unless named directly. `--child DIR` is the child's side: one notebook, in
+// this process, its report written to DIR.
 using System.Globalization;
 using RedLeaf.Runner;
 
@@ -8,43 +12,72 @@ namespace RedLeaf.Cli.Commands;
 
 internal static class RunCommand
 {
+    public const double DefaultCellTimeout = 300, DefaultNotebookTimeout = 3600, DefaultMemoryMb = 6144;
+
     public static int Run(Args args)
     {
         var options = Options(args);
+        if (args.Option("--child") is { } childFolder) return RunChild(args, options, childFolder);
+        var limits = Limits(args);
         var paths = Notebooks(args.Words.Skip(1));
         args.RejectUnknown();
-        var failures = new List<string>();
+        var outcomes = new List<ChildOutcome>();
         for (int i = 0; i < paths.Count; i++)
         {
-            Console.Error.WriteLine($"[{i + 1}/{paths.Count}] {paths[i].Path}");
+            var (path, below) = paths[i];
+            Console.Error.WriteLine($"[{i + 1}/{paths.Count}] {path}");
             // Notebooks found in a folder keep their place below it (handouts/x.html), so names never collide.
-            var runner = new NotebookRunner(options with { OutputFolder = Path.Combine(options.OutputFolder, paths[i].Below) });
-            var r = runner.RunAsync(paths[i].Path).GetAwaiter().GetResult();
-            if (r.Succeeded)
-                Console.Out.WriteLine($"ok    {paths[i].Path} ({r.Cells.Count} cells, {r.Elapsed.TotalSeconds:F1} s) -> {r.Page}");
-            else
-            {
-                Console.Out.WriteLine($"FAIL  {r.ErrorSummary}");
-                failures.Add(r.ErrorSummary!);
-            }
-            if (runner.Abandoned)
-            {
-                Console.Error.WriteLine("redleaf run: a cell could not be stopped; not running further notebooks");
-                Console.Out.Flush();
-                Environment.Exit(1); // its thread still runs: end the process rather than wait on it
-            }
+            string outFolder = Path.GetFullPath(Path.Combine(options.OutputFolder, below));
+            var r = NotebookProcess.RunAsync(path, folder => Child.Command(ChildArgs(folder, outFolder, options, path)), limits,
+                line => Console.Error.WriteLine(line)).GetAwaiter().GetResult();
+            outcomes.Add(r);
+            Console.Out.WriteLine(r.Passed ? $"ok    {path} ({r.CellsRun} cells, {r.Elapsed.TotalSeconds:F1} s) -> {r.Page}" : $"FAIL  {path}: {r.Summary}");
+            Console.Out.Flush();
         }
-        if (failures.Count == 0) return 0;
-        Console.Error.WriteLine($"redleaf run: {failures.Count} of {paths.Count} notebooks failed; first error: {failures[0]}");
-        return 1;
+        int failed = outcomes.Count(o => !o.Passed);
+        Console.Out.WriteLine();
+        Console.Out.WriteLine($"summary: {outcomes.Count - failed} of {outcomes.Count} notebooks passed");
+        foreach (var o in outcomes)
+            Console.Out.WriteLine($"  {(o.Passed ? "ok  " : "FAIL")}  {o.Path} ({o.Elapsed.TotalSeconds:F1} s){(o.Passed ? "" : ": " + o.Summary)}");
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static IEnumerable<string> ChildArgs(string folder, string outFolder, RunOptions options, string path)
+    {
+        yield return "run";
+        yield return "--child"; yield return folder;
+        yield return "--out"; yield return outFolder;
+        yield return "--timeout"; yield return options.CellTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture);
+        if (options.Quick) yield return "--quick";
+        yield return Path.GetFullPath(path);
+    }
+
+    /// <summary>The child's side: one notebook in this process; its report (or its error) goes to the folder.</summary>
+    private static int RunChild(Args args, RunOptions options, string folder)
+    {
+        var path = args.Words.Skip(1).SingleOrDefault() ?? throw new UsageException("--child runs exactly one notebook");
+        args.RejectUnknown();
+        using var cells = new StreamWriter(Path.Combine(folder, ChildReport.CellsFileName)) { AutoFlush = true };
+        var runner = new NotebookRunner(options with { CellStarting = n => cells.WriteLine(n) });
+        ChildReport report;
+        try
+        {
+            report = ChildReport.From(runner.RunAsync(path).GetAwaiter().GetResult());
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            report = new ChildReport(false, e.Message, 0, 0, null, null); // the message names the file
+        }
+        report.Write(folder);
+        Console.Out.Flush();
+        // A cell that could not be stopped still runs on its thread: end the process rather than wait on it.
+        if (runner.Abandoned) Environment.Exit(1);
+        return 0;
     }
 
     internal static RunOptions Options(Args args)
     {
-        var timeout = args.Option("--timeout");
-        double seconds = 300;
-        if (timeout is not null && (!double.TryParse(timeout, NumberStyles.Float, CultureInfo.InvariantCulture, out seconds) || seconds <= 0))
-            throw new UsageException($"--timeout needs a positive number of seconds, not '{timeout}'");
+        double seconds = Seconds(args, "--timeout", DefaultCellTimeout);
         return new RunOptions
         {
             OutputFolder = args.Option("--out") ?? Path.Combine("artifacts", "notebooks"),
@@ -54,8 +87,24 @@ internal static class RunCommand
         };
     }
 
+    internal static NotebookLimits Limits(Args args) => new()
+    {
+        Wall = TimeSpan.FromSeconds(Seconds(args, "--notebook-timeout", DefaultNotebookTimeout)),
+        MemoryBytes = (long)(Seconds(args, "--memory", DefaultMemoryMb) * (1 << 20)),
+    };
+
+    private static double Seconds(Args args, string option, double fallback)
+    {
+        var text = args.Option(option);
+        if (text is null) return fallback;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || v <= 0)
+            throw new UsageException($"{option} needs a positive number, not '{text}'");
+        return v;
+    }
+
     /// <summary>Notebook files and the .ipynb files in folders (sorted), each checked to exist, with the
-    /// subfolder each stands in below the folder named ("" for files named directly).</summary>
+    /// subfolder each stands in below the folder named ("" for files named directly). Inside a folder,
+    /// `release/` handouts (student copies, failing by design until answered) and checkpoints are skipped.</summary>
     internal static List<(string Path, string Below)> Notebooks(IEnumerable<string> words)
     {
         var list = new List<(string, string)>();
@@ -63,7 +112,9 @@ internal static class RunCommand
         {
             if (Directory.Exists(w))
                 list.AddRange(Directory.GetFiles(w, "*.ipynb", SearchOption.AllDirectories)
-                    .Where(p => !p.Contains(".ipynb_checkpoints", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
+                    .Where(p => !p.Contains(".ipynb_checkpoints", StringComparison.Ordinal))
+                    .Where(p => !Path.GetRelativePath(w, p).Split(Path.DirectorySeparatorChar).Contains("release"))
+                    .Order(StringComparer.Ordinal)
                     .Select(p => (p, Path.GetDirectoryName(Path.GetRelativePath(w, p)) ?? "")));
             else if (File.Exists(w)) list.Add((w, ""));
             else throw new UsageException($"no notebook or folder at '{w}'");

@@ -9,7 +9,9 @@ namespace RedLeaf.Tests.Cli;
 [Trait("suite", "kernel")]
 public class CliTests
 {
-    internal static (int Exit, string Out, string Err) Redleaf(params string[] args)
+    internal static (int Exit, string Out, string Err) Redleaf(params string[] args) => RedleafWithin(TimeSpan.FromMinutes(2), args);
+
+    internal static (int Exit, string Out, string Err) RedleafWithin(TimeSpan limit, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "redleaf.dll"));
@@ -17,7 +19,7 @@ public class CliTests
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException($"redleaf {string.Join(' ', args)} ran over 2 minutes"); }
+        if (!p.WaitForExit(limit)) { p.Kill(true); throw new TimeoutException($"redleaf {string.Join(' ', args)} ran over {limit.TotalSeconds:F0} s"); }
         return (p.ExitCode, stdout.Result, stderr.Result);
     }
 

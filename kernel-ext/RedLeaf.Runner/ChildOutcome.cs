@@ -1,0 +1,10 @@
+// kernel-ext/RedLeaf.Runner: how one notebook ended when it ran in a process of its own: passed, or
+// failed with a reason that names the notebook and, where known, the cell (its first error, or what
+// ended its process: a time or memory bound, Environment.Exit, a crash such as a stack overflow).
+namespace RedLeaf.Runner;
+
+public sealed record ChildOutcome(string Path, bool Passed, string? Reason, int CellsRun, TimeSpan Elapsed, string? Page)
+{
+    /// <summary>"tour.ipynb, cell 4: ..." for a failure, null when it passed.</summary>
+    public string? Summary => Passed ? null : Reason;
+}
