@@ -2,7 +2,9 @@
 // notebook stores them), how long it took, and the error if it failed.
 namespace RedLeaf.Runner;
 
-public sealed record CellOutput(string Kind, IReadOnlyDictionary<string, string> Data)
+/// <summary>One output; <paramref name="Trusted"/> when one of the extension's own views made it (its HTML
+/// is kept on the exported page; other HTML is sanitised).</summary>
+public sealed record CellOutput(string Kind, IReadOnlyDictionary<string, string> Data, bool Trusted = false)
 {
     /// <summary>The output in one MIME type, or null.</summary>
     public string? this[string mime] => Data.TryGetValue(mime, out var v) ? v : null;

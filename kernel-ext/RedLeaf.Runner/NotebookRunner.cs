@@ -58,6 +58,8 @@ public sealed class NotebookRunner
         string? previousQuick = Environment.GetEnvironmentVariable(Lab.QuickVariable);
         var total = Stopwatch.StartNew();
         var outcomes = new List<CellOutcome>();
+        var budget = new OutputBudget();
+        var trusted = new HashSet<InteractiveDocumentOutputElement>(ReferenceEqualityComparer.Instance);
         try
         {
             Environment.CurrentDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -71,11 +73,17 @@ public sealed class NotebookRunner
                 cell.Outputs.Clear();
                 if (cell.KernelName is "markdown" or "md" || string.IsNullOrWhiteSpace(cell.Contents)) continue;
                 Options.CellStarting?.Invoke(i + 1);
-                var outcome = await RunCellAsync(kernel, i, cell, LocateExtension(cell.Contents));
+                budget.NextCell();
+                var outcome = await RunCellAsync(kernel, i, cell, LocateExtension(cell.Contents), budget);
                 Options.Progress?.Invoke($"{Path.GetFileName(path)}: cell {i + 1}/{cells.Count} {(outcome.Failed ? "FAILED" : "ok")} in {outcome.Elapsed.TotalSeconds:F2} s");
                 outcomes.Add(outcome);
                 cell.ExecutionOrder = outcomes.Count;
-                foreach (var o in outcome.Outputs) cell.Outputs.Add(ToElement(o, outcomes.Count));
+                foreach (var o in outcome.Outputs)
+                {
+                    var element = ToElement(o, outcomes.Count);
+                    if (o.Trusted) trusted.Add(element);
+                    cell.Outputs.Add(element);
+                }
                 if (Abandoned || (outcome.Failed && !Options.KeepGoing)) break;
             }
         }
@@ -96,7 +104,7 @@ public sealed class NotebookRunner
             await using (var s = File.Create(ipynb))
                 Microsoft.DotNet.Interactive.Documents.Jupyter.Notebook.Write(doc, s, KernelInfos());
             page = stem + ".html";
-            await File.WriteAllTextAsync(page, HtmlPage.Render(Path.GetFileNameWithoutExtension(path), doc));
+            await File.WriteAllTextAsync(page, HtmlPage.Render(Path.GetFileNameWithoutExtension(path), doc, trusted.Contains));
         }
         return new NotebookResult(path, outcomes, total.Elapsed, ipynb, page);
     }
@@ -137,7 +145,7 @@ public sealed class NotebookRunner
     private static readonly System.Text.RegularExpressions.Regex ExtensionReference =
         new("^#r\\s+\"([^\"]*RedLeaf\\.Interactive\\.dll)\"", System.Text.RegularExpressions.RegexOptions.Multiline);
 
-    private async Task<CellOutcome> RunCellAsync(CompositeKernel kernel, int index, InteractiveDocumentElement cell, string code)
+    private async Task<CellOutcome> RunCellAsync(CompositeKernel kernel, int index, InteractiveDocumentElement cell, string code, OutputBudget budget)
     {
         var sw = Stopwatch.StartNew();
         // Started on a pool thread: the C# kernel runs a cell's synchronous code inside SendAsync, so
@@ -170,11 +178,11 @@ public sealed class NotebookRunner
         {
             switch (e)
             {
-                case StandardOutputValueProduced so: outputs.Add(Stream("stdout", so)); break;
-                case StandardErrorValueProduced se: outputs.Add(Stream("stderr", se)); break;
-                case ReturnValueProduced rv: outputs.Add(new CellOutput("result", Data(rv))); break;
-                case DisplayedValueUpdated du: outputs.Add(new CellOutput("display", Data(du))); break;
-                case DisplayedValueProduced dv: outputs.Add(new CellOutput("display", Data(dv))); break;
+                case StandardOutputValueProduced so: outputs.Add(budget.Fit(Stream("stdout", so))); break;
+                case StandardErrorValueProduced se: outputs.Add(budget.Fit(Stream("stderr", se))); break;
+                case ReturnValueProduced rv: outputs.Add(budget.Fit(new CellOutput("result", Data(rv), OwnView(rv.Value)))); break;
+                case DisplayedValueUpdated du: outputs.Add(budget.Fit(new CellOutput("display", Data(du), OwnView(du.Value)))); break;
+                case DisplayedValueProduced dv: outputs.Add(budget.Fit(new CellOutput("display", Data(dv), OwnView(dv.Value)))); break;
                 case ErrorProduced ep: error ??= ep.Message; break;
                 case CommandFailed cf: error ??= Describe(cf); break;
             }
@@ -183,6 +191,17 @@ public sealed class NotebookRunner
         if (error is not null) outputs.Add(new CellOutput("error", new Dictionary<string, string> { ["text/plain"] = error }));
         return new CellOutcome(index, cell.KernelName ?? "csharp", cell.Contents, outputs, sw.Elapsed, error);
     }
+
+    /// <summary>The assemblies whose views write their own HTML (escaping whatever text they show).</summary>
+    private static readonly HashSet<System.Reflection.Assembly> OwnAssemblies = new()
+    {
+        typeof(RedLeaf.Notebook.Html.IRichView).Assembly, typeof(RedLeaf.Bench.Measure.SuiteResult).Assembly,
+        typeof(RedLeaf.Abi.RpcResult).Assembly, typeof(RedLeaf.Os.BootLog).Assembly,
+    };
+
+    /// <summary>True when a value shown is one of the extension's own views (its HTML is kept on the page).</summary>
+    private static bool OwnView(object? value) =>
+        value?.GetType().Assembly is { IsDynamic: false } a && (OwnAssemblies.Contains(a) || a.GetName().Name == "RedLeaf.Interactive");
 
     private static List<string> KillRunningDomains()
     {

@@ -80,7 +80,7 @@ public sealed class CycleHistogram : IRichView
         }
     }
 
-    public string ToHtml() => PlotlyPage.ScriptOnce() + Html.Markup.Block("cycle-histogram", Caption, GenericChart.toChartHTML(ToChart()));
+    public string ToHtml() => PlotlyPage.ScriptOnce() + Html.Markup.Block("cycle-histogram", Caption, ChartHtml.Contain(GenericChart.toChartHTML(ToChart())));
 
     public override string ToString() => $"{Title}:" + Environment.NewLine + string.Join(Environment.NewLine, Series.Select(s => "  " + s));
 }

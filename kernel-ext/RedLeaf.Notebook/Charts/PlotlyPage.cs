@@ -31,6 +31,8 @@ public static class PlotlyPage
         using var s = asm.GetManifestResourceStream(ScriptResource)
             ?? throw new InvalidOperationException($"{asm.GetName().Name} {asm.GetName().Version} has no resource {ScriptResource}: the pinned Plotly.NET version is expected");
         using var r = new StreamReader(s);
-        return r.ReadToEnd();
+        string script = ChartHtml.Normalize(r.ReadToEnd());
+        ChartHtml.Remember(script);
+        return script;
     }
 }

@@ -16,7 +16,7 @@ public sealed class PlotlyView : IRichView
     public GenericChart Chart { get; }
     public string Title { get; }
 
-    public string ToHtml() => PlotlyPage.ScriptOnce() + Markup.Block("plotly-chart", Title, GenericChart.toChartHTML(Chart));
+    public string ToHtml() => PlotlyPage.ScriptOnce() + Markup.Block("plotly-chart", Title, ChartHtml.Contain(GenericChart.toChartHTML(Chart)));
 
     public override string ToString() => $"{Title} (a Plotly chart; open the notebook or its HTML page to see it)";
 }

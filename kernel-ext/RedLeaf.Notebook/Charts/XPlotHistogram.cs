@@ -33,7 +33,7 @@ public sealed class XPlotHistogram : IRichView
         return chart;
     }
 
-    public string ToHtml() => PlotlyPage.ScriptOnce() + "<div class=\"redleaf xplot-histogram\">" + ToChart().GetInlineHtml() + "</div>";
+    public string ToHtml() => PlotlyPage.ScriptOnce() + "<div class=\"redleaf xplot-histogram\">" + ChartHtml.Contain(ToChart().GetInlineHtml()) + "</div>";
 
     public override string ToString() => $"{Title}:" + Environment.NewLine + string.Join(Environment.NewLine, Series.Select(s => "  " + s));
 }
