@@ -43,12 +43,13 @@ public sealed partial class Fsck
             var de = DirEntry.Read(data, off);
             if (de.inum == 0) continue;
             string name = FsImage.DisplayName(de);
+            string shown = PrintableName.Escape(name); // the report prints names escaped: a name may hold escapes or newlines
             string at = $"entry {off / DirEntry.Size} of {here} (inode {dir})";
             if (de.NameLength == 0) { _r.Add(FsckKind.BadDirectory, $"{at} names inode {de.inum} with an empty name"); continue; }
-            if (name.Contains('/')) _r.Add(FsckKind.BadDirectory, $"{at}: the name '{name}' contains '/'");
-            if (!names.Add(name)) _r.Add(FsckKind.BadDirectory, $"{at}: the name '{name}' appears twice in the directory");
-            if (de.inum >= _sb.ninodes) { _r.Add(FsckKind.DanglingEntry, $"{at}: '{name}' names inode {de.inum}, beyond the {_sb.ninodes} inodes"); continue; }
-            if (!InUse(de.inum)) { _r.Add(FsckKind.DanglingEntry, $"{at}: '{name}' names inode {de.inum}, which is free"); continue; }
+            if (name.Contains('/')) _r.Add(FsckKind.BadDirectory, $"{at}: the name '{shown}' contains '/'");
+            if (!names.Add(name)) _r.Add(FsckKind.BadDirectory, $"{at}: the name '{shown}' appears twice in the directory");
+            if (de.inum >= _sb.ninodes) { _r.Add(FsckKind.DanglingEntry, $"{at}: '{shown}' names inode {de.inum}, beyond the {_sb.ninodes} inodes"); continue; }
+            if (!InUse(de.inum)) { _r.Add(FsckKind.DanglingEntry, $"{at}: '{shown}' names inode {de.inum}, which is free"); continue; }
             if (name == ".")
             {
                 dot = true;
@@ -62,7 +63,7 @@ public sealed partial class Fsck
                 if (de.inum != parent) _r.Add(FsckKind.BadDirectory, $"{at}: '..' names inode {de.inum}, not its parent (inode {parent})");
                 continue;
             }
-            string path = here == "/" ? "/" + name : here + "/" + name;
+            string path = here == "/" ? "/" + shown : here + "/" + shown; // printed in messages
             if (_inodes[de.inum].type == InodeType.T_DIR)
             {
                 if (_path[de.inum] is { } first) _r.Add(FsckKind.BadDirectory, $"directory inode {de.inum} is named twice, as {first} and as {path} (xv6 does not link directories)");

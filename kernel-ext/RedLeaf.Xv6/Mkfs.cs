@@ -64,7 +64,7 @@ public sealed class Mkfs
     {
         foreach (var node in nodes)
         {
-            string path = dirPath + node.Name;
+            string path = dirPath + PrintableName.Escape(node.Name); // for messages only: a host name may hold escapes
             var name = Encoding.UTF8.GetBytes(node.Name);
             if (name.Length == 0 || node.Name is "." or ".." || node.Name.Contains('/') || node.Name.Contains('\0'))
                 throw new MkfsException($"{path}: not a name xv6 can hold in a directory");

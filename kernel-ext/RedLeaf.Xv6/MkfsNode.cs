@@ -22,7 +22,7 @@ public sealed record MkfsNode(string Name, byte[]? Data, IReadOnlyList<MkfsNode>
             string name = Path.GetFileName(path);
             if (System.IO.Directory.Exists(path)) list.Add(Directory(name, FromFolder(path)));
             else if (System.IO.File.Exists(path)) list.Add(File(name, Read(path)));
-            else throw new MkfsException($"{path}: neither a file nor a folder (a broken link?); mkfs copies only files and folders");
+            else throw new MkfsException($"{PrintableName.Escape(path)}: neither a file nor a folder (a broken link?); mkfs copies only files and folders");
         }
         return list;
     }
@@ -30,6 +30,6 @@ public sealed record MkfsNode(string Name, byte[]? Data, IReadOnlyList<MkfsNode>
     private static byte[] Read(string path)
     {
         try { return System.IO.File.ReadAllBytes(path); }
-        catch (UnauthorizedAccessException e) { throw new IOException($"{path}: cannot read it ({e.Message})", e); }
+        catch (UnauthorizedAccessException e) { throw new IOException($"{PrintableName.Escape(path)}: cannot read it ({e.Message})", e); }
     }
 }

@@ -13,6 +13,9 @@
 // text attached (AttachWritableText): stores below StoreFloor leave the interpreter's fast path, and every
 // write into the text, by a store or a copyout, decodes what it touched again.
 // Before the program starts, its loader writes anywhere below Size (Load), as exec does.
+// Host memory follows the pool: the array keeps at most min(Mapped, 4 MiB) of room to grow, and shrinking
+// (sbrk with a negative size) copies it into a smaller one once it is well over that, so a process that grew
+// and shrank holds what it maps now, not its peak. The decoded text is charged to the pool too (ChargeText).
 namespace RedLeaf.Hardware.Riscv;
 
 public sealed class RiscvAddressSpace
@@ -20,7 +23,8 @@ public sealed class RiscvAddressSpace
     public const int PageSize = RiscvMemoryPool.PageSize;
     private const ulong NoGuard = ulong.MaxValue - 2 * PageSize;
     internal byte[] Mem;
-    private long _pages;   // pages taken from the pool
+    private long _pages;   // pages taken from the pool for memory
+    private long _textPages; // pages taken from the pool for the decoded text (ChargeText)
     private bool _freed;
     private readonly object _lock = new(); // Resize/Clone on the process's thread, Free also from a revoking one
 
@@ -97,24 +101,53 @@ public sealed class RiscvAddressSpace
         if (pages > _pages)
         {
             if (!Pool.TryTake(pages - _pages)) return false;
-            if (rounded > (ulong)Mem.Length)
-            {
-                ulong cap = Math.Min(Math.Max(rounded, (ulong)Mem.Length * 2), MaxSize);
-                var bigger = new byte[cap];
-                Mem.AsSpan(0, (int)Mapped).CopyTo(bigger);
-                Mem = bigger;
-            }
+            if (rounded > (ulong)Mem.Length) Reallocate(rounded, Math.Min(rounded + Slack(rounded), MaxSize));
         }
         else if (pages < _pages)
         {
             Mem.AsSpan((int)rounded, (int)(Mapped - rounded)).Clear(); // regrown pages read as zeros, as fresh pages do
             Pool.Give(_pages - pages);
+            // Shrinking gives the host memory back too, once the array is well over what is mapped (the margin
+            // keeps a program that moves sbrk up and down by a page from copying its memory each time).
+            if ((ulong)Mem.Length > rounded + 2 * Slack(rounded) + 16 * PageSize) Reallocate(rounded, rounded + Slack(rounded));
         }
         _pages = pages;
         Mapped = rounded;
         Size = newSize;
         return true;
     }
+
+    /// <summary>Room an array of <paramref name="rounded"/> bytes keeps to grow without copying: as much again, at most 4 MiB.
+    /// So the host holds at most Mapped + min(Mapped, 4 MiB) per process, plus the margin before a shrink reallocates.</summary>
+    private static ulong Slack(ulong rounded) => Math.Min(rounded, MaxSlack);
+
+    public const ulong MaxSlack = 4UL << 20;
+
+    /// <summary>The bytes of host memory this process's array holds (its memory and the room to grow).</summary>
+    public long HostBytes => Mem.LongLength;
+
+    private void Reallocate(ulong keep, ulong capacity)
+    {
+        var fresh = new byte[capacity];
+        Mem.AsSpan(0, (int)Math.Min(keep, Mapped)).CopyTo(fresh);
+        Mem = fresh;
+    }
+
+    /// <summary>Pages the decoded text of this process is charged (RiscvCode: 16 host bytes per 2-byte slot, from
+    /// address 0 to the text's end), taken from the pool like memory; false (nothing taken) if it is out of pages.
+    /// Given back by Free; a fork's copy takes its own.</summary>
+    public bool ChargeText(long pages)
+    {
+        lock (_lock)
+        {
+            if (_freed || pages < 0 || !Pool.TryTake(pages)) return false;
+            _textPages += pages;
+            return true;
+        }
+    }
+
+    /// <summary>Pages of the pool this process's decoded text is charged.</summary>
+    public long TextPages => _textPages;
 
     /// <summary>The loader's write (exec's loadseg): anywhere below Size, permissions aside.</summary>
     public void Load(ulong va, ReadOnlySpan<byte> data)
@@ -172,10 +205,10 @@ public sealed class RiscvAddressSpace
 
     private RiscvAddressSpace? CloneLocked()
     {
-        if (_freed || !Pool.TryTake(_pages)) return null;
+        if (_freed || !Pool.TryTake(_pages + _textPages)) return null;
         var c = new RiscvAddressSpace(Pool, MaxSize)
         {
-            Size = Size, Mapped = Mapped, ReadOnlyEnd = ReadOnlyEnd, Guard = Guard, _pages = _pages,
+            Size = Size, Mapped = Mapped, ReadOnlyEnd = ReadOnlyEnd, Guard = Guard, _pages = _pages, _textPages = _textPages,
             StoreFloor = StoreFloor, WritableText = WritableText?.Clone(), // each process decodes its own writes
         };
         c.Mem = new byte[Mapped];
@@ -193,8 +226,8 @@ public sealed class RiscvAddressSpace
     {
         if (_freed) return;
         _freed = true;
-        Pool.Give(_pages);
-        _pages = 0;
+        Pool.Give(_pages + _textPages);
+        _pages = _textPages = 0;
         Size = Mapped = 0;
         WritableText = null;
         Mem = Array.Empty<byte>();

@@ -9,6 +9,11 @@
 // Below it is the block driver (IBlockDevice), which serves one request at a time (like xv6's
 // virtio_disk, guarded by its own lock): disk is that lock. A failed or crashed driver is a panic
 // here, as a disk error is in xv6: the fs domain dies and, restarted, recovers from its log.
+//
+// From mount on the cache knows the layout (limit): a block number beyond the file system is never read,
+// and the boot block and the superblock are never written (nothing in xv6 writes them after mkfs). The
+// layers above check the rest: the log writes only its own blocks and homes from the inode blocks on,
+// bmap follows only data-block addresses (fs.content.cs).
 using RedLeaf.Abi;
 using RedLeaf.Interfaces.Block;
 using Domains.Rv6.Fs.Disk;
@@ -24,6 +29,7 @@ internal sealed class Bcache
     private readonly IBlockDevice device;
     private readonly WaitLock disk = new();   // one request at a time in the driver (xv6: vdisk.lock)
     private uint size = uint.MaxValue;        // blocks the file system says it has (set at mount)
+    private uint writable = 0;                // the first block a write may reach: the log's start (set at mount)
 
     public long hits, misses, reads, writes;   // for FsStats
 
@@ -43,8 +49,13 @@ internal sealed class Bcache
         }
     }
 
-    /// <summary>From mount on, a block number beyond the file system is a corrupt pointer, not a read.</summary>
-    public void limit(uint fsSize) => size = fsSize;
+    /// <summary>From mount on, a block number beyond the file system is a corrupt pointer, not a read, and a write
+    /// below the log (the boot block, the superblock) is a bug or a corrupt pointer, not a write.</summary>
+    public void limit(Superblock sb)
+    {
+        size = sb.size;
+        writable = sb.logstart;
+    }
 
     // Look through the cache for block blockno; if not found, take the least recently used unused
     // buffer. Either way, return it locked. (xv6 panics when every buffer is in use; this sleeps.)
@@ -95,7 +106,11 @@ internal sealed class Bcache
     }
 
     /// <summary>Writes b's contents to disk. Must be locked.</summary>
-    public void bwrite(Buf b) => disk_rw(b, write: true);
+    public void bwrite(Buf b)
+    {
+        if (b.blockno < writable || b.blockno >= size) throw Fs.panic($"bwrite: block {b.blockno} is outside the blocks a write may reach [{writable}, {size}): the boot block and the superblock are never written");
+        disk_rw(b, write: true);
+    }
 
     /// <summary>Releases a locked buffer; moves it to the head of the most-recently-used list.</summary>
     public void brelse(Buf b)

@@ -1,15 +1,28 @@
 // domains/rv6/fs: inode content (xv6's kernel/fs.c, bmap to writei). The data of an inode lies in
 // disk blocks: the first NDIRECT block numbers are in ip.addrs[], the next NINDIRECT in the block
 // ip.addrs[NDIRECT]. Callers hold ip.lock; writers are inside a transaction.
+//
+// Every block address read from an inode or an indirect block is checked against the superblock before
+// it is followed, as fsck checks it: it must be a data block [datastart, size). One that is not (a crafted
+// image pointing a file at the superblock, the log, the inode table or the bitmap) is never read nor
+// written through: readi and writei fail with -1 (xv6's error return: EIO for that call), and itrunc
+// drops the pointer without freeing it. The file system runs on; fsck still reports the damage.
 using Domains.Rv6.Fs.Disk;
 
 namespace Domains.Rv6.Fs;
 
 internal sealed partial class Fs
 {
+    /// <summary>What bmap returns for a block address that is not a data block.</summary>
+    private const uint BAD = uint.MaxValue;
+
+    /// <summary>True if <paramref name="b"/> is a data block: what an inode or an indirect block may point at.</summary>
+    private bool isdata(uint b) => b >= sb.datastart && b < sb.size;
+
     // Return the disk block address of the nth block in inode ip. If there is no such block and alloc
     // is set, bmap allocates one (returns 0 if out of disk space). readi passes alloc = false: it runs
-    // outside any transaction, and a hole in a damaged file must read as the end, not allocate.
+    // outside any transaction, and a hole in a damaged file must read as the end, not allocate. BAD if
+    // the inode or its indirect block names a block outside the data blocks.
     private uint bmap(Inode ip, uint bn, bool alloc = true)
     {
         uint addr;
@@ -21,7 +34,7 @@ internal sealed partial class Fs
                 if (addr == 0) return 0;
                 ip.addrs[(int)bn] = addr;
             }
-            return addr;
+            return addr == 0 || isdata(addr) ? addr : BAD;
         }
         bn -= Layout.NDIRECT;
 
@@ -35,6 +48,7 @@ internal sealed partial class Fs
                 if (addr == 0) return 0;
                 ip.addrs[Layout.NDIRECT] = addr;
             }
+            if (!isdata(addr)) return BAD;
             var bp = bcache.bread(addr);
             int o = (int)bn * 4;
             if ((addr = LittleEndian.U32(bp.data, o)) == 0 && alloc)
@@ -47,7 +61,7 @@ internal sealed partial class Fs
                 }
             }
             bcache.brelse(bp);
-            return addr;
+            return addr == 0 || isdata(addr) ? addr : BAD;
         }
         throw panic("bmap: out of range");
     }
@@ -55,25 +69,29 @@ internal sealed partial class Fs
     /// <summary>Truncate inode (discard contents). Caller must hold ip.lock.</summary>
     public void itrunc(Inode ip)
     {
+        // A pointer outside the data blocks is dropped, not freed: the block is not the file's to free.
         for (int i = 0; i < Layout.NDIRECT; i++)
         {
             if (ip.addrs[i] != 0)
             {
-                bfree(ip.addrs[i]);
+                if (isdata(ip.addrs[i])) bfree(ip.addrs[i]);
                 ip.addrs[i] = 0;
             }
         }
 
         if (ip.addrs[Layout.NDIRECT] != 0)
         {
-            var bp = bcache.bread(ip.addrs[Layout.NDIRECT]);
-            for (int j = 0; j < Layout.NINDIRECT; j++)
+            if (isdata(ip.addrs[Layout.NDIRECT]))
             {
-                uint a = LittleEndian.U32(bp.data, j * 4);
-                if (a != 0) bfree(a);
+                var bp = bcache.bread(ip.addrs[Layout.NDIRECT]);
+                for (int j = 0; j < Layout.NINDIRECT; j++)
+                {
+                    uint a = LittleEndian.U32(bp.data, j * 4);
+                    if (a != 0 && isdata(a)) bfree(a);
+                }
+                bcache.brelse(bp);
+                bfree(ip.addrs[Layout.NDIRECT]);
             }
-            bcache.brelse(bp);
-            bfree(ip.addrs[Layout.NDIRECT]);
             ip.addrs[Layout.NDIRECT] = 0;
         }
 
@@ -81,7 +99,8 @@ internal sealed partial class Fs
         iupdate(ip);
     }
 
-    /// <summary>Read data from inode into dst. Caller must hold ip.lock. Returns the bytes read.</summary>
+    /// <summary>Read data from inode into dst. Caller must hold ip.lock. Returns the bytes read; -1 if a block
+    /// address on the way is not a data block (a damaged image).</summary>
     public int readi(Inode ip, Either dst, uint off, uint n)
     {
         if (off > ip.size || off + n < off) return 0;
@@ -91,6 +110,7 @@ internal sealed partial class Fs
         for (tot = 0; tot < n; tot += m, off += m)
         {
             uint addr = bmap(ip, off / Layout.BSIZE, alloc: false);
+            if (addr == BAD) return -1;
             if (addr == 0) break;
             var bp = bcache.bread(addr);
             m = Math.Min(n - tot, Layout.BSIZE - off % Layout.BSIZE);
@@ -102,7 +122,7 @@ internal sealed partial class Fs
 
     /// <summary>Write data from src to inode. Caller must hold ip.lock, inside a transaction. Returns
     /// the bytes written: fewer than n if the disk is full; -1 if off is past the end or off + n past
-    /// MAXFILE blocks.</summary>
+    /// MAXFILE blocks, or if the first block address on the way is not a data block.</summary>
     public int writei(Inode ip, Either src, uint off, uint n)
     {
         if (off > ip.size || off + n < off) return -1;
@@ -112,6 +132,7 @@ internal sealed partial class Fs
         for (tot = 0; tot < n; tot += m, off += m)
         {
             uint addr = bmap(ip, off / Layout.BSIZE);
+            if (addr == BAD) { if (tot == 0) return -1; break; }
             if (addr == 0) break;
             var bp = bcache.bread(addr);
             m = Math.Min(n - tot, Layout.BSIZE - off % Layout.BSIZE);

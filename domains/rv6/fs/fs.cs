@@ -38,7 +38,7 @@ internal sealed partial class Fs
     {
         this.bcache = bcache;
         sb = readsb(bcache, deviceBlocks);
-        bcache.limit(sb.size);
+        bcache.limit(sb);
         for (int i = 0; i < itable.Length; i++) itable[i] = new Inode();
         log = new Log(bcache, sb);
         var b = bcache.bread(Layout.IBLOCK(Layout.ROOTINO, sb));
@@ -70,13 +70,14 @@ internal sealed partial class Fs
         bcache.brelse(bp);
     }
 
-    /// <summary>Allocate a zeroed disk block; 0 if out of disk space.</summary>
+    /// <summary>Allocate a zeroed disk block; 0 if out of disk space. Only data blocks are handed out: a bitmap
+    /// that marks a metadata block free (a damaged image) cannot give the inode table or the log to a file.</summary>
     public uint balloc()
     {
         for (uint b = 0; b < sb.size; b += Layout.BPB)
         {
             var bp = bcache.bread(Layout.BBLOCK(b, sb));
-            for (uint bi = 0; bi < Layout.BPB && b + bi < sb.size; bi++)
+            for (uint bi = b < sb.datastart ? Math.Min(sb.datastart - b, Layout.BPB) : 0; bi < Layout.BPB && b + bi < sb.size; bi++)
             {
                 if (!Bitmap.InUse(bp.data, b + bi)) // Is block free?
                 {

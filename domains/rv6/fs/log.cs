@@ -176,6 +176,9 @@ internal sealed class Log
     ///   bp = bread(...); modify bp.data; log_write(bp); brelse(bp);</summary>
     public void log_write(Buf b)
     {
+        // A home block is an inode, bitmap or data block, never the boot block, the superblock or the log itself
+        // (the same rule LogHeader.Problem applies to a header found at mount).
+        if (b.blockno < sb.inodestart || b.blockno >= sb.size) throw Fs.panic($"log_write: block {b.blockno} is outside the inode, bitmap and data blocks [{sb.inodestart}, {sb.size})");
         @lock.Acquire();
         if (lh.n >= capacity) { @lock.Release(); throw Fs.panic("too big a transaction"); }
         if (outstanding < 1) { @lock.Release(); throw Fs.panic("log_write outside of trans"); }

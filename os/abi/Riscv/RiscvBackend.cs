@@ -22,7 +22,7 @@ internal abstract class RiscvProcessBackend
     internal abstract bool Resize(ulong size);
     internal abstract void Load(ulong va, ReadOnlySpan<byte> data);
     internal abstract void SetLayout(ulong readOnlyEnd, ulong guard);
-    internal abstract void Start(ulong execLo, ulong execHi, ulong entry);
+    internal abstract bool Start(ulong execLo, ulong execHi, ulong entry);
     internal abstract ulong Pc { get; set; }
     internal abstract ulong GetRegister(int reg);
     internal abstract void SetRegister(int reg, ulong value);

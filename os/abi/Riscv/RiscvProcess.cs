@@ -50,8 +50,14 @@ public sealed class RiscvProcess
     /// <summary>[0, readOnlyEnd) becomes not writable; the page at <paramref name="guard"/> inaccessible.</summary>
     public void SetLayout(ulong readOnlyEnd, ulong guard) => B.SetLayout(readOnlyEnd, guard);
 
-    /// <summary>Decodes the text [execLo, execHi) once and sets pc to <paramref name="entry"/>.</summary>
-    public void Start(ulong execLo, ulong execHi, ulong entry) => B.Start(execLo, execHi, entry);
+    /// <summary>Decodes the text [execLo, execHi) once and sets pc to <paramref name="entry"/>. The decoded text costs
+    /// the pool 8 bytes per byte from address 0 to <paramref name="execHi"/> (TextCost); false, and nothing started,
+    /// if the pool cannot hold that.</summary>
+    public bool Start(ulong execLo, ulong execHi, ulong entry) => B.Start(execLo, execHi, entry);
+
+    /// <summary>Pool bytes the decoded text of a program whose text ends at <paramref name="execHi"/> costs (one
+    /// 16-byte decoded slot per 2 bytes from address 0), rounded up to pages.</summary>
+    public static ulong TextCost(ulong execHi) => ((execHi / 2 * 16) + PageSize - 1) & ~(ulong)(PageSize - 1);
 
     public ulong Pc { get => B.Pc; set => B.Pc = value; }
     public ulong GetRegister(int reg) => B.GetRegister(reg);

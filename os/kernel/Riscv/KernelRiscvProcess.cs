@@ -1,7 +1,9 @@
 // os/kernel/Riscv: the kernel's side of a RiscvProcess: a hart of the machine's interpreter and its
 // address space. Layout and text are fixed by Start; after that Load is refused. Text normally lies in
 // read-only memory; text that is writable too (an RWX segment) is attached to the address space, which
-// keeps its decoded form current through every write (RiscvAddressSpace.AttachWritableText).
+// keeps its decoded form current through every write (RiscvAddressSpace.AttachWritableText). The decoded
+// text (16 bytes per 2-byte slot from address 0) is charged to the pool before it is built, so a program
+// cannot make the host decode more than the pool holds.
 using RedLeaf.Abi;
 using RedLeaf.Abi.Runtime;
 using RedLeaf.Hardware.Riscv;
@@ -42,12 +44,16 @@ internal sealed class KernelRiscvProcess : RiscvProcessBackend
         Space.SetLayout(readOnlyEnd, guard);
     }
 
-    internal override void Start(ulong execLo, ulong execHi, ulong entry)
+    internal override bool Start(ulong execLo, ulong execHi, ulong entry)
     {
         if (_hart is not null) throw new InvalidOperationException("the RISC-V process was already started");
+        if (execHi > Space.Mapped || execLo > execHi) throw new ArgumentException($"executable range [{execLo:x}, {execHi:x}) is not inside the process's {Space.Mapped} bytes");
+        // The decoded text is host memory like the process's own: charged to the pool before it is allocated.
+        if (!Space.ChargeText((long)(RiscvProcess.TextCost(execHi) / RiscvProcess.PageSize))) return false;
         var code = RiscvCode.Build(Space.Bytes, execLo, execHi);
         if (execHi > Space.ReadOnlyEnd) Space.AttachWritableText(code);
         _hart = new RiscvHart(Space, code) { Pc = entry };
+        return true;
     }
 
     internal override ulong Pc { get => Hart.Pc; set => Hart.Pc = value; }

@@ -321,4 +321,50 @@ public class RiscvInterpreterTests
         c.Free();
         Assert.Equal(64, pool.FreePages);
     }
+
+    /// <summary>The host array follows the pool (os/README.md, class 9): growth keeps at most 4 MiB of room, a
+    /// shrink gives the host memory back, and regrowing after a shrink still reads zeros and keeps the contents.</summary>
+    [Fact]
+    public void HostMemoryFollowsThePagesHeld()
+    {
+        var pool = new RiscvMemoryPool(128L << 20);
+        var a = new RiscvAddressSpace(pool);
+        Assert.True(a.Resize(PG));
+        Assert.True(a.CopyOut(100, new byte[] { 7 }));
+        Assert.True(a.Resize(96UL << 20));
+        Assert.InRange(a.HostBytes, 96L << 20, (96L << 20) + (long)RiscvAddressSpace.MaxSlack);
+        Assert.True(a.Resize(2 * PG));
+        Assert.InRange(a.HostBytes, 2 * PG, 64 * PG);      // shrunk: the 96 MiB array is gone
+        var got = new byte[1];
+        Assert.True(a.CopyIn(100, got));
+        Assert.Equal(7, got[0]);                           // what was kept is still there
+        for (int i = 0; i < 200; i++) { Assert.True(a.Resize(3 * PG)); Assert.True(a.Resize(2 * PG)); }
+        Assert.True(a.Resize(8 * PG));
+        var page = new byte[PG];
+        Assert.True(a.CopyIn(7 * PG, page));
+        Assert.All(page, b => Assert.Equal(0, b));
+        a.Free();
+        Assert.Equal(pool.TotalPages, pool.FreePages);
+    }
+
+    /// <summary>The decoded text is charged to the pool: a text the pool cannot hold is refused, nothing taken;
+    /// a fork's copy is charged again; Free gives everything back.</summary>
+    [Fact]
+    public void DecodedTextIsChargedToThePool()
+    {
+        var pool = new RiscvMemoryPool(100 * PG);
+        var a = new RiscvAddressSpace(pool);
+        Assert.True(a.Resize(10 * PG));
+        Assert.False(a.ChargeText(91));
+        Assert.Equal(90, pool.FreePages);
+        Assert.True(a.ChargeText(30));
+        Assert.Equal(60, pool.FreePages);
+        var c = a.Clone();
+        Assert.NotNull(c);
+        Assert.Equal(20, pool.FreePages);
+        Assert.Null(a.Clone());                            // 40 more pages are not there
+        a.Free();
+        c!.Free();
+        Assert.Equal(100, pool.FreePages);
+    }
 }

@@ -1,5 +1,5 @@
 // tests/Riscv: one rv6 booted for the RISC-V tests, from an image holding the test programs
-// (domains/rv6/cuser, built with riscv64-linux-gnu-gcc) and three damaged executables.
+// (domains/rv6/cuser, built with riscv64-linux-gnu-gcc) and damaged executables.
 using RedLeaf.Rv6;
 
 namespace RedLeaf.Tests.Riscv;
@@ -21,6 +21,7 @@ public sealed class Rv6RiscvFixture : IDisposable
         ("badmachine", "not a RISC-V executable"),
         ("badsegment", "lies outside the file"),
         ("badheader", "truncated ELF header"),
+        ("manyheaders", "65 program headers (at most 64)"),
     };
 
     private static IEnumerable<(string, byte[])> BadElves(byte[] hello)
@@ -39,6 +40,15 @@ public sealed class Rv6RiscvFixture : IDisposable
         BitConverter.GetBytes((ulong)segment.Length).CopyTo(segment, load + 8);   // its file offset: the end of the file
         yield return ("badsegment", segment);
         yield return ("badheader", hello[..20]);
+        // 65 program headers: hello's own, then PT_NULLs, the table moved to the end of the file.
+        var many = new byte[hello.Length + 65 * 56];
+        hello.CopyTo(many, 0);
+        ulong oldoff = BitConverter.ToUInt64(hello, 32);
+        int oldnum = BitConverter.ToUInt16(hello, 56);
+        Array.Copy(hello, (int)oldoff, many, hello.Length, oldnum * 56);
+        BitConverter.GetBytes((ulong)hello.Length).CopyTo(many, 32);
+        BitConverter.GetBytes((ushort)65).CopyTo(many, 56);
+        yield return ("manyheaders", many);
     }
 
     public void Dispose() => Rv6.Dispose();

@@ -5,7 +5,9 @@
 // page with sbrk. Non-writable segments become read-only (and text executable); they must lie below
 // the writable ones, as every linker lays them out. A segment both writable and executable (`ld -N`,
 // as xv6 links forktest) is mapped so, as xv6 maps it: the machine keeps its decoded text current. Anything else is refused with a reason: a corrupt
-// ELF fails exec with a message, never rv6.
+// ELF fails exec with a message, never rv6. What a file claims is bounded before the host acts on it: at most
+// 64 program headers, text ending by 4 MiB (the machine decodes text from address 0, 8 pool bytes per byte),
+// segments inside the file and the 1 GiB address space, not overlapping; memory comes from the pool.
 using RedLeaf.Abi;
 using RedLeaf.Interfaces.Rv6;
 
@@ -15,6 +17,11 @@ public sealed partial class RiscvProgram
 {
     private const int PG = 4096;
     private const int MaxElf = 16 << 20;
+    /// <summary>Program headers a table may hold: 64 (Linux refuses a table over 4 KiB, 73 headers).</summary>
+    private const int MaxProgramHeaders = 64;
+    /// <summary>Where text must end: 4 MiB. The interpreter decodes text from address 0, 16 host bytes per 2-byte
+    /// slot, so 4 MiB of text is 32 MiB of the pool (RiscvProcess.TextCost); a bigger claim is refused unread.</summary>
+    private const ulong MaxTextEnd = 4UL << 20;
 
     /// <summary>True if the first bytes of a file are ELF's magic.</summary>
     public static bool IsElf(ReadOnlySpan<byte> b) => b.Length >= 4 && b[0] == 0x7f && b[1] == (byte)'E' && b[2] == (byte)'L' && b[3] == (byte)'F';
@@ -85,6 +92,7 @@ public sealed partial class RiscvProgram
         int phentsize = U16(elf, 54), phnum = U16(elf, 56);
         if (phentsize != 56 || phnum == 0 || phoff > (ulong)elf.Length || (ulong)phnum * 56 > (ulong)elf.Length - phoff)
         { error = "bad program header table"; return null; }
+        if (phnum > MaxProgramHeaders) { error = $"{phnum} program headers (at most {MaxProgramHeaders})"; return null; }
 
         var segs = new List<Segment>();
         for (int i = 0; i < phnum; i++)
@@ -109,6 +117,11 @@ public sealed partial class RiscvProgram
             if ((s.Flags & 1) != 0) { execLo = Math.Min(execLo, s.Vaddr); execHi = Math.Max(execHi, s.Vaddr + s.Memsz); }
         }
         if (execHi == 0) { error = "no executable segment"; return null; }
+        if (execHi > MaxTextEnd)
+        {
+            error = $"the text ends at 0x{execHi:x}: text is decoded from address 0, {RiscvProcess.TextCost(execHi) >> 20} MiB for this one; it must end by 0x{MaxTextEnd:x} ({MaxTextEnd >> 20} MiB)";
+            return null;
+        }
         if (writableLo < roEnd) { error = "a writable segment lies below read-only ones (unsupported layout)"; return null; }
         // Overlapping segments would let one's bytes land in another's permissions: refuse them.
         var sorted = segs.OrderBy(s => s.Vaddr).ToList();
@@ -147,7 +160,7 @@ public sealed partial class RiscvProgram
                 for (int k = 0; k < 8; k++) ptrs[i * 8 + k] = (byte)(ustack[i] >> (8 * k));
             if (!p.CopyOut(sp, ptrs)) { error = "stack"; return null; }
 
-            p.Start(execLo & ~1UL, (execHi + 1) & ~1UL, entry);
+            if (!p.Start(execLo & ~1UL, (execHi + 1) & ~1UL, entry)) { error = "out of memory (the decoded text)"; return null; }
             p.SetRegister(2, sp);
             p.SetRegister(10, (ulong)argv.Length);
             p.SetRegister(11, sp);
