@@ -32,8 +32,14 @@ public sealed class CycleSamples : IRichView
     /// for calls cheaper than the timer can resolve one at a time.</summary>
     public static CycleSamples OfBatches(BenchRow row) => new(row.Name, row.BatchSamples);
 
-    public string ToHtml() => new CycleHistogram(new[] { this }).ToHtml();
+    /// <summary>Why these numbers may not mean what they seem (set by Measure when a domain crashed meanwhile).</summary>
+    public string? Warning { get; init; }
+
+    public string ToHtml() =>
+        (Warning is null ? "" : $"<div class=\"redleaf warning\" style=\"color:#b71c1c\">warning: {Html.Markup.Escape(Warning)}</div>")
+        + new CycleHistogram(new[] { this }).ToHtml();
 
     public override string ToString() =>
-        $"{Label}: median {Median:F1}, p90 {P90:F1}, p99 {P99:F1}, min {Min:F1} cycles ({Cycles.Length} calls)";
+        $"{Label}: median {Median:F1}, p90 {P90:F1}, p99 {P99:F1}, min {Min:F1} cycles ({Cycles.Length} calls)"
+        + (Warning is null ? "" : $"{Environment.NewLine}warning: {Warning}");
 }

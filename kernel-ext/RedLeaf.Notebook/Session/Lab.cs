@@ -38,9 +38,13 @@ public static class Lab
     /// in-memory image, or the image the options name. It becomes the current kernel (see <see cref="Current"/>).</summary>
     public static Rv6Session BootRv6(Rv6Options? options = null)
     {
+        bool replacing = s_current is not null;
         Shutdown();
         var system = Rv6System.Boot(options);
         var kernel = new NotebookKernel(system.Kernel, system.BootTime);
+        // One machine's heap at a time: an earlier kernel (Lab.Boot, or rv6 booted before) is gone now, and
+        // variables holding its proxies fail; say so where the notebook shows the boot.
+        if (replacing) system.Kernel.Log.Add("Lab.BootRv6: the kernel booted earlier in this notebook was shut down (its domains killed); proxies from it now return errors");
         s_current = kernel;
         return s_rv6 = new Rv6Session(system, kernel);
     }

@@ -177,8 +177,14 @@ public sealed class NotebookKernel : IRichView, IDisposable
         if (group <= 0) throw new ArgumentOutOfRangeException(nameof(group), "group must be at least 1");
         // The bench harness's sampler: each batch sample is one TSC pair around `group` calls, divided.
         var op = new ActionOperation { Call = call };
+        var crashesBefore = Core.Domains.ToDictionary(d => d, d => d.Crashes.Count);
         var m = Sampler.Measure(ref op, new SamplerSettings(samples, group, PerCallSamples: 0, TimeSpan.FromMilliseconds(Lab.Quick ? 50 : 300)));
-        return new CycleSamples(group == 1 ? label : $"{label} (mean of {group} calls)", m.BatchSamples);
+        // A call that failed (its domain crashed, was killed or restarted meanwhile) costs what an error
+        // return costs, not what the call does: say so beside the numbers rather than show them plainly.
+        var crashed = Core.Domains.Where(d => d.Crashes.Count > crashesBefore.GetValueOrDefault(d)).Select(d => $"{d.Name} ({d.Crashes.Count - crashesBefore.GetValueOrDefault(d)}x: {d.LastCrash?.Reason})").ToList();
+        string? warning = crashed.Count == 0 ? null
+            : $"domains crashed while this was measured: {string.Join(", ", crashed)}; the calls after a crash returned errors, so these cycles are not the cost of the call";
+        return new CycleSamples(group == 1 ? label : $"{label} (mean of {group} calls)", m.BatchSamples) { Warning = warning };
     }
 
     private struct ActionOperation : IOperation

@@ -46,6 +46,32 @@ public class NotebookKernelTests
         Lab.Shutdown();
     }
 
+    /// <summary>A domain that crashes partway through a measurement: the samples say so beside the numbers.</summary>
+    [Fact]
+    public void MeasureWarnsWhenTheDomainCrashedWhileMeasuring()
+    {
+        using var kernel = Lab.Boot();
+        kernel.Define("k", Keeper("if (a > 100) throw new InvalidOperationException(\"boom\"); return a + b;"));
+        var k = kernel.Use<IKeeper>("k");
+        var clean = kernel.Measure("clean", () => k.Add(1, 2), samples: 200);
+        Assert.Null(clean.Warning);
+        long n = 0;
+        var broken = kernel.Measure("broken", () => k.Add(++n, 2), samples: 200);
+        Assert.NotNull(broken.Warning);
+        Assert.Contains("k (1x", broken.Warning);
+        Assert.Contains("warning:", broken.ToString());
+        Lab.Shutdown();
+    }
+
+    [Fact]
+    public void BootingRv6SaysItReplacedTheKernelBootedBefore()
+    {
+        Lab.Boot();
+        var rv6 = Lab.BootRv6();
+        Assert.Contains(rv6.Kernel.Core.Log.Entries, e => e.Message.Contains("booted earlier in this notebook was shut down", StringComparison.Ordinal));
+        Lab.Shutdown();
+    }
+
     private const string Probe = """
         using RedLeaf.Abi;
         namespace Probes;
