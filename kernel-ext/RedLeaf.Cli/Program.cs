@@ -3,10 +3,10 @@
 using RedLeaf.Cli;
 using RedLeaf.Cli.Commands;
 
-var valued = new HashSet<string> { "--json", "--out", "--image", "-c", "--timeout", "--readme", "--interfaces", "--child", "--notebook-timeout", "--memory" };
+var valued = new HashSet<string> { "--json", "--out", "--image", "-c", "--timeout", "--readme", "--interfaces", "--child", "--notebook-timeout", "--memory", "-f" };
 try
 {
-    var cli = new Args(args, valued);
+    var cli = new Args(args, valued, new HashSet<string> { "-p" });
     return cli.Words.FirstOrDefault() switch
     {
         "bench" => BenchCommand.Run(cli),
@@ -55,6 +55,7 @@ static int Help()
           redleaf bench recovery [--quick] [--json ..]   Figure 11: MB/s through the shadow block driver while it is crashed once a second; restart latency
           redleaf bench riscv [--quick] [--json PATH|-]  the RISC-V interpreter in rv6: MIPS on compute (sieve, matmul) and syscall-heavy programs; fork cost
           redleaf run <notebook|folder>... [--out DIR] [--quick] [--timeout S] [--notebook-timeout S] [--memory MB]
+                      [-p NAME VALUE]... [-f PARAMS.json]  parameters as papermill injects them (after the cell tagged `parameters`)
                                                          execute notebooks headless, each in its own process (cell timeout 300 s, notebook 3600 s,
                                                          memory 6144 MB by default); write executed .ipynb and .html pages (default out: artifacts/notebooks);
                                                          a summary of every notebook; exit 0 only if all passed. Folders skip release/ handouts.

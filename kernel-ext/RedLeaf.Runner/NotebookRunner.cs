@@ -14,6 +14,7 @@ using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
 using RedLeaf.Notebook.Session;
 using RedLeaf.Os.Domains;
+using RedLeaf.Runner.Parameters;
 using DocKernelInfo = Microsoft.DotNet.Interactive.Documents.KernelInfo;
 
 namespace RedLeaf.Runner;
@@ -53,6 +54,9 @@ public sealed class NotebookRunner
     public async Task<NotebookResult> RunAsync(string path)
     {
         var doc = await ReadAsync(path);
+        foreach (var warning in Parameterizer.Inject(doc, Options.Parameters)) Options.Progress?.Invoke($"{Path.GetFileName(path)}: {warning}");
+        var started = DateTimeOffset.UtcNow;
+        var ran = new Dictionary<InteractiveDocumentElement, (DateTimeOffset Start, DateTimeOffset End, bool Failed)>(ReferenceEqualityComparer.Instance);
         await OneAtATime.WaitAsync();
         string previousDir = Environment.CurrentDirectory;
         string? previousQuick = Environment.GetEnvironmentVariable(Lab.QuickVariable);
@@ -74,7 +78,9 @@ public sealed class NotebookRunner
                 if (cell.KernelName is "markdown" or "md" || string.IsNullOrWhiteSpace(cell.Contents)) continue;
                 Options.CellStarting?.Invoke(i + 1);
                 budget.NextCell();
+                var cellStart = DateTimeOffset.UtcNow;
                 var outcome = await RunCellAsync(kernel, i, cell, LocateExtension(cell.Contents), budget);
+                ran[cell] = (cellStart, DateTimeOffset.UtcNow, outcome.Failed);
                 Options.Progress?.Invoke($"{Path.GetFileName(path)}: cell {i + 1}/{cells.Count} {(outcome.Failed ? "FAILED" : "ok")} in {outcome.Elapsed.TotalSeconds:F2} s");
                 outcomes.Add(outcome);
                 cell.ExecutionOrder = outcomes.Count;
@@ -96,10 +102,15 @@ public sealed class NotebookRunner
             OneAtATime.Release();
         }
         string? ipynb = null, page = null;
+        string stem = Path.Combine(Options.OutputFolder, Path.GetFileNameWithoutExtension(path));
+        foreach (var cell in doc.Elements.Where(c => c.KernelName is not ("markdown" or "md")))
+            if (ran.TryGetValue(cell, out var t)) PapermillRecord.Cell(cell, t.Failed ? "failed" : "completed", t.Start, t.End, t.Failed);
+            else PapermillRecord.Cell(cell, "pending", null, null, false);
+        PapermillRecord.Notebook(doc, Options.Parameters, Path.GetFullPath(path), Options.WriteOutputs ? Path.GetFullPath(stem + ".ipynb") : null,
+            started, DateTimeOffset.UtcNow, outcomes.Any(o => o.Failed), Options.Quick);
         if (Options.WriteOutputs)
         {
             Directory.CreateDirectory(Options.OutputFolder);
-            string stem = Path.Combine(Options.OutputFolder, Path.GetFileNameWithoutExtension(path));
             ipynb = stem + ".ipynb";
             await using (var s = File.Create(ipynb))
                 Microsoft.DotNet.Interactive.Documents.Jupyter.Notebook.Write(doc, s, KernelInfos());

@@ -19,6 +19,9 @@ public sealed record RunOptions
     /// <summary>Progress lines (the CLI prints them on stderr).</summary>
     public Action<string>? Progress { get; init; }
 
+    /// <summary>Parameters injected after the notebook's `parameters` cell, as papermill does.</summary>
+    public IReadOnlyList<Parameters.NotebookParameter> Parameters { get; init; } = Array.Empty<Parameters.NotebookParameter>();
+
     /// <summary>Called with a cell's number (1-based) just before it runs (a child process notes it for its parent).</summary>
     public Action<int>? CellStarting { get; init; }
 

@@ -1,9 +1,9 @@
 // kernel-ext/RedLeaf.Cli: `redleaf run <notebook|folder>... [--out DIR] [--quick] [--timeout SECONDS]
-// [--notebook-timeout SECONDS] [--memory MB]`: executes notebooks headless, each in a process of its own
+// [--notebook-timeout SECONDS] [--memory MB] [-p NAME VALUE]... [-f PARAMS.json]`: executes notebooks headless, each in a process of its own
 // (NotebookProcess), writes each executed .ipynb and an HTML page, shows progress on stderr, prints an
 // `ok`/`FAIL` line per notebook and a summary of all of them, and exits 0 only if every notebook passed
 // (1 if any failed, 2 for a usage error). A folder's release/ handouts (student copies whose stubs fail
-// by design) are left out unless named directly. `--child DIR` is the child's side: one notebook, in
+// by design) are left out unless named directly. Parameters follow papermill (see RedLeaf.Runner/Parameters). `--child DIR` is the child's side: one notebook, in
 // this process, its report written to DIR.
 using System.Globalization;
 using RedLeaf.Runner;
@@ -49,6 +49,13 @@ internal static class RunCommand
         yield return "--out"; yield return outFolder;
         yield return "--timeout"; yield return options.CellTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture);
         if (options.Quick) yield return "--quick";
+        if (options.Parameters.Count > 0)
+        {
+            // Typed values travel as JSON, so the child reads exactly what the parent parsed.
+            string file = Path.Combine(folder, "parameters.json");
+            File.WriteAllText(file, System.Text.Json.JsonSerializer.Serialize(options.Parameters.ToDictionary(p => p.Name, p => RedLeaf.Runner.Parameters.NotebookParameter.ToMetadata(p.Value))));
+            yield return "-f"; yield return file;
+        }
         yield return Path.GetFullPath(path);
     }
 
@@ -78,8 +85,24 @@ internal static class RunCommand
     internal static RunOptions Options(Args args)
     {
         double seconds = Seconds(args, "--timeout", DefaultCellTimeout);
+        var parameters = new List<RedLeaf.Runner.Parameters.NotebookParameter>();
+        if (args.Option("-f") is { } file)
+        {
+            if (!File.Exists(file)) throw new UsageException($"-f: no parameters file at '{file}'");
+            parameters.AddRange(RedLeaf.Runner.Parameters.NotebookParameter.FromJsonFile(file));
+        }
+        try
+        {
+            foreach (var (name, value) in args.Pairs("-p"))
+            {
+                parameters.RemoveAll(p => p.Name == name); // -p after -f wins, as in papermill
+                parameters.Add(RedLeaf.Runner.Parameters.NotebookParameter.FromText(name, value));
+            }
+        }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
         return new RunOptions
         {
+            Parameters = parameters,
             OutputFolder = args.Option("--out") ?? Path.Combine("artifacts", "notebooks"),
             Quick = args.Flag("--quick"),
             CellTimeout = TimeSpan.FromSeconds(seconds),
