@@ -458,6 +458,15 @@ def main():
                     problems.append(f"{leftover} process(es) of {user} would not end")
             except KeyError:
                 pass
+            try:
+                uid = pwd.getpwnam(user).pw_uid
+                for scratch in ("/tmp", "/var/tmp", "/dev/shm"):  # anything the student left in shared scratch
+                    for name in os.listdir(scratch):
+                        path = os.path.join(scratch, name)
+                        if os.lstat(path).st_uid == uid:
+                            shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.remove(path)
+            except (KeyError, OSError) as e:
+                problems.append(f"scratch files of {user}: {e}")
             result = subprocess.run(["userdel", "--remove", user], capture_output=True, text=True)
             if result.returncode not in (0, 12):  # 12: the home could not be removed (reported below)
                 problems.append(f"userdel {user}: {result.stderr.strip()}")

@@ -107,7 +107,10 @@ if ops_token:
 
 # --- Each student's server ------------------------------------------------------------------------------
 c.JupyterHub.spawner_class = "jupyterhub.spawner.LocalProcessSpawner"
-c.Spawner.cmd = ["/usr/bin/jupyterhub-singleuser"]
+# The server starts as the student (never root in the student's home): it makes its private scratch
+# folder (TMPDIR, below) and becomes jupyterhub-singleuser; the spawner's arguments follow.
+c.Spawner.cmd = ["/bin/sh", "-c", '(umask 077 && mkdir -p "$TMPDIR") && exec /usr/bin/jupyterhub-singleuser "$@"',
+                 "jupyterhub-singleuser"]
 c.Spawner.default_url = "/tree"
 c.Spawner.notebook_dir = "~"
 c.Spawner.http_timeout = 60
@@ -143,7 +146,9 @@ c.Spawner.environment = {
     "NUGET_PACKAGES": _in_home(".redleaf", "nuget-packages"),
     "REDLEAF_KEY_DIR": _in_home(".local", "share", "redleaf"),
     "REDLEAF_CACHE_DIR": _in_home(".cache", "redleaf", "images"),
+    "TMPDIR": _in_home(".cache", "tmp"),  # NuGet's and .NET's scratch files, private and removed with the student
 }
+
 
 # nbgitpuller (Debian's python3-nbgitpuller, enabled for every server by /etc/jupyter) hands out the
 # course's notebooks: a link https://HUB/hub/user-redirect/git-pull?repo=URL&branch=main&urlpath=tree/REPO

@@ -21,7 +21,7 @@ package="$REDLEAF_ROOT/artifacts/feed/RedLeaf.Interactive.0.1.0.nupkg"
 [ -r "$package" ] || die "$package is missing or not readable for $(id -un): build the repository (./redleaf)"
 
 umask 077
-mkdir -p "$NUGET_PACKAGES" "$REDLEAF_KEY_DIR" "$REDLEAF_CACHE_DIR"
+mkdir -p "$NUGET_PACKAGES" "$REDLEAF_KEY_DIR" "$REDLEAF_CACHE_DIR" "${TMPDIR:-/tmp}"
 unpacked="$NUGET_PACKAGES/redleaf.interactive/0.1.0"
 if [ -d "$unpacked" ] && [ "$package" -nt "$unpacked/.nupkg.metadata" ]; then
   rm -rf "$unpacked"
