@@ -195,6 +195,14 @@ def uid_of_process(pid):
     fail(f"no Uid line for process {pid}")
 
 
+def resident_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
+    return -1
+
+
 def descendants(pid):
     children = {}
     for entry in os.listdir("/proc"):
@@ -362,7 +370,8 @@ def main():
         step(f"handout repository {repo_url}")
 
         for user in users:
-            run(["useradd", "--create-home", "--shell", "/bin/bash", "--comment", "redleaf hub-check student", user])
+            run(["useradd", "--create-home", "--key", "HOME_MODE=0700", "--shell", "/bin/bash",
+                 "--comment", "redleaf hub-check student", user])
             created.append(user)
         step(f"created Unix users {', '.join(users)}")
         users_file = os.path.join(temp, "students.txt")
@@ -427,9 +436,31 @@ def main():
                 fail(f"{user}: the machine key {key!r} is not the student's own (in {entry.pw_dir}, mode 600)")
             uids.add(uid)
             step(f"{user}: kernel process {pid} runs as uid {uid} ({user}); domain answered; key {key}")
+            step(f"{user}: the kernel's resident memory is {resident_mib(pid)} MiB")
             hub.request("DELETE", f"/user/{user}/api/kernels/{kernel_id}")
         if len(uids) != 2:
             fail(f"the two students' kernels ran under {len(uids)} uid(s)")
+
+        # Collecting the work for grading (collect.sh): each student's notebooks, read as that student.
+        # Student A also plants links to root's /etc/shadow and to B's notebook: neither is collected.
+        a, b = users
+        a_home, b_home = pwd.getpwnam(a).pw_dir, pwd.getpwnam(b).pw_dir
+        run(["runuser", "-u", a, "--", "ln", "-s", "/etc/shadow", os.path.join(a_home, "course", "shadow.ipynb")])
+        run(["runuser", "-u", a, "--", "ln", "-s", os.path.join(b_home, "course", "hub-check.executed.ipynb"),
+             os.path.join(a_home, "course", "copied.ipynb")])
+        submitted = os.path.join(temp, "submitted")
+        collected = subprocess.run(["bash", os.path.join(here, "collect.sh"), users_file, "course", "hub-check", submitted],
+                                   capture_output=True, text=True)
+        if collected.returncode != 0:
+            fail(f"collect.sh failed ({collected.returncode}): {collected.stdout}{collected.stderr}")
+        for user in users:
+            got = sorted(os.listdir(os.path.join(submitted, user, "hub-check")))
+            if got != ["hub-check.executed.ipynb", "hub-check.ipynb"]:
+                fail(f"collect.sh took {got} from {user}, not the two notebooks of the student's own")
+            with open(os.path.join(submitted, user, "hub-check", "hub-check.executed.ipynb")) as f:
+                if f"kernel user: {user}" not in f.read():
+                    fail(f"the collected executed notebook of {user} is not the one {user}'s kernel wrote")
+        step(f"collect.sh gathered each student's own notebooks into submitted/<student>/hub-check/ (links refused)")
 
         for user in users:
             hub.request("DELETE", f"/hub/api/users/{user}/server")
