@@ -494,8 +494,11 @@ def main():
                 for scratch in ("/tmp", "/var/tmp", "/dev/shm"):  # anything the student left in shared scratch
                     for name in os.listdir(scratch):
                         path = os.path.join(scratch, name)
-                        if os.lstat(path).st_uid == uid:
-                            shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.remove(path)
+                        try:
+                            if os.lstat(path).st_uid == uid:
+                                shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.remove(path)
+                        except FileNotFoundError:  # gone meanwhile (removed by its maker as it ended)
+                            pass
             except (KeyError, OSError) as e:
                 problems.append(f"scratch files of {user}: {e}")
             result = subprocess.run(["userdel", "--remove", user], capture_output=True, text=True)

@@ -55,6 +55,12 @@ while True:  # every folder down to the repository must be enterable by others (
     if walk == "/":
         break
     walk = os.path.dirname(walk)
+# Students' code runs as themselves, and the repository is readable by all: the instructor's copies of the
+# handouts (their solutions and hidden tests) must not be in it. Deploy a copy without them.
+for private in (os.path.join(root, "notebooks", "handouts", "source"), os.path.join(root, "tests")):
+    if os.path.exists(private) and os.stat(private).st_mode & 0o005:
+        print(f"[redleaf hub config] WARNING: {private} is readable by students (solutions, hidden tests): "
+              f"chmod -R o-rwx it (or deploy a copy without it)", flush=True)
 dotnet = shutil.which("dotnet")
 if dotnet is None:
     refuse("the .NET SDK (dotnet) is not on PATH")

@@ -5,7 +5,7 @@
 // here again from the outside: both kernels answered, as two different students (the name each kernel
 // printed and the uid /proc gave its process), nothing listened beyond localhost, and afterwards the
 // students, their homes and their processes are gone. Needs root (it creates users) and .ci/setup's
-// packages; about 80 s on 2 cores.
+// packages; 35 to 85 s on 2 cores, with the machine's load.
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using RedLeaf.Tests.Notebooks;
