@@ -121,7 +121,6 @@ c.Spawner.default_url = "/tree"
 c.Spawner.notebook_dir = "~"
 c.Spawner.http_timeout = 60
 c.Spawner.start_timeout = 90
-c.Spawner.mem_limit = "4G"  # advisory under LocalProcessSpawner (shown to the server); enforced on Kubernetes
 
 
 def _home(spawner):
