@@ -56,7 +56,7 @@ while True:  # every folder down to the repository must be enterable by others (
         break
     walk = os.path.dirname(walk)
 # Students' code runs as themselves, and the repository is readable by all: the instructor's copies of the
-# handouts (their solutions and hidden tests) must not be in it. Deploy a copy without them.
+# handouts (their solutions and hidden tests) must be closed to others (chmod -R o-rwx) or left out.
 for private in (os.path.join(root, "notebooks", "handouts", "source"), os.path.join(root, "tests")):
     if os.path.exists(private) and os.stat(private).st_mode & 0o005:
         print(f"[redleaf hub config] WARNING: {private} is readable by students (solutions, hidden tests): "
