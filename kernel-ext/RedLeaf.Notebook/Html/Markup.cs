@@ -27,7 +27,7 @@ internal static class Markup
         {
             sb.Append("<tr>");
             foreach (var cell in row)
-                sb.Append($"<td style=\"padding:2px 8px;border-bottom:1px solid #eee\">{(cell is RawHtml raw ? raw.Html : Escape(cell))}</td>");
+                sb.Append($"<td style=\"text-align:left;padding:2px 8px;border-bottom:1px solid #eee\">{(cell is RawHtml raw ? raw.Html : Escape(cell))}</td>");
             sb.Append("</tr>");
         }
         return sb.Append("</tbody></table>").ToString();
