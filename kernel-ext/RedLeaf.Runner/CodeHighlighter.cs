@@ -19,7 +19,7 @@ public static class CodeHighlighter
     private static readonly MetadataReference[] CoreOnly = new[]
     {
         typeof(object), typeof(Console), typeof(Enumerable), typeof(RedLeaf.Notebook.Session.Lab), typeof(RedLeaf.Abi.RpcResult),
-        typeof(RedLeaf.Bench.Measure.SuiteResult), typeof(RedLeaf.Os.Microkernel),
+        typeof(RedLeaf.Bench.Measure.SuiteResult), typeof(RedLeaf.Os.Microkernel), typeof(RedLeaf.Interfaces.Lab.IKeeper),
     }.Select(t => t.Assembly.Location).Distinct().Append(Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "System.Runtime.dll"))
      .Where(File.Exists).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
 
@@ -50,7 +50,7 @@ public static class CodeHighlighter
         return sb.Append("</pre>").ToString();
     }
 
-    private static string Line(int n, string html) => $"<span class=\"line\"><span class=\"ln\">{n}</span>{html}</span>\n";
+    private static string Line(int n, string html) => $"<span class=\"line\"><span class=\"ln\">{n}</span>{html}</span>";
 
     private static string Runs(string text, string?[] kinds, int start, int end)
     {

@@ -88,7 +88,7 @@ public sealed partial class TrustedCompiler
     private static DomainDiagnostic ToDiagnostic(Diagnostic d)
     {
         var span = d.Location.GetMappedLineSpan();
-        return new DomainDiagnostic(span.Path ?? "", span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, d.Id, d.GetMessage());
+        return new DomainDiagnostic(span.Path ?? "", span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, d.Id, DiagnosticHints.Explain(d.Id, d.GetMessage()));
     }
 
     private static string Sanitize(string name) => new(name.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());

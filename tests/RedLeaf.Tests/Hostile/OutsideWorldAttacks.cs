@@ -89,7 +89,7 @@ public class OutsideWorldAttacks
     public void ConsoleWriteLine() => Refused(Source("""
                 System.Console.WriteLine("hello from a domain"); // <-
                 return 0;
-        """), "CS0234", "'Console'");
+        """), "CS0234", "a domain reports by what its interface methods return");
 
     [Fact]
     public void AppDomainListsEveryAssembly() => Refused(Source("""
