@@ -38,7 +38,7 @@ public sealed partial class TrustedCompiler
         driver.RunGeneratorsAndUpdateCompilation(compilation, out var withGenerated, out var generatorDiagnostics);
         var errors = generatorDiagnostics.Concat(withGenerated.GetDiagnostics())
             .Where(d => d.Severity == DiagnosticSeverity.Error).Select(ToDiagnostic).Distinct().ToList();
-        errors.AddRange(ReservedNamespaceUses(compilation));
+        errors.AddRange(ReservedNames.Declarations(compilation));
         if (instrument) errors.AddRange(Instrumenter.ComputedCapacityAssignments(compilation).Concat(Instrumenter.WideAlignments(compilation)));
         if (errors.Count > 0) throw new DomainCompileException(name, errors);
 
@@ -46,6 +46,9 @@ public sealed partial class TrustedCompiler
         var unguarded = instrument ? StackChecks.Unguarded(compilation, trees) : null;
         var instrumented = unguarded is null ? compilation
             : compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(trees.Select(t => Instrumenter.Rewrite(t, compilation, unguarded)));
+        if (instrument && ReservedNames.Bindings(instrumented, instrumented.GetAssemblyOrModuleSymbol(_abi) as IAssemblySymbol
+                ?? throw new InvalidOperationException("the ABI is not among a domain's references")).ToList() is { Count: > 0 } captured)
+            throw new DomainCompileException(name, captured); // the checks would call the domain's own code
         using var pe = new MemoryStream();
         using var pdb = new MemoryStream();
         var result = instrumented.Emit(pe, pdb, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb));
@@ -65,22 +68,6 @@ public sealed partial class TrustedCompiler
         var signature = ImageSignature.Sign(peBytes, _interfaces, PipelineVersion, instrument ? OptionsText : OptionsText + ";UNINSTRUMENTED", _key);
         return new DomainImage(name, peBytes, origin, pdbBytes, signature);
     }
-
-    /// <summary>Types a domain declares in the RedLeaf namespaces, which belong to the trusted system: a
-    /// domain's own RedLeaf.Abi.Guard, say, would take the place of the checks the compiler inserts.</summary>
-    private static IEnumerable<DomainDiagnostic> ReservedNamespaceUses(Compilation compilation)
-    {
-        foreach (var ns in compilation.Assembly.GlobalNamespace.GetNamespaceMembers().Where(n => n.Name == "RedLeaf"))
-            foreach (var type in AllTypes(ns))
-            {
-                var span = type.Locations.FirstOrDefault()?.GetMappedLineSpan();
-                yield return new DomainDiagnostic(span?.Path ?? "", (span?.StartLinePosition.Line ?? -1) + 1, (span?.StartLinePosition.Character ?? -1) + 1, "RL0003",
-                    $"declares {type.ToDisplayString()} in the RedLeaf namespace, which is reserved for the trusted system (a domain's own type there could stand in for the kernel's, such as the instrumentation's Guard)");
-            }
-    }
-
-    private static IEnumerable<INamedTypeSymbol> AllTypes(INamespaceSymbol ns) =>
-        ns.GetTypeMembers().Concat(ns.GetNamespaceMembers().SelectMany(AllTypes));
 
     /// <summary>The IL gate (os/kernel/Compiler/Gate): adds a diagnostic per refused construct.</summary>
     partial void RunGate(byte[] pe, byte[] pdb, Compilation source, List<DomainDiagnostic> refused);

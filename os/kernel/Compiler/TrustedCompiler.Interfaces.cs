@@ -41,7 +41,7 @@ public sealed partial class TrustedCompiler
         CSharpGeneratorDriver.Create(new Idl.IdlGenerator()).RunGeneratorsAndUpdateCompilation(compilation, out var checkedCompilation, out var idl);
         var errors = idl.Concat(checkedCompilation.GetDiagnostics()).Concat(Idl.InterfaceSetRules.Check(compilation))
             .Where(d => d.Severity == DiagnosticSeverity.Error).Select(ToDiagnostic).Distinct().ToList();
-        errors.AddRange(ReservedNamespaceUses(compilation));
+        errors.AddRange(ReservedNames.Declarations(compilation));
         if (errors.Count > 0) throw new DomainCompileException(origin, errors, "interface set");
 
         using var pe = new MemoryStream();

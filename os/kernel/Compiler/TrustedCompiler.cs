@@ -34,6 +34,7 @@ public sealed partial class TrustedCompiler
     private static readonly Lazy<TrustedCompiler> Shared = new(() => new TrustedCompiler(new[] { Domains.SharedAssemblies.Get("RedLeaf.Interfaces") }, MachineKey.Current, ImageCache.Default));
     private readonly ConcurrentDictionary<string, DomainImage> _memory = new();
     private readonly MetadataReference[] _references;
+    private readonly MetadataReference _abi; // the reference the instrumentation's Guard calls must bind to
     private readonly ImmutableDictionary<string, string> _interfaces;
     private readonly MachineKey _key;
     private readonly ImageCache? _disk;
@@ -45,6 +46,7 @@ public sealed partial class TrustedCompiler
         var framework = FrameworkPaths();
         var shared = new[] { typeof(RRef<>).Assembly }.Concat(interfaceAssemblies).ToList();
         _references = framework.Concat(shared.Select(a => a.Location)).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
+        _abi = _references[framework.Count];
         _interfaces = InterfaceHashes(shared);
         _key = key;
         _disk = disk;
@@ -55,6 +57,7 @@ public sealed partial class TrustedCompiler
     private TrustedCompiler(TrustedCompiler from, ImmutableArray<InterfaceImage> sets)
     {
         _references = from._references.Concat(sets.Select(s => (MetadataReference)MetadataReference.CreateFromImage(s.Assembly))).ToArray();
+        _abi = from._abi;
         _interfaces = from._interfaces.SetItems(sets.Select(s => KeyValuePair.Create(s.Name, s.Sha256)));
         _key = from._key;
         _disk = from._disk;
