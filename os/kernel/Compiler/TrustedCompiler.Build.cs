@@ -65,7 +65,7 @@ public sealed partial class TrustedCompiler
         RunGate(peBytes, pdbBytes, compilation, refused);
         if (refused.Count > 0) throw new DomainCompileException(name, refused);
 
-        var signature = ImageSignature.Sign(peBytes, _interfaces, PipelineVersion, instrument ? OptionsText : OptionsText + ";UNINSTRUMENTED", _key);
+        var signature = ImageSignature.Sign(name, SourceHash(sources), peBytes, _interfaces, PipelineVersion, instrument ? OptionsText : OptionsText + ";UNINSTRUMENTED", _key);
         return new DomainImage(name, peBytes, origin, pdbBytes, signature);
     }
 

@@ -55,7 +55,7 @@ public sealed partial class TrustedCompiler
             throw new DomainCompileException(origin, new[] { new DomainDiagnostic(sources[0].Path, 0, 0, Idl.InterfaceSetRules.Id,
                 $"{e.Message} (the loader's inspection of the compiled set refused it; the source rules should have named a line, so please report it)") }, "interface set");
         }
-        var signature = ImageSignature.Sign(image.Assembly, _interfaces, PipelineVersion, OptionsText + Domains.InterfaceSets.OptionsMarker, _key);
+        var signature = ImageSignature.Sign(name, SourceHash(sources), image.Assembly, _interfaces, PipelineVersion, OptionsText + Domains.InterfaceSets.OptionsMarker, _key);
         return _setMemory.GetOrAdd(key, new InterfaceImage(name, image.Assembly, origin, signature));
     }
 

@@ -9,9 +9,13 @@ namespace RedLeaf.Tests.Cli;
 [Trait("suite", "kernel")]
 public class CliTests
 {
-    internal static (int Exit, string Out, string Err) Redleaf(params string[] args)
+    internal static (int Exit, string Out, string Err) Redleaf(params string[] args) => RedleafWith(null, args);
+
+    /// <summary>Runs the CLI with <paramref name="environment"/> added to this process's variables.</summary>
+    internal static (int Exit, string Out, string Err) RedleafWith(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) psi.Environment[key] = value;
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "redleaf.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
