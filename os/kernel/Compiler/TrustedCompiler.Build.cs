@@ -28,8 +28,7 @@ public sealed partial class TrustedCompiler
 
     private DomainImage Build(string name, IReadOnlyList<DomainSource> sources, string origin, bool instrument = true)
     {
-        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, Parse, s.Path, Encoding.UTF8))
-            .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, Parse, "<implicit usings>", Encoding.UTF8)).ToList();
+        var trees = ParseBounded(name, sources);
         string assemblyName = $"Domain.{Sanitize(name)}.{CacheKey(name, sources)[..8]}";
         var compilation = CSharpCompilation.Create(assemblyName, trees, _references, CompileOptions);
 
@@ -67,6 +66,17 @@ public sealed partial class TrustedCompiler
 
         var signature = ImageSignature.Sign(name, SourceHash(sources), peBytes, _interfaces, PipelineVersion, instrument ? OptionsText : OptionsText + ";UNINSTRUMENTED", _key);
         return new DomainImage(name, peBytes, origin, pdbBytes, signature);
+    }
+
+    /// <summary>The syntax trees of <paramref name="sources"/> and the implicit usings, or RL0006 if a source is too
+    /// large or nested too deeply to parse and compile safely (SourceBounds: before and after parsing).</summary>
+    private static List<SyntaxTree> ParseBounded(string name, IReadOnlyList<DomainSource> sources, string kind = "domain")
+    {
+        if (SourceBounds.Check(sources) is { Count: > 0 } tooBig) throw new DomainCompileException(name, tooBig, kind);
+        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, Parse, s.Path, Encoding.UTF8))
+            .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, Parse, "<implicit usings>", Encoding.UTF8)).ToList();
+        if (trees.Select(SourceBounds.TreeDepth).OfType<DomainDiagnostic>().ToList() is { Count: > 0 } tooDeep) throw new DomainCompileException(name, tooDeep, kind);
+        return trees;
     }
 
     /// <summary>The IL gate (os/kernel/Compiler/Gate): adds a diagnostic per refused construct.</summary>

@@ -34,9 +34,13 @@ public sealed partial class TrustedCompiler
     {
         string key = CacheKey("interfaces", sources);
         if (_setMemory.TryGetValue(key, out var cached)) return cached;
+        return SourceBounds.OnBigStack(() => BuildInterfaces(sources, origin, key)); // Roslyn recurses per level of nesting
+    }
+
+    private InterfaceImage BuildInterfaces(IReadOnlyList<DomainSource> sources, string origin, string key)
+    {
         string name = InterfaceImage.NamePrefix + key[..16];
-        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, Parse, s.Path, Encoding.UTF8))
-            .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, Parse, "<implicit usings>", Encoding.UTF8)).ToList();
+        var trees = ParseBounded(origin, sources, "interface set");
         var compilation = CSharpCompilation.Create(name, trees, _references, InterfaceOptions);
         CSharpGeneratorDriver.Create(new Idl.IdlGenerator()).RunGeneratorsAndUpdateCompilation(compilation, out var checkedCompilation, out var idl);
         var errors = idl.Concat(checkedCompilation.GetDiagnostics()).Concat(Idl.InterfaceSetRules.Check(compilation))
@@ -62,6 +66,10 @@ public sealed partial class TrustedCompiler
     /// <summary>The full names of the types <paramref name="source"/> declares, read from its syntax alone (no
     /// compilation): so a notebook can tell which earlier set a new definition replaces before compiling it.</summary>
     public static IReadOnlyList<string> DeclaredTypeNames(string source) =>
+        SourceBounds.Check(new[] { new DomainSource("cell.cs", source) }).Count > 0 ? Array.Empty<string>() // the compile names why
+        : SourceBounds.OnBigStack(() => DeclaredTypeNamesOf(source));
+
+    private static IReadOnlyList<string> DeclaredTypeNamesOf(string source) =>
         CSharpSyntaxTree.ParseText(source, Parse).GetRoot().DescendantNodes()
             .Select(n => n switch
             {

@@ -141,7 +141,7 @@ public sealed partial class TrustedCompiler
         var image = _disk?.TryLoad(key, name, SourceHash(sources), origin, _key);
         if (image is null)
         {
-            image = Build(name, sources, origin);
+            image = SourceBounds.OnBigStack(() => Build(name, sources, origin)); // Roslyn recurses per level of nesting
             _disk?.Store(key, image); // replaces a stale or damaged entry
         }
         return _memory.GetOrAdd(key, image);
@@ -154,7 +154,7 @@ public sealed partial class TrustedCompiler
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)) + ".uninstrumented";
         var files = Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal)
             .Select(f => new DomainSource(DisplayPath(f), File.ReadAllText(f))).ToList();
-        return Build(name, files, DisplayPath(folder), instrument: false);
+        return SourceBounds.OnBigStack(() => Build(name, files, DisplayPath(folder), instrument: false));
     }
 
     /// <summary>Signs an image built outside the pipeline (tests and tools). Nothing is checked: the
