@@ -5,8 +5,8 @@
 // file-local type wins inside its file). So a domain (or an interface set) may declare nothing that
 // could capture them: no type in the RedLeaf or System namespaces or below, no type named RedLeaf or
 // System in the global namespace (file-local ones included), no extern alias and no alias named
-// global. After instrumenting, every `global::`-qualified name in the code is checked to bind to a
-// referenced assembly, and every RedLeaf.Abi.Guard member to the ABI's own Guard: the checks are bound
+// global. After instrumenting, every `global::RedLeaf...` and `global::System...` name in the code is
+// checked to bind to a referenced assembly, and every RedLeaf.Abi.Guard member to the ABI's own Guard: the checks are bound
 // by the ABI assembly's metadata, whatever the source declares.
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -47,7 +47,7 @@ internal static class ReservedNames
             }
     }
 
-    /// <summary>RL0003 for every `global::`-qualified name in the instrumented <paramref name="instrumented"/>
+    /// <summary>RL0003 for every `global::RedLeaf...` or `global::System...` name in the instrumented <paramref name="instrumented"/>
     /// that binds to the domain's own code, or a Guard member bound anywhere but <paramref name="abi"/>'s Guard.</summary>
     public static IEnumerable<DomainDiagnostic> Bindings(Compilation instrumented, IAssemblySymbol abi)
     {
@@ -58,7 +58,7 @@ internal static class ReservedNames
             SemanticModel? model = null;
             foreach (var q in tree.GetRoot().DescendantNodes().OfType<AliasQualifiedNameSyntax>())
             {
-                if (q.Alias.Identifier.ValueText != "global") continue;
+                if (q.Alias.Identifier.ValueText != "global" || !Roots.Contains(q.Name.Identifier.ValueText)) continue; // `global::Link` (a record's own type) is the domain's
                 SyntaxNode top = q;
                 while (top.Parent is MemberAccessExpressionSyntax m && m.Expression == top || top.Parent is QualifiedNameSyntax n && n.Left == top)
                     top = top.Parent;

@@ -78,6 +78,15 @@ public class HostileSourceAttacks
         RefusedInChild(source, "unary.cs", null, LineOf(source));
     }
 
+    /// <summary>Interpolated strings nested in each other's holes, 20,000 deep: the whole nest is one token to
+    /// the lexer, so the brackets inside it are counted from its text.</summary>
+    [Fact]
+    public void TwentyThousandNestedInterpolatedStringsInACell()
+    {
+        var source = Source($"        string s = {string.Concat(Enumerable.Repeat("$\"{", Deep))}1{string.Concat(Enumerable.Repeat("}\"", Deep))}; // <-\n        return s.Length;");
+        RefusedInChild(source, "interpolated.cs", "RL0006", LineOf(source));
+    }
+
     /// <summary>A 50 MB file (one comment line) given to a cell.</summary>
     [Fact]
     public void AFiftyMegabyteCell()
