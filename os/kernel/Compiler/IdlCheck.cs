@@ -9,13 +9,23 @@ namespace RedLeaf.Os.Compiler;
 
 public static class IdlCheck
 {
+    /// <summary>The IDL compiler's errors for the .cs files under <paramref name="folder"/> (bounded like any
+    /// student source: SourceBounds, on the compiler's big stack).</summary>
     public static IReadOnlyList<DomainDiagnostic> Folder(string folder)
     {
-        var parse = new CSharpParseOptions(LanguageVersion.Latest);
-        var trees = Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
+        var sources = Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(p => p is "bin" or "obj"))
-            .Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), parse, f, Encoding.UTF8))
-            .Append(CSharpSyntaxTree.ParseText(TrustedCompiler.ImplicitUsings, parse, "<implicit usings>", Encoding.UTF8));
+            .Select(f => new DomainSource(f, File.ReadAllText(f))).ToList();
+        if (SourceBounds.Check(sources) is { Count: > 0 } tooBig) return tooBig;
+        return SourceBounds.OnBigStack(() => Check(sources));
+    }
+
+    private static IReadOnlyList<DomainDiagnostic> Check(IReadOnlyList<DomainSource> sources)
+    {
+        var parse = new CSharpParseOptions(LanguageVersion.Latest);
+        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, parse, s.Path, Encoding.UTF8))
+            .Append(CSharpSyntaxTree.ParseText(TrustedCompiler.ImplicitUsings, parse, "<implicit usings>", Encoding.UTF8)).ToList();
+        if (trees.Select(SourceBounds.TreeDepth).OfType<DomainDiagnostic>().ToList() is { Count: > 0 } tooDeep) return tooDeep;
         var refs = TrustedCompiler.FrameworkPaths()
             .Append(typeof(RRef<>).Assembly.Location).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p));
         var compilation = CSharpCompilation.Create("IdlCheck", trees, refs, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));

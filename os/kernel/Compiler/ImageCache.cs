@@ -1,7 +1,9 @@
 // os/kernel/Compiler: signed images on disk, keyed by a hash of their sources, the compiler's version
 // and options, the interfaces and the key, so a second process (a CLI run, a notebook) boots without
-// recompiling. A cached image is used only if its signature verifies with the machine key; anything
-// unreadable is ignored and rebuilt. $REDLEAF_CACHE_DIR (default ~/.cache/redleaf/images) holds it;
+// recompiling. A cached image is used only if its signature verifies with the machine key for the very
+// name and sources being compiled (an entry copied, renamed or replayed from another domain's is not
+// the image of these sources, and is rebuilt); anything unreadable is ignored and rebuilt. See
+// "5. A signed image is bound to what it claims to be" in os/README.md for who may write here. $REDLEAF_CACHE_DIR (default ~/.cache/redleaf/images) holds it;
 // REDLEAF_CACHE_DIR=off turns it off.
 using System.Text.Json;
 using RedLeaf.Os.Compiler.Signing;
@@ -33,16 +35,17 @@ public sealed class ImageCache
 
     private string PathOf(string key) => Path.Combine(Directory, key + ".json");
 
-    internal DomainImage? TryLoad(string key, string name, string origin, MachineKey trusted)
+    internal DomainImage? TryLoad(string key, string name, string sourceHash, string origin, MachineKey trusted)
     {
         try
         {
             var path = PathOf(key);
             if (!File.Exists(path)) return null;
             var e = JsonSerializer.Deserialize<Entry>(File.ReadAllText(path));
-            if (e is null || e.Name != name) return null;
+            if (e?.Signature is null || e.Assembly is null || e.Name != name) return null;
             var il = Convert.FromBase64String(e.Assembly);
-            if (e.Signature.Verify(il, new[] { trusted }) is not null) return null; // stale or tampered: rebuild
+            if (e.Signature.Verify(name, il, new[] { trusted }) is not null) return null; // stale, tampered or another domain's: rebuild
+            if (e.Signature.SourceHash != sourceHash) return null; // signed for other sources (a replayed entry): rebuild
             return new DomainImage(name, il, origin, e.Pdb is null ? null : Convert.FromBase64String(e.Pdb), e.Signature);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or FormatException or NotSupportedException)

@@ -28,8 +28,7 @@ public sealed partial class TrustedCompiler
 
     private DomainImage Build(string name, IReadOnlyList<DomainSource> sources, string origin, bool instrument = true)
     {
-        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, Parse, s.Path, Encoding.UTF8))
-            .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, Parse, "<implicit usings>", Encoding.UTF8)).ToList();
+        var trees = ParseBounded(name, sources);
         string assemblyName = $"Domain.{Sanitize(name)}.{CacheKey(name, sources)[..8]}";
         var compilation = CSharpCompilation.Create(assemblyName, trees, _references, CompileOptions);
 
@@ -38,7 +37,7 @@ public sealed partial class TrustedCompiler
         driver.RunGeneratorsAndUpdateCompilation(compilation, out var withGenerated, out var generatorDiagnostics);
         var errors = generatorDiagnostics.Concat(withGenerated.GetDiagnostics())
             .Where(d => d.Severity == DiagnosticSeverity.Error).Select(ToDiagnostic).Distinct().ToList();
-        errors.AddRange(ReservedNamespaceUses(compilation));
+        errors.AddRange(ReservedNames.Declarations(compilation));
         if (instrument) errors.AddRange(Instrumenter.ComputedCapacityAssignments(compilation).Concat(Instrumenter.WideAlignments(compilation)));
         if (errors.Count > 0) throw new DomainCompileException(name, errors);
 
@@ -46,6 +45,9 @@ public sealed partial class TrustedCompiler
         var unguarded = instrument ? StackChecks.Unguarded(compilation, trees) : null;
         var instrumented = unguarded is null ? compilation
             : compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(trees.Select(t => Instrumenter.Rewrite(t, compilation, unguarded)));
+        if (instrument && ReservedNames.Bindings(instrumented, instrumented.GetAssemblyOrModuleSymbol(_abi) as IAssemblySymbol
+                ?? throw new InvalidOperationException("the ABI is not among a domain's references")).ToList() is { Count: > 0 } captured)
+            throw new DomainCompileException(name, captured); // the checks would call the domain's own code
         using var pe = new MemoryStream();
         using var pdb = new MemoryStream();
         var result = instrumented.Emit(pe, pdb, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb));
@@ -62,25 +64,20 @@ public sealed partial class TrustedCompiler
         RunGate(peBytes, pdbBytes, compilation, refused);
         if (refused.Count > 0) throw new DomainCompileException(name, refused);
 
-        var signature = ImageSignature.Sign(peBytes, _interfaces, PipelineVersion, instrument ? OptionsText : OptionsText + ";UNINSTRUMENTED", _key);
+        var signature = ImageSignature.Sign(name, SourceHash(sources), peBytes, _interfaces, PipelineVersion, instrument ? OptionsText : OptionsText + ";UNINSTRUMENTED", _key);
         return new DomainImage(name, peBytes, origin, pdbBytes, signature);
     }
 
-    /// <summary>Types a domain declares in the RedLeaf namespaces, which belong to the trusted system: a
-    /// domain's own RedLeaf.Abi.Guard, say, would take the place of the checks the compiler inserts.</summary>
-    private static IEnumerable<DomainDiagnostic> ReservedNamespaceUses(Compilation compilation)
+    /// <summary>The syntax trees of <paramref name="sources"/> and the implicit usings, or RL0006 if a source is too
+    /// large or nested too deeply to parse and compile safely (SourceBounds: before and after parsing).</summary>
+    private static List<SyntaxTree> ParseBounded(string name, IReadOnlyList<DomainSource> sources, string kind = "domain")
     {
-        foreach (var ns in compilation.Assembly.GlobalNamespace.GetNamespaceMembers().Where(n => n.Name == "RedLeaf"))
-            foreach (var type in AllTypes(ns))
-            {
-                var span = type.Locations.FirstOrDefault()?.GetMappedLineSpan();
-                yield return new DomainDiagnostic(span?.Path ?? "", (span?.StartLinePosition.Line ?? -1) + 1, (span?.StartLinePosition.Character ?? -1) + 1, "RL0003",
-                    $"declares {type.ToDisplayString()} in the RedLeaf namespace, which is reserved for the trusted system (a domain's own type there could stand in for the kernel's, such as the instrumentation's Guard)");
-            }
+        if (SourceBounds.Check(sources) is { Count: > 0 } tooBig) throw new DomainCompileException(name, tooBig, kind);
+        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, Parse, s.Path, Encoding.UTF8))
+            .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, Parse, "<implicit usings>", Encoding.UTF8)).ToList();
+        if (trees.Select(SourceBounds.TreeDepth).OfType<DomainDiagnostic>().ToList() is { Count: > 0 } tooDeep) throw new DomainCompileException(name, tooDeep, kind);
+        return trees;
     }
-
-    private static IEnumerable<INamedTypeSymbol> AllTypes(INamespaceSymbol ns) =>
-        ns.GetTypeMembers().Concat(ns.GetNamespaceMembers().SelectMany(AllTypes));
 
     /// <summary>The IL gate (os/kernel/Compiler/Gate): adds a diagnostic per refused construct.</summary>
     partial void RunGate(byte[] pe, byte[] pdb, Compilation source, List<DomainDiagnostic> refused);

@@ -34,14 +34,18 @@ public sealed partial class TrustedCompiler
     {
         string key = CacheKey("interfaces", sources);
         if (_setMemory.TryGetValue(key, out var cached)) return cached;
+        return SourceBounds.OnBigStack(() => BuildInterfaces(sources, origin, key)); // Roslyn recurses per level of nesting
+    }
+
+    private InterfaceImage BuildInterfaces(IReadOnlyList<DomainSource> sources, string origin, string key)
+    {
         string name = InterfaceImage.NamePrefix + key[..16];
-        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, Parse, s.Path, Encoding.UTF8))
-            .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, Parse, "<implicit usings>", Encoding.UTF8)).ToList();
+        var trees = ParseBounded(origin, sources, "interface set");
         var compilation = CSharpCompilation.Create(name, trees, _references, InterfaceOptions);
         CSharpGeneratorDriver.Create(new Idl.IdlGenerator()).RunGeneratorsAndUpdateCompilation(compilation, out var checkedCompilation, out var idl);
         var errors = idl.Concat(checkedCompilation.GetDiagnostics()).Concat(Idl.InterfaceSetRules.Check(compilation))
             .Where(d => d.Severity == DiagnosticSeverity.Error).Select(ToDiagnostic).Distinct().ToList();
-        errors.AddRange(ReservedNamespaceUses(compilation));
+        errors.AddRange(ReservedNames.Declarations(compilation));
         if (errors.Count > 0) throw new DomainCompileException(origin, errors, "interface set");
 
         using var pe = new MemoryStream();
@@ -55,13 +59,17 @@ public sealed partial class TrustedCompiler
             throw new DomainCompileException(origin, new[] { new DomainDiagnostic(sources[0].Path, 0, 0, Idl.InterfaceSetRules.Id,
                 $"{e.Message} (the loader's inspection of the compiled set refused it; the source rules should have named a line, so please report it)") }, "interface set");
         }
-        var signature = ImageSignature.Sign(image.Assembly, _interfaces, PipelineVersion, OptionsText + Domains.InterfaceSets.OptionsMarker, _key);
+        var signature = ImageSignature.Sign(name, SourceHash(sources), image.Assembly, _interfaces, PipelineVersion, OptionsText + Domains.InterfaceSets.OptionsMarker, _key);
         return _setMemory.GetOrAdd(key, new InterfaceImage(name, image.Assembly, origin, signature));
     }
 
     /// <summary>The full names of the types <paramref name="source"/> declares, read from its syntax alone (no
     /// compilation): so a notebook can tell which earlier set a new definition replaces before compiling it.</summary>
     public static IReadOnlyList<string> DeclaredTypeNames(string source) =>
+        SourceBounds.Check(new[] { new DomainSource("cell.cs", source) }).Count > 0 ? Array.Empty<string>() // the compile names why
+        : SourceBounds.OnBigStack(() => DeclaredTypeNamesOf(source));
+
+    private static IReadOnlyList<string> DeclaredTypeNamesOf(string source) =>
         CSharpSyntaxTree.ParseText(source, Parse).GetRoot().DescendantNodes()
             .Select(n => n switch
             {

@@ -22,7 +22,7 @@ namespace RedLeaf.Os.Compiler;
 public sealed partial class TrustedCompiler
 {
     /// <summary>Bumped when the pipeline changes what it emits: part of every fingerprint and cache key.</summary>
-    public const string PipelineVersion = "redleaf-trusted-compiler/1";
+    public const string PipelineVersion = "redleaf-trusted-compiler/2";
 
     /// <summary>Base-library assemblies a domain compiles against (the IL gate narrows what it may use).</summary>
     public static readonly IReadOnlyList<string> FrameworkReferences =
@@ -34,6 +34,7 @@ public sealed partial class TrustedCompiler
     private static readonly Lazy<TrustedCompiler> Shared = new(() => new TrustedCompiler(new[] { Domains.SharedAssemblies.Get("RedLeaf.Interfaces") }, MachineKey.Current, ImageCache.Default));
     private readonly ConcurrentDictionary<string, DomainImage> _memory = new();
     private readonly MetadataReference[] _references;
+    private readonly MetadataReference _abi; // the reference the instrumentation's Guard calls must bind to
     private readonly ImmutableDictionary<string, string> _interfaces;
     private readonly MachineKey _key;
     private readonly ImageCache? _disk;
@@ -45,6 +46,7 @@ public sealed partial class TrustedCompiler
         var framework = FrameworkPaths();
         var shared = new[] { typeof(RRef<>).Assembly }.Concat(interfaceAssemblies).ToList();
         _references = framework.Concat(shared.Select(a => a.Location)).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
+        _abi = _references[framework.Count];
         _interfaces = InterfaceHashes(shared);
         _key = key;
         _disk = disk;
@@ -55,6 +57,7 @@ public sealed partial class TrustedCompiler
     private TrustedCompiler(TrustedCompiler from, ImmutableArray<InterfaceImage> sets)
     {
         _references = from._references.Concat(sets.Select(s => (MetadataReference)MetadataReference.CreateFromImage(s.Assembly))).ToArray();
+        _abi = from._abi;
         _interfaces = from._interfaces.SetItems(sets.Select(s => KeyValuePair.Create(s.Name, s.Sha256)));
         _key = from._key;
         _disk = from._disk;
@@ -135,10 +138,10 @@ public sealed partial class TrustedCompiler
     {
         string key = CacheKey(name, sources);
         if (_memory.TryGetValue(key, out var cached)) return cached;
-        var image = _disk?.TryLoad(key, name, origin, _key);
+        var image = _disk?.TryLoad(key, name, SourceHash(sources), origin, _key);
         if (image is null)
         {
-            image = Build(name, sources, origin);
+            image = SourceBounds.OnBigStack(() => Build(name, sources, origin)); // Roslyn recurses per level of nesting
             _disk?.Store(key, image); // replaces a stale or damaged entry
         }
         return _memory.GetOrAdd(key, image);
@@ -151,15 +154,27 @@ public sealed partial class TrustedCompiler
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)) + ".uninstrumented";
         var files = Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal)
             .Select(f => new DomainSource(DisplayPath(f), File.ReadAllText(f))).ToList();
-        return Build(name, files, DisplayPath(folder), instrument: false);
+        return SourceBounds.OnBigStack(() => Build(name, files, DisplayPath(folder), instrument: false));
     }
 
     /// <summary>Signs an image built outside the pipeline (tests and tools). Nothing is checked: the
     /// loader's own inspection still applies, but the gate and the instrumentation do not.</summary>
     public DomainImage SignUnchecked(DomainImage image) =>
-        new(image.Name, image.Assembly, image.Origin, image.Pdb, ImageSignature.Sign(image.Assembly, _interfaces, PipelineVersion, OptionsText, _key));
+        new(image.Name, image.Assembly, image.Origin, image.Pdb, ImageSignature.Sign(image.Name, "", image.Assembly, _interfaces, PipelineVersion, OptionsText, _key));
 
-    private string CacheKey(string name, IEnumerable<DomainSource> sources)
+    /// <summary>SHA-256 of a domain's sources (paths and texts, in order): part of its image's signature,
+    /// so an image (or a cache entry) is bound to the sources it was compiled from.</summary>
+    public static string SourceHash(IEnumerable<DomainSource> sources)
+    {
+        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Add(string s) { var b = Encoding.UTF8.GetBytes(s); h.AppendData(BitConverter.GetBytes(b.Length)); h.AppendData(b); }
+        foreach (var s in sources) { Add(s.Path); Add(s.Text); }
+        return Convert.ToHexStringLower(h.GetHashAndReset());
+    }
+
+    /// <summary>The image cache's key for <paramref name="name"/> compiled from <paramref name="sources"/> by this
+    /// compiler (its version, options, key and interfaces): the file name of its entry.</summary>
+    public string CacheKey(string name, IEnumerable<DomainSource> sources)
     {
         using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string s) => h.AppendData(Encoding.UTF8.GetBytes(s + "\0"));

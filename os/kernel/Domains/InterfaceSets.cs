@@ -47,8 +47,8 @@ public static class InterfaceSets
         {
             // Every caller verifies with its own trusted keys, even for a set already loaded for another kernel.
             var sig = image.Signature ?? throw Refuse(image, "it is not signed; build it with the trusted compiler (CompileInterfaces)");
-            if (sig.Verify(image.Assembly, trusted) is { } why) throw Refuse(image, why);
-            if (!sig.Options.EndsWith(OptionsMarker, StringComparison.Ordinal)) throw Refuse(image, "it was not signed as an interface set (a domain image?)");
+            if (!(sig.Options is { } kind && kind.EndsWith(OptionsMarker, StringComparison.Ordinal))) throw Refuse(image, "it was not signed as an interface set (a domain image?)");
+            if (sig.Verify(image.Name, image.Assembly, trusted) is { } why) throw Refuse(image, why);
             if (s_loaded.TryGetValue(image.Name, out var done))
                 return done.Image.Sha256 == image.Sha256 ? done
                     : throw Refuse(image, $"another interface set named {image.Name} (sha256 {done.Image.Sha256[..12]}) is already loaded");

@@ -253,7 +253,9 @@ public sealed unsafe partial class Microkernel : IDisposable
         var sig = image.Signature
             ?? throw new DomainException($"domain image '{image.Name}' refused: it is not signed; build it with the trusted compiler");
         var keys = Options.TrustedKeys ?? new[] { Compiler.Signing.MachineKey.Current };
-        if (sig.Verify(image.Assembly, keys) is { } why) throw new DomainException($"domain image '{image.Name}' refused: {why}");
+        if (sig.Options is { } kind && kind.EndsWith(global::RedLeaf.Os.Domains.InterfaceSets.OptionsMarker, StringComparison.Ordinal)) // the kind first: its name is a set's
+            throw new DomainException($"domain image '{image.Name}' refused: it was signed as an interface set, not a domain");
+        if (sig.Verify(image.Name, image.Assembly, keys) is { } why) throw new DomainException($"domain image '{image.Name}' refused: {why}");
         foreach (var (name, sha) in global::RedLeaf.Os.Domains.InterfaceSets.Base)
             if (!sig.Interfaces.TryGetValue(name, out var signed) || signed != sha)
                 throw new DomainException($"domain image '{image.Name}' refused: it was compiled against {name} {(signed is null ? "(none)" : signed[..12])}, but this kernel runs {name} {sha[..12]}; recompile it");
@@ -266,8 +268,6 @@ public sealed unsafe partial class Microkernel : IDisposable
             if (set.Image.Sha256 != sha)
                 throw new DomainException($"domain image '{image.Name}' refused: it was compiled against {name} {sha[..12]}, but this kernel runs {name} {set.Image.Sha256[..12]}; recompile it");
         }
-        if (sig.Options.EndsWith(global::RedLeaf.Os.Domains.InterfaceSets.OptionsMarker, StringComparison.Ordinal))
-            throw new DomainException($"domain image '{image.Name}' refused: it was signed as an interface set, not a domain");
         if (sig.Options.Contains(";UNINSTRUMENTED", StringComparison.Ordinal) && !Options.AllowUninstrumented)
             throw new DomainException($"domain image '{image.Name}' refused: it was built without instrumentation (its loops could not be stopped); only a kernel booted with AllowUninstrumented loads such images");
         var facts = ImageInspector.Inspect(image, DomainReferences);

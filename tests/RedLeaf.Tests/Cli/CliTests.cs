@@ -9,11 +9,18 @@ namespace RedLeaf.Tests.Cli;
 [Trait("suite", "kernel")]
 public class CliTests
 {
-    internal static (int Exit, string Out, string Err) Redleaf(params string[] args) => RedleafWithin(TimeSpan.FromMinutes(2), args);
+    internal static (int Exit, string Out, string Err) Redleaf(params string[] args) => RedleafWith(null, args);
 
-    internal static (int Exit, string Out, string Err) RedleafWithin(TimeSpan limit, params string[] args)
+    internal static (int Exit, string Out, string Err) RedleafWithin(TimeSpan limit, params string[] args) => RedleafWith(null, limit, args);
+
+    /// <summary>Runs the CLI with <paramref name="environment"/> added to this process's variables.</summary>
+    internal static (int Exit, string Out, string Err) RedleafWith(IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        RedleafWith(environment, TimeSpan.FromMinutes(2), args);
+
+    internal static (int Exit, string Out, string Err) RedleafWith(IReadOnlyDictionary<string, string>? environment, TimeSpan limit, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) psi.Environment[key] = value;
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "redleaf.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;

@@ -85,7 +85,7 @@ public class ImageAttacks
         var legit = LegitImage;
         var patched = Patched(legit);
         var s = legit.Signature!;
-        var fp = Convert.ToHexStringLower(ImageSignature.ComputeFingerprint(patched, s.Interfaces, s.CompilerVersion, s.Options));
+        var fp = Convert.ToHexStringLower(ImageSignature.ComputeFingerprint(s.Domain, s.SourceHash, patched, s.Interfaces, s.CompilerVersion, s.Options));
         Refused(k, new DomainImage(legit.Name, patched, legit.Origin, legit.Pdb, s with { Fingerprint = fp }), "does not verify");
     }
 
@@ -98,7 +98,7 @@ public class ImageAttacks
         var s = legit.Signature!;
         var mine = MachineKey.CreateEphemeral();
         var e = Refused(k, new DomainImage(legit.Name, patched, legit.Origin, legit.Pdb,
-            ImageSignature.Sign(patched, s.Interfaces, s.CompilerVersion, s.Options, mine)), "foreign key");
+            ImageSignature.Sign(s.Domain, s.SourceHash, patched, s.Interfaces, s.CompilerVersion, s.Options, mine)), "foreign key");
         Assert.Contains(mine.Id, e.Message);
     }
 
@@ -109,7 +109,7 @@ public class ImageAttacks
         var legit = LegitImage;
         var patched = Patched(legit);
         var s = legit.Signature!;
-        var forged = ImageSignature.Sign(patched, s.Interfaces, s.CompilerVersion, s.Options, MachineKey.CreateEphemeral()) with { KeyId = s.KeyId };
+        var forged = ImageSignature.Sign(s.Domain, s.SourceHash, patched, s.Interfaces, s.CompilerVersion, s.Options, MachineKey.CreateEphemeral()) with { KeyId = s.KeyId };
         Refused(k, new DomainImage(legit.Name, patched, legit.Origin, legit.Pdb, forged), "does not verify");
     }
 
@@ -119,7 +119,121 @@ public class ImageAttacks
         using var k = Boot();
         var legit = LegitImage;
         var other = TestDomains.DomB;
-        Refused(k, new DomainImage(other.Name, other.Assembly, other.Origin, other.Pdb, legit.Signature), "altered");
+        Refused(k, new DomainImage(other.Name, other.Assembly, other.Origin, other.Pdb, legit.Signature), "signed as the image of domain 'image_attack_legit'");
+    }
+
+    // ---- an image is bound to its name and sources (class 5) -----------------------------------------
+
+    /// <summary>The legit image's file renamed to dom_b, a name the kernel and the tests trust: before names were
+    /// signed, the kernel loaded it as dom_b.</summary>
+    [Fact]
+    public void AnImageRenamedToATrustedDomainsName()
+    {
+        using var k = Boot();
+        var legit = LegitImage;
+        var e = Refused(k, new DomainImage(TestDomains.DomB.Name, legit.Assembly, legit.Origin, legit.Pdb, legit.Signature), "not 'dom_b'");
+        Assert.Contains("image_attack_legit", e.Message);
+        Assert.Equal(42, k.Load(legit).Get<IHostile>().Run(1).Value); // under its own name it still loads
+    }
+
+    /// <summary>Two domains' images swapped (each file under the other's name), both signed by the machine key.</summary>
+    [Fact]
+    public void TwoDomainsImagesSwapped()
+    {
+        using var k = Boot();
+        var legit = LegitImage;
+        var b = TestDomains.DomB;
+        Refused(k, new DomainImage(b.Name, legit.Assembly, legit.Origin, legit.Pdb, legit.Signature), $"not '{b.Name}'");
+        Refused(k, new DomainImage(legit.Name, b.Assembly, b.Origin, b.Pdb, b.Signature), $"not '{legit.Name}'");
+        Assert.Equal(3, k.Load(b).Get<RedLeaf.Interfaces.Test.IDomB>().Add(1, 2).Value);
+    }
+
+    /// <summary>The renamed image with the name field inside its signature edited to match: the name is part
+    /// of the signed fingerprint.</summary>
+    [Fact]
+    public void AnImageRenamedWithItsSignaturesNameFieldEdited()
+    {
+        using var k = Boot();
+        var legit = LegitImage;
+        Refused(k, new DomainImage("dom_b", legit.Assembly, legit.Origin, legit.Pdb, legit.Signature! with { Domain = "dom_b" }), "altered");
+    }
+
+    /// <summary>The renamed image re-fingerprinted under the new name (no key): the signature is over the old fingerprint.</summary>
+    [Fact]
+    public void AnImageRenamedAndReFingerprinted()
+    {
+        using var k = Boot();
+        var legit = LegitImage;
+        var s = legit.Signature!;
+        var fp = Convert.ToHexStringLower(ImageSignature.ComputeFingerprint("dom_b", s.SourceHash, legit.Assembly, s.Interfaces, s.CompilerVersion, s.Options));
+        Refused(k, new DomainImage("dom_b", legit.Assembly, legit.Origin, legit.Pdb, s with { Domain = "dom_b", Fingerprint = fp }), "does not verify");
+    }
+
+    private const string Victim = """
+        using RedLeaf.Abi;
+        using RedLeaf.Interfaces.Test;
+        public static class Entry { [DomainEntry] public static IHostile Start() { return new Honest(); } }
+        sealed class Honest : IHostile { public RpcResult<long> Run(long argument) { return 1; } }
+        """;
+
+    /// <summary>Another domain's cache entry copied over the victim's (its name field edited to the victim's): a
+    /// compiler that finds it must rebuild the victim from its sources, not run the other domain's code.</summary>
+    [Fact]
+    public void AnotherDomainsCacheEntryReplayedUnderTheVictimsKey()
+    {
+        var dir = Directory.CreateTempSubdirectory("redleaf-hostile-cache-").FullName;
+        try
+        {
+            var cache = new ImageCache(dir);
+            TrustedCompiler Fresh() => new(new[] { typeof(IHostile).Assembly }, MachineKey.Current, cache);
+            var compiler = Fresh();
+            var victimSources = new[] { new DomainSource("victim.cs", Victim) };
+            var victim = compiler.Compile("victim", victimSources, "test");
+            var attacker = compiler.Compile("attacker", new[] { new DomainSource("attacker.cs", Victim.Replace("return 1;", "return 666;")) }, "test");
+            string victimEntry = Path.Combine(dir, compiler.CacheKey("victim", victimSources) + ".json");
+            string attackerEntry = Path.Combine(dir, compiler.CacheKey("attacker", new[] { new DomainSource("attacker.cs", Victim.Replace("return 1;", "return 666;")) }) + ".json");
+            Assert.True(File.Exists(victimEntry) && File.Exists(attackerEntry), "the cache did not hold both entries");
+            File.WriteAllText(victimEntry, File.ReadAllText(attackerEntry).Replace("\"Name\":\"attacker\"", "\"Name\":\"victim\""));
+
+            var again = Fresh().Compile("victim", victimSources, "test");
+            Assert.NotEqual(attacker.Sha256, again.Sha256);
+            Assert.Equal(victim.Signature!.Fingerprint, again.Signature!.Fingerprint);
+            using var k = Boot();
+            Assert.Equal(1, k.Load(again).Get<IHostile>().Run(0).Value);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    /// <summary>The same replay into the cache a verify run reads: a student's refused homework planted with
+    /// an accepted image under its key. `redleaf verify` must still refuse the homework.</summary>
+    [Fact]
+    public void ARefusedHomeworkPlantedWithAnAcceptedImageInTheCacheVerify()
+    {
+        var dir = Directory.CreateTempSubdirectory("redleaf-hostile-verify-cache-").FullName;
+        try
+        {
+            var cacheDir = Path.Combine(dir, "cache");
+            var env = new Dictionary<string, string> { [ImageCache.DirectoryVariable] = cacheDir };
+            string benign = Path.Combine(dir, "benign.cs"), homework = Path.Combine(dir, "homework.cs");
+            File.WriteAllText(benign, Victim);
+            var hostile = Source("""
+                        Environment.Exit(0); // <-
+                        return 0;
+                """);
+            File.WriteAllText(homework, hostile);
+            var first = RedLeaf.Tests.Cli.CliTests.RedleafWith(env, "verify", benign);
+            Assert.True(first.Exit == 0, first.Out + first.Err);
+            string benignEntry = Path.Combine(cacheDir, TrustedCompiler.Default.CacheKey("benign", new[] { new DomainSource(benign, Victim) }) + ".json");
+            Assert.True(File.Exists(benignEntry), "the test computes the CLI's cache key wrongly: " + string.Join(", ", Directory.GetFiles(cacheDir)));
+            string plant = Path.Combine(cacheDir, TrustedCompiler.Default.CacheKey("homework", new[] { new DomainSource(homework, hostile) }) + ".json");
+            File.WriteAllText(plant, File.ReadAllText(benignEntry).Replace("\"Name\":\"benign\"", "\"Name\":\"homework\""));
+
+            var (exit, stdout, stderr) = RedLeaf.Tests.Cli.CliTests.RedleafWith(env, "verify", homework);
+            Assert.True(exit == 1, $"the planted entry was taken for the homework: exit {exit}\n{stdout}\n{stderr}");
+            Assert.Contains($"homework.cs({LineOf(hostile)},", stdout);
+            Assert.Contains("System.Environment.Exit", stdout);
+        }
+        finally { Directory.Delete(dir, true); }
     }
 
     /// <summary>A domain that reads any address it is given: only an image built outside the pipeline can hold it.</summary>
@@ -146,7 +260,7 @@ public class ImageAttacks
         var legit = LegitImage.Signature!;
         var other = MachineKey.CreateEphemeral();
         Refused(k, new DomainImage("hand_made_foreign", image.Pe, "outside the pipeline", image.Pdb,
-            ImageSignature.Sign(image.Pe, legit.Interfaces, legit.CompilerVersion, legit.Options, other)), "foreign key");
+            ImageSignature.Sign("hand_made_foreign", "", image.Pe, legit.Interfaces, legit.CompilerVersion, legit.Options, other)), "foreign key");
     }
 
     [Fact]
@@ -157,7 +271,7 @@ public class ImageAttacks
         var s = legit.Signature!;
         var interfaces = s.Interfaces.ToDictionary(kv => kv.Key, kv => kv.Key == "RedLeaf.Interfaces" ? new string('f', 64) : kv.Value);
         Refused(k, new DomainImage(legit.Name, legit.Assembly, legit.Origin, legit.Pdb,
-            ImageSignature.Sign(legit.Assembly, interfaces, s.CompilerVersion, s.Options, MachineKey.Current)), "compiled against RedLeaf.Interfaces ffffffffffff");
+            ImageSignature.Sign(s.Domain, s.SourceHash, legit.Assembly, interfaces, s.CompilerVersion, s.Options, MachineKey.Current)), "compiled against RedLeaf.Interfaces ffffffffffff");
     }
 
     [Fact]
@@ -168,7 +282,7 @@ public class ImageAttacks
         var s = legit.Signature!;
         var interfaces = s.Interfaces.Where(kv => kv.Key != "RedLeaf.Abi").ToDictionary(kv => kv.Key, kv => kv.Value);
         Refused(k, new DomainImage(legit.Name, legit.Assembly, legit.Origin, legit.Pdb,
-            ImageSignature.Sign(legit.Assembly, interfaces, s.CompilerVersion, s.Options, MachineKey.Current)), "RedLeaf.Abi (none)");
+            ImageSignature.Sign(s.Domain, s.SourceHash, legit.Assembly, interfaces, s.CompilerVersion, s.Options, MachineKey.Current)), "RedLeaf.Abi (none)");
     }
 
     // ---- the loader's own inspection: a second wall behind the signature ------------------------------

@@ -67,3 +67,106 @@ public class LineNumberAttacks
                 }
             """), GateIds.UnsafeCode, "Attack.Overlay with explicit field offsets");
 }
+
+// ---- class 8: refusals of assembly-level and other metadata-only constructs name their line -------------
+
+[Trait("suite", "hostile")]
+public class MetadataLineNumberAttacks
+{
+    private static string WithAttribute(string attribute, string types = "") =>
+        Source("        return argument;", types: attribute + " // <-\n" + types);
+
+    /// <summary>Each diagnostic of a refused source: none may be at line 0 (the image, not the source).</summary>
+    private static void NoneAtLineZero(string source, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
+    {
+        var found = Diagnostics(source, $"{test}.cs");
+        Assert.True(found.All(d => d.Line > 0 && d.File == $"{test}.cs"), "a refusal does not name a source line:\n" + string.Join("\n", found));
+    }
+
+    [Fact]
+    public void AnAssemblyTypeForwardIsReportedAtItsLine()
+    {
+        var source = WithAttribute("[assembly: System.Runtime.CompilerServices.TypeForwardedTo(typeof(System.IO.File))]");
+        NoneAtLineZero(source);
+        Refused(source, GateIds.Assembly, "forwards the type");
+    }
+
+    [Fact]
+    public void AnAssemblyMetadataAttributeIsReportedAtItsLine()
+    {
+        var source = WithAttribute("[assembly: System.Reflection.AssemblyMetadata(\"a\", \"b\")]");
+        NoneAtLineZero(source);
+    }
+
+    [Fact]
+    public void AnInternalsVisibleToTheKernelIsReportedAtItsLine()
+    {
+        var source = WithAttribute("[assembly: System.Runtime.CompilerServices.InternalsVisibleTo(\"RedLeaf.Os\")]");
+        NoneAtLineZero(source);
+    }
+
+    [Fact]
+    public void AModuleUnverifiableCodeAttributeIsReportedAtItsLine()
+    {
+        var source = WithAttribute("[module: System.Security.UnverifiableCode]");
+        NoneAtLineZero(source);
+    }
+
+    [Fact]
+    public void DisableRuntimeMarshallingIsReportedAtItsLine()
+    {
+        var source = WithAttribute("[assembly: System.Runtime.CompilerServices.DisableRuntimeMarshalling]");
+        NoneAtLineZero(source);
+    }
+
+    [Fact]
+    public void AnAssemblyAttributeOfTheDomainsOwnNamingAForbiddenTypeIsReportedAtItsLine()
+    {
+        var source = WithAttribute("[assembly: Marker(typeof(System.IO.File))]",
+            "sealed class MarkerAttribute : Attribute { public MarkerAttribute(Type t) { } }");
+        NoneAtLineZero(source);
+        Refused(source, GateIds.InputOutput, "System.IO.File");
+    }
+
+    [Fact]
+    public void AnAttributeOnALambdaIsReportedAtItsLine()
+    {
+        var source = Source("""
+                    var f = [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.InternalCall)] (long x) => x; // <-
+                    return f(argument);
+            """);
+        NoneAtLineZero(source);
+    }
+
+    /// <summary>The forbidden type only in a named argument of an attribute on the assembly.</summary>
+    [Fact]
+    public void AForbiddenTypeInANamedAttributeArgumentIsReportedAtItsLine()
+    {
+        var source = WithAttribute("[assembly: Marker(Kind = typeof(System.Threading.Thread))]",
+            "sealed class MarkerAttribute : Attribute { public Type? Kind { get; set; } }");
+        NoneAtLineZero(source);
+        Refused(source, GateIds.Threads, "System.Threading.Thread");
+    }
+
+    /// <summary>The forbidden type only in an attribute on a method's return value.</summary>
+    [Fact]
+    public void AForbiddenTypeInAReturnValueAttributeIsReportedAtItsLine()
+    {
+        var source = Source("        return Twice(argument);", members: """
+                [return: Marker(typeof(System.IO.File))] // <-
+                private static long Twice(long x) { return 2 * x; }
+            """, types: "sealed class MarkerAttribute : Attribute { public MarkerAttribute(Type t) { } }");
+        NoneAtLineZero(source);
+        Refused(source, GateIds.InputOutput, "System.IO.File");
+    }
+
+    /// <summary>The forbidden type only in an attribute on a generic parameter.</summary>
+    [Fact]
+    public void AForbiddenTypeInAGenericParameterAttributeIsReportedAtItsLine()
+    {
+        var source = Source("        return new Box<long>().Id(argument);",
+            types: "sealed class MarkerAttribute : Attribute { public MarkerAttribute(Type t) { } }\nsealed class Box<[Marker(typeof(System.IO.Directory))] T> { public T Id(T x) { return x; } } // <-");
+        NoneAtLineZero(source);
+        Refused(source, GateIds.InputOutput, "System.IO.Directory");
+    }
+}

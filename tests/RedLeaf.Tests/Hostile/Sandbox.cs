@@ -58,6 +58,7 @@ internal static class Sandbox
             [MethodImpl(MethodImplOptions.NoInlining)]
             private static int Run(string[] args)
             {
+                if (args[1] == "compile") return Compile(args[2], args[3]);
                 var hostile = Read(args[1]);
                 var friend = Read(args[2]);
                 long argument = long.Parse(args[3]);
@@ -79,6 +80,24 @@ internal static class Sandbox
                 if (d.LastCrash is { } c) Console.WriteLine("COLLECTED " + (c.Collection.Wait(10_000) && c.Collection.Result.Collected));
                 var f = k.Load(friend);
                 Console.WriteLine("ALIVE " + f.Get<IHostile>().Run(41).Value);
+                return 0;
+            }
+
+            /// <summary>Compiles a file as a #!domain cell is compiled (TrustedCompiler.CompileText), on the
+            /// calling thread (a notebook kernel's), and prints what the compiler said.</summary>
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            private static int Compile(string file, string shownAs)
+            {
+                try
+                {
+                    var image = RedLeaf.Os.Compiler.TrustedCompiler.Default.CompileText(Path.GetFileNameWithoutExtension(shownAs), File.ReadAllText(file), shownAs);
+                    Console.WriteLine("COMPILED " + image.Name);
+                }
+                catch (RedLeaf.Os.Compiler.DomainCompileException e)
+                {
+                    foreach (var d in e.Diagnostics) Console.WriteLine("REFUSED " + d);
+                }
+                Console.WriteLine("ALIVE 42");
                 return 0;
             }
 
@@ -153,6 +172,27 @@ internal static class Sandbox
         bool exited = p.WaitForExit(waitMs + 20_000);
         if (!exited) { try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } p.WaitForExit(5_000); }
         return new SandboxOutcome(exited ? p.ExitCode : -1, stdout.Result, Truncate(stderr.Result), !exited);
+    }
+
+    /// <summary>Compiles <paramref name="source"/> in a child process as a notebook cell named
+    /// <paramref name="file"/> (for sources that may take the compiling process down).</summary>
+    public static SandboxOutcome Compile(string source, string file, int waitMs = 120_000)
+    {
+        var path = Path.Combine(Root.Value, Guid.NewGuid().ToString("n") + ".cs");
+        File.WriteAllText(path, source);
+        try
+        {
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in new[] { Host.Value, AppContext.BaseDirectory, "compile", path, file }) psi.ArgumentList.Add(a);
+            psi.Environment["DOTNET_DbgEnableMiniDump"] = "0";
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEndAsync();
+            bool exited = p.WaitForExit(waitMs);
+            if (!exited) { try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } p.WaitForExit(5_000); }
+            return new SandboxOutcome(exited ? p.ExitCode : -1, stdout.Result, Truncate(stderr.Result), !exited);
+        }
+        finally { File.Delete(path); }
     }
 
     private static string Truncate(string s) => s.Length <= 8192 ? s : s[..8192];

@@ -188,7 +188,7 @@ public class InterfaceSetTests
     }
 
     private static InterfaceImage Resigned(InterfaceImage set, byte[] assembly, MachineKey key, string? options = null) =>
-        new(set.Name, assembly, set.Origin, ImageSignature.Sign(assembly, set.Signature!.Interfaces, set.Signature.CompilerVersion, options ?? set.Signature.Options, key));
+        new(set.Name, assembly, set.Origin, ImageSignature.Sign(set.Name, set.Signature!.SourceHash, assembly, set.Signature.Interfaces, set.Signature.CompilerVersion, options ?? set.Signature.Options, key));
 
     [Fact]
     public void AnUnsignedAlteredOrForeignSetIsRefusedByName()
@@ -199,12 +199,14 @@ public class InterfaceSetTests
         Assert.Contains("not signed", Assert.Throws<DomainException>(() => k.LoadInterfaces(unsigned)).Message);
         var bytes = (byte[])set.Assembly.Clone();
         bytes[bytes.Length / 2] ^= 1;
-        var altered = new InterfaceImage(set.Name + "y", bytes, set.Origin, set.Signature);
+        var altered = new InterfaceImage(set.Name, bytes, set.Origin, set.Signature);
         var e = Assert.Throws<DomainException>(() => k.LoadInterfaces(altered));
-        Assert.Contains($"interface image '{set.Name}y' refused", e.Message);
+        Assert.Contains($"interface image '{set.Name}' refused", e.Message);
         Assert.Contains("altered", e.Message);
         var foreign = Resigned(set, set.Assembly, MachineKey.CreateEphemeral());
         Assert.Contains("foreign key", Assert.Throws<DomainException>(() => k.LoadInterfaces(foreign)).Message);
+        var renamed = new InterfaceImage(set.Name + "y", set.Assembly, set.Origin, set.Signature); // bound to its name
+        Assert.Contains($"signed as the image of domain '{set.Name}'", Assert.Throws<DomainException>(() => k.LoadInterfaces(renamed)).Message);
         Assert.Empty(k.InterfaceSets);
     }
 

@@ -63,7 +63,7 @@ public class SigningTests
         using var k = TestDomains.Boot();
         var signed = TestDomains.DomB;
         var other = MachineKey.CreateEphemeral();
-        var sig = ImageSignature.Sign(signed.Assembly, signed.Signature!.Interfaces, signed.Signature.CompilerVersion, signed.Signature.Options, other);
+        var sig = ImageSignature.Sign(signed.Name, signed.Signature!.SourceHash, signed.Assembly, signed.Signature!.Interfaces, signed.Signature.CompilerVersion, signed.Signature.Options, other);
         var e = Refused(k, new DomainImage(signed.Name, signed.Assembly, signed.Origin, signed.Pdb, sig));
         Assert.Contains("foreign key", e.Message);
         Assert.Contains(other.Id, e.Message);
@@ -75,7 +75,7 @@ public class SigningTests
         var other = MachineKey.CreateEphemeral();
         using var k = Microkernel.Boot(new RedLeaf.Hardware.MachineConfig { MemoryBytes = 16L << 20 }, new KernelOptions { TrustedKeys = new[] { other } });
         var signed = TestDomains.DomB;
-        var sig = ImageSignature.Sign(signed.Assembly, signed.Signature!.Interfaces, signed.Signature.CompilerVersion, signed.Signature.Options, other);
+        var sig = ImageSignature.Sign(signed.Name, signed.Signature!.SourceHash, signed.Assembly, signed.Signature!.Interfaces, signed.Signature.CompilerVersion, signed.Signature.Options, other);
         var d = k.Load(new DomainImage(signed.Name, signed.Assembly, signed.Origin, signed.Pdb, sig));
         Assert.Equal(3, d.Get<IDomB>().Add(1, 2).Value);
         Assert.Throws<DomainException>(() => k.Load(signed)); // the machine key is not trusted by this kernel
@@ -87,7 +87,7 @@ public class SigningTests
         using var k = TestDomains.Boot();
         var signed = TestDomains.DomB;
         var interfaces = signed.Signature!.Interfaces.ToDictionary(kv => kv.Key, kv => kv.Key == "RedLeaf.Interfaces" ? new string('0', 64) : kv.Value);
-        var sig = ImageSignature.Sign(signed.Assembly, interfaces, signed.Signature.CompilerVersion, signed.Signature.Options, MachineKey.Current);
+        var sig = ImageSignature.Sign(signed.Name, signed.Signature!.SourceHash, signed.Assembly, interfaces, signed.Signature.CompilerVersion, signed.Signature.Options, MachineKey.Current);
         var e = Refused(k, new DomainImage(signed.Name, signed.Assembly, signed.Origin, signed.Pdb, sig));
         Assert.Contains("compiled against RedLeaf.Interfaces 000000000000", e.Message);
         Assert.Contains("recompile", e.Message);
@@ -125,7 +125,7 @@ public class SigningTests
             var entry = Assert.Single(Directory.GetFiles(dir, "*.json"));
             File.WriteAllText(entry, File.ReadAllText(entry).Replace("\"Fingerprint\":\"", "\"Fingerprint\":\"00"));
             var again = new TrustedCompiler(new[] { typeof(IDomB).Assembly }, MachineKey.Current, cache).CompileFolder(DomainTree.Folder("test/dom_b"));
-            Assert.Null(again.Signature!.Verify(again.Assembly, new[] { MachineKey.Current }));
+            Assert.Null(again.Signature!.Verify(again.Name, again.Assembly, new[] { MachineKey.Current }));
             Assert.Equal(first.Signature!.Fingerprint, again.Signature.Fingerprint);
             Assert.DoesNotContain("\"Fingerprint\":\"00", File.ReadAllText(entry)); // and the entry was repaired
         }

@@ -40,7 +40,8 @@ internal sealed class DeclarationScanner
         foreach (var eh in Md.ExportedTypes)
         {
             var e = Md.GetExportedType(eh);
-            _ctx.Report(Where.Assembly, GateIds.Assembly, $"forwards the type {MetadataNames.Display(Md.GetString(e.Namespace) + "." + Md.GetString(e.Name))} to another assembly: a domain's names must mean its own types");
+            string forwarded = Md.GetString(e.Namespace) is { Length: > 0 } ns ? ns + "." + Md.GetString(e.Name) : Md.GetString(e.Name);
+            _ctx.Report(Where.Forward(forwarded), GateIds.Assembly, $"forwards the type {MetadataNames.Display(forwarded)} to another assembly: a domain's names must mean its own types");
         }
         int modules = Md.GetTableRowCount(TableIndex.ModuleRef);
         foreach (var mh in Enumerable.Range(1, modules).Select(MetadataTokens.ModuleReferenceHandle).Where(h => !imported.Contains(h)))
@@ -55,7 +56,7 @@ internal sealed class DeclarationScanner
         {
             string name = Md.GetString(Md.GetAssemblyReference(ah).Name);
             if (_ctx.List.RoleOf(name) == AssemblyRole.Outside && !_ctx.ExplainedAssemblies.Contains(name))
-                _ctx.Report(Where.Assembly, GateIds.Assembly, $"references the assembly {name}, which is outside the domain reference set ({string.Join(", ", _ctx.List.Assemblies.Keys.Order(StringComparer.Ordinal))})");
+                _ctx.Report(Where.Reference(ah), GateIds.Assembly, $"references the assembly {name}, which is outside the domain reference set ({string.Join(", ", _ctx.List.Assemblies.Keys.Order(StringComparer.Ordinal))})");
         }
     }
 

@@ -53,6 +53,43 @@ internal sealed class DeclarationSites
         return Spot(target);
     }
 
+    /// <summary>The `[assembly: TypeForwardedTo(typeof(T))]` that forwards <paramref name="fullName"/>
+    /// ("Namespace.Outer+Inner`1"), as written.</summary>
+    public SourceSpot? OfForward(string fullName)
+    {
+        foreach (var a in _source.Assembly.GetAttributes())
+            if (a.AttributeClass is { Name: "TypeForwardedToAttribute" } && a.ConstructorArguments is [{ Value: INamedTypeSymbol t }]
+                && MetadataName(t.OriginalDefinition) == fullName && a.ApplicationSyntaxReference is { } syntax)
+                return Spot(syntax.GetSyntax().GetLocation());
+        return null;
+    }
+
+    /// <summary>The first place the source names the type <paramref name="fullName"/> ("Namespace.Outer+Inner`1"),
+    /// or, when <paramref name="member"/> is given, that member of it: for references the IL does not use
+    /// at any line (an attribute's typeof argument, a type only named in metadata). Only names whose text
+    /// matches are bound, so this costs little, and it runs only for a refusal.</summary>
+    public SourceSpot? OfReference(string fullName, string? member = null)
+    {
+        string simple = MetadataNames.StripArity(fullName);
+        simple = simple[(Math.Max(simple.LastIndexOf('.'), simple.LastIndexOf('+')) + 1)..];
+        string wanted = member ?? simple;
+        foreach (var tree in _source.SyntaxTrees)
+        {
+            SemanticModel? model = null;
+            foreach (var name in tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax>())
+            {
+                string text = name.Identifier.ValueText;
+                if (text != wanted && !(member is null && text + "Attribute" == wanted)) continue;
+                model ??= _source.GetSemanticModel(tree);
+                var info = model.GetSymbolInfo(name);
+                var symbol = info.Symbol ?? info.CandidateSymbols.FirstOrDefault();
+                var type = member is null ? symbol as INamedTypeSymbol ?? (symbol as IMethodSymbol)?.ContainingType : symbol?.ContainingType;
+                if (type is not null && MetadataName(type.OriginalDefinition) == fullName && Spot(name.GetLocation()) is { } at) return at;
+            }
+        }
+        return null;
+    }
+
     private (ISymbol? Symbol, ImmutableArray<AttributeData> Attributes) Target(EntityHandle parent)
     {
         switch (parent.Kind)

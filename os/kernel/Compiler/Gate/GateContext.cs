@@ -30,8 +30,13 @@ internal sealed class GateContext
     /// <summary>Assemblies outside the reference set that some refusal at a source line already names.</summary>
     public HashSet<string> ExplainedAssemblies { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Where a refusal at the assembly (line 0) really is, for the check under way: the final sweep
+    /// sets it per reference, so a reference only metadata holds is still placed at a source line.</summary>
+    public Func<SourceSpot>? AssemblySpot { get; set; }
+
     public void Report(SourceSpot at, string id, string message)
     {
+        if (at.Line == 0 && AssemblySpot is { } place && at == Locator.Assembly) at = place();
         var d = new DomainDiagnostic(at.File, at.Line, at.Column, id, message);
         if (_seen.Add(d)) _found.Add(d);
     }

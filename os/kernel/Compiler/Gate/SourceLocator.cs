@@ -28,6 +28,38 @@ internal sealed class SourceLocator
 
     public SourceSpot Assembly => new(_assemblyFile, 0, 0);
 
+    /// <summary>Where the source forwards type <paramref name="fullName"/> (an assembly attribute), else the assembly.</summary>
+    public SourceSpot Forward(string fullName) => _declarations?.OfForward(fullName) ?? Assembly;
+
+    /// <summary>Where the source names what metadata reference <paramref name="h"/> refers to (a type, or a
+    /// member of a type), for references no instruction or declaration placed; else the assembly.</summary>
+    public SourceSpot Reference(EntityHandle h)
+    {
+        if (_declarations is null) return Assembly;
+        switch (h.Kind)
+        {
+            case HandleKind.TypeReference:
+                return _declarations.OfReference(MetadataNames.OfReference(_md, (TypeReferenceHandle)h).FullName) ?? Assembly;
+            case HandleKind.MemberReference:
+                var m = _md.GetMemberReference((MemberReferenceHandle)h);
+                if (m.Parent.Kind != HandleKind.TypeReference) return Assembly;
+                string type = MetadataNames.OfReference(_md, (TypeReferenceHandle)m.Parent).FullName;
+                string name = _md.GetString(m.Name);
+                return (name == ".ctor" ? _declarations.OfReference(type) : _declarations.OfReference(type, name) ?? _declarations.OfReference(type)) ?? Assembly;
+            case HandleKind.AssemblyReference:
+                foreach (var t in _md.TypeReferences)
+                    if (_md.GetTypeReference(t).ResolutionScope == h && Reference(t) is { Line: > 0 } at) return at;
+                foreach (var e in _md.ExportedTypes)
+                {
+                    var x = _md.GetExportedType(e);
+                    if (x.Implementation == h && Forward(_md.GetString(x.Namespace) is { Length: > 0 } ns ? ns + "." + _md.GetString(x.Name) : _md.GetString(x.Name)) is { Line: > 0 } at) return at;
+                }
+                return Assembly;
+            default:
+                return Assembly;
+        }
+    }
+
     /// <summary>The source line of the instruction at <paramref name="ilOffset"/> in method <paramref name="m"/>.</summary>
     public SourceSpot At(MethodDefinitionHandle m, int ilOffset)
     {
