@@ -30,7 +30,7 @@ public sealed partial class Microkernel
             catch (DomainException e)
             {
                 export = null; // drop the only reference to the domain's object before cleanup
-                CrashInstance(token, CrashKind.Start, e.Message, null);
+                CrashInstance(token, CrashKind.Start, e.Message);
                 throw;
             }
             lock (_gate)
@@ -67,15 +67,18 @@ public sealed partial class Microkernel
         }
         catch (Exception e) when (e is not DomainException)
         {
+            // Read while still running as the domain (its exception's Message is its code), then switch back.
+            string what = ProxyRuntime.Describe(token.Cell, e);
             CurrentDomain.Cell = previous;
-            string reason = $"entry point threw {e.GetType().Name}: {e.Message}";
-            CrashInstance(token, CrashKind.Start, reason, e);
+            CurrentDomain.StopThrownAt = 0;
+            string reason = token.State == DomainState.Faulted && token.FaultReason is { } fault ? fault : $"entry point threw {what}";
+            CrashInstance(token, CrashKind.Start, reason);
             throw new DomainException($"domain '{d.Name}' failed to start: {reason}");
         }
         catch (DomainException)
         {
             CurrentDomain.Cell = previous;
-            CrashInstance(token, CrashKind.Start, "could not be bound", null);
+            CrashInstance(token, CrashKind.Start, "could not be bound");
             throw;
         }
         return result;
@@ -99,7 +102,7 @@ public sealed partial class Microkernel
     }
 
     /// <summary>Crash cleanup for one instance. Idempotent; ignores instances already replaced by a restart.</summary>
-    internal void CrashInstance(DomainToken token, CrashKind kind, string reason, Exception? e)
+    internal void CrashInstance(DomainToken token, CrashKind kind, string reason)
     {
         CrashRecord record;
         lock (_gate)

@@ -55,12 +55,16 @@ public static unsafe class CallFrame
         return ((DomainCell*)callee)->State == DomainState.Running ? default : ProxyRuntime.AfterFailedCall((DomainCell*)callee);
     }
 
-    /// <summary>The callee threw: back to the caller, crash the callee, report it.</summary>
+    /// <summary>The callee threw: read what the crash record keeps of the exception while the thread still
+    /// runs as the callee (its Message is the callee's code: ProxyRuntime.Describe), then back to the
+    /// caller, crash the callee, report it. Nothing of the exception object is touched after the switch.</summary>
     public static RpcError Crash(nint previous, nint callee, Exception exception)
     {
-        CurrentDomain.Cell = (DomainCell*)previous;
         CurrentDomain.StopThrownAt = 0; // whatever the callee threw ends here
-        return ProxyRuntime.CalleeThrew((DomainCell*)callee, exception);
+        string reason = ProxyRuntime.Describe((DomainCell*)callee, exception);
+        CurrentDomain.Cell = (DomainCell*)previous;
+        CurrentDomain.StopThrownAt = 0; // and whatever the reading threw
+        return ProxyRuntime.CalleeThrew((DomainCell*)callee, reason);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
