@@ -74,6 +74,24 @@ public static unsafe class CallFrame
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Move<T>(RRefDeque<T> r, nint from, nint to) where T : unmanaged => HeapAccess.Move(r.Handle, (DomainCell*)from, (DomainCell*)to);
 
+    // A later argument failed its check, so the callee never ran: an earlier one moved to it comes back.
+    public static void Unmove<T>(RRef<T> r, nint caller, nint callee) where T : unmanaged => Unmove(r.Handle, caller, callee);
+    public static void Unmove<T>(RRefArray<T> r, nint caller, nint callee) where T : unmanaged => Unmove(r.Handle, caller, callee);
+    public static void Unmove<T>(RRefDeque<T> r, nint caller, nint callee) where T : unmanaged => Unmove(r.Handle, caller, callee);
+
+    /// <summary>Moves an argument back from a callee that never ran. Nothing of the callee's could have touched
+    /// it (it has no handle to it), so the move back passes its checks; unless the callee was killed in the
+    /// meantime and its cleanup freed the argument with everything else it owned: then there is nothing to
+    /// give back, and the caller's own exception (the failed check) is what it gets.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Unmove(ulong handle, nint caller, nint callee)
+    {
+        var stop = CurrentDomain.StopThrownAt;
+        try { HeapAccess.Move(handle, (DomainCell*)callee, (DomainCell*)caller); }
+        catch (OwnershipViolationException) when (((DomainCell*)callee)->State != DomainState.Running) { }
+        finally { CurrentDomain.StopThrownAt = stop; }
+    }
+
     // A result moved to the caller but not delivered (the callee faulted during the call): freed.
     public static void Discard<T>(RRef<T> r, nint owner) where T : unmanaged => HeapAccess.Discard(r.Handle, (DomainCell*)owner);
     public static void Discard<T>(RRefArray<T> r, nint owner) where T : unmanaged => HeapAccess.Discard(r.Handle, (DomainCell*)owner);
