@@ -45,6 +45,7 @@ internal static class ProxyEmitter
         sb.AppendLine("            var __callee = this.Callee;");
         sb.AppendLine($"            if ({F}.Refused(__target, __callee)) return {F}.Refusal(__callee);");
         sb.AppendLine($"            var __previous = {F}.Current();");
+        sb.AppendLine($"            if ({H}.FromHost(__previous, __callee)) return this.__Host_{m.Name}({arguments});");
         sb.AppendLine($"            var __caller = {F}.CallerOf(__previous, __callee);");
         EmitArguments(sb, m);
         string returns = string.Concat(m.Parameters.Where(p => p.Passing == Passing.Borrow).Select(p => $"{F}.Return(in @{p.Name}, __caller, __lent_{p.Name}); "));
@@ -70,6 +71,23 @@ internal static class ProxyEmitter
         else
             sb.AppendLine("            if (__error.IsError) return __error;");
         sb.AppendLine("            return __result;");
+        sb.AppendLine("        }");
+        EmitHostCall(sb, m, parameters);
+    }
+
+    private const string H = "global::RedLeaf.Os.Proxies.HostCall";
+
+    /// <summary>Plain host code's way in (HostCall): the same call, made on a host-call worker the host can give
+    /// up on once the callee is killed. Out of line, so the closure (and its allocation) is only on this path.</summary>
+    private static void EmitHostCall(StringBuilder sb, MethodModel m, string parameters)
+    {
+        sb.AppendLine($"        private {m.ReturnType} __Host_{m.Name}({parameters})");
+        sb.AppendLine("        {");
+        foreach (var p in m.Parameters.Where(p => p.Passing == Passing.Borrow))
+            sb.AppendLine($"            var __in_{p.Name} = @{p.Name};");
+        string arguments = string.Join(", ", m.Parameters.Select(p => p.Passing == Passing.Borrow ? $"in __in_{p.Name}" : "@" + p.Name));
+        sb.AppendLine($"            var __r = {H}.Run(this.Callee, () => this.@{m.Name}({arguments}), out var __gaveUp);");
+        sb.AppendLine($"            return __gaveUp.IsError ? ({m.ReturnType})__gaveUp : __r;");
         sb.AppendLine("        }");
     }
 

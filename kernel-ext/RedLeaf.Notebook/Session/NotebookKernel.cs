@@ -177,6 +177,7 @@ public sealed class NotebookKernel : IRichView, IDisposable
         if (group <= 0) throw new ArgumentOutOfRangeException(nameof(group), "group must be at least 1");
         // The bench harness's sampler: each batch sample is one TSC pair around `group` calls, divided.
         var op = new ActionOperation { Call = call };
+        using var _ = Core.Enter(); // as the kernel: calls take the proxies' direct path (not HostCall's worker), as in `redleaf bench calls`
         var m = Sampler.Measure(ref op, new SamplerSettings(samples, group, PerCallSamples: 0, TimeSpan.FromMilliseconds(Lab.Quick ? 50 : 300)));
         return new CycleSamples(group == 1 ? label : $"{label} (mean of {group} calls)", m.BatchSamples);
     }

@@ -27,6 +27,13 @@ internal static unsafe class ProxyRuntime
         }
     }
 
+    /// <summary>Returns once a crash cleanup of the callee's kernel that is under way has finished (its crash record
+    /// is then there); the cleanup runs no domain code, so this is bounded.</summary>
+    internal static void AwaitCleanup(DomainCell* cell)
+    {
+        if (DomainToken.Of(cell)?.Owner is Domain d) d.Kernel.AwaitCleanup();
+    }
+
     /// <summary>A callee whose managed record was already collected (a killed domain's cleanup can finish
     /// while a thread is still unwinding out of it): the error its cell's last state calls for.</summary>
     private static RpcError Gone(DomainCell* cell) => new(cell->State switch

@@ -184,7 +184,7 @@ internal static class Sandbox
         Assert.True(o.Survived, "the attack was not contained: " + o.Describe());
         Assert.True(o.Line("LOADFAILED") is null, "the attack failed to load: " + o.Describe());
         Assert.True(o.Line("RESULT") == kind, $"expected the caller to get {kind}: " + o.Describe());
-        if (reason is not null) Assert.Contains(reason, o.Line("REASON") ?? "");
+        if (reason is not null) Assert.True((o.Line("REASON") ?? "").Contains(reason, StringComparison.Ordinal), $"expected the crash to name '{reason}': " + o.Describe());
         Assert.Equal("baseline", o.Line("HEAP"));
         Assert.Equal("True", o.Line("COLLECTED"));
         Assert.Equal("42", o.Line("ALIVE"));
