@@ -1,7 +1,9 @@
 // os/idl: writes the proxy for one checked interface. The shape of every method is the call path of
 // ARCHITECTURE.md: refuse if the callee is not running; move or lend root RRefs (in the caller's
 // context, so a bad handle is the caller's fault); switch domains; call; move results back; catch
-// anything the callee throws and turn it into a crash and an RpcError; switch back.
+// anything the callee throws and turn it into a crash and an RpcError; switch back. A later argument
+// that fails its check undoes what the earlier ones did (EmitArguments). Plain host code (no domain
+// current) goes out of line to HostCall, which runs the same call on a worker it can give up on.
 using System.Linq;
 using System.Text;
 
