@@ -1,7 +1,9 @@
 // os/idl: writes the proxy for one checked interface. The shape of every method is the call path of
 // ARCHITECTURE.md: refuse if the callee is not running; move or lend root RRefs (in the caller's
 // context, so a bad handle is the caller's fault); switch domains; call; move results back; catch
-// anything the callee throws and turn it into a crash and an RpcError; switch back.
+// anything the callee throws and turn it into a crash and an RpcError; switch back. A later argument
+// that fails its check undoes what the earlier ones did (EmitArguments). Plain host code (no domain
+// current) goes out of line to HostCall, which runs the same call on a worker it can give up on.
 using System.Linq;
 using System.Text;
 
@@ -45,16 +47,9 @@ internal static class ProxyEmitter
         sb.AppendLine("            var __callee = this.Callee;");
         sb.AppendLine($"            if ({F}.Refused(__target, __callee)) return {F}.Refusal(__callee);");
         sb.AppendLine($"            var __previous = {F}.Current();");
+        sb.AppendLine($"            if ({H}.FromHost(__previous, __callee)) return this.__Host_{m.Name}({arguments});");
         sb.AppendLine($"            var __caller = {F}.CallerOf(__previous, __callee);");
-        foreach (var p in m.Parameters)
-        {
-            switch (p.Passing)
-            {
-                case Passing.Move: sb.AppendLine($"            {F}.Move(@{p.Name}, __caller, __callee);"); break;
-                case Passing.Borrow: sb.AppendLine($"            var __lent_{p.Name} = {F}.Lend(in @{p.Name}, __caller, __callee);"); break;
-                case Passing.Interface: sb.AppendLine($"            @{p.Name} = {F}.Wrap(@{p.Name}, __caller)!;"); break;
-            }
-        }
+        EmitArguments(sb, m);
         string returns = string.Concat(m.Parameters.Where(p => p.Passing == Passing.Borrow).Select(p => $"{F}.Return(in @{p.Name}, __caller, __lent_{p.Name}); "));
         sb.AppendLine($"            {F}.Switch(__callee);");
         sb.AppendLine($"            {m.ReturnType} __result;");
@@ -79,7 +74,68 @@ internal static class ProxyEmitter
             sb.AppendLine("            if (__error.IsError) return __error;");
         sb.AppendLine("            return __result;");
         sb.AppendLine("        }");
+        EmitHostCall(sb, m, parameters);
     }
+
+    private const string H = "global::RedLeaf.Os.Proxies.HostCall";
+
+    /// <summary>Plain host code's way in (HostCall): the same call, made on a host-call worker the host can give
+    /// up on once the callee is killed. Out of line, so the closure (and its allocation) is only on this path.</summary>
+    private static void EmitHostCall(StringBuilder sb, MethodModel m, string parameters)
+    {
+        sb.AppendLine($"        private {m.ReturnType} __Host_{m.Name}({parameters})");
+        sb.AppendLine("        {");
+        foreach (var p in m.Parameters.Where(p => p.Passing == Passing.Borrow))
+            sb.AppendLine($"            var __in_{p.Name} = @{p.Name};");
+        string arguments = string.Join(", ", m.Parameters.Select(p => p.Passing == Passing.Borrow ? $"in __in_{p.Name}" : "@" + p.Name));
+        sb.AppendLine($"            var __r = {H}.Run(this.Callee, () => this.@{m.Name}({arguments}), out var __gaveUp);");
+        sb.AppendLine($"            return __gaveUp.IsError ? ({m.ReturnType})__gaveUp : __r;");
+        sb.AppendLine("        }");
+    }
+
+    /// <summary>Moves, lends and wraps the arguments, in the caller's context. Any of them can fail its check
+    /// (a bad handle is the caller's fault, thrown to the caller); when one does, what the earlier ones did is
+    /// undone before the exception goes on (moved RRefs come back, lends end), so a call that never reached
+    /// the callee leaves the caller's arguments as they were. With one such argument there is nothing to
+    /// undo and no try block; with more, the try costs nothing until something throws, and a counter in a
+    /// register records how far the steps got.</summary>
+    private static void EmitArguments(StringBuilder sb, MethodModel m)
+    {
+        var steps = m.Parameters.Where(p => p.Passing is Passing.Move or Passing.Borrow or Passing.Interface).ToList();
+        foreach (var p in steps.Where(p => p.Passing == Passing.Borrow))
+            sb.AppendLine($"            int __lent_{p.Name} = 0;");
+        if (steps.Count < 2)
+        {
+            foreach (var p in steps) sb.AppendLine("            " + Step(p));
+            return;
+        }
+        sb.AppendLine("            int __done = 0;");
+        sb.AppendLine("            try");
+        sb.AppendLine("            {");
+        for (int i = 0; i < steps.Count; i++)
+            sb.AppendLine("                " + Step(steps[i]) + (i < steps.Count - 1 ? $" __done = {i + 1};" : ""));
+        sb.AppendLine("            }");
+        sb.AppendLine("            catch");
+        sb.AppendLine("            {");
+        for (int i = steps.Count - 2; i >= 0; i--)
+        {
+            var p = steps[i];
+            switch (p.Passing)
+            {
+                case Passing.Move: sb.AppendLine($"                if (__done > {i}) {F}.Unmove(@{p.Name}, __caller, __callee);"); break;
+                case Passing.Borrow: sb.AppendLine($"                if (__done > {i}) {F}.Return(in @{p.Name}, __caller, __lent_{p.Name});"); break;
+            }
+        }
+        sb.AppendLine("                throw;");
+        sb.AppendLine("            }");
+    }
+
+    private static string Step(ParameterModel p) => p.Passing switch
+    {
+        Passing.Move => $"{F}.Move(@{p.Name}, __caller, __callee);",
+        Passing.Borrow => $"__lent_{p.Name} = {F}.Lend(in @{p.Name}, __caller, __callee);",
+        _ => $"@{p.Name} = {F}.Wrap(@{p.Name}, __caller)!;",
+    };
 
     public static string EmitRegistration(System.Collections.Generic.IEnumerable<InterfaceModel> models)
     {

@@ -178,6 +178,7 @@ public sealed class NotebookKernel : IRichView, IDisposable
         // The bench harness's sampler: each batch sample is one TSC pair around `group` calls, divided.
         var op = new ActionOperation { Call = call };
         var crashesBefore = Core.Domains.ToDictionary(d => d, d => d.Crashes.Count);
+        using var _ = Core.Enter(); // as the kernel: calls take the proxies' direct path (not HostCall's worker), as in `redleaf bench calls`
         var m = Sampler.Measure(ref op, new SamplerSettings(samples, group, PerCallSamples: 0, TimeSpan.FromMilliseconds(Lab.Quick ? 50 : 300)));
         // A call that failed (its domain crashed, was killed or restarted meanwhile) costs what an error
         // return costs, not what the call does: say so beside the numbers rather than show them plainly.

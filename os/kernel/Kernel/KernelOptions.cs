@@ -27,6 +27,10 @@ public sealed record KernelOptions
     /// <summary>Keys whose signatures the loader accepts (null: this machine's key only).</summary>
     public IReadOnlyList<Compiler.Signing.MachineKey>? TrustedKeys { get; init; }
 
+    /// <summary>How long Load (and Restart) called from host code waits for a domain's entry point (its static
+    /// constructors included) before it kills the domain and fails; see HostCall.</summary>
+    public TimeSpan EntryTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How many full collections to try before reporting a context as not collected.</summary>
     public int CollectionAttempts { get; init; } = 20;
 }

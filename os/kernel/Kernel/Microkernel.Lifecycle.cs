@@ -30,7 +30,7 @@ public sealed partial class Microkernel
             catch (DomainException e)
             {
                 export = null; // drop the only reference to the domain's object before cleanup
-                CrashInstance(token, CrashKind.Start, e.Message, null);
+                CrashInstance(token, CrashKind.Start, e.Message);
                 throw;
             }
             lock (_gate)
@@ -48,37 +48,67 @@ public sealed partial class Microkernel
         export.GetType().GetInterfaces().FirstOrDefault(t => t.GetCustomAttribute<DomainInterfaceAttribute>() is not null)
         ?? throw new DomainException($"domain '{d.Name}' returned {export.GetType().Name} from its entry point, which implements no [DomainInterface]");
 
-    /// <summary>Loads the image into the context and runs the entry point as the domain. Keeps no reference to its code.</summary>
+    /// <summary>Loads the image into the context and runs the entry point as the domain. Keeps no reference to its code.
+    /// From host code (no domain current, or the kernel's scope) the entry runs on a host-call worker, so Load is
+    /// bounded: after <see cref="KernelOptions.EntryTimeout"/> the domain is killed, and once it is not running
+    /// (that kill, or another's) Load gives up on the worker within HostCall.KillGrace and fails.</summary>
     private unsafe object? RunEntry(Domain d, DomainToken token, DomainLoadContext context, ImageFacts facts, Assembly? loaded)
     {
-        object? result;
-        var previous = CurrentDomain.Cell;
+        MethodInfo method;
+        object[] args;
         try
         {
             var asm = loaded ?? context.LoadFromStream(new MemoryStream(d.Image.Assembly, writable: false));
-            var method = asm.GetType(facts.EntryType, throwOnError: true)!.GetMethod(facts.EntryMethod, BindingFlags.Public | BindingFlags.Static)
+            method = asm.GetType(facts.EntryType, throwOnError: true)!.GetMethod(facts.EntryMethod, BindingFlags.Public | BindingFlags.Static)
                 ?? throw new DomainException($"domain '{d.Name}': [DomainEntry] {facts.EntryType}.{facts.EntryMethod} must be public and static");
             int devices = 0;
-            var args = method.GetParameters().Select(p => BindParameter(d, p, ref devices)).ToArray();
-            CurrentDomain.Cell = token.Cell;
-            result = method.Invoke(null, BindingFlags.DoNotWrapExceptions, null, args, null);
-            CurrentDomain.Cell = previous;
-            if (token.State == DomainState.Faulted) throw new OwnershipViolationException(token.FaultReason ?? "fault during start");
-        }
-        catch (Exception e) when (e is not DomainException)
-        {
-            CurrentDomain.Cell = previous;
-            string reason = $"entry point threw {e.GetType().Name}: {e.Message}";
-            CrashInstance(token, CrashKind.Start, reason, e);
-            throw new DomainException($"domain '{d.Name}' failed to start: {reason}");
+            args = method.GetParameters().Select(p => BindParameter(d, p, ref devices)).ToArray();
         }
         catch (DomainException)
         {
-            CurrentDomain.Cell = previous;
-            CrashInstance(token, CrashKind.Start, "could not be bound", null);
+            CrashInstance(token, CrashKind.Start, "could not be bound");
             throw;
         }
-        return result;
+        catch (Exception e)
+        {
+            // The runtime's own (a type that cannot load, say): no code of the domain's has run yet.
+            string why = $"its image could not be loaded ({e.GetType().Name}: {e.Message})";
+            CrashInstance(token, CrashKind.Start, why);
+            throw new DomainException($"domain '{d.Name}' failed to start: {why}");
+        }
+
+        // Runs as the domain on whichever thread; whatever its exception says is read as the domain too.
+        (object? Export, string? Threw) Enter()
+        {
+            var before = CurrentDomain.Cell;
+            CurrentDomain.Cell = token.Cell;
+            try { return (method.Invoke(null, BindingFlags.DoNotWrapExceptions, null, args, null), null); }
+            catch (Exception e) { return (null, ProxyRuntime.Describe(token.Cell, e)); }
+            finally
+            {
+                CurrentDomain.Cell = before;
+                CurrentDomain.StopThrownAt = 0;
+            }
+        }
+
+        var previous = CurrentDomain.Cell;
+        (object? Export, string? Threw) outcome;
+        if (previous == null || previous->IsKernel != 0)
+        {
+            var timeout = Options.EntryTimeout;
+            outcome = HostCall.Run(token.Cell, Enter, timeout,
+                () => CrashInstance(token, CrashKind.Kill, $"entry point did not return within {timeout.TotalSeconds:0.#} s"), out var gaveUp);
+            if (gaveUp.IsError)
+                throw new DomainException($"domain '{d.Name}' failed to start: {d.LastCrash?.Reason ?? gaveUp.ToString()} (the loader stopped waiting for its entry point)");
+        }
+        else outcome = Enter(); // a domain's thread (a shadow restarting its driver): the domain-to-domain rule
+        if (outcome.Threw is null && token.State == DomainState.Running) return outcome.Export;
+
+        string reason = token.State == DomainState.Faulted && token.FaultReason is { } fault ? fault
+            : outcome.Threw is null ? $"stopped while starting ({d.Status})" : $"entry point threw {outcome.Threw}";
+        if (token.State is DomainState.Killed && d.LastCrash is { } killed) reason = killed.Reason;
+        CrashInstance(token, CrashKind.Start, reason);
+        throw new DomainException($"domain '{d.Name}' failed to start: {reason}");
     }
 
     private static object BindParameter(Domain d, ParameterInfo p, ref int devices)
@@ -98,8 +128,11 @@ public sealed partial class Microkernel
             ?? throw new DomainException($"domain '{d.Name}' needs {p.ParameterType.Name} ('{p.Name}') at its entry point, but it was not granted one (granted: {string.Join(", ", d.GrantedInterfaces.DefaultIfEmpty("nothing"))})");
     }
 
+    /// <summary>Waits for a crash cleanup under way on another thread (CrashInstance holds the gate throughout).</summary>
+    internal void AwaitCleanup() { lock (_gate) { } }
+
     /// <summary>Crash cleanup for one instance. Idempotent; ignores instances already replaced by a restart.</summary>
-    internal void CrashInstance(DomainToken token, CrashKind kind, string reason, Exception? e)
+    internal void CrashInstance(DomainToken token, CrashKind kind, string reason)
     {
         CrashRecord record;
         lock (_gate)
@@ -147,6 +180,7 @@ public sealed partial class Microkernel
     private Task<CollectionResult> ConfirmCollected(string name, int id, WeakReference context, Heap.SharedHeap.Quarantine quarantine) => Task.Run(async () =>
     {
         var sw = Stopwatch.StartNew();
+        await HostCall.Left(id, TimeSpan.FromSeconds(60)).ConfigureAwait(false); // a thread given up on roots the code until it leaves
         for (int i = 1; i <= Options.CollectionAttempts; i++)
         {
             await Task.Delay(i == 1 ? 1 : 10).ConfigureAwait(false);

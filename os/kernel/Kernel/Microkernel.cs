@@ -182,7 +182,7 @@ public sealed unsafe partial class Microkernel : IDisposable
     public void Kill(Domain domain, string reason = "killed on request")
     {
         Mine(domain);
-        CrashInstance(domain.Instance.Token, CrashKind.Kill, reason, null);
+        CrashInstance(domain.Instance.Token, CrashKind.Kill, reason);
     }
 
     /// <summary>Kills a domain if it still runs and removes it from the domain table: for short-lived
@@ -205,7 +205,7 @@ public sealed unsafe partial class Microkernel : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         Mine(domain);
         if (domain.Status == DomainStatus.Running) Kill(domain, "restarted on request");
-        else if (domain.Status == DomainStatus.Faulted) CrashInstance(domain.Instance.Token, CrashKind.Fault, domain.Instance.Token.FaultReason ?? "faulted", null);
+        else if (domain.Status == DomainStatus.Faulted) CrashInstance(domain.Instance.Token, CrashKind.Fault, domain.Instance.Token.FaultReason ?? "faulted");
         var standby = TakeStandby(domain);
         var facts = standby?.Facts ?? Admit(domain.Image);
         AllocationMeter.ForgetHostAllocation(); // the kernel's work, even when a shadow asked for it on its thread
@@ -311,7 +311,7 @@ public sealed unsafe partial class Microkernel : IDisposable
         foreach (var d in Domains)
             if (d.Standby is { IsCompletedSuccessfully: true, Result: { } unused }) { d.Standby = null; unused.Context.Unload(); }
         foreach (var d in Domains.Where(d => d.Status is DomainStatus.Running or DomainStatus.Faulted))
-            CrashInstance(d.Instance.Token, CrashKind.Kill, "kernel shut down", null);
+            CrashInstance(d.Instance.Token, CrashKind.Kill, "kernel shut down");
         _disposed = true;
         // Every outstanding handle now fails its check instead of touching freed memory.
         Heap.Shutdown();

@@ -55,12 +55,16 @@ public static unsafe class CallFrame
         return ((DomainCell*)callee)->State == DomainState.Running ? default : ProxyRuntime.AfterFailedCall((DomainCell*)callee);
     }
 
-    /// <summary>The callee threw: back to the caller, crash the callee, report it.</summary>
+    /// <summary>The callee threw: read what the crash record keeps of the exception while the thread still
+    /// runs as the callee (its Message is the callee's code: ProxyRuntime.Describe), then back to the
+    /// caller, crash the callee, report it. Nothing of the exception object is touched after the switch.</summary>
     public static RpcError Crash(nint previous, nint callee, Exception exception)
     {
-        CurrentDomain.Cell = (DomainCell*)previous;
         CurrentDomain.StopThrownAt = 0; // whatever the callee threw ends here
-        return ProxyRuntime.CalleeThrew((DomainCell*)callee, exception);
+        string reason = ProxyRuntime.Describe((DomainCell*)callee, exception);
+        CurrentDomain.Cell = (DomainCell*)previous;
+        CurrentDomain.StopThrownAt = 0; // and whatever the reading threw
+        return ProxyRuntime.CalleeThrew((DomainCell*)callee, reason);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -69,6 +73,24 @@ public static unsafe class CallFrame
     public static void Move<T>(RRefArray<T> r, nint from, nint to) where T : unmanaged => HeapAccess.Move(r.Handle, (DomainCell*)from, (DomainCell*)to);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Move<T>(RRefDeque<T> r, nint from, nint to) where T : unmanaged => HeapAccess.Move(r.Handle, (DomainCell*)from, (DomainCell*)to);
+
+    // A later argument failed its check, so the callee never ran: an earlier one moved to it comes back.
+    public static void Unmove<T>(RRef<T> r, nint caller, nint callee) where T : unmanaged => Unmove(r.Handle, caller, callee);
+    public static void Unmove<T>(RRefArray<T> r, nint caller, nint callee) where T : unmanaged => Unmove(r.Handle, caller, callee);
+    public static void Unmove<T>(RRefDeque<T> r, nint caller, nint callee) where T : unmanaged => Unmove(r.Handle, caller, callee);
+
+    /// <summary>Moves an argument back from a callee that never ran. Nothing of the callee's could have touched
+    /// it (it has no handle to it), so the move back passes its checks; unless the callee was killed in the
+    /// meantime and its cleanup freed the argument with everything else it owned: then there is nothing to
+    /// give back, and the caller's own exception (the failed check) is what it gets.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Unmove(ulong handle, nint caller, nint callee)
+    {
+        var stop = CurrentDomain.StopThrownAt;
+        try { HeapAccess.Move(handle, (DomainCell*)callee, (DomainCell*)caller); }
+        catch (OwnershipViolationException) when (((DomainCell*)callee)->State != DomainState.Running) { }
+        finally { CurrentDomain.StopThrownAt = stop; }
+    }
 
     // A result moved to the caller but not delivered (the callee faulted during the call): freed.
     public static void Discard<T>(RRef<T> r, nint owner) where T : unmanaged => HeapAccess.Discard(r.Handle, (DomainCell*)owner);

@@ -12,7 +12,7 @@ using RedLeaf.Os.Proxies;
 
 namespace RedLeaf.Os.Threads;
 
-internal sealed class ThreadTable : KernelServices
+internal sealed unsafe class ThreadTable : KernelServices
 {
     private readonly Microkernel _kernel;
     private readonly List<KernelThread> _threads = new();
@@ -25,6 +25,10 @@ internal sealed class ThreadTable : KernelServices
     internal override int Spawn(DomainToken caller, string name, IThreadBody body)
     {
         var domain = caller.Owner as Domain;
+        int limit = domain?.Limits.MaxThreads ?? int.MaxValue;
+        lock (_threads)
+            if (_threads.Count(x => x.DomainId == caller.Id && x.State == KernelThreadState.Running && !x.Done.IsSet) >= limit)
+                HeapAccess.Fault(caller.Cell, $"thread limit: domain {caller.Id} already runs {limit} threads, the most it may (DomainLimits.MaxThreads)");
         var proxy = ProxyRuntime.Wrap(body, caller)!; // calls run as the caller's domain; unbound when it dies
         KernelThread t;
         lock (_threads)
@@ -32,18 +36,21 @@ internal sealed class ThreadTable : KernelServices
             t = new KernelThread(_nextId++, name, domain?.Name ?? "kernel", caller.Id);
             _threads.Add(t);
         }
-        t.Host = new Thread(() => Run(t, proxy)) { IsBackground = true, Name = $"{t.Domain}#{t.DomainId}:{name}" };
+        nint kernel = (nint)caller.Cell->Host;
+        t.Host = new Thread(() => Run(t, proxy, kernel)) { IsBackground = true, Name = $"{t.Domain}#{t.DomainId}:{name}" };
         t.Host.Start();
         _kernel.Log.Add($"{t.Domain}#{t.DomainId} spawned thread {t.Id} '{name}'");
         return t.Id;
     }
 
-    private void Run(KernelThread t, IThreadBody body)
+    private unsafe void Run(KernelThread t, IThreadBody body, nint kernel)
     {
         var cpu = _kernel.Machine.BindCurrentThread();
         t.Cpu = cpu?.Id;
         try
         {
+            // The thread is the domain's: its body's proxy runs on it directly (not through HostCall).
+            CurrentDomain.Cell = (DomainCell*)kernel;
             t.Result = body.Run();
         }
         finally

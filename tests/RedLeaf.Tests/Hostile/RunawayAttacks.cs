@@ -145,8 +145,8 @@ public class RunawayAttacks
         Assert.True(thread.Join(TimeSpan.FromSeconds(5)), "the domain's kernel thread is still running after the kill");
     }
 
-    /// <summary>A thread bomb: sixteen kernel threads spinning at once (bounded here; DomainLimits has no
-    /// thread limit, so nothing would stop a domain spawning thousands). The kill must end every one.</summary>
+    /// <summary>A thread bomb: sixteen kernel threads spinning at once (under DomainLimits.MaxThreads; past
+    /// it, see HostWaitAttacks.AThreadBombPastTheThreadLimit). The kill must end every one.</summary>
     [Fact]
     public async Task AThreadBombIsStoppedByAKill()
     {
@@ -243,4 +243,29 @@ public class RunawayAttacks
         struct Chunk { private long _e; }
         """)), 1000, "stack depth limit");
 
+    /// <summary>A domain that spends a long time inside one base-library call (no domain code runs, so no
+    /// check runs): its host caller still gets CalleeKilled promptly after a kill (HostCall gives up on the
+    /// worker the call runs on; the worker leaves when the sort ends, and then the context is collected). Bounded: Array.Sort of 16 M longs takes
+    /// about 1.5 s on this machine and then ends by itself; the test measures how long after the kill
+    /// the call came back.</summary>
+    [Fact]
+    public async Task AKillDuringALongBaseLibraryCallIsPrompt()
+    {
+        var image = Accepted(Source("""
+                    var x = new long[16_000_000];
+                    ulong s = 12345;
+                    for (int i = 0; i < x.Length; i++) { s = s * 6364136223846793005UL + 1442695040888963407UL; x[i] = (long)(s >> 1); }
+                    Array.Sort(x); // one call, about 1.5 s, no domain code inside
+                    return x[0];
+            """));
+        using var k = Boot();
+        var d = k.Load(image);
+        long live = k.Heap.LiveObjects;
+        var outcome = Call(k, d, 0, killAfter: TimeSpan.FromMilliseconds(800), timeout: TimeSpan.FromSeconds(30));
+        Assert.True(outcome.Killed, "the sort finished before the kill; make it longer");
+        Assert.Equal(RpcErrorKind.CalleeKilled, outcome.Result.Error.Kind);
+        Assert.True(outcome.StoppedAfterKill < TimeSpan.FromMilliseconds(500),
+            $"the killed domain kept its caller waiting {outcome.StoppedAfterKill!.Value.TotalMilliseconds:F0} ms: a kill cannot stop a domain inside one long base-library call (no check runs there)");
+        await AssertContained(k, d, live);
+    }
 }

@@ -65,7 +65,27 @@ internal static class Sandbox
                 int killAfter = int.Parse(args[4]);
                 int wait = int.Parse(args[5]);
                 using var k = Microkernel.Boot(new RedLeaf.Hardware.MachineConfig { MemoryBytes = 64L << 20 });
-                var d = k.Load(hostile);
+                long booted = k.Heap.LiveObjects;
+                // Loaded on a thread of its own that then ends: a thread that saw a domain's exception thrown
+                // keeps it (the runtime's last thrown object) and so roots the domain's code while it lives.
+                Domain? loaded = null;
+                DomainException? failure = null;
+                var loader = new Thread(() => { try { loaded = k.Load(hostile); } catch (DomainException e) { failure = e; } }, 4 << 20);
+                loader.Start();
+                loader.Join();
+                var d = loaded!;
+                if (failure is { } e)
+                {
+                    // The attack's entry point failed: report how, then that the kernel carries on.
+                    Console.WriteLine("LOADFAILED " + e.Message.ReplaceLineEndings(" "));
+                    var failed = k.Domains.Single();
+                    Console.WriteLine("STATUS " + failed.Status);
+                    Console.WriteLine("REASON " + failed.LastCrash?.Reason.ReplaceLineEndings(" "));
+                    Console.WriteLine("HEAP " + (k.Heap.LiveObjects == booted ? "baseline" : $"{booted} -> {k.Heap.LiveObjects}"));
+                    if (failed.LastCrash is { } fc) Console.WriteLine("COLLECTED " + (fc.Collection.Wait(10_000) && fc.Collection.Result.Collected));
+                    Console.WriteLine("ALIVE " + k.Load(friend).Get<IHostile>().Run(41).Value);
+                    return 0;
+                }
                 long live = k.Heap.LiveObjects;
                 Console.WriteLine("LOADED " + d.Name);
                 RpcResult<long> r = default;
@@ -202,10 +222,24 @@ internal static class Sandbox
     public static void AssertContained(SandboxOutcome o, string kind = "CalleeCrashed", string? reason = null)
     {
         Assert.True(o.Survived, "the attack was not contained: " + o.Describe());
+        Assert.True(o.Line("LOADFAILED") is null, "the attack failed to load: " + o.Describe());
         Assert.True(o.Line("RESULT") == kind, $"expected the caller to get {kind}: " + o.Describe());
-        if (reason is not null) Assert.Contains(reason, o.Line("REASON") ?? "");
+        if (reason is not null) Assert.True((o.Line("REASON") ?? "").Contains(reason, StringComparison.Ordinal), $"expected the crash to name '{reason}': " + o.Describe());
         Assert.Equal("baseline", o.Line("HEAP"));
         Assert.Equal("True", o.Line("COLLECTED"));
         Assert.Equal("42", o.Line("ALIVE"));
+    }
+
+    /// <summary>Asserts the child kernel survived an attack whose entry point failed: Load threw a
+    /// DomainException naming <paramref name="reason"/>, the heap is at its baseline, the context was
+    /// collected, another domain loads and runs.</summary>
+    public static void AssertLoadRefused(SandboxOutcome o, string reason)
+    {
+        Assert.True(o.Survived, "the attack was not contained: " + o.Describe());
+        Assert.True(o.Line("LOADFAILED") is { } failed && failed.Contains(reason, StringComparison.Ordinal),
+            $"expected Load to fail naming '{reason}': " + o.Describe());
+        Assert.True(o.Line("HEAP") == "baseline", "the heap is not at its baseline: " + o.Describe());
+        Assert.True(o.Line("COLLECTED") == "True", "the domain's context was not collected: " + o.Describe());
+        Assert.True(o.Line("ALIVE") == "42", "the kernel did not run another domain: " + o.Describe());
     }
 }
