@@ -45,6 +45,7 @@ internal static unsafe class HeapAccess
         var e = Live(handle, d);
         if (e->Owner != d->Id && (e->Borrows == 0 || e->Borrower != d->Id)) ReadThroughContainer(d, e, "read");
         if (e->TypeId != typeId || e->Kind != kind) ThrowWrongType(d, e);
+        RaceHooks.At(RacePoint.Checked, d, e);
         return e;
     }
 
@@ -59,6 +60,7 @@ internal static unsafe class HeapAccess
         var e = Owned(handle, d, "write");
         if (e->Borrows != 0) ThrowBorrowed(d, e, "write");
         if (e->TypeId != typeId || e->Kind != kind) ThrowWrongType(d, e);
+        RaceHooks.At(RacePoint.Checked, d, e);
         return e;
     }
 
@@ -66,26 +68,32 @@ internal static unsafe class HeapAccess
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Move(ulong handle, DomainCell* from, DomainCell* to)
     {
+        RaceHooks.At(RacePoint.Begin, from, handle);
         var e = Owned(handle, from, "move");
         if (e->Borrows != 0) ThrowBorrowed(from, e, "move");
         if ((e->Flags & HeapEntry.Eager) != 0) CheckChildren(from, e, "move");
+        RaceHooks.At(RacePoint.Checked, from, e);
         // Write Generation and Owner as one 8-byte store: the next check of this slot (often the
         // move back, a few instructions later) loads them as one 8-byte value, and a 4-byte store
         // under an 8-byte load cannot be forwarded and stalls the pipeline.
         *(ulong*)&e->Generation = ((ulong)(uint)to->Id << 32) | (handle >> 32);
         if ((e->Flags & HeapEntry.Eager) != 0) MoveChildren(from, e, to);
+        RaceHooks.At(RacePoint.Changed, from, e);
     }
 
     /// <summary>Lends a root immutably for the length of one call; returns the previous borrower to restore.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int Borrow(ulong handle, DomainCell* from, DomainCell* to)
     {
+        RaceHooks.At(RacePoint.Begin, from, handle);
         var e = Live(handle, from);
         if (e->Owner != from->Id && (e->Borrows == 0 || e->Borrower != from->Id)) ReadThroughContainer(from, e, "lend");
+        RaceHooks.At(RacePoint.Checked, from, e);
         int previous = e->Borrower;
         e->Borrows++;
         e->Borrower = to->Id;
         if ((e->Flags & HeapEntry.Eager) != 0) BorrowChildren(from, e, to->Id, +1);
+        RaceHooks.At(RacePoint.Changed, from, e);
         return previous;
     }
 
@@ -119,10 +127,13 @@ internal static unsafe class HeapAccess
     internal static void Drop(ulong handle)
     {
         var d = CurrentDomain.Require();
+        RaceHooks.At(RacePoint.Begin, d, handle);
         var e = Owned(handle, d, "drop");
         if (e->Borrows != 0) ThrowBorrowed(d, e, "drop");
         if ((e->Flags & HeapEntry.HasChildren) != 0) CheckChildren(d, e, "drop");
+        RaceHooks.At(RacePoint.Checked, d, e);
         Token(d).Heap.Drop(e);
+        RaceHooks.At(RacePoint.Changed, d, e);
     }
 
     /// <summary>Frees an allocation on behalf of <paramref name="owner"/> if it is still live and theirs
