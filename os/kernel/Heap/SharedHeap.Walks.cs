@@ -74,6 +74,7 @@ public sealed unsafe partial class SharedHeap
         {
             if (child->Mark == Epoch) return;
             child->Mark = Epoch;
+            if ((child->Borrows | child->LentChildren) != 0) { Foreign = true; return; } // lent out: it stays where the borrower can read it
             if (ContainedIn(child, parent, Entries)) return;
             if (child->Owner != Owner) Foreign = true;
             else if ((child->Flags & HeapEntry.HasChildren) != 0) Pending.Push((nint)child);
@@ -126,8 +127,51 @@ public sealed unsafe partial class SharedHeap
         }
     }
 
-    /// <summary>Frees <paramref name="root"/> and every child owned by the same domain, children first.</summary>
-    internal (int Objects, long Bytes) DropTree(HeapEntry* root, Quarantine? quarantine = null)
+    /// <summary>Frees <paramref name="root"/> and every child owned by the same domain, children first. With
+    /// <paramref name="waitFor"/> (a domain id that may race itself), the tree leaves the registry first (every
+    /// check fails from then on), the accesses that domain's threads began before are waited for, and only then
+    /// does the memory go back on the free lists.</summary>
+    internal (int Objects, long Bytes) DropTree(HeapEntry* root, Quarantine? quarantine = null, int waitFor = 0)
+    {
+        if (waitFor == 0) return DropTreeNow(root, quarantine);
+        List<nint> order;
+        lock (_gate)
+        {
+            order = Gather(root);
+            foreach (var e in order) ((HeapEntry*)e)->Owner = 0; // out of the registry: checks fail, walks skip it
+        }
+        Accesses.WaitFor(waitFor);
+        lock (_gate)
+        {
+            long bytes = 0;
+            for (int i = order.Count - 1; i >= 0; i--)
+            {
+                var e = (HeapEntry*)order[i];
+                bytes += ObjectBytes(e);
+                FreeOne(e, quarantine);
+            }
+            return (order.Count, bytes);
+        }
+    }
+
+    /// <summary>The tree under <paramref name="root"/> in pre-order (caller holds the lock).</summary>
+    private List<nint> Gather(HeapEntry* root)
+    {
+        var order = new List<nint>();
+        var stack = WalkStack();
+        var v = new CollectVisitor { Owner = root->Owner, Epoch = Interlocked.Increment(ref _epoch), Pending = stack, Entries = _table.Entries };
+        root->Mark = v.Epoch;
+        stack.Push((nint)root);
+        while (stack.Count > 0)
+        {
+            var e = (HeapEntry*)stack.Pop();
+            order.Add((nint)e);
+            if ((e->Flags & HeapEntry.HasChildren) != 0) ForEachChild(e, ref v);
+        }
+        return order;
+    }
+
+    private (int Objects, long Bytes) DropTreeNow(HeapEntry* root, Quarantine? quarantine)
     {
         lock (_gate)
         {

@@ -61,6 +61,7 @@ public sealed partial class Microkernel
             int devices = 0;
             var args = method.GetParameters().Select(p => BindParameter(d, p, ref devices)).ToArray();
             CurrentDomain.Cell = token.Cell;
+            Accesses.Arrive(token.Cell);
             result = method.Invoke(null, BindingFlags.DoNotWrapExceptions, null, args, null);
             CurrentDomain.Cell = previous;
             if (token.State == DomainState.Faulted) throw new OwnershipViolationException(token.FaultReason ?? "fault during start");

@@ -128,7 +128,11 @@ public class HeapRaceAttacks
             var until = DateTime.UtcNow.AddSeconds(10);
             while (!w.RacerArrived && DateTime.UtcNow < until) Thread.Sleep(5);
             Assert.True(w.RacerArrived, "the racing thread never started its drop or move while the access was in its window");
-            completed = w.Changed.Wait(TimeSpan.FromSeconds(1));
+            // Up to a second for the racer's change to complete; none does on the fixed heap (it waits for the held
+            // access, or is refused: then the paused thread goes on at once, so it leaves the dead domain's code
+            // while the kernel is still confirming the collection).
+            var stop = DateTime.UtcNow.AddSeconds(1);
+            while (!(completed = w.Changed.IsSet) && attacker.Status == DomainStatus.Running && DateTime.UtcNow < stop) Thread.Sleep(2);
             victim();
             w.Release.Set();
             result = (await call).Result;
