@@ -89,8 +89,15 @@ internal static unsafe class HeapAccess
         // under an 8-byte load cannot be forwarded and stalls the pipeline.
         *(ulong*)&e->Generation = ((ulong)(uint)to->Id << 32) | (handle >> 32);
         if ((e->Flags & HeapEntry.Eager) != 0) MoveChildren(from, e, to);
+        if (to->State >= DomainState.Crashed) MovedIntoStopped(handle, from, to);
         RaceHooks.At(RacePoint.Changed, from, e);
     }
+
+    /// <summary>The receiver stopped between the proxy's check and the move, and its crash cleanup may already have
+    /// scanned the registry: the object would belong to nobody. Freed here (under the heap's lock, only if still the
+    /// receiver's: the cleanup may have taken it).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void MovedIntoStopped(ulong handle, DomainCell* from, DomainCell* to) => Token(from).Heap.DropIfOwnedBy(handle, to->Id);
 
     /// <summary><see cref="Move"/> by a domain that has had more than one thread in it: checked and changed under
     /// the heap's ownership lock (a lend, drop or other move by another of its threads cannot interleave), the
@@ -112,6 +119,7 @@ internal static unsafe class HeapAccess
                 Fault(from, $"domain {from->Id} tried to move RRef #{e - from->Entries} ({TypeRegistry.NameOf(e->TypeId)}) while another of its threads pushed it into a deque");
             if ((e->Flags & HeapEntry.Eager) != 0) MoveChildren(from, e, to);
         }
+        if (to->State >= DomainState.Crashed) MovedIntoStopped(handle, from, to);
         Accesses.WaitFor(from->Id);
         RaceHooks.At(RacePoint.Changed, from, e);
     }

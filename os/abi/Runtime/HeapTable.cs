@@ -19,6 +19,9 @@ internal abstract unsafe class HeapTable
     /// the memory is reused only after that domain's accesses that began before the free are over.</summary>
     internal abstract void Drop(HeapEntry* entry, int waitFor);
 
+    /// <summary>Frees the allocation <paramref name="handle"/> names if it is live and owned by <paramref name="owner"/> (a stopped domain).</summary>
+    internal abstract void DropIfOwnedBy(ulong handle, int owner);
+
     /// <summary>Hands the children of an allocation to a new owner (the root was checked by the caller).</summary>
     internal abstract void MoveChildren(HeapEntry* entry, int from, int to);
 

@@ -120,6 +120,10 @@ public sealed unsafe partial class SharedHeap
             HeapAccess.Fault(owner.Cell, $"shared heap out of physical memory: {bytes} bytes of {TypeRegistry.NameOf(typeId)} requested, more than the machine's {_memory.Size} bytes");
         lock (_gate)
         {
+            // A domain stopped (faulted or killed) gets nothing more: its other threads run on until their next
+            // check, and an object allocated after the crash cleanup scanned the registry would belong to nobody.
+            if (owner.Cell->IsKernel == 0 && owner.Cell->State != DomainState.Running)
+                throw new DomainStoppedException($"domain {owner.Id} has been stopped and cannot allocate");
             long mine = _allocatedBy.GetValueOrDefault(owner.Id);
             if (mine + bytes > owner.Cell->HeapQuota)
                 HeapAccess.Fault(owner.Cell, $"shared heap limit: domain {owner.Id} has {mine} bytes live and asked for {bytes} more; its limit is {owner.Cell->HeapQuota} bytes");
@@ -191,7 +195,9 @@ public sealed unsafe partial class SharedHeap
         e->Owner = 0;
         e->Borrows = 0;
         e->Borrower = 0;
-        e->Data = null;
+        // Data keeps pointing at the block (quarantined, free or reused: heap memory either way, never null):
+        // a thread whose check passed just before a crash cleanup freed the object (a borrower reading what
+        // the dead domain lent it, or the dead domain's own thread) reads or writes that block, not address 0.
         e->NextFree = _freeSlot;
         _freeSlot = (int)(e - _table.Entries);
     }
@@ -244,6 +250,14 @@ public sealed unsafe partial class SharedHeap
         internal override ulong Allocate(DomainToken owner, int typeId, int elementSize, int length, HeapKind kind) =>
             _heap.Allocate(owner, typeId, elementSize, length, kind);
         internal override void Drop(HeapEntry* entry, int waitFor) => _heap.DropTree(entry, null, waitFor);
+        internal override void DropIfOwnedBy(ulong handle, int owner)
+        {
+            lock (_heap._gate)
+            {
+                var e = _heap.Raw(handle);
+                if (e != null && e->Owner == owner) _heap.DropTree(e);
+            }
+        }
         internal override void MoveChildren(HeapEntry* entry, int from, int to) => _heap.MoveChildren(entry, from, to);
         internal override bool ChildrenOwned(HeapEntry* entry, int owner) => _heap.ChildrenOwned(entry, owner);
         internal override void BorrowChildren(HeapEntry* entry, int owner, int borrower, int delta) =>
