@@ -152,7 +152,26 @@ internal static unsafe class HeapAccess
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static int BorrowShared(ulong handle, DomainCell* from, DomainCell* to)
     {
-        lock (Token(from).Heap.Ownership) return BorrowChecked(handle, from, to);
+        lock (Token(from).Heap.Ownership)
+        {
+            uint index = (uint)handle;
+            if (index - 1 < from->Capacity - 1)
+            {
+                var e = from->Entries + index;
+                if (e->Generation == (int)(handle >> 32) && e->Owner != 0)
+                {
+                    // A lend belongs to the call it was made for. One thread's lend must not outlast or replace
+                    // another's: passing on a borrow from a second thread would keep the lender's object lent
+                    // after the lender's call returned, and lending to a second domain while the first still
+                    // reads would take the first one's borrow away under it.
+                    if (e->Owner != from->Id)
+                        Fault(from, $"domain {from->Id}, which runs several threads, tried to lend RRef #{index} ({TypeRegistry.NameOf(e->TypeId)}) that it was lent itself: only a domain with one thread may pass a borrow on");
+                    if (e->Borrows != 0 && e->Borrower != to->Id)
+                        Fault(from, $"domain {from->Id} tried to lend RRef #{index} ({TypeRegistry.NameOf(e->TypeId)}) to domain {to->Id} while another of its threads has it lent to domain {e->Borrower}");
+                }
+            }
+            return BorrowChecked(handle, from, to);
+        }
     }
 
     /// <summary>A leaf inside a deque is lent or returned: the deque counts it, so it neither moves nor drops meanwhile.</summary>

@@ -204,11 +204,50 @@ public sealed unsafe partial class SharedHeap
     /// <summary>As <see cref="DropAllOwnedBy(int)"/>, holding the memory back in <paramref name="quarantine"/>.</summary>
     public (int Objects, long Bytes) DropAllOwnedBy(int domainId, Quarantine quarantine) => ScanOwned(domainId, drop: true, quarantine);
 
+    /// <summary>Crash cleanup. The stopped domain's threads run on until their next check, and one may be between an
+    /// RRef check and its access: its objects leave the registry first (every check fails from then on), then
+    /// the accesses its threads began are waited for (Accesses.WaitFor), and only then are the slots freed, so a
+    /// late access never reaches a slot (or, through it, a block) already given to another domain.</summary>
+    private (int Objects, long Bytes) DropOwned(int domainId, Quarantine? quarantine)
+    {
+        // A proxy may have moved an object into the domain just before it stopped; its store is visible from here
+        // on (the proxy reads the state after its store: see HeapAccess.MovedIntoStopped).
+        Interlocked.MemoryBarrierProcessWide();
+        var trees = new List<List<nint>>();
+        lock (_gate)
+        {
+            for (int i = 1; i < _highWater; i++)
+            {
+                var e = _table.Entries + i;
+                if (e->Owner != domainId) continue; // contained leaves go with their deque
+                var order = Gather(e);
+                foreach (var x in order) ((HeapEntry*)x)->Owner = 0;
+                trees.Add(order);
+            }
+        }
+        if (trees.Count > 0) Accesses.WaitFor(domainId);
+        lock (_gate)
+        {
+            int objects = 0;
+            long bytes = 0;
+            foreach (var order in trees)
+                for (int i = order.Count - 1; i >= 0; i--)
+                {
+                    var e = (HeapEntry*)order[i];
+                    bytes += ObjectBytes(e);
+                    FreeOne(e, quarantine);
+                    objects++;
+                }
+            return (objects, bytes);
+        }
+    }
+
     /// <summary>Objects and bytes a domain owns right now (a scan; for tables and limits, not hot paths).</summary>
     public (int Objects, long Bytes) OwnedBy(int domainId) => ScanOwned(domainId, drop: false, null);
 
     private (int Objects, long Bytes) ScanOwned(int domainId, bool drop, Quarantine? quarantine)
     {
+        if (drop) return DropOwned(domainId, quarantine);
         lock (_gate)
         {
             int objects = 0;

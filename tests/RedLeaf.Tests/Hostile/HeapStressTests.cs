@@ -22,7 +22,7 @@ public class HeapStressTests
         Assert.True(o.Seconds >= 10, said);
         Assert.Equal(0, o.ForeignReads);
         Assert.Equal(0, o.NotRefused);
-        Assert.Empty(o.OtherCrashes);
+        Assert.Empty(o.OtherCrashes); // foreign reads are listed here too, with what was read
         Assert.True(o.HostileRefused >= 10, $"too few hostile accesses were made to mean anything: {said}");
         Assert.Equal(o.HostileRefused, o.Restarts);
         Assert.True(o.Ops > 10_000, $"the domains did almost no legal work: {said}");
