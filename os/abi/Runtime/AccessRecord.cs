@@ -106,7 +106,9 @@ internal static unsafe class Accesses
     }
 
     /// <summary>After an ownership change by or from domain <paramref name="domainId"/>: waits until no access by
-    /// it that could have passed its check before the change is still running (on any thread but this one).</summary>
+    /// it that could have passed its check before the change is still running (on any thread but this one).
+    /// <paramref name="domainId"/> 0 waits for every access in flight, whoever makes it (a grace period: the
+    /// crash cleanup, which frees objects other domains' threads may have just moved in).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal static void WaitFor(int domainId)
     {
@@ -119,7 +121,7 @@ internal static unsafe class Accesses
             var r = (AccessRecord*)all[i];
             if (r == mine) continue;
             long a = Volatile.Read(ref r->Active);
-            if (a == 0 || (int)a != domainId) continue;
+            if (a == 0 || (domainId != 0 && (int)a != domainId)) continue;
             var spin = new SpinWait();
             long deadline = Environment.TickCount64 + 30_000;
             while (Volatile.Read(ref r->Active) == a)

@@ -119,8 +119,8 @@ internal static unsafe class HeapAccess
                 Fault(from, $"domain {from->Id} tried to move RRef #{e - from->Entries} ({TypeRegistry.NameOf(e->TypeId)}) while another of its threads pushed it into a deque");
             if ((e->Flags & HeapEntry.Eager) != 0) MoveChildren(from, e, to);
         }
-        if (to->State >= DomainState.Crashed) MovedIntoStopped(handle, from, to);
         Accesses.WaitFor(from->Id);
+        if (to->State >= DomainState.Crashed) MovedIntoStopped(handle, from, to);
         RaceHooks.At(RacePoint.Changed, from, e);
     }
 

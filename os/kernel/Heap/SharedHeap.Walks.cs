@@ -206,7 +206,7 @@ public sealed unsafe partial class SharedHeap
 
     /// <summary>Crash cleanup. The stopped domain's threads run on until their next check, and one may be between an
     /// RRef check and its access: its objects leave the registry first (every check fails from then on), then
-    /// the accesses its threads began are waited for (Accesses.WaitFor), and only then are the slots freed, so a
+    /// the accesses in flight are waited for (Accesses.WaitFor), and only then are the slots freed, so a
     /// late access never reaches a slot (or, through it, a block) already given to another domain.</summary>
     private (int Objects, long Bytes) DropOwned(int domainId, Quarantine? quarantine)
     {
@@ -225,7 +225,9 @@ public sealed unsafe partial class SharedHeap
                 trees.Add(order);
             }
         }
-        if (trees.Count > 0) Accesses.WaitFor(domainId);
+        // Every access in flight, not only the dead domain's: a thread of another domain that moved an object in
+        // just before the stop may still be writing it (its own wait comes after its move).
+        if (trees.Count > 0) Accesses.WaitFor(0);
         lock (_gate)
         {
             int objects = 0;

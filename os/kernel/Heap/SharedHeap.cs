@@ -175,6 +175,24 @@ public sealed unsafe partial class SharedHeap
         }
     }
 
+    /// <summary>Frees what <paramref name="handle"/> names if it is still <paramref name="owner"/>'s (a domain that
+    /// stopped while the object was moved to it): out of the registry under the lock (the crash cleanup may take it
+    /// first), then every access in flight is waited for (the sender's other threads), then the memory is freed.</summary>
+    internal void DropIfOwnedBy(ulong handle, int owner)
+    {
+        List<nint> order;
+        lock (_gate)
+        {
+            var e = Raw(handle);
+            if (e == null || e->Owner != owner) return;
+            order = Gather(e);
+            foreach (var x in order) ((HeapEntry*)x)->Owner = 0;
+        }
+        Accesses.WaitFor(0);
+        lock (_gate)
+            for (int i = order.Count - 1; i >= 0; i--) FreeOne((HeapEntry*)order[i]);
+    }
+
     /// <summary>Bytes the object itself takes (elements, plus a deque's header).</summary>
     internal static long ObjectBytes(HeapEntry* e) =>
         (long)e->ElementSize * e->Length + (e->Kind == HeapKind.Deque ? RRefDeque<byte>.HeaderBytes : 0);
@@ -250,14 +268,7 @@ public sealed unsafe partial class SharedHeap
         internal override ulong Allocate(DomainToken owner, int typeId, int elementSize, int length, HeapKind kind) =>
             _heap.Allocate(owner, typeId, elementSize, length, kind);
         internal override void Drop(HeapEntry* entry, int waitFor) => _heap.DropTree(entry, null, waitFor);
-        internal override void DropIfOwnedBy(ulong handle, int owner)
-        {
-            lock (_heap._gate)
-            {
-                var e = _heap.Raw(handle);
-                if (e != null && e->Owner == owner) _heap.DropTree(e);
-            }
-        }
+        internal override void DropIfOwnedBy(ulong handle, int owner) => _heap.DropIfOwnedBy(handle, owner);
         internal override void MoveChildren(HeapEntry* entry, int from, int to) => _heap.MoveChildren(entry, from, to);
         internal override bool ChildrenOwned(HeapEntry* entry, int owner) => _heap.ChildrenOwned(entry, owner);
         internal override void BorrowChildren(HeapEntry* entry, int owner, int borrower, int delta) =>
