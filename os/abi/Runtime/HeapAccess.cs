@@ -164,7 +164,8 @@ internal static unsafe class HeapAccess
                     // another's: passing on a borrow from a second thread would keep the lender's object lent
                     // after the lender's call returned, and lending to a second domain while the first still
                     // reads would take the first one's borrow away under it.
-                    if (e->Owner != from->Id)
+                    HeapEntry* c;
+                    if (e->Owner != from->Id && (e->Owner >= 0 || (c = ContainerOf(from, e)) == null || c->Owner != from->Id))
                         Fault(from, $"domain {from->Id}, which runs several threads, tried to lend RRef #{index} ({TypeRegistry.NameOf(e->TypeId)}) that it was lent itself: only a domain with one thread may pass a borrow on");
                     if (e->Borrows != 0 && e->Borrower != to->Id)
                         Fault(from, $"domain {from->Id} tried to lend RRef #{index} ({TypeRegistry.NameOf(e->TypeId)}) to domain {to->Id} while another of its threads has it lent to domain {e->Borrower}");

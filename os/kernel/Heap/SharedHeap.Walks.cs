@@ -143,6 +143,7 @@ public sealed unsafe partial class SharedHeap
         Accesses.WaitFor(waitFor);
         lock (_gate)
         {
+            GatherLatePushes(order);
             long bytes = 0;
             for (int i = order.Count - 1; i >= 0; i--)
             {
@@ -152,6 +153,33 @@ public sealed unsafe partial class SharedHeap
             }
             return (order.Count, bytes);
         }
+    }
+
+    private struct LatePushVisitor : IChildVisitor
+    {
+        public HeapEntry* Entries;
+        public List<nint> Found;
+        public void Visit(HeapEntry* parent, HeapEntry* child)
+        {
+            if (!ContainedIn(child, parent, Entries)) return;
+            child->Owner = 0; // out of the registry, as the rest of the tree
+            Found.Add((nint)child);
+        }
+    }
+
+    /// <summary>After the wait of a drop that took a tree out of the registry: leaves that a push in flight put into
+    /// one of its deques meanwhile (the push was checked before the drop), which would otherwise be owned through a
+    /// deque that is gone. Appended to <paramref name="order"/> (caller holds the lock).</summary>
+    private void GatherLatePushes(List<nint> order)
+    {
+        var v = new LatePushVisitor { Entries = _table.Entries, Found = new List<nint>() };
+        int n = order.Count;
+        for (int i = 0; i < n; i++)
+        {
+            var e = (HeapEntry*)order[i];
+            if (e->Kind == HeapKind.Deque && (e->Flags & HeapEntry.HasChildren) != 0) ForEachChild(e, ref v);
+        }
+        order.AddRange(v.Found);
     }
 
     /// <summary>The tree under <paramref name="root"/> in pre-order (caller holds the lock).</summary>
@@ -232,6 +260,7 @@ public sealed unsafe partial class SharedHeap
         {
             int objects = 0;
             long bytes = 0;
+            foreach (var order in trees) GatherLatePushes(order);
             foreach (var order in trees)
                 for (int i = order.Count - 1; i >= 0; i--)
                 {

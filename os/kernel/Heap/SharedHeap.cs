@@ -190,7 +190,10 @@ public sealed unsafe partial class SharedHeap
         }
         Accesses.WaitFor(0);
         lock (_gate)
+        {
+            GatherLatePushes(order);
             for (int i = order.Count - 1; i >= 0; i--) FreeOne((HeapEntry*)order[i]);
+        }
     }
 
     /// <summary>Bytes the object itself takes (elements, plus a deque's header).</summary>

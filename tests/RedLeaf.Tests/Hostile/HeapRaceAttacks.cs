@@ -154,6 +154,9 @@ public class HeapRaceAttacks
     /// once dom_b dropped what it kept and the attacker is gone, the heap is back to its baseline.</summary>
     private static async Task Contained(Microkernel k, Domain b, Domain d, long live, IReadOnlyList<RRef<Payload>> victims)
     {
+        // The racer may still be finishing its drop (waiting for the accesses it must outwait) or unwinding its fault.
+        foreach (var t in k.Threads.Where(t => t.DomainId == d.Id))
+            Assert.True(t.Join(TimeSpan.FromSeconds(10)), $"the attacker's {t} did not end");
         using (k.Enter())
             foreach (var v in victims)
             {
