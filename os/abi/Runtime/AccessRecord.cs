@@ -42,7 +42,11 @@ internal static unsafe class Accesses
         if (r == null) r = Register();
         long s = r->Serial + (1L << 32);
         r->Serial = s;
-        Volatile.Write(ref r->Active, s | (uint)d->Id);
+        // In a domain that may race itself the announcement is a full fence (an exchange): the check's loads cannot
+        // pass it, whatever the JIT or the processor would reorder, and the waiting side does not depend on the
+        // process-wide barrier alone. A single-threaded domain has nobody to race and keeps the plain store.
+        if (d->Shared != 0) Interlocked.Exchange(ref r->Active, s | (uint)d->Id);
+        else Volatile.Write(ref r->Active, s | (uint)d->Id);
     }
 
     /// <summary>The access is over.</summary>
