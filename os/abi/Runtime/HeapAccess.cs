@@ -274,7 +274,7 @@ internal static unsafe class HeapAccess
         if ((e->Borrows | e->LentChildren) != 0) ThrowLent(d, e, "drop");
         if ((e->Flags & HeapEntry.HasChildren) != 0) CheckChildren(d, e, "drop");
         RaceHooks.At(RacePoint.Checked, d, e);
-        Token(d).Heap.Drop(e, waitFor);
+        Token(d).Heap.Drop(e, waitFor, ((ulong)(uint)d->Id << 32) | (handle >> 32));
         RaceHooks.At(RacePoint.Changed, d, e);
     }
 
@@ -286,7 +286,7 @@ internal static unsafe class HeapAccess
         if (index - 1 >= owner->Capacity - 1) return;
         HeapEntry* e = owner->Entries + index;
         if (*(ulong*)&e->Generation != (((ulong)(uint)owner->Id << 32) | (handle >> 32)) || (e->Borrows | e->LentChildren) != 0) return;
-        DomainToken.Of(owner)?.Heap.Drop(e, owner->Shared != 0 ? owner->Id : 0);
+        DomainToken.Of(owner)?.Heap.Drop(e, owner->Shared != 0 ? owner->Id : 0, ((ulong)(uint)owner->Id << 32) | (handle >> 32));
     }
 
     internal static ulong Allocate(int typeId, int elementSize, int length, HeapKind kind)

@@ -16,8 +16,10 @@ internal abstract unsafe class HeapTable
     internal readonly object Ownership = new();
 
     /// <summary>Frees an allocation the caller owns, children first; with <paramref name="waitFor"/> (a domain id)
-    /// the memory is reused only after that domain's accesses that began before the free are over.</summary>
-    internal abstract void Drop(HeapEntry* entry, int waitFor);
+    /// the memory is reused only after that domain's accesses that began before the free are over. Nothing happens
+    /// unless the slot still holds <paramref name="expect"/> (generation and owner, as checked; a crash cleanup may
+    /// have taken it meanwhile, and it may even have been reused).</summary>
+    internal abstract void Drop(HeapEntry* entry, int waitFor, ulong expect);
 
     /// <summary>Frees the allocation <paramref name="handle"/> names if it is live and owned by <paramref name="owner"/> (a stopped domain).</summary>
     internal abstract void DropIfOwnedBy(ulong handle, int owner);

@@ -131,12 +131,16 @@ public sealed unsafe partial class SharedHeap
     /// <paramref name="waitFor"/> (a domain id that may race itself), the tree leaves the registry first (every
     /// check fails from then on), the accesses that domain's threads began before are waited for, and only then
     /// does the memory go back on the free lists.</summary>
-    internal (int Objects, long Bytes) DropTree(HeapEntry* root, Quarantine? quarantine = null, int waitFor = 0)
+    internal (int Objects, long Bytes) DropTree(HeapEntry* root, Quarantine? quarantine = null, int waitFor = 0, ulong expect = 0)
     {
-        if (waitFor == 0) return DropTreeNow(root, quarantine);
+        if (waitFor == 0) return DropTreeNow(root, quarantine, expect);
         List<nint> order;
         lock (_gate)
         {
+            // The check that let this drop go ahead ran outside the lock: a crash cleanup of the same domain (another
+            // of its threads faulted) may have taken the tree meanwhile. Freeing it again would put its slots and
+            // blocks on the free lists twice, and two later allocations would share them.
+            if (root->Owner <= 0 || (expect != 0 && *(ulong*)&root->Generation != expect)) return (0, 0);
             order = Gather(root);
             foreach (var e in order) ((HeapEntry*)e)->Owner = 0; // out of the registry: checks fail, walks skip it
         }
@@ -199,10 +203,11 @@ public sealed unsafe partial class SharedHeap
         return order;
     }
 
-    private (int Objects, long Bytes) DropTreeNow(HeapEntry* root, Quarantine? quarantine)
+    private (int Objects, long Bytes) DropTreeNow(HeapEntry* root, Quarantine? quarantine, ulong expect = 0)
     {
         lock (_gate)
         {
+            if (root->Owner <= 0 || (expect != 0 && *(ulong*)&root->Generation != expect)) return (0, 0); // taken meanwhile (see DropTree)
             // Gather the tree (pre-order), then free it in reverse: every child goes before its parent.
             var order = new List<nint>();
             var stack = WalkStack();
