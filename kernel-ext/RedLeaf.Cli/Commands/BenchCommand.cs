@@ -1,4 +1,5 @@
-// kernel-ext/RedLeaf.Cli: `redleaf bench <suite> [--quick] [--json PATH|-] [--save]`. Progress goes
+// kernel-ext/RedLeaf.Cli: `redleaf bench <suite> [--quick] [--json PATH|-] [--save]` (heap-stress also takes
+// [--seconds N]: how long the storm runs). Progress goes
 // to stderr; with --json - the JSON alone goes to stdout, otherwise a table does. --save appends the
 // run to datasets/results/<suite>.json (Results/ResultsStore), which `redleaf results table` reads.
 using RedLeaf.Bench.Measure;
@@ -9,7 +10,9 @@ namespace RedLeaf.Cli.Commands;
 
 internal static class BenchCommand
 {
-    public const string Usage = "redleaf bench <calls|langtax|lifecycle|instrumentation|net|blk|recovery|riscv> [--quick] [--json PATH|-] [--save]";
+    public const string Usage = "redleaf bench <calls|langtax|lifecycle|instrumentation|net|blk|recovery|riscv|heap-stress> [--quick] [--seconds N (heap-stress)] [--json PATH|-] [--save]";
+
+    private static double? _seconds;
 
     private static readonly Dictionary<string, Func<bool, Action<string>, SuiteResult>> Suites = new()
     {
@@ -21,6 +24,7 @@ internal static class BenchCommand
         [BlkSuite.Name] = (quick, progress) => BlkSuite.Run(quick, progress),
         [RecoverySuite.Name] = (quick, progress) => RecoverySuite.Run(quick, progress),
         [RiscvSuite.Name] = (quick, progress) => RiscvSuite.Run(quick, progress),
+        [HeapStressSuite.Name] = (quick, progress) => HeapStressSuite.Run(quick, progress, _seconds),
     };
 
     public static int Run(Args args)
@@ -32,7 +36,16 @@ internal static class BenchCommand
         bool quick = args.Flag("--quick");
         string? json = args.Option("--json");
         bool save = args.Flag("--save");
+        string? seconds = args.Option("--seconds");
         args.RejectUnknown();
+        _seconds = null;
+        if (seconds is not null)
+        {
+            if (suite != HeapStressSuite.Name) throw new UsageException($"--seconds is for heap-stress only; usage: {Usage}");
+            if (!double.TryParse(seconds, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) || !(s > 0) || s > 86_400)
+                throw new UsageException($"--seconds must be a number of seconds between 0 and 86400, not '{seconds}'");
+            _seconds = s;
+        }
 
         var result = run(quick, msg => Console.Error.WriteLine(msg));
         if (json == "-")

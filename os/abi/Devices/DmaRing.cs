@@ -137,6 +137,7 @@ public sealed unsafe class DmaRing : Capability
         // can reach this object (capabilities never cross an interface), so the two are the same domain, and
         // the thread-static read is saved on a per-packet path.
         var e = lend ? HeapAccess.ForRead(handle, TypeIds<byte>.Id, HeapKind.Array) : HeapAccess.ForWrite(Holder, handle, TypeIds<byte>.Id, HeapKind.Array);
+        HeapAccess.Done(); // the buffer is moved or lent to the device next, by this same thread
         if (e->Length > MaxBufferBytes) TooLarge(e->Length);
         return e;
     }

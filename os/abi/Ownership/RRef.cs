@@ -25,9 +25,18 @@ public readonly unsafe struct RRef<T> : IEquatable<RRef<T>> where T : unmanaged
     public T Value
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => *(T*)HeapAccess.ForRead(Handle, TypeIds<T>.Id, HeapKind.Value)->Data;
+        get
+        {
+            T v = *(T*)HeapAccess.ForRead(Handle, TypeIds<T>.Id, HeapKind.Value)->Data;
+            HeapAccess.Done(); // a drop or move by another thread of the domain waited for this read
+            return v;
+        }
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        set => *(T*)HeapAccess.ForWrite(Handle, TypeIds<T>.Id, HeapKind.Value)->Data = value;
+        set
+        {
+            *(T*)HeapAccess.ForWrite(Handle, TypeIds<T>.Id, HeapKind.Value)->Data = value;
+            HeapAccess.Done();
+        }
     }
 
     /// <summary>True for the default handle, which names nothing.</summary>

@@ -25,21 +25,32 @@ public readonly unsafe struct RRefArray<T> : IEquatable<RRefArray<T>> where T : 
         return a;
     }
 
-    public int Length => HeapAccess.ForRead(Handle, TypeIds<T>.Id, HeapKind.Array)->Length;
+    public int Length
+    {
+        get
+        {
+            int n = HeapAccess.ForRead(Handle, TypeIds<T>.Id, HeapKind.Array)->Length;
+            HeapAccess.Done();
+            return n;
+        }
+    }
 
     public T this[int index]
     {
         get
         {
             var e = HeapAccess.ForRead(Handle, TypeIds<T>.Id, HeapKind.Array);
-            if ((uint)index >= (uint)e->Length) throw new IndexOutOfRangeException($"index {index} outside RRefArray of {e->Length}");
-            return ((T*)e->Data)[index];
+            if ((uint)index >= (uint)e->Length) OutOfRange(index, e->Length);
+            T v = ((T*)e->Data)[index];
+            HeapAccess.Done();
+            return v;
         }
         set
         {
             var e = HeapAccess.ForWrite(Handle, TypeIds<T>.Id, HeapKind.Array);
-            if ((uint)index >= (uint)e->Length) throw new IndexOutOfRangeException($"index {index} outside RRefArray of {e->Length}");
+            if ((uint)index >= (uint)e->Length) OutOfRange(index, e->Length);
             ((T*)e->Data)[index] = value;
+            HeapAccess.Done();
         }
     }
 
@@ -47,14 +58,31 @@ public readonly unsafe struct RRefArray<T> : IEquatable<RRefArray<T>> where T : 
     public void CopyTo(Span<T> destination, int start = 0)
     {
         var e = HeapAccess.ForRead(Handle, TypeIds<T>.Id, HeapKind.Array);
+        if ((uint)start > (uint)e->Length || destination.Length > e->Length - start) OutOfRange(start, destination.Length, e->Length);
         new ReadOnlySpan<T>(e->Data, e->Length).Slice(start, destination.Length).CopyTo(destination);
+        HeapAccess.Done();
     }
 
     /// <summary>Copies <paramref name="source"/> into the array starting at <paramref name="start"/>.</summary>
     public void CopyFrom(ReadOnlySpan<T> source, int start = 0)
     {
         var e = HeapAccess.ForWrite(Handle, TypeIds<T>.Id, HeapKind.Array);
+        if ((uint)start > (uint)e->Length || source.Length > e->Length - start) OutOfRange(start, source.Length, e->Length);
         source.CopyTo(new Span<T>(e->Data, e->Length).Slice(start, source.Length));
+        HeapAccess.Done();
+    }
+
+    // Thrown after the access announcement is cleared (an exception must not leave it standing).
+    private static void OutOfRange(int index, int length)
+    {
+        HeapAccess.Done();
+        throw new IndexOutOfRangeException($"index {index} outside RRefArray of {length}");
+    }
+
+    private static void OutOfRange(int start, int count, int length)
+    {
+        HeapAccess.Done();
+        throw new ArgumentOutOfRangeException(nameof(start), start, $"{count} elements from {start} do not fit in RRefArray of {length}");
     }
 
     public bool IsNull => Handle == 0;

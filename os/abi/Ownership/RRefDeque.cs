@@ -20,8 +20,25 @@ public readonly unsafe struct RRefDeque<T> : IEquatable<RRefDeque<T>> where T : 
         return new RRefDeque<T>(HeapAccess.Allocate(TypeIds<T>.Id, sizeof(T), capacity, HeapKind.Deque));
     }
 
-    public int Capacity => HeapAccess.ForRead(Handle, TypeIds<T>.Id, HeapKind.Deque)->Length;
-    public int Count => ((int*)HeapAccess.ForRead(Handle, TypeIds<T>.Id, HeapKind.Deque)->Data)[1];
+    public int Capacity
+    {
+        get
+        {
+            int n = HeapAccess.ForRead(Handle, TypeIds<T>.Id, HeapKind.Deque)->Length;
+            HeapAccess.Done();
+            return n;
+        }
+    }
+
+    public int Count
+    {
+        get
+        {
+            int n = ((int*)HeapAccess.ForRead(Handle, TypeIds<T>.Id, HeapKind.Deque)->Data)[1];
+            HeapAccess.Done();
+            return n;
+        }
+    }
 
     /// <summary>Appends at the back; false when full. The RRefs in <paramref name="item"/> go with it: they must be
     /// the running domain's own, and from now on they move, lend and drop with the deque (a leaf is owned through
@@ -32,7 +49,14 @@ public readonly unsafe struct RRefDeque<T> : IEquatable<RRefDeque<T>> where T : 
         var d = CurrentDomain.Require();
         var e = HeapAccess.ForWrite(d, Handle, TypeIds<T>.Id, HeapKind.Deque);
         int* h = (int*)e->Data;
-        if (h[1] == e->Length) return false;
+        // Front and count in range, whatever two threads pushing or popping at once did to them: no element
+        // is ever read or written outside the deque's block.
+        if ((uint)h[0] >= (uint)e->Length || (uint)h[1] > (uint)e->Length) HeapAccess.ThrowTornDeque(e);
+        if (h[1] == e->Length)
+        {
+            HeapAccess.Done();
+            return false;
+        }
         int slot = h[0] + h[1];
         if (slot >= e->Length) slot -= e->Length;
         T copy = item; // checked and stored as one value (a refused push leaves the deque as it was)
@@ -40,6 +64,7 @@ public readonly unsafe struct RRefDeque<T> : IEquatable<RRefDeque<T>> where T : 
         else if (e->ChildAt < 0) HeapAccess.Contain(d, e, (byte*)&copy, ChildOffsets<T>.Value);
         ((T*)(e->Data + HeaderBytes))[slot] = copy;
         h[1]++;
+        HeapAccess.Done();
         return true;
     }
 
@@ -50,7 +75,13 @@ public readonly unsafe struct RRefDeque<T> : IEquatable<RRefDeque<T>> where T : 
         var d = CurrentDomain.Require();
         var e = HeapAccess.ForWrite(d, Handle, TypeIds<T>.Id, HeapKind.Deque);
         int* h = (int*)e->Data;
-        if (h[1] == 0) { item = default; return false; }
+        if ((uint)h[0] >= (uint)e->Length || (uint)h[1] > (uint)e->Length) HeapAccess.ThrowTornDeque(e);
+        if (h[1] == 0)
+        {
+            HeapAccess.Done();
+            item = default;
+            return false;
+        }
         T* slot = (T*)(e->Data + HeaderBytes) + h[0];
         if (e->ChildAt > 0) HeapAccess.ReleaseOne(d, e, *(ulong*)((byte*)slot + e->ChildAt - 1));
         else if (e->ChildAt < 0) HeapAccess.Release(d, e, (byte*)slot, ChildOffsets<T>.Value);
@@ -58,6 +89,7 @@ public readonly unsafe struct RRefDeque<T> : IEquatable<RRefDeque<T>> where T : 
         *slot = default;
         h[0] = h[0] + 1 == e->Length ? 0 : h[0] + 1;
         h[1]--;
+        HeapAccess.Done();
         return true;
     }
 
@@ -68,11 +100,21 @@ public readonly unsafe struct RRefDeque<T> : IEquatable<RRefDeque<T>> where T : 
         {
             var e = HeapAccess.ForRead(Handle, TypeIds<T>.Id, HeapKind.Deque);
             int* h = (int*)e->Data;
-            if ((uint)index >= (uint)h[1]) throw new IndexOutOfRangeException($"index {index} outside RRefDeque holding {h[1]}");
-            int slot = h[0] + index;
+            int front = h[0], count = h[1];
+            if ((uint)front >= (uint)e->Length || (uint)count > (uint)e->Length) HeapAccess.ThrowTornDeque(e);
+            if ((uint)index >= (uint)count) OutOfRange(index, count);
+            int slot = front + index;
             if (slot >= e->Length) slot -= e->Length;
-            return ((T*)(e->Data + HeaderBytes))[slot];
+            T v = ((T*)(e->Data + HeaderBytes))[slot];
+            HeapAccess.Done();
+            return v;
         }
+    }
+
+    private static void OutOfRange(int index, int count)
+    {
+        HeapAccess.Done();
+        throw new IndexOutOfRangeException($"index {index} outside RRefDeque holding {count}");
     }
 
     public bool IsNull => Handle == 0;

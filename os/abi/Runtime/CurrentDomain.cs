@@ -7,6 +7,12 @@ internal static unsafe class CurrentDomain
 {
     [ThreadStatic] internal static DomainCell* Cell;
 
+    /// <summary>This thread's access announcement (Accesses; null until its first RRef access or domain entry).</summary>
+    [ThreadStatic] internal static AccessRecord* Record;
+
+    /// <summary>Keeps <see cref="Record"/> this thread's until the thread is gone.</summary>
+    [ThreadStatic] internal static object? RecordOwner;
+
     /// <summary>Lowest stack address domain code may reach on this thread (0 until first measured).</summary>
     [ThreadStatic] internal static nuint StackLimit;
 

@@ -20,6 +20,11 @@ internal unsafe struct DomainCell
     internal DomainCell* Host;
     /// <summary>Weak GC handle to the managed DomainToken (slow paths only).</summary>
     internal nint Token;
+    /// <summary>The first thread that entered the domain (its access record's address), 0 before any.</summary>
+    internal nint Resident;
+    /// <summary>1 once a second thread has entered: the domain may race itself, so its ownership changes take
+    /// the heap's ownership lock and wait for its other threads' accesses (Accesses.WaitFor).</summary>
+    internal int Shared;
     /// <summary>Largest array (elements) the domain may create in one allocation (instrumentation checks it).</summary>
     internal int MaxArrayLength;
     /// <summary>Shared-heap bytes the domain may have live among the objects it allocated.</summary>

@@ -42,9 +42,11 @@ internal static unsafe class HeapAccess
     internal static HeapEntry* ForRead(ulong handle, int typeId, HeapKind kind)
     {
         var d = CurrentDomain.Require();
+        Accesses.Enter(d); // announced before the check: a drop or move by another thread waits for Done
         var e = Live(handle, d);
         if (e->Owner != d->Id && (e->Borrows == 0 || e->Borrower != d->Id)) ReadThroughContainer(d, e, "read");
         if (e->TypeId != typeId || e->Kind != kind) ThrowWrongType(d, e);
+        RaceHooks.At(RacePoint.Checked, d, e);
         return e;
     }
 
@@ -56,50 +58,180 @@ internal static unsafe class HeapAccess
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static HeapEntry* ForWrite(DomainCell* d, ulong handle, int typeId, HeapKind kind)
     {
+        Accesses.Enter(d);
         var e = Owned(handle, d, "write");
         if (e->Borrows != 0) ThrowBorrowed(d, e, "write");
         if (e->TypeId != typeId || e->Kind != kind) ThrowWrongType(d, e);
+        RaceHooks.At(RacePoint.Checked, d, e);
         return e;
     }
+
+    /// <summary>Ends the access ForRead or ForWrite began (after the object was read or written).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Done() => Accesses.Leave();
 
     /// <summary>Ownership of a root moves from one domain to another (a proxy passing an argument or result).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Move(ulong handle, DomainCell* from, DomainCell* to)
     {
+        RaceHooks.At(RacePoint.Begin, from, handle);
+        if (from->Shared != 0)
+        {
+            MoveShared(handle, from, to);
+            return;
+        }
         var e = Owned(handle, from, "move");
-        if (e->Borrows != 0) ThrowBorrowed(from, e, "move");
+        if ((e->Borrows | e->LentChildren) != 0) ThrowLent(from, e, "move");
         if ((e->Flags & HeapEntry.Eager) != 0) CheckChildren(from, e, "move");
+        RaceHooks.At(RacePoint.Checked, from, e);
         // Write Generation and Owner as one 8-byte store: the next check of this slot (often the
         // move back, a few instructions later) loads them as one 8-byte value, and a 4-byte store
         // under an 8-byte load cannot be forwarded and stalls the pipeline.
         *(ulong*)&e->Generation = ((ulong)(uint)to->Id << 32) | (handle >> 32);
         if ((e->Flags & HeapEntry.Eager) != 0) MoveChildren(from, e, to);
+        if (to->State >= DomainState.Crashed) MovedIntoStopped(handle, from, to);
+        RaceHooks.At(RacePoint.Changed, from, e);
+    }
+
+    /// <summary>The receiver stopped between the proxy's check and the move, and its crash cleanup may already have
+    /// scanned the registry: the object would belong to nobody. Freed here (under the heap's lock, only if still the
+    /// receiver's: the cleanup may have taken it).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void MovedIntoStopped(ulong handle, DomainCell* from, DomainCell* to) => Token(from).Heap.DropIfOwnedBy(handle, to->Id);
+
+    /// <summary><see cref="Move"/> by a domain that has had more than one thread in it: checked and changed under
+    /// the heap's ownership lock (a lend, drop or other move by another of its threads cannot interleave), the
+    /// slot changed by a compare-and-swap (a push into a deque cannot be overwritten), then every access by the
+    /// domain that may have started before the change is waited for, so the callee gets an object nobody else
+    /// is still reading or writing.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void MoveShared(ulong handle, DomainCell* from, DomainCell* to)
+    {
+        HeapEntry* e;
+        lock (Token(from).Heap.Ownership)
+        {
+            e = Owned(handle, from, "move");
+            if ((e->Borrows | e->LentChildren) != 0) ThrowLent(from, e, "move");
+            if ((e->Flags & HeapEntry.Eager) != 0) CheckChildren(from, e, "move");
+            RaceHooks.At(RacePoint.Checked, from, e);
+            long expected = (long)(((ulong)(uint)from->Id << 32) | (handle >> 32));
+            if (Interlocked.CompareExchange(ref *(long*)&e->Generation, (long)(((ulong)(uint)to->Id << 32) | (handle >> 32)), expected) != expected)
+                Fault(from, $"domain {from->Id} tried to move RRef #{e - from->Entries} ({TypeRegistry.NameOf(e->TypeId)}) while another of its threads pushed it into a deque");
+            if ((e->Flags & HeapEntry.Eager) != 0) MoveChildren(from, e, to);
+        }
+        Accesses.WaitFor(from->Id);
+        if (to->State >= DomainState.Crashed) MovedIntoStopped(handle, from, to);
+        RaceHooks.At(RacePoint.Changed, from, e);
     }
 
     /// <summary>Lends a root immutably for the length of one call; returns the previous borrower to restore.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int Borrow(ulong handle, DomainCell* from, DomainCell* to)
     {
+        RaceHooks.At(RacePoint.Begin, from, handle);
+        if (from->Shared != 0) return BorrowShared(handle, from, to);
+        return BorrowChecked(handle, from, to);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int BorrowChecked(ulong handle, DomainCell* from, DomainCell* to)
+    {
         var e = Live(handle, from);
         if (e->Owner != from->Id && (e->Borrows == 0 || e->Borrower != from->Id)) ReadThroughContainer(from, e, "lend");
+        RaceHooks.At(RacePoint.Checked, from, e);
         int previous = e->Borrower;
         e->Borrows++;
         e->Borrower = to->Id;
+        if (e->Owner < 0) LendContained(from, e, +1);
         if ((e->Flags & HeapEntry.Eager) != 0) BorrowChildren(from, e, to->Id, +1);
+        RaceHooks.At(RacePoint.Changed, from, e);
         return previous;
+    }
+
+    /// <summary><see cref="Borrow"/> by a domain that may race itself: check and count under the ownership lock.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int BorrowShared(ulong handle, DomainCell* from, DomainCell* to)
+    {
+        lock (Token(from).Heap.Ownership)
+        {
+            uint index = (uint)handle;
+            if (index - 1 < from->Capacity - 1)
+            {
+                var e = from->Entries + index;
+                if (e->Generation == (int)(handle >> 32) && e->Owner != 0)
+                {
+                    // A lend belongs to the call it was made for. One thread's lend must not outlast or replace
+                    // another's: passing on a borrow from a second thread would keep the lender's object lent
+                    // after the lender's call returned, and lending to a second domain while the first still
+                    // reads would take the first one's borrow away under it.
+                    HeapEntry* c;
+                    if (e->Owner != from->Id && (e->Owner >= 0 || (c = ContainerOf(from, e)) == null || c->Owner != from->Id))
+                        Fault(from, $"domain {from->Id}, which runs several threads, tried to lend RRef #{index} ({TypeRegistry.NameOf(e->TypeId)}) that it was lent itself: only a domain with one thread may pass a borrow on");
+                    if (e->Borrows != 0 && e->Borrower != to->Id)
+                        Fault(from, $"domain {from->Id} tried to lend RRef #{index} ({TypeRegistry.NameOf(e->TypeId)}) to domain {to->Id} while another of its threads has it lent to domain {e->Borrower}");
+                }
+            }
+            return BorrowChecked(handle, from, to);
+        }
+    }
+
+    /// <summary>A leaf inside a deque is lent or returned: the deque counts it, so it neither moves nor drops meanwhile.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void LendContained(DomainCell* d, HeapEntry* e, int delta)
+    {
+        var c = ContainerOf(d, e);
+        if (c != null) c->LentChildren += delta;
     }
 
     /// <summary>Ends a borrow. Tolerates an allocation that died meanwhile (its owner crashed).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Return(ulong handle, DomainCell* from, int previousBorrower)
     {
+        if (Accesses.SharedDomains != 0)
+        {
+            ReturnShared(handle, from, previousBorrower, null);
+            return;
+        }
+        ReturnChecked(handle, from, previousBorrower);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ReturnChecked(ulong handle, DomainCell* from, int previousBorrower)
+    {
         uint index = (uint)handle;
-        if (index - 1 >= from->Capacity - 1) return;
+        if (index - 1 >= from->Capacity - 1) return 0;
         HeapEntry* e = from->Entries + index;
-        if (e->Generation != (int)(handle >> 32) || e->Owner == 0 || e->Borrows == 0) return;
+        if (e->Generation != (int)(handle >> 32) || e->Owner == 0 || e->Borrows == 0) return 0;
+        int borrower = e->Borrower;
         e->Borrows--;
         e->Borrower = previousBorrower;
+        if (e->Owner < 0) LendContained(from, e, -1);
         if ((e->Flags & HeapEntry.Eager) != 0) BorrowChildren(from, e, previousBorrower, -1);
+        return borrower;
+    }
+
+    /// <summary>The end of a lend while some domain in the process may race itself: counted under the ownership
+    /// lock, then the borrower's other threads' reads that began during the lend are waited for, so the lender
+    /// (or whoever it moves the object to next) never has it read behind its back.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ReturnShared(ulong handle, DomainCell* from, int previousBorrower, DomainCell* lentTo)
+    {
+        int borrower;
+        lock (Token(from).Heap.Ownership)
+        {
+            uint index = (uint)handle;
+            if (index - 1 >= from->Capacity - 1) return;
+            HeapEntry* e = from->Entries + index;
+            if (e->Generation != (int)(handle >> 32) || e->Owner == 0 || e->Borrows == 0) return;
+            if (lentTo != null && e->Borrower != lentTo->Id)
+            {
+                e->Borrows--;
+                if (e->Owner < 0) LendContained(from, e, -1);
+                borrower = lentTo->Id;
+            }
+            else borrower = ReturnChecked(handle, from, previousBorrower);
+        }
+        if (borrower > 0) Accesses.WaitFor(borrower);
     }
 
     /// <summary>Ends a lend to <paramref name="lentTo"/> that may have outlived the lends around it (a device's
@@ -111,18 +243,39 @@ internal static unsafe class HeapAccess
         if (index - 1 >= from->Capacity - 1) return;
         HeapEntry* e = from->Entries + index;
         if (e->Generation != (int)(handle >> 32) || e->Owner == 0 || e->Borrows == 0) return;
-        if (e->Borrower == lentTo->Id) Return(handle, from, previousBorrower);
-        else e->Borrows--;
+        if (Accesses.SharedDomains != 0) ReturnShared(handle, from, previousBorrower, lentTo);
+        else if (e->Borrower == lentTo->Id) ReturnChecked(handle, from, previousBorrower);
+        else
+        {
+            e->Borrows--;
+            if (e->Owner < 0) LendContained(from, e, -1);
+        }
     }
 
     /// <summary>Frees an allocation the current domain owns (children first).</summary>
     internal static void Drop(ulong handle)
     {
         var d = CurrentDomain.Require();
+        RaceHooks.At(RacePoint.Begin, d, handle);
+        if (d->Shared != 0)
+        {
+            // Another thread of the domain may be inside an access to it, or dropping, moving or lending it:
+            // check and take it out of the registry under the ownership lock; the heap frees the memory once
+            // those accesses are over (Accesses.WaitFor).
+            lock (Token(d).Heap.Ownership) DropChecked(d, handle, d->Id);
+            return;
+        }
+        DropChecked(d, handle, 0);
+    }
+
+    private static void DropChecked(DomainCell* d, ulong handle, int waitFor)
+    {
         var e = Owned(handle, d, "drop");
-        if (e->Borrows != 0) ThrowBorrowed(d, e, "drop");
+        if ((e->Borrows | e->LentChildren) != 0) ThrowLent(d, e, "drop");
         if ((e->Flags & HeapEntry.HasChildren) != 0) CheckChildren(d, e, "drop");
-        Token(d).Heap.Drop(e);
+        RaceHooks.At(RacePoint.Checked, d, e);
+        Token(d).Heap.Drop(e, waitFor, ((ulong)(uint)d->Id << 32) | (handle >> 32));
+        RaceHooks.At(RacePoint.Changed, d, e);
     }
 
     /// <summary>Frees an allocation on behalf of <paramref name="owner"/> if it is still live and theirs
@@ -132,8 +285,8 @@ internal static unsafe class HeapAccess
         uint index = (uint)handle;
         if (index - 1 >= owner->Capacity - 1) return;
         HeapEntry* e = owner->Entries + index;
-        if (*(ulong*)&e->Generation != (((ulong)(uint)owner->Id << 32) | (handle >> 32)) || e->Borrows != 0) return;
-        DomainToken.Of(owner)?.Heap.Drop(e);
+        if (*(ulong*)&e->Generation != (((ulong)(uint)owner->Id << 32) | (handle >> 32)) || (e->Borrows | e->LentChildren) != 0) return;
+        DomainToken.Of(owner)?.Heap.Drop(e, owner->Shared != 0 ? owner->Id : 0, ((ulong)(uint)owner->Id << 32) | (handle >> 32));
     }
 
     internal static ulong Allocate(int typeId, int elementSize, int length, HeapKind kind)
@@ -172,7 +325,10 @@ internal static unsafe class HeapAccess
             if (*(ulong*)&c->Generation != (owner | (h >> 32))) continue; // the same RRef twice in one element: done
             if ((c->Flags & HeapEntry.HasChildren) != 0) { deque->Flags |= HeapEntry.Eager; continue; }
             c->ContainerGeneration = deque->Generation;
-            *(ulong*)&c->Generation = contained | (h >> 32);
+            if (d->Shared == 0) *(ulong*)&c->Generation = contained | (h >> 32);
+            else if (Interlocked.CompareExchange(ref *(long*)&c->Generation, (long)(contained | (h >> 32)), (long)(owner | (h >> 32))) != (long)(owner | (h >> 32)))
+                ThrowNotContainable(d, deque, c, h); // another thread moved it away meanwhile
+
         }
     }
 
@@ -191,9 +347,9 @@ internal static unsafe class HeapAccess
         uint index = (uint)h;
         if (index - 1 >= d->Capacity - 1) ThrowInvalid(d, h);
         var c = d->Entries + index;
-        if (*(ulong*)&c->Generation != (((ulong)(uint)d->Id << 32) | (h >> 32)) || c->Borrows != 0 || c == deque || (c->Flags & HeapEntry.HasChildren) != 0)
+        if (*(ulong*)&c->Generation != (((ulong)(uint)d->Id << 32) | (h >> 32)) || c->Borrows != 0 || c == deque || (c->Flags & HeapEntry.HasChildren) != 0 || d->Shared != 0)
         {
-            ContainSlow(d, deque, h); // the refusals, and a child with children of its own
+            ContainSlow(d, deque, h); // the refusals, a child with children of its own, and a domain that may race itself
             return;
         }
         c->ContainerGeneration = deque->Generation;
@@ -213,7 +369,10 @@ internal static unsafe class HeapAccess
         if (index - 1 >= d->Capacity - 1) return;
         var c = d->Entries + index;
         if (*(ulong*)&c->Generation == (((ulong)(uint)-(int)(deque - d->Entries) << 32) | (h >> 32)))
+        {
+            if (c->Borrows != 0) deque->LentChildren -= c->Borrows; // its lends go on, counted on it alone now
             *(ulong*)&c->Generation = ((ulong)(uint)d->Id << 32) | (h >> 32);
+        }
     }
 
     /// <summary>The deque a contained allocation sits in, or null if it is not contained (or the link is stale).</summary>
@@ -241,7 +400,7 @@ internal static unsafe class HeapAccess
     private static void CheckChildren(DomainCell* d, HeapEntry* e, string what)
     {
         if (!Token(d).Heap.ChildrenOwned(e, d->Id))
-            Fault(d, $"domain {d->Id} tried to {what} RRef #{e - d->Entries} ({TypeRegistry.NameOf(e->TypeId)}), which holds an RRef that is not its own (lent to it, or moved away): only whole trees of owned RRefs move or drop");
+            Fault(d, $"domain {d->Id} tried to {what} RRef #{e - d->Entries} ({TypeRegistry.NameOf(e->TypeId)}), which holds an RRef that is not its own (lent to it, or moved away) or that it has lent out: only whole trees of owned RRefs, none of them lent, move or drop");
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -258,6 +417,7 @@ internal static unsafe class HeapAccess
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal static void Fault(DomainCell* d, string reason)
     {
+        Accesses.LeaveIfAny(); // the access this check guarded will not happen
         MarkFaulted(d, reason);
         CurrentDomain.NoteStopThrown();
         throw new OwnershipViolationException(reason);
@@ -320,6 +480,21 @@ internal static unsafe class HeapAccess
         var c = ContainerOf(d, e);
         string owner = c == null ? $"owned by domain {e->Owner}" : $"which sits in RRefDeque #{c - d->Entries} owned by domain {c->Owner}";
         Fault(d, $"domain {d->Id} tried to {what} RRef #{e - d->Entries} ({TypeRegistry.NameOf(e->TypeId)}) {owner}: use after move");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowLent(DomainCell* d, HeapEntry* e, string what)
+    {
+        if (e->Borrows != 0) ThrowBorrowed(d, e, what);
+        Fault(d, $"domain {d->Id} tried to {what} RRefDeque #{e - d->Entries} ({TypeRegistry.NameOf(e->TypeId)}) while {e->LentChildren} lend(s) of RRefs inside it are outstanding (a leaf it holds is lent out)");
+    }
+
+    /// <summary>A deque's header (front, count) is out of range: two of the owner's threads pushed or popped at once.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void ThrowTornDeque(HeapEntry* e)
+    {
+        var d = CurrentDomain.Require();
+        Fault(d, $"domain {d->Id} pushed or popped RRefDeque #{e - d->Entries} from two threads at once: its front and count are torn ({((int*)e->Data)[0]}, {((int*)e->Data)[1]} of {e->Length})");
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

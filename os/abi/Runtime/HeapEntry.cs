@@ -40,9 +40,12 @@ internal unsafe struct HeapEntry
     internal int Footprint;
     /// <summary>The domain that allocated it (its shared-heap limit counts it while it lives).</summary>
     internal int Allocator;
-    /// <summary>While contained (Owner negative): the deque's generation, so a link to a reused slot is never followed.
-    /// Also pads the slot to 64 bytes: slot addresses are a shift away and never straddle cache lines.</summary>
+    /// <summary>While contained (Owner negative): the deque's generation, so a link to a reused slot is never followed.</summary>
     internal int ContainerGeneration;
+    /// <summary>For a deque: lends outstanding on the leaves it contains (a leaf lent through it). While non-zero the
+    /// deque may neither move nor drop, in O(1) (a batch still crosses in one store). Makes the slot 64 bytes:
+    /// slot addresses are a shift away and never straddle cache lines.</summary>
+    internal int LentChildren;
 
     /// <summary>The element type holds RRefs (children): drops and snapshots walk it.</summary>
     internal const byte HasChildren = 1;

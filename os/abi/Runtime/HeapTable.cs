@@ -12,8 +12,17 @@ internal abstract unsafe class HeapTable
     /// <summary>Allocates zeroed memory owned by <paramref name="owner"/>; returns the handle.</summary>
     internal abstract ulong Allocate(DomainToken owner, int typeId, int elementSize, int length, HeapKind kind);
 
-    /// <summary>Frees an allocation the caller owns, children first.</summary>
-    internal abstract void Drop(HeapEntry* entry);
+    /// <summary>Taken by ownership changes of domains that may race themselves (DomainCell.Shared).</summary>
+    internal readonly object Ownership = new();
+
+    /// <summary>Frees an allocation the caller owns, children first; with <paramref name="waitFor"/> (a domain id)
+    /// the memory is reused only after that domain's accesses that began before the free are over. Nothing happens
+    /// unless the slot still holds <paramref name="expect"/> (generation and owner, as checked; a crash cleanup may
+    /// have taken it meanwhile, and it may even have been reused).</summary>
+    internal abstract void Drop(HeapEntry* entry, int waitFor, ulong expect);
+
+    /// <summary>Frees the allocation <paramref name="handle"/> names if it is live and owned by <paramref name="owner"/> (a stopped domain).</summary>
+    internal abstract void DropIfOwnedBy(ulong handle, int owner);
 
     /// <summary>Hands the children of an allocation to a new owner (the root was checked by the caller).</summary>
     internal abstract void MoveChildren(HeapEntry* entry, int from, int to);

@@ -74,6 +74,7 @@ public sealed unsafe partial class SharedHeap
         {
             if (child->Mark == Epoch) return;
             child->Mark = Epoch;
+            if ((child->Borrows | child->LentChildren) != 0) { Foreign = true; return; } // lent out: it stays where the borrower can read it
             if (ContainedIn(child, parent, Entries)) return;
             if (child->Owner != Owner) Foreign = true;
             else if ((child->Flags & HeapEntry.HasChildren) != 0) Pending.Push((nint)child);
@@ -126,11 +127,87 @@ public sealed unsafe partial class SharedHeap
         }
     }
 
-    /// <summary>Frees <paramref name="root"/> and every child owned by the same domain, children first.</summary>
-    internal (int Objects, long Bytes) DropTree(HeapEntry* root, Quarantine? quarantine = null)
+    /// <summary>Frees <paramref name="root"/> and every child owned by the same domain, children first. With
+    /// <paramref name="waitFor"/> (a domain id that may race itself), the tree leaves the registry first (every
+    /// check fails from then on), the accesses that domain's threads began before are waited for, and only then
+    /// does the memory go back on the free lists.</summary>
+    internal (int Objects, long Bytes) DropTree(HeapEntry* root, Quarantine? quarantine = null, int waitFor = 0, ulong expect = 0)
+    {
+        if (waitFor == 0) return DropTreeNow(root, quarantine, expect);
+        List<nint> order;
+        lock (_gate)
+        {
+            // The check that let this drop go ahead ran outside the lock: a crash cleanup of the same domain (another
+            // of its threads faulted) may have taken the tree meanwhile. Freeing it again would put its slots and
+            // blocks on the free lists twice, and two later allocations would share them.
+            if (root->Owner <= 0 || (expect != 0 && *(ulong*)&root->Generation != expect)) return (0, 0);
+            order = Gather(root);
+            foreach (var e in order) ((HeapEntry*)e)->Owner = 0; // out of the registry: checks fail, walks skip it
+        }
+        Accesses.WaitFor(waitFor);
+        lock (_gate)
+        {
+            GatherLatePushes(order);
+            long bytes = 0;
+            for (int i = order.Count - 1; i >= 0; i--)
+            {
+                var e = (HeapEntry*)order[i];
+                bytes += ObjectBytes(e);
+                FreeOne(e, quarantine);
+            }
+            return (order.Count, bytes);
+        }
+    }
+
+    private struct LatePushVisitor : IChildVisitor
+    {
+        public HeapEntry* Entries;
+        public List<nint> Found;
+        public void Visit(HeapEntry* parent, HeapEntry* child)
+        {
+            if (!ContainedIn(child, parent, Entries)) return;
+            child->Owner = 0; // out of the registry, as the rest of the tree
+            Found.Add((nint)child);
+        }
+    }
+
+    /// <summary>After the wait of a drop that took a tree out of the registry: leaves that a push in flight put into
+    /// one of its deques meanwhile (the push was checked before the drop), which would otherwise be owned through a
+    /// deque that is gone. Appended to <paramref name="order"/> (caller holds the lock).</summary>
+    private void GatherLatePushes(List<nint> order)
+    {
+        var v = new LatePushVisitor { Entries = _table.Entries, Found = new List<nint>() };
+        int n = order.Count;
+        for (int i = 0; i < n; i++)
+        {
+            var e = (HeapEntry*)order[i];
+            if (e->Kind == HeapKind.Deque && (e->Flags & HeapEntry.HasChildren) != 0) ForEachChild(e, ref v);
+        }
+        order.AddRange(v.Found);
+    }
+
+    /// <summary>The tree under <paramref name="root"/> in pre-order (caller holds the lock).</summary>
+    private List<nint> Gather(HeapEntry* root)
+    {
+        var order = new List<nint>();
+        var stack = WalkStack();
+        var v = new CollectVisitor { Owner = root->Owner, Epoch = Interlocked.Increment(ref _epoch), Pending = stack, Entries = _table.Entries };
+        root->Mark = v.Epoch;
+        stack.Push((nint)root);
+        while (stack.Count > 0)
+        {
+            var e = (HeapEntry*)stack.Pop();
+            order.Add((nint)e);
+            if ((e->Flags & HeapEntry.HasChildren) != 0) ForEachChild(e, ref v);
+        }
+        return order;
+    }
+
+    private (int Objects, long Bytes) DropTreeNow(HeapEntry* root, Quarantine? quarantine, ulong expect = 0)
     {
         lock (_gate)
         {
+            if (root->Owner <= 0 || (expect != 0 && *(ulong*)&root->Generation != expect)) return (0, 0); // taken meanwhile (see DropTree)
             // Gather the tree (pre-order), then free it in reverse: every child goes before its parent.
             var order = new List<nint>();
             var stack = WalkStack();
@@ -160,11 +237,53 @@ public sealed unsafe partial class SharedHeap
     /// <summary>As <see cref="DropAllOwnedBy(int)"/>, holding the memory back in <paramref name="quarantine"/>.</summary>
     public (int Objects, long Bytes) DropAllOwnedBy(int domainId, Quarantine quarantine) => ScanOwned(domainId, drop: true, quarantine);
 
+    /// <summary>Crash cleanup. The stopped domain's threads run on until their next check, and one may be between an
+    /// RRef check and its access: its objects leave the registry first (every check fails from then on), then
+    /// the accesses in flight are waited for (Accesses.WaitFor), and only then are the slots freed, so a
+    /// late access never reaches a slot (or, through it, a block) already given to another domain.</summary>
+    private (int Objects, long Bytes) DropOwned(int domainId, Quarantine? quarantine)
+    {
+        // A proxy may have moved an object into the domain just before it stopped; its store is visible from here
+        // on (the proxy reads the state after its store: see HeapAccess.MovedIntoStopped).
+        Interlocked.MemoryBarrierProcessWide();
+        var trees = new List<List<nint>>();
+        lock (_gate)
+        {
+            for (int i = 1; i < _highWater; i++)
+            {
+                var e = _table.Entries + i;
+                if (e->Owner != domainId) continue; // contained leaves go with their deque
+                var order = Gather(e);
+                foreach (var x in order) ((HeapEntry*)x)->Owner = 0;
+                trees.Add(order);
+            }
+        }
+        // Every access in flight, not only the dead domain's: a thread of another domain that moved an object in
+        // just before the stop may still be writing it (its own wait comes after its move).
+        if (trees.Count > 0) Accesses.WaitFor(0);
+        lock (_gate)
+        {
+            int objects = 0;
+            long bytes = 0;
+            foreach (var order in trees) GatherLatePushes(order);
+            foreach (var order in trees)
+                for (int i = order.Count - 1; i >= 0; i--)
+                {
+                    var e = (HeapEntry*)order[i];
+                    bytes += ObjectBytes(e);
+                    FreeOne(e, quarantine);
+                    objects++;
+                }
+            return (objects, bytes);
+        }
+    }
+
     /// <summary>Objects and bytes a domain owns right now (a scan; for tables and limits, not hot paths).</summary>
     public (int Objects, long Bytes) OwnedBy(int domainId) => ScanOwned(domainId, drop: false, null);
 
     private (int Objects, long Bytes) ScanOwned(int domainId, bool drop, Quarantine? quarantine)
     {
+        if (drop) return DropOwned(domainId, quarantine);
         lock (_gate)
         {
             int objects = 0;

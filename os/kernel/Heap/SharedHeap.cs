@@ -6,6 +6,9 @@
 //
 // Allocation and free take a lock (they are not on the call path); moves and borrows are plain
 // writes by the owning thread, done in HeapAccess (os/abi) and MoveChildren below.
+// No allocator metadata lives in object memory: the free lists are managed stacks of block addresses
+// here, and the slot free list is in the registry, which no RRef reaches. A domain that reads or writes
+// a block through a stale handle (a race it lost) can neither learn an address nor steer an allocation.
 using System.Runtime.InteropServices;
 using RedLeaf.Abi;
 using RedLeaf.Abi.Runtime;
@@ -22,7 +25,7 @@ public sealed unsafe partial class SharedHeap
     private readonly Table _table;
     private readonly int _slots;
     private readonly Dictionary<int, long> _allocatedBy = new(); // live bytes by allocating domain (limits)
-    private readonly byte*[] _freeBlocks = new byte*[Classes];
+    private readonly Stack<nint>[] _freeBlocks = NewFreeLists();
     private byte* _bump;
     private readonly byte* _end;
     private int _freeSlot;     // head of the free slot list (0 = none)
@@ -48,6 +51,13 @@ public sealed unsafe partial class SharedHeap
 
     internal HeapTable AbiView => _table;
 
+    private static Stack<nint>[] NewFreeLists()
+    {
+        var lists = new Stack<nint>[Classes];
+        for (int i = 0; i < Classes; i++) lists[i] = new Stack<nint>();
+        return lists;
+    }
+
     /// <summary>Physical address of the first object (the registry lies below it).</summary>
     public long ObjectsStart { get; private set; }
 
@@ -62,7 +72,7 @@ public sealed unsafe partial class SharedHeap
             _liveBytes = 0;
             _freeSlot = 0;
             _allocatedBy.Clear();
-            Array.Clear(_freeBlocks);
+            foreach (var list in _freeBlocks) list.Clear();
             _bump = _end; // and nothing more is carved out of memory another kernel may now use
             _memory.Release(this);
         }
@@ -110,13 +120,17 @@ public sealed unsafe partial class SharedHeap
             HeapAccess.Fault(owner.Cell, $"shared heap out of physical memory: {bytes} bytes of {TypeRegistry.NameOf(typeId)} requested, more than the machine's {_memory.Size} bytes");
         lock (_gate)
         {
+            // A domain stopped (faulted or killed) gets nothing more: its other threads run on until their next
+            // check, and an object allocated after the crash cleanup scanned the registry would belong to nobody.
+            if (owner.Cell->IsKernel == 0 && owner.Cell->State != DomainState.Running)
+                throw new DomainStoppedException($"domain {owner.Id} has been stopped and cannot allocate");
             long mine = _allocatedBy.GetValueOrDefault(owner.Id);
             if (mine + bytes > owner.Cell->HeapQuota)
                 HeapAccess.Fault(owner.Cell, $"shared heap limit: domain {owner.Id} has {mine} bytes live and asked for {bytes} more; its limit is {owner.Cell->HeapQuota} bytes");
             // Take the memory first, then the slot: a refusal must leave both as they were.
             int cls = ClassOf(Math.Max(bytes, 1));
-            byte* block = _freeBlocks[cls];
-            if (block != null) _freeBlocks[cls] = *(byte**)block;
+            byte* block;
+            if (_freeBlocks[cls].TryPop(out var reused)) block = (byte*)reused;
             else
             {
                 long blockBytes = (long)MinBlock << cls;
@@ -131,8 +145,7 @@ public sealed unsafe partial class SharedHeap
             else if (_highWater < _table.Capacity) index = _highWater++;
             else
             {
-                *(byte**)block = _freeBlocks[cls];
-                _freeBlocks[cls] = block;
+                _freeBlocks[cls].Push((nint)block);
                 HeapAccess.Fault(owner.Cell, $"shared heap full: all {Capacity} allocation slots are in use");
             }
             NativeMemory.Clear(block, (nuint)Math.Max(bytes, MinBlock));
@@ -152,12 +165,34 @@ public sealed unsafe partial class SharedHeap
             e->ChildAt = layout.ChildOffsets switch { [] => 0, [var only] when only < short.MaxValue => (short)(only + 1), _ => -1 };
             e->NextFree = 0;
             e->ContainerGeneration = 0;
+            e->LentChildren = 0;
             e->Footprint = (int)Math.Min(int.MaxValue, (long)MinBlock << cls);
             e->Allocator = owner.Id;
             _allocatedBy[owner.Id] = mine + bytes;
             _liveObjects++;
             _liveBytes += bytes;
             return HeapAccess.MakeHandle(index, e->Generation);
+        }
+    }
+
+    /// <summary>Frees what <paramref name="handle"/> names if it is still <paramref name="owner"/>'s (a domain that
+    /// stopped while the object was moved to it): out of the registry under the lock (the crash cleanup may take it
+    /// first), then every access in flight is waited for (the sender's other threads), then the memory is freed.</summary>
+    internal void DropIfOwnedBy(ulong handle, int owner)
+    {
+        List<nint> order;
+        lock (_gate)
+        {
+            var e = Raw(handle);
+            if (e == null || e->Owner != owner) return;
+            order = Gather(e);
+            foreach (var x in order) ((HeapEntry*)x)->Owner = 0;
+        }
+        Accesses.WaitFor(0);
+        lock (_gate)
+        {
+            GatherLatePushes(order);
+            for (int i = order.Count - 1; i >= 0; i--) FreeOne((HeapEntry*)order[i]);
         }
     }
 
@@ -170,11 +205,7 @@ public sealed unsafe partial class SharedHeap
     {
         int cls = ClassOf(Math.Max(ObjectBytes(e), 1));
         if (quarantine is not null) quarantine.Blocks.Add(((nint)e->Data, cls));
-        else
-        {
-            *(byte**)e->Data = _freeBlocks[cls];
-            _freeBlocks[cls] = e->Data;
-        }
+        else _freeBlocks[cls].Push((nint)e->Data);
         _liveObjects--;
         _liveBytes -= ObjectBytes(e);
         if (_allocatedBy.TryGetValue(e->Allocator, out var had))
@@ -185,7 +216,9 @@ public sealed unsafe partial class SharedHeap
         e->Owner = 0;
         e->Borrows = 0;
         e->Borrower = 0;
-        e->Data = null;
+        // Data keeps pointing at the block (quarantined, free or reused: heap memory either way, never null):
+        // a thread whose check passed just before a crash cleanup freed the object (a borrower reading what
+        // the dead domain lent it, or the dead domain's own thread) reads or writes that block, not address 0.
         e->NextFree = _freeSlot;
         _freeSlot = (int)(e - _table.Entries);
     }
@@ -206,11 +239,7 @@ public sealed unsafe partial class SharedHeap
         lock (_gate)
         {
             if (_table.Capacity <= 1) return; // shut down: the memory may belong to a new heap now
-            foreach (var (block, cls) in quarantine.Blocks)
-            {
-                *(byte**)block = _freeBlocks[cls];
-                _freeBlocks[cls] = (byte*)block;
-            }
+            foreach (var (block, cls) in quarantine.Blocks) _freeBlocks[cls].Push(block);
             quarantine.Blocks.Clear();
         }
     }
@@ -241,7 +270,8 @@ public sealed unsafe partial class SharedHeap
         public Table(SharedHeap heap) => _heap = heap;
         internal override ulong Allocate(DomainToken owner, int typeId, int elementSize, int length, HeapKind kind) =>
             _heap.Allocate(owner, typeId, elementSize, length, kind);
-        internal override void Drop(HeapEntry* entry) => _heap.DropTree(entry);
+        internal override void Drop(HeapEntry* entry, int waitFor, ulong expect) => _heap.DropTree(entry, null, waitFor, expect);
+        internal override void DropIfOwnedBy(ulong handle, int owner) => _heap.DropIfOwnedBy(handle, owner);
         internal override void MoveChildren(HeapEntry* entry, int from, int to) => _heap.MoveChildren(entry, from, to);
         internal override bool ChildrenOwned(HeapEntry* entry, int owner) => _heap.ChildrenOwned(entry, owner);
         internal override void BorrowChildren(HeapEntry* entry, int owner, int borrower, int delta) =>

@@ -82,6 +82,7 @@ public sealed partial class Microkernel
         {
             var before = CurrentDomain.Cell;
             CurrentDomain.Cell = token.Cell;
+            Accesses.Arrive(token.Cell); // this thread now runs in the domain (the shared heap's race rules: os/README, section 2)
             try { return (method.Invoke(null, BindingFlags.DoNotWrapExceptions, null, args, null), null); }
             catch (Exception e) { return (null, ProxyRuntime.Describe(token.Cell, e)); }
             finally

@@ -44,8 +44,15 @@ public static unsafe class CallFrame
         return new(RpcErrorKind.NotRunning, ((DomainCell*)callee)->Id);
     }
 
+    /// <summary>Into the callee. A thread that is not the callee's first (resident) thread marks it as one that may
+    /// race itself (DomainCell.Shared): one compare here, the rest only the first time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Switch(nint callee) => CurrentDomain.Cell = (DomainCell*)callee;
+    public static void Switch(nint callee)
+    {
+        var c = (DomainCell*)callee;
+        CurrentDomain.Cell = c;
+        if (c->Resident != (nint)CurrentDomain.Record || c->Resident == 0) Accesses.Arrive(c);
+    }
 
     /// <summary>Back to the caller. The error is set if the callee faulted or was killed during the call.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

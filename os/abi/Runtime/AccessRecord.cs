@@ -1,0 +1,139 @@
+// os/abi/Runtime: one thread's announcement of the RRef access it is making, so that an ownership change
+// made by another thread of the same domain waits for it (issue 17, class 2; os/README.md, "2. The shared
+// heap under races"). A check and the access it guards are a few instructions apart; if another thread
+// drops or moves the object between them, the access would reach a freed, reused or foreign block. So every
+// access first writes (domain id, serial) into its thread's record with a plain store, checks, touches the
+// object, and clears the record; a drop, move or end of a lend by a domain that has had more than one
+// thread in it changes the registry slot first (new checks fail from then on), then makes every thread's
+// store visible (a process-wide barrier: Interlocked.MemoryBarrierProcessWide) and waits for each record
+// still announcing an access by that domain to change. Only then is the block freed or the callee run.
+// The access pays two plain stores; the barrier and the wait are paid only by domains that race themselves.
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace RedLeaf.Abi.Runtime;
+
+[StructLayout(LayoutKind.Sequential, Size = 64)] // a cache line each: one thread's stores never evict another's
+internal struct AccessRecord
+{
+    /// <summary>0 when no access is in progress; else the serial in the high half and the domain id in the low.</summary>
+    internal long Active;
+    /// <summary>Serial of the last access, in the high half.</summary>
+    internal long Serial;
+    /// <summary>1 while the record belongs to no thread (its thread ended; the next new thread reuses it).</summary>
+    internal int Free;
+}
+
+internal static unsafe class Accesses
+{
+    private static readonly object Gate = new();
+    private static nint[] _all = new nint[16]; // AccessRecord*
+    private static int _count;
+
+    /// <summary>How many domain instances have ever had a second thread in them (Shared cells). While it is 0
+    /// the end of a lend has no other thread of the borrower to wait for.</summary>
+    internal static int SharedDomains;
+
+    /// <summary>Announces an access by <paramref name="d"/> on this thread (before its check).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Enter(DomainCell* d)
+    {
+        var r = CurrentDomain.Record;
+        if (r == null) r = Register();
+        long s = r->Serial + (1L << 32);
+        r->Serial = s;
+        // In a domain that may race itself the announcement is a full fence (an exchange): the check's loads cannot
+        // pass it, whatever the JIT or the processor would reorder, and the waiting side does not depend on the
+        // process-wide barrier alone. A single-threaded domain has nobody to race and keeps the plain store.
+        if (d->Shared != 0) Interlocked.Exchange(ref r->Active, s | (uint)d->Id);
+        else Volatile.Write(ref r->Active, s | (uint)d->Id);
+    }
+
+    /// <summary>The access is over.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Leave() => Volatile.Write(ref CurrentDomain.Record->Active, 0);
+
+    /// <summary>Clears this thread's announcement if it has one (a check that failed, an exception).</summary>
+    internal static void LeaveIfAny()
+    {
+        var r = CurrentDomain.Record;
+        if (r != null) Volatile.Write(ref r->Active, 0);
+    }
+
+    /// <summary>This thread's record, made on first use.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static AccessRecord* Register()
+    {
+        if (CurrentDomain.Record != null) return CurrentDomain.Record;
+        AccessRecord* r = null;
+        lock (Gate)
+        {
+            for (int i = 0; i < _count && r == null; i++)
+                if (((AccessRecord*)_all[i])->Free != 0) { r = (AccessRecord*)_all[i]; r->Free = 0; r->Active = 0; }
+            if (r == null)
+            {
+                r = (AccessRecord*)NativeMemory.AlignedAlloc((nuint)sizeof(AccessRecord), 64);
+                *r = default;
+                if (_count == _all.Length) Array.Resize(ref _all, _count * 2);
+                _all[_count] = (nint)r; // written before the count, so a reader of the count sees the record
+                Volatile.Write(ref _count, _count + 1);
+            }
+        }
+        CurrentDomain.Record = r;
+        CurrentDomain.RecordOwner = new Releaser(r);
+        return r;
+    }
+
+    /// <summary>Gives a thread's record back when the thread is gone (its thread-static releaser is collected).</summary>
+    private sealed class Releaser
+    {
+        private readonly nint _record;
+        public Releaser(AccessRecord* record) => _record = (nint)record;
+        ~Releaser()
+        {
+            var r = (AccessRecord*)_record;
+            Volatile.Write(ref r->Active, 0);
+            Volatile.Write(ref r->Free, 1);
+        }
+    }
+
+    /// <summary>A thread enters <paramref name="d"/> (a proxy switched to it, or the kernel runs its entry): the
+    /// first thread becomes its resident; any other marks the cell Shared, for good.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void Arrive(DomainCell* d)
+    {
+        if (d->IsKernel != 0) return; // host code is trusted: its own races are its own
+        var r = (nint)(CurrentDomain.Record != null ? CurrentDomain.Record : Register());
+        if (d->Resident == r) return;
+        if (d->Resident == 0 && Interlocked.CompareExchange(ref d->Resident, r, 0) == 0) return;
+        if (d->Resident != r && Interlocked.Exchange(ref d->Shared, 1) == 0) Interlocked.Increment(ref SharedDomains);
+    }
+
+    /// <summary>After an ownership change by or from domain <paramref name="domainId"/>: waits until no access by
+    /// it that could have passed its check before the change is still running (on any thread but this one).
+    /// <paramref name="domainId"/> 0 waits for every access in flight, whoever makes it (a grace period: the
+    /// crash cleanup, which frees objects other domains' threads may have just moved in).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void WaitFor(int domainId)
+    {
+        Interlocked.MemoryBarrierProcessWide(); // every thread's announcement store is visible from here on
+        var mine = CurrentDomain.Record;
+        int n = Volatile.Read(ref _count);
+        var all = Volatile.Read(ref _all); // replaced (when it grows) before the count goes up: holds n records
+        for (int i = 0; i < n && i < all.Length; i++)
+        {
+            var r = (AccessRecord*)all[i];
+            if (r == mine) continue;
+            long a = Volatile.Read(ref r->Active);
+            if (a == 0 || (domainId != 0 && (int)a != domainId)) continue;
+            var spin = new SpinWait();
+            long deadline = Environment.TickCount64 + 30_000;
+            while (Volatile.Read(ref r->Active) == a)
+            {
+                spin.SpinOnce();
+                if (Environment.TickCount64 > deadline)
+                    throw new InvalidOperationException($"a thread stayed inside an RRef access of domain {domainId} for 30 s; the ownership change cannot complete safely");
+            }
+        }
+    }
+}
