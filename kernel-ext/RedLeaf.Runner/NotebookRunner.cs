@@ -172,7 +172,7 @@ public sealed class NotebookRunner
             {
                 case StandardOutputValueProduced so: outputs.Add(Stream("stdout", so)); break;
                 case StandardErrorValueProduced se: outputs.Add(Stream("stderr", se)); break;
-                case ReturnValueProduced rv: outputs.Add(new CellOutput("result", Data(rv))); break;
+                case ReturnValueProduced rv: outputs.Add(new CellOutput("result", WithPlainText(Data(rv), rv.Value))); break;
                 case DisplayedValueUpdated du: outputs.Add(new CellOutput("display", Data(du))); break;
                 case DisplayedValueProduced dv: outputs.Add(new CellOutput("display", Data(dv))); break;
                 case ErrorProduced ep: error ??= ep.Message; break;
@@ -207,6 +207,15 @@ public sealed class NotebookRunner
 
     private static Dictionary<string, string> Data(DisplayEvent e) =>
         e.FormattedValues.Where(f => !f.SuppressDisplay).GroupBy(f => f.MimeType).ToDictionary(g => g.Key, g => g.First().Value);
+
+    /// <summary>A result carries text/plain beside its preferred HTML, as Jupyter's execute_result does, so
+    /// a grade cell's numeric result reads as a number (nbgrader's partial credit).</summary>
+    private static Dictionary<string, string> WithPlainText(Dictionary<string, string> data, object? value)
+    {
+        if (!data.ContainsKey(PlainTextFormatter.MimeType) && value is not null)
+            data[PlainTextFormatter.MimeType] = value.ToDisplayString(PlainTextFormatter.MimeType);
+        return data;
+    }
 
     private static InteractiveDocumentOutputElement ToElement(CellOutput o, int order) => o.Kind switch
     {
