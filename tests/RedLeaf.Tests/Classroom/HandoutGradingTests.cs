@@ -15,8 +15,8 @@ namespace RedLeaf.Tests.Classroom;
 public class HandoutGradingTests
 {
     [Theory]
-    [InlineData("hw1", "write-a-domain", new[] { "stack" })]
-    [InlineData("hw2", "pass-data-without-copying", new[] { "buffers", "proof" })]
+    [InlineData("hw1", "write-a-domain", new[] { "stack", "refused", "answers" })]
+    [InlineData("hw2", "pass-data-without-copying", new[] { "buffers", "proof", "answers" })]
     [InlineData("hw3", "shadow-driver", new[] { "shadow" })]
     public void BlankIsLowWrongIsPartialSolutionIsFullAndCheatsGainNothing(string assignment, string notebook, string[] answers)
     {
