@@ -43,7 +43,7 @@ public class GradeCommandTests
         var release = Release("hw1", "write-a-domain");
         string root = Directory.CreateTempSubdirectory("redleaf-class-").FullName;
         string solved = Solution("hw1.stack.cell").Replace("public sealed class MyStack", "// <script>alert('pwned')</script> & done\npublic sealed class MyStack");
-        Put(root, "alice", "hw1", "write-a-domain", Answer(release, new Dictionary<string, string> { ["stack"] = solved }));
+        Put(root, "alice", "hw1", "write-a-domain", Answer(release, Solved(solved)));
         Put(root, "bob", "hw1", "write-a-domain", release);
         Put(root, "carol", "hw1", "write-a-domain", Answer(release, new Dictionary<string, string> { ["stack"] = Spinning }));
         Directory.CreateDirectory(Path.Combine(root, "submitted", "dave", "hw1"));
@@ -73,7 +73,7 @@ public class GradeCommandTests
         Assert.Contains("not a valid Jupyter notebook", (string)S("dave")["reason"]!);
         Assert.Equal(10.0, (double)S("dave")["max_score"]!);
         var cells = S("alice")["cells"]!.AsArray();
-        Assert.Equal(new[] { "stack-order", "stack-count", "stack-empty" }, cells.Select(c => (string)c!["grade_id"]!));
+        Assert.Equal(new[] { "stack-order", "stack-count", "stack-empty", "refused-interface", "restart-prediction" }, cells.Select(c => (string)c!["grade_id"]!));
         Assert.All(cells, c => Assert.Equal((double)c!["max_score"]!, (double)c["score"]!));
 
         // The xv6 labs' grade script's lines.
@@ -93,7 +93,7 @@ public class GradeCommandTests
         var gs = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "gs", "alice", "hw1", "results.json")))!;
         Assert.Equal(10.0, (double)gs["score"]!);
         var tests = gs["tests"]!.AsArray();
-        Assert.Equal(3, tests.Count);
+        Assert.Equal(5, tests.Count);
         Assert.All(tests, t => { Assert.Equal("passed", (string?)t!["status"]); Assert.NotNull(t["name"]); Assert.NotNull(t["max_score"]); Assert.NotNull(t["output"]); });
         var carolGs = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "gs", "carol", "hw1", "results.json")))!;
         Assert.Contains(carolGs["tests"]!.AsArray(), t => (string?)t!["status"] == "failed" && ((string?)t["output"] ?? "").Contains("time limit"));
@@ -120,7 +120,7 @@ public class GradeCommandTests
         Directory.CreateDirectory(Path.Combine(root, "submission"));
         var release = Release("hw1", "write-a-domain");
         File.WriteAllText(Path.Combine(root, "submission", "write-a-domain.ipynb"),
-            Answer(release, new Dictionary<string, string> { ["stack"] = Solution("hw1.stack.cell") }).ToJsonString());
+            Answer(release, Solved(Solution("hw1.stack.cell"))).ToJsonString());
 
         var env = new Dictionary<string, string>
         {
@@ -136,7 +136,7 @@ public class GradeCommandTests
         Assert.True(run.Exit == 0, run.Output);
         var results = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "results", "results.json")))!;
         Assert.True((double)results["score"]! == 10.0, results.ToJsonString());
-        Assert.Equal(3, results["tests"]!.AsArray().Count);
+        Assert.Equal(5, results["tests"]!.AsArray().Count);
         Assert.Contains("Score: 10/10", run.Output);
 
         // A submission with no notebook of the assignment still gets a results.json saying so.
@@ -147,6 +147,12 @@ public class GradeCommandTests
         Assert.Equal(0.0, (double)results["score"]!);
         Assert.Contains("No notebook of this assignment", (string)results["output"]!);
     }
+
+    /// <summary>Homework 1's three answers, the stack's given.</summary>
+    private static Dictionary<string, string> Solved(string stack) => new()
+    {
+        ["stack"] = stack, ["refused"] = Solution("hw1.refused.cell"), ["answers"] = Solution("hw1.answers.cell"),
+    };
 
     private static (int Exit, string Output) Bash(string script, IReadOnlyDictionary<string, string> env, TimeSpan limit)
     {
