@@ -3,7 +3,7 @@
 using RedLeaf.Cli;
 using RedLeaf.Cli.Commands;
 
-var valued = new HashSet<string> { "--json", "--out", "--image", "-c", "--timeout", "--readme", "--interfaces", "--child", "--notebook-timeout", "--memory", "-f", "--seconds" };
+var valued = new HashSet<string> { "--json", "--out", "--image", "-c", "--timeout", "--readme", "--interfaces", "--child", "--notebook-timeout", "--memory", "-f", "--seconds", "--source", "--jobs", "--csv", "--gradescope", "--feedback", "--release", "--assignment", "--repo", "--commit" };
 try
 {
     var cli = new Args(args, valued, new HashSet<string> { "-p" });
@@ -14,6 +14,8 @@ try
         "verify" => VerifyCommand.Run(cli),
         "run" => RunCommand.Run(cli),
         "grade" => GradeCommand.Run(cli),
+        "assign" => AssignCommand.Run(cli),
+        "autograder" => AutograderCommand.Run(cli),
         "results" => ResultsCommand.Run(cli),
         "mkfs" => MkfsCommand.Run(cli),
         "fsck" => FsckCommand.Run(cli),
@@ -59,8 +61,16 @@ static int Help()
                                                          execute notebooks headless, each in its own process (cell timeout 300 s, notebook 3600 s,
                                                          memory 6144 MB by default); write executed .ipynb and .html pages (default out: artifacts/notebooks);
                                                          a summary of every notebook; exit 0 only if all passed. Folders skip release/ handouts.
-          redleaf grade <handout|folder>... [--json PATH|-]
-                                                         run students' handouts and report each one's score per exercise
+          redleaf assign [SOURCE] [--release DIR] [--check]
+                                                         handouts as nbgrader makes them: from notebooks/handouts/source/<assignment>/<notebook>.ipynb
+                                                         write release/<assignment>/<notebook>.ipynb (stubs, no hidden tests, locked cells, checksums)
+          redleaf grade PATH... [--source DIR] [--jobs N] [--json PATH|-] [--csv PATH] [--gradescope DIR] [--feedback DIR]
+                        [--timeout S] [--notebook-timeout S] [--memory MB]
+                                                         grade nbgrader's submitted/<student>/<assignment>/<notebook>.ipynb (or loose notebooks)
+                                                         against the sources: each submission in its own process (cell 120 s, submission 600 s,
+                                                         3072 MB by default), N at a time; only answers in solution cells run; exit 1 if any failed
+          redleaf autograder --out DIR --assignment NAME --repo URL [--commit REV]
+                                                         write a Gradescope autograder bundle (setup.sh, run_autograder, the sources)
           redleaf results table [--print]                regenerate README.md's results section from datasets/results and datasets/reference
           redleaf verify [--interfaces IDL] <file.cs|folder>...
                                                          run the trusted compiler (compile, IDL, instrumentation, IL gate, signing) and print what it found;

@@ -4,9 +4,14 @@
 // carry. The trusted pipeline checks it (IDL rules, no code), signs it, the current kernel admits it and
 // builds its proxies; #!domain cells after it compile against it, so one domain can export such an
 // interface and another, granted that export, call it.
+//   #!idl --expect refused
+// declares a set that is meant to be refused (a lesson, or a handout's answer): the cell shows the
+// compiler's diagnostics and succeeds, and fails only if the set was accepted. The kernel records every
+// refusal (NotebookKernel.InterfaceRefusals) with its diagnostic ids.
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Directives;
 using RedLeaf.Notebook.Session;
 using RedLeaf.Os.Compiler;
 
@@ -23,8 +28,24 @@ public sealed class IdlKernel : Kernel, IKernelCommandHandler<SubmitCode>
         KernelInfo.Description = "Compiles the cell as an interface set that later #!domain cells can implement and call";
     }
 
+    public override KernelSpecifierDirective KernelSpecifierDirective
+    {
+        get
+        {
+            var directive = base.KernelSpecifierDirective;
+            directive.Parameters.Add(new("--expect", "refused: the set is meant to be refused; the cell shows the compiler's diagnostics and fails only if the set is accepted"));
+            return directive;
+        }
+    }
+
     Task IKernelCommandHandler<SubmitCode>.HandleAsync(SubmitCode command, KernelInvocationContext context)
     {
+        string? expect = command.Parameters.TryGetValue("--expect", out var x) ? x?.Trim('"') : null;
+        if (expect is not null && expect != "refused")
+        {
+            context.Fail(command, null, $"#!idl --expect takes only 'refused', not '{expect}'");
+            return Task.CompletedTask;
+        }
         var kernel = Lab.Current;
         if (kernel is null)
         {
@@ -36,7 +57,16 @@ public sealed class IdlKernel : Kernel, IKernelCommandHandler<SubmitCode>
         {
             var set = kernel.DefineInterfaces(code, path: "cell", firstLine: firstLine);
             context.Display(set, "text/html", "text/plain");
+            if (expect == "refused")
+            {
+                context.Fail(command, null, "the interface set was accepted, but this cell (#!idl --expect refused) declares one the IDL compiler must refuse");
+                return Task.CompletedTask;
+            }
             if (RootKernel.FindKernelByName("csharp") is CSharpKernel csharp) ShareWithCSharp(csharp, set.Name);
+        }
+        catch (DomainCompileException e) when (expect == "refused")
+        {
+            KernelInvocationContextExtensions.Display(context, $"the interface set was refused, as this cell expects:{Environment.NewLine}" + DomainKernel.Lines(e), "text/plain");
         }
         catch (DomainCompileException e)
         {

@@ -7,4 +7,7 @@ public sealed record ChildOutcome(string Path, bool Passed, string? Reason, int 
 {
     /// <summary>"tour.ipynb, cell 4: ..." for a failure, null when it passed.</summary>
     public string? Summary => Passed ? null : Reason;
+
+    /// <summary>True when the child finished on its own and wrote its report (its cells may still have failed).</summary>
+    public bool Reported { get; init; }
 }

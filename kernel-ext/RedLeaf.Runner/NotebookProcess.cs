@@ -21,8 +21,10 @@ public static class NotebookProcess
         finally { try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { } }
     }
 
-    private static async Task<ChildOutcome> RunInAsync(string notebook, string folder, IReadOnlyList<string> argv, NotebookLimits limits,
-        Action<string>? progress, IReadOnlyDictionary<string, string>? environment)
+    /// <summary>As RunAsync, in a folder the caller made and keeps (a submission's working folder: the
+    /// child reports into it, the caller reads what else it left there).</summary>
+    public static async Task<ChildOutcome> RunInAsync(string notebook, string folder, IReadOnlyList<string> argv, NotebookLimits limits,
+        Action<string>? progress = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         string name = Path.GetFileName(notebook);
         var psi = new ProcessStartInfo(argv[0]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
@@ -67,7 +69,7 @@ public static class NotebookProcess
         string where = cell is { } c ? $"{name}, cell {c}" : name;
         var report = killedFor is null ? ChildReport.Read(folder) : null;
         if (report is not null)
-            return new ChildOutcome(notebook, report.Passed, report.Error is null ? null : report.Error, report.CellsRun, elapsed, report.Page);
+            return new ChildOutcome(notebook, report.Passed, report.Error is null ? null : report.Error, report.CellsRun, elapsed, report.Page) { Reported = true };
 
         string reason = killedFor ?? Died(child.ExitCode, overflowed, Tail(tail));
         return new ChildOutcome(notebook, false, $"{where}: {reason}", cell ?? 0, elapsed, null);

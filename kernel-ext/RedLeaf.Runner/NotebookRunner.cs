@@ -191,7 +191,7 @@ public sealed class NotebookRunner
             {
                 case StandardOutputValueProduced so: outputs.Add(budget.Fit(Stream("stdout", so))); break;
                 case StandardErrorValueProduced se: outputs.Add(budget.Fit(Stream("stderr", se))); break;
-                case ReturnValueProduced rv: outputs.Add(budget.Fit(new CellOutput("result", Data(rv), OwnView(rv.Value)))); break;
+                case ReturnValueProduced rv: outputs.Add(budget.Fit(new CellOutput("result", WithPlainText(Data(rv), rv.Value), OwnView(rv.Value)))); break;
                 case DisplayedValueUpdated du: outputs.Add(budget.Fit(new CellOutput("display", Data(du), OwnView(du.Value)))); break;
                 case DisplayedValueProduced dv: outputs.Add(budget.Fit(new CellOutput("display", Data(dv), OwnView(dv.Value)))); break;
                 case ErrorProduced ep: error ??= ep.Message; break;
@@ -237,6 +237,15 @@ public sealed class NotebookRunner
 
     private static Dictionary<string, string> Data(DisplayEvent e) =>
         e.FormattedValues.Where(f => !f.SuppressDisplay).GroupBy(f => f.MimeType).ToDictionary(g => g.Key, g => g.First().Value);
+
+    /// <summary>A result carries text/plain beside its preferred HTML, as Jupyter's execute_result does, so
+    /// a grade cell's numeric result reads as a number (nbgrader's partial credit).</summary>
+    private static Dictionary<string, string> WithPlainText(Dictionary<string, string> data, object? value)
+    {
+        if (!data.ContainsKey(PlainTextFormatter.MimeType) && value is not null)
+            data[PlainTextFormatter.MimeType] = value.ToDisplayString(PlainTextFormatter.MimeType);
+        return data;
+    }
 
     private static InteractiveDocumentOutputElement ToElement(CellOutput o, int order) => o.Kind switch
     {

@@ -116,7 +116,7 @@ internal static class RunCommand
         MemoryBytes = (long)(Seconds(args, "--memory", DefaultMemoryMb) * (1 << 20)),
     };
 
-    private static double Seconds(Args args, string option, double fallback)
+    internal static double Seconds(Args args, string option, double fallback)
     {
         var text = args.Option(option);
         if (text is null) return fallback;

@@ -99,7 +99,13 @@ public sealed class NotebookKernel : IRichView, IDisposable
         var declares = TrustedCompiler.DeclaredTypeNames(padded);
         TrustedCompiler compiler;
         lock (_latest) compiler = TrustedCompiler.Default.WithInterfaces(_sets.Where(s => !s.Facts.Types.Intersect(declares).Any()).Select(s => s.Image).ToArray());
-        var image = compiler.CompileInterfacesText(padded, path);
+        InterfaceImage image;
+        try { image = compiler.CompileInterfacesText(padded, path); }
+        catch (DomainCompileException e)
+        {
+            lock (_refusals) _refusals.Add(new InterfaceRefusal(path, e.Diagnostics.Select(d => d.Id).Distinct().ToArray(), e.Message));
+            throw;
+        }
         var loaded = Core.LoadInterfaces(image);
         lock (_latest)
         {
@@ -112,6 +118,11 @@ public sealed class NotebookKernel : IRichView, IDisposable
     }
 
     private readonly List<LoadedInterfaceSet> _sets = new();
+    private readonly List<InterfaceRefusal> _refusals = new();
+
+    /// <summary>Every interface set the IDL compiler refused in this kernel, in order, with the diagnostic
+    /// ids it gave (a handout grades a refusal by it: only the compiler adds to this list).</summary>
+    public IReadOnlyList<InterfaceRefusal> InterfaceRefusals { get { lock (_refusals) return _refusals.ToArray(); } }
     private TrustedCompiler? _compiler;
 
     /// <summary>The interface sets cells defined, which later domain definitions compile against.</summary>
