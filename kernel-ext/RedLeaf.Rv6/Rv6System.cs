@@ -193,7 +193,11 @@ public sealed class Rv6System : IDisposable
                 try
                 {
                     var r = _core.Run(in args);
-                    if (!r.IsOk) throw new Rv6BootException($"rv6: the core is not running ({r.Error}); boot again");
+                    if (!r.IsOk)
+                    {
+                        var why = Kernel.Domains.Where(d => d.LastCrash is not null).Select(d => $"{d.Name}: {d.LastCrash!.Reason}").LastOrDefault();
+                        throw new Rv6BootException($"rv6: the core is not running ({r.Error}{(why is null ? "" : $"; last crash: {why}")}); boot again");
+                    }
                     status = r.Value;
                 }
                 finally { args.Drop(); }

@@ -160,14 +160,11 @@ internal static unsafe class HeapAccess
                 var e = from->Entries + index;
                 if (e->Generation == (int)(handle >> 32) && e->Owner != 0)
                 {
-                    // A lend belongs to the call it was made for. One thread's lend must not outlast or replace
-                    // another's: passing on a borrow from a second thread would keep the lender's object lent
-                    // after the lender's call returned, and lending to a second domain while the first still
-                    // reads would take the first one's borrow away under it.
-                    HeapEntry* c;
-                    if (e->Owner != from->Id && (e->Owner >= 0 || (c = ContainerOf(from, e)) == null || c->Owner != from->Id))
-                        Fault(from, $"domain {from->Id}, which runs several threads, tried to lend RRef #{index} ({TypeRegistry.NameOf(e->TypeId)}) that it was lent itself: only a domain with one thread may pass a borrow on");
-                    if (e->Borrows != 0 && e->Borrower != to->Id)
+                    // A lend belongs to the call it was made for. Lending to a second domain while the first still
+                    // reads would take the first one's borrow away under it. Passing on a borrow (rv6's core lends
+                    // a process's buffer to fs; a shadow lends its caller's request to the driver) is allowed: the
+                    // count keeps the object lent, so its owner cannot drop or move it until every lend ended.
+                    if (e->Borrows != 0 && e->Borrower != to->Id && e->Borrower != from->Id) // its own borrow passed on is not another lend
                         Fault(from, $"domain {from->Id} tried to lend RRef #{index} ({TypeRegistry.NameOf(e->TypeId)}) to domain {to->Id} while another of its threads has it lent to domain {e->Borrower}");
                 }
             }

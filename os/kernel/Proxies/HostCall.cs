@@ -25,7 +25,12 @@ public static unsafe class HostCall
     private const int PollMs = 5;
     private const int WorkerStack = 4 << 20; // as a kernel thread's
 
-    private static readonly ConcurrentBag<Worker> Idle = new();
+    /// <summary>Each host thread has a worker of its own, reused for all its calls, so a domain called from one host
+    /// thread is entered by one thread only, as when the host called it directly: the shared heap treats a domain
+    /// entered by a second thread as one that may race itself (os/README, section 2), and a pool handing calls to
+    /// whichever worker was idle made every domain a host called look multi-threaded (shadows could then no
+    /// longer pass on what they were lent). A worker given up on, or retired, is replaced.</summary>
+    [ThreadStatic] private static Worker? t_worker;
     /// <summary>Per domain instance: workers running a call into it (abandoned ones included) until they leave.</summary>
     private static readonly ConcurrentDictionary<int, int> InFlight = new();
     private static int s_abandoned;
@@ -64,7 +69,11 @@ public static unsafe class HostCall
 
     private static RpcError Wait(WorkItem work, DomainCell* callee, TimeSpan? deadline, Action? onDeadline)
     {
-        if (!Idle.TryTake(out var w)) w = new Worker();
+        var w = t_worker ??= new Worker();
+        // The worker makes its RRef accesses under this thread's access record: this thread waits while the worker
+        // runs, so to the shared heap the two are one thread (a domain the host loads on a worker and then calls
+        // directly, inside Microkernel.Enter, is not a domain racing itself).
+        work.Record = (nint)Accesses.Register();
         InFlight.AddOrUpdate(callee->Id, 1, (_, n) => n + 1); // until the worker leaves the domain (RunOne)
         w.Start(work);
         long start = Environment.TickCount64, stoppedAt = -1;
@@ -81,13 +90,18 @@ public static unsafe class HostCall
             if (stoppedAt < 0) stoppedAt = now;
             else if (now - stoppedAt >= KillGrace.TotalMilliseconds && w.TryAbandon())
             {
+                t_worker = null;
+                // The abandoned worker keeps this thread's record until it leaves; this thread takes a new one.
+                w.KeepRecord(CurrentDomain.RecordOwner);
+                CurrentDomain.Record = null;
+                CurrentDomain.RecordOwner = null;
                 var error = ProxyRuntime.AfterFailedCall(callee);
                 ProxyRuntime.AwaitCleanup(callee); // a cleanup another thread started (the worker's proxy, a kill) has finished
                 return error;
             }
         }
         w.Finished.Wait(); // Done is set just before; the worker may still be on its way back
-        if (!w.Retired) Idle.Add(w);
+        if (w.Retired) t_worker = null;
         return default;
     }
 
@@ -110,6 +124,8 @@ public static unsafe class HostCall
         public ExceptionDispatchInfo? Thrown;
         /// <summary>The callee's (or the starting domain's) cell.</summary>
         public nint Cell;
+        /// <summary>The waiting host thread's access record (AccessRecord*), used by the worker for the call.</summary>
+        public nint Record;
         public abstract void Execute();
     }
 
@@ -150,6 +166,11 @@ public static unsafe class HostCall
         public readonly ManualResetEventSlim Finished = new(false);
         private WorkItem? _work;
         private int _state;
+        private object? _keptRecord;
+
+        /// <summary>Holds the record's owner (so the record is not handed to another thread) while this abandoned
+        /// worker may still be using it.</summary>
+        public void KeepRecord(object? owner) => _keptRecord = owner;
 
         /// <summary>Set when the call's domain stopped: the thread ends instead of serving again, because a thread
         /// keeps the last exception thrown on it, which may be the domain's, rooting its code.</summary>
@@ -196,7 +217,10 @@ public static unsafe class HostCall
         {
             var work = _work!;
             _work = null;
-            work.Execute();
+            var own = CurrentDomain.Record;
+            CurrentDomain.Record = (AccessRecord*)work.Record;
+            try { work.Execute(); }
+            finally { CurrentDomain.Record = own; }
             var cell = (DomainCell*)work.Cell;
             bool retire = cell->State != DomainState.Running;
             if (InFlight.AddOrUpdate(cell->Id, 0, (_, n) => n - 1) == 0) InFlight.TryRemove(new KeyValuePair<int, int>(cell->Id, 0));
@@ -205,6 +229,7 @@ public static unsafe class HostCall
                 // Given up on while it was inside a domain: it has left now. The thread ends, and its
                 // results (already dropped by the proxy it ran in) with it.
                 Interlocked.Decrement(ref s_abandoned);
+                _keptRecord = null; // the host thread's old record may be reused once this thread is gone
                 return false;
             }
             Retired = retire;
