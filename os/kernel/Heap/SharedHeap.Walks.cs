@@ -209,17 +209,7 @@ public sealed unsafe partial class SharedHeap
         {
             if (root->Owner <= 0 || (expect != 0 && *(ulong*)&root->Generation != expect)) return (0, 0); // taken meanwhile (see DropTree)
             // Gather the tree (pre-order), then free it in reverse: every child goes before its parent.
-            var order = new List<nint>();
-            var stack = WalkStack();
-            var v = new CollectVisitor { Owner = root->Owner, Epoch = Interlocked.Increment(ref _epoch), Pending = stack, Entries = _table.Entries };
-            root->Mark = v.Epoch;
-            stack.Push((nint)root);
-            while (stack.Count > 0)
-            {
-                var e = (HeapEntry*)stack.Pop();
-                order.Add((nint)e);
-                if ((e->Flags & HeapEntry.HasChildren) != 0) ForEachChild(e, ref v);
-            }
+            var order = Gather(root);
             long bytes = 0;
             for (int i = order.Count - 1; i >= 0; i--)
             {
