@@ -3,7 +3,7 @@
 // the kernel log) directly. Registrations are process-wide; the runner resets them per notebook.
 using Microsoft.DotNet.Interactive.Formatting;
 using RedLeaf.Abi;
-using RedLeaf.Bench.Measure;
+using RedLeaf.Measure;
 using RedLeaf.Notebook.Html;
 using RedLeaf.Notebook.Session;
 using RedLeaf.Os;

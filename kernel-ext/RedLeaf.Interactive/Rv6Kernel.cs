@@ -32,7 +32,7 @@ public sealed class Rv6Kernel : Kernel, IKernelCommandHandler<SubmitCode>
                 rv6 = Lab.BootRv6();
                 context.Display(rv6, "text/html", "text/plain");
             }
-            catch (RedLeaf.Rv6.Rv6BootException e)
+            catch (RedLeaf.Systems.Rv6.Rv6BootException e)
             {
                 context.Fail(command, null, $"#!rv6: rv6 did not boot: {e.Message}");
                 return Task.CompletedTask;

@@ -19,7 +19,7 @@ public static class CodeHighlighter
     private static readonly MetadataReference[] CoreOnly = new[]
     {
         typeof(object), typeof(Console), typeof(Enumerable), typeof(RedLeaf.Notebook.Session.Lab), typeof(RedLeaf.Abi.RpcResult),
-        typeof(RedLeaf.Bench.Measure.SuiteResult), typeof(RedLeaf.Os.Microkernel), typeof(RedLeaf.Interfaces.Lab.IKeeper),
+        typeof(RedLeaf.Measure.SuiteResult), typeof(RedLeaf.Os.Microkernel), typeof(RedLeaf.Interfaces.Lab.IKeeper),
     }.Select(t => t.Assembly.Location).Distinct().Append(Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "System.Runtime.dll"))
      .Where(File.Exists).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
 

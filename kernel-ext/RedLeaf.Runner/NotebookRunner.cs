@@ -206,7 +206,7 @@ public sealed class NotebookRunner
     /// <summary>The assemblies whose views write their own HTML (escaping whatever text they show).</summary>
     private static readonly HashSet<System.Reflection.Assembly> OwnAssemblies = new()
     {
-        typeof(RedLeaf.Notebook.Html.IRichView).Assembly, typeof(RedLeaf.Bench.Measure.SuiteResult).Assembly,
+        typeof(RedLeaf.Notebook.Html.IRichView).Assembly, typeof(RedLeaf.Measure.SuiteResult).Assembly,
         typeof(RedLeaf.Abi.RpcResult).Assembly, typeof(RedLeaf.Os.BootLog).Assembly,
     };
 

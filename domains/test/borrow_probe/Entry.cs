@@ -1,6 +1,6 @@
 // domains/test/borrow_probe: needs a grant (an ICounter "probe") and calls it while holding a borrow (ProxyTests, LoaderTests).
 using RedLeaf.Abi;
-using RedLeaf.Interfaces.Bench;
+using RedLeaf.Interfaces.Workloads;
 using RedLeaf.Interfaces.Test;
 
 namespace Domains.Test.BorrowProbe;

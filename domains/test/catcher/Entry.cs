@@ -1,6 +1,6 @@
 // domains/test/catcher: catches the kernel's OwnershipViolationException itself (CrashCleanupTests): catching must not save it.
 using RedLeaf.Abi;
-using RedLeaf.Interfaces.Bench;
+using RedLeaf.Interfaces.Workloads;
 
 namespace Domains.Test.Catcher;
 

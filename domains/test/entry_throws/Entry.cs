@@ -1,6 +1,6 @@
 // domains/test/entry_throws: an entry point that allocates, then throws (LoaderTests): loading fails, the domain is crashed, its RRef freed.
 using RedLeaf.Abi;
-using RedLeaf.Interfaces.Bench;
+using RedLeaf.Interfaces.Workloads;
 
 namespace Domains.Test.EntryThrows;
 

@@ -1,6 +1,6 @@
 // domains/test/hog: keeps everything it allocates (SharedHeapTests): fills the heap's slots or its physical memory on request.
 using RedLeaf.Abi;
-using RedLeaf.Interfaces.Bench;
+using RedLeaf.Interfaces.Workloads;
 
 namespace Domains.Test.Hog;
 

@@ -1,7 +1,7 @@
 // kernel-ext/RedLeaf.Cli: `redleaf riscv build DIR` builds rv6's RISC-V programs (domains/rv6/cuser)
 // with riscv64-linux-gnu-gcc into DIR, ready for `redleaf mkfs IMAGE DIR` and `redleaf rv6 --image`.
 // A missing cross compiler is a message naming its Debian package, and exit 1.
-using RedLeaf.Rv6;
+using RedLeaf.Systems.Rv6;
 
 namespace RedLeaf.Cli.Commands;
 

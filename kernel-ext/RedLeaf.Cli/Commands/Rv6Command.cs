@@ -3,7 +3,7 @@
 // console output going to stdout byte for byte; without -c, runs init (which runs the shell) on the
 // console, fed from stdin until it ends. Without --image, a fresh in-memory image each run; with it,
 // rv6 reads and writes that xv6 image file. Exit: the shell's status (0-255); 1 if rv6 could not boot.
-using RedLeaf.Rv6;
+using RedLeaf.Systems.Rv6;
 
 namespace RedLeaf.Cli.Commands;
 

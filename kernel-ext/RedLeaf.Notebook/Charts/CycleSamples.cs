@@ -1,7 +1,7 @@
 // kernel-ext/RedLeaf.Notebook/Charts: what one kind of operation cost, call by call, in TSC cycles
 // (the timer's own calibrated cost already subtracted), with its order statistics. Shown as a
 // histogram with the median and tail percentiles marked.
-using RedLeaf.Bench.Measure;
+using RedLeaf.Measure;
 using RedLeaf.Notebook.Html;
 
 namespace RedLeaf.Notebook.Charts;

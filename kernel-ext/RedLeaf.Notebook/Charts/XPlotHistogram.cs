@@ -23,7 +23,7 @@ public sealed class XPlotHistogram : IRichView
         {
             var sorted = s.Cycles.ToArray();
             Array.Sort(sorted);
-            double cut = RedLeaf.Bench.Measure.Stats.Rank(sorted, 0.999);
+            double cut = RedLeaf.Measure.Stats.Rank(sorted, 0.999);
             return (Trace)new Histogram { x = s.Cycles.Where(c => c <= cut).ToArray(), name = s.Label, opacity = 0.7 };
         });
         var chart = XPlot.Plotly.Chart.Plot(traces);

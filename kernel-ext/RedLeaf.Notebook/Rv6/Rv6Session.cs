@@ -6,7 +6,7 @@
 using RedLeaf.Notebook.Html;
 using RedLeaf.Notebook.Session;
 using RedLeaf.Notebook.Views;
-using RedLeaf.Rv6;
+using RedLeaf.Systems.Rv6;
 using RedLeaf.Xv6;
 using static RedLeaf.Notebook.Html.Markup;
 

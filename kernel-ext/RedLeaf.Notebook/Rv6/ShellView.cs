@@ -1,7 +1,7 @@
 // kernel-ext/RedLeaf.Notebook/Rv6: one command line run by rv6's shell, as a notebook shows it: the
 // prompt and the line, the console output, the exit status and how long it took.
 using RedLeaf.Notebook.Html;
-using RedLeaf.Rv6;
+using RedLeaf.Systems.Rv6;
 using static RedLeaf.Notebook.Html.Markup;
 
 namespace RedLeaf.Notebook.Rv6;

@@ -5,7 +5,7 @@ using System.Diagnostics;
 using RedLeaf.Hardware;
 using RedLeaf.Os;
 using RedLeaf.Notebook.Rv6;
-using RedLeaf.Rv6;
+using RedLeaf.Systems.Rv6;
 
 namespace RedLeaf.Notebook.Session;
 

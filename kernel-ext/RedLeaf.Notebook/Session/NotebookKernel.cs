@@ -4,7 +4,7 @@
 // crashed domain can always be collected even while a notebook shows it. `kernel.` tells the story:
 // Machine, Log, Domains, Heap, Graph(), Load/Define, Use, Kill/Watch/Restart, Measure.
 using RedLeaf.Abi;
-using RedLeaf.Bench.Measure;
+using RedLeaf.Measure;
 using RedLeaf.Notebook.Charts;
 using RedLeaf.Notebook.Graph;
 using RedLeaf.Notebook.Html;
@@ -106,7 +106,7 @@ public sealed class NotebookKernel : IRichView, IDisposable
             lock (_refusals) _refusals.Add(new InterfaceRefusal(path, e.Diagnostics.Select(d => d.Id).Distinct().ToArray(), e.Message));
             throw;
         }
-        var loaded = Core.LoadInterfaces(image);
+        var loaded = Core.LoadInterfaces(image, TrustedCompiler.Proxies);
         lock (_latest)
         {
             var replaced = _sets.Where(s => s.Image.Name != image.Name && s.Facts.Types.Intersect(loaded.Facts.Types).Any()).ToList();

@@ -1,7 +1,7 @@
 // os/kernel/Domains: a compiled domain, ready for the loader: its IL and where it came from. The
 // trusted compiler makes and signs these; the loader verifies the signature, then inspects the image.
 using System.Security.Cryptography;
-using RedLeaf.Os.Compiler.Signing;
+using RedLeaf.Os.Signing;
 
 namespace RedLeaf.Os.Domains;
 

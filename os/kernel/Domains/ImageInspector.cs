@@ -13,9 +13,17 @@ public sealed record ImageFacts(string AssemblyName, string EntryType, string En
 
 public static class ImageInspector
 {
-    /// <summary>Assembly names a domain may never take: they would be granted the kernel's internals.</summary>
+    /// <summary>Assembly names a domain may never take: they would be granted the kernel's internals
+    /// (InternalsVisibleTo) or pass for trusted code. Every name in the RedLeaf family is the system's
+    /// (RedLeaf.Os, RedLeaf.Compiler, RedLeaf.Systems, ...), so the rule is the prefix, not a list that a
+    /// new assembly could be missing from; see IsReserved.</summary>
     public static readonly ImmutableHashSet<string> ReservedNames = ImmutableHashSet.Create(StringComparer.OrdinalIgnoreCase,
-        "RedLeaf.Abi", "RedLeaf.Os", "RedLeaf.Proxies", "RedLeaf.Machine", "RedLeaf.Interfaces", "RedLeaf.Interactive", "RedLeaf.Cli");
+        "RedLeaf.Abi", "RedLeaf.Os", "RedLeaf.Compiler", "RedLeaf.Idl", "RedLeaf.Proxies", "RedLeaf.Machine", "RedLeaf.Interfaces", "RedLeaf.Interactive", "RedLeaf.Cli");
+
+    /// <summary>True for an assembly name reserved for the trusted system: one of ReservedNames, or any name
+    /// that is "RedLeaf" or starts with "RedLeaf." (case-insensitive).</summary>
+    public static bool IsReserved(string name) =>
+        ReservedNames.Contains(name) || name.Equals("RedLeaf", StringComparison.OrdinalIgnoreCase) || name.StartsWith("RedLeaf.", StringComparison.OrdinalIgnoreCase);
 
     public static ImageFacts Inspect(DomainImage image, IReadOnlySet<string> allowedReferences)
     {
@@ -25,7 +33,7 @@ public static class ImageInspector
             if (!pe.HasMetadata) throw Refuse(image, "it is not a .NET assembly");
             var md = pe.GetMetadataReader();
             string name = md.GetString(md.GetAssemblyDefinition().Name);
-            if (ReservedNames.Contains(name) || name.StartsWith(InterfaceImage.NamePrefix, StringComparison.OrdinalIgnoreCase) || name.StartsWith(Compiler.ProxyBuilder.NamePrefix, StringComparison.OrdinalIgnoreCase))
+            if (IsReserved(name) || name.StartsWith(InterfaceImage.NamePrefix, StringComparison.OrdinalIgnoreCase) || name.StartsWith(InterfaceImage.ProxiesPrefix, StringComparison.OrdinalIgnoreCase))
                 throw Refuse(image, $"its assembly name '{name}' is reserved for the trusted system");
             var refs = md.AssemblyReferences.Select(h => md.GetString(md.GetAssemblyReference(h).Name)).ToImmutableArray();
             var bad = refs.Where(r => !allowedReferences.Contains(r)).ToList();

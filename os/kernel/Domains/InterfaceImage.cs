@@ -3,7 +3,7 @@
 // The trusted compiler makes and signs these (TrustedCompiler.CompileInterfaces); InterfaceSets
 // verifies, inspects and loads one, and builds its proxies, before any domain compiled against it runs.
 using System.Security.Cryptography;
-using RedLeaf.Os.Compiler.Signing;
+using RedLeaf.Os.Signing;
 
 namespace RedLeaf.Os.Domains;
 
@@ -11,6 +11,9 @@ public sealed class InterfaceImage
 {
     /// <summary>Every interface set's assembly name starts with this (then a hash of its contents).</summary>
     public const string NamePrefix = "Cell.Interfaces.";
+
+    /// <summary>The assembly name prefix of the proxies built for a set (IProxyBuilder); no domain may take it.</summary>
+    public const string ProxiesPrefix = "Cell.Proxies.";
 
     public InterfaceImage(string name, byte[] assembly, string origin, ImageSignature? signature)
     {

@@ -33,7 +33,7 @@ public static class InterfaceInspector
             if (!pe.HasMetadata) throw Refuse(image, "it is not a .NET assembly");
             var md = pe.GetMetadataReader();
             string name = md.GetString(md.GetAssemblyDefinition().Name);
-            if (!name.StartsWith(InterfaceImage.NamePrefix, StringComparison.Ordinal) || ImageInspector.ReservedNames.Contains(name))
+            if (!name.StartsWith(InterfaceImage.NamePrefix, StringComparison.Ordinal) || ImageInspector.IsReserved(name))
                 throw Refuse(image, $"its assembly name '{name}' is not an interface set's ({InterfaceImage.NamePrefix}...)");
             var refs = md.AssemblyReferences.Select(h => md.GetString(md.GetAssemblyReference(h).Name)).ToImmutableArray();
             var bad = refs.Where(r => !allowedReferences.Contains(r)).ToList();

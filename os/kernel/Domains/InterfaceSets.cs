@@ -1,15 +1,14 @@
 // os/kernel/Domains: the interface sets this process has admitted, each loaded once and for good.
 // Admitting one is the loader's gate for trusted code: a valid signature by a trusted key, made as an
 // interface set and against the interfaces this process runs; then the InterfaceInspector's look at
-// its IL (no code at all); then load it, build its proxies with the trusted pipeline (ProxyBuilder)
-// and run their registration. Kernels then accept domains compiled against it (Microkernel.LoadInterfaces).
+// its IL (no code at all); then load it, build its proxies with the builder its admitter hands in (the
+// trusted compiler's, IProxyBuilder) and run their registration. Kernels then accept domains compiled against it (Microkernel.LoadInterfaces).
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using RedLeaf.Abi;
-using RedLeaf.Os.Compiler;
-using RedLeaf.Os.Compiler.Signing;
+using RedLeaf.Os.Signing;
 
 namespace RedLeaf.Os.Domains;
 
@@ -33,14 +32,16 @@ public static class InterfaceSets
     public static IReadOnlyDictionary<string, string> Base => BaseHashes.Value;
 
     private static readonly Lazy<IReadOnlyDictionary<string, string>> BaseHashes = new(() =>
-        TrustedCompiler.InterfaceHashes(new[] { typeof(RRef<>).Assembly, SharedAssemblies.Get("RedLeaf.Interfaces") }));
+        DomainReferences.Hashes(new[] { typeof(RRef<>).Assembly, SharedAssemblies.Get("RedLeaf.Interfaces") }));
 
     /// <summary>The admitted set with this assembly name, or null.</summary>
     public static LoadedInterfaceSet? Find(string name) => s_loaded.GetValueOrDefault(name);
 
     /// <summary>Admits <paramref name="image"/> (once per process; again is a no-op), or throws a
-    /// DomainException naming the image and the reason.</summary>
-    public static LoadedInterfaceSet Load(InterfaceImage image, IEnumerable<MachineKey> trusted)
+    /// DomainException naming the image and the reason. A set not yet admitted needs
+    /// <paramref name="proxies"/>, the builder of its proxies (TrustedCompiler.Proxies); one already admitted
+    /// is only verified again with <paramref name="trusted"/>.</summary>
+    public static LoadedInterfaceSet Load(InterfaceImage image, IEnumerable<MachineKey> trusted, IProxyBuilder? proxies = null)
     {
         ArgumentNullException.ThrowIfNull(image);
         lock (Gate)
@@ -62,7 +63,7 @@ public static class InterfaceSets
                         : $"it was compiled against {name} {sha[..12]}, but this process runs {name} {runs[..12]}; recompile it");
                 if (Find(name) is { } dependency) dependencies.Add(dependency.Image);
             }
-            var allowed = new HashSet<string>(TrustedCompiler.FrameworkReferences.Concat(sig.Interfaces.Keys), StringComparer.Ordinal);
+            var allowed = new HashSet<string>(DomainReferences.Framework.Concat(sig.Interfaces.Keys), StringComparer.Ordinal);
             var facts = InterfaceInspector.Inspect(image, allowed);
             if (facts.AssemblyName != image.Name) throw Refuse(image, $"its assembly is named {facts.AssemblyName}");
 
@@ -77,14 +78,17 @@ public static class InterfaceSets
                 CheckExchangeable(image, types);
             }
             finally { trial.Unload(); }
+            if (proxies is null)
+                throw Refuse(image, "it has not been admitted to this process, and no proxy builder was given to build its proxies " +
+                                    "(admit it through the trusted compiler: TrustedCompiler.WithInterfaces, or pass TrustedCompiler.Proxies)");
             var clock = Stopwatch.StartNew();
-            var proxyImage = ProxyBuilder.Build(image, dependencies);
+            var proxyImage = proxies.Build(image, dependencies);
 
             var context = new InterfaceLoadContext("interfaces:" + image.Name);
             var assembly = context.LoadFromStream(new MemoryStream(image.Assembly));
             context.Set = assembly;
-            var proxies = context.LoadFromStream(new MemoryStream(proxyImage));
-            RuntimeHelpers.RunModuleConstructor(proxies.ManifestModule.ModuleHandle);
+            var proxyAssembly = context.LoadFromStream(new MemoryStream(proxyImage));
+            RuntimeHelpers.RunModuleConstructor(proxyAssembly.ManifestModule.ModuleHandle);
             foreach (var name in facts.Interfaces)
                 if (!Proxies.ProxyRegistry.Has(assembly.GetType(name, throwOnError: true)!))
                     throw Refuse(image, $"no proxy was generated for {name} (a bug in the trusted pipeline, please report it)");

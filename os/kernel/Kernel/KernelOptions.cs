@@ -25,7 +25,7 @@ public sealed record KernelOptions
     public bool AllowUninstrumented { get; init; }
 
     /// <summary>Keys whose signatures the loader accepts (null: this machine's key only).</summary>
-    public IReadOnlyList<Compiler.Signing.MachineKey>? TrustedKeys { get; init; }
+    public IReadOnlyList<Signing.MachineKey>? TrustedKeys { get; init; }
 
     /// <summary>How long Load (and Restart) called from host code waits for a domain's entry point (its static
     /// constructors included) before it kills the domain and fails; see HostCall.</summary>

@@ -98,11 +98,13 @@ public sealed unsafe partial class Microkernel : IDisposable
 
     /// <summary>Admits an interface set a cell declared (TrustedCompiler.CompileInterfaces): its signature
     /// must verify under a trusted key, its IL must hold no code, and its proxies are built by the trusted
-    /// pipeline; from then on this kernel loads domains compiled against it. Loading it again is a no-op.</summary>
-    public LoadedInterfaceSet LoadInterfaces(InterfaceImage image)
+    /// pipeline (<paramref name="proxies"/>, TrustedCompiler.Proxies, needed only the first time a set is
+    /// admitted to the process); from then on this kernel loads domains compiled against it. Loading it
+    /// again is a no-op.</summary>
+    public LoadedInterfaceSet LoadInterfaces(InterfaceImage image, IProxyBuilder? proxies = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var loaded = global::RedLeaf.Os.Domains.InterfaceSets.Load(image, Options.TrustedKeys ?? new[] { Compiler.Signing.MachineKey.Current });
+        var loaded = global::RedLeaf.Os.Domains.InterfaceSets.Load(image, Options.TrustedKeys ?? new[] { Signing.MachineKey.Current }, proxies);
         lock (_gate)
         {
             if (!_interfaceSets.TryAdd(image.Name, loaded)) return loaded;
@@ -252,7 +254,7 @@ public sealed unsafe partial class Microkernel : IDisposable
     {
         var sig = image.Signature
             ?? throw new DomainException($"domain image '{image.Name}' refused: it is not signed; build it with the trusted compiler");
-        var keys = Options.TrustedKeys ?? new[] { Compiler.Signing.MachineKey.Current };
+        var keys = Options.TrustedKeys ?? new[] { Signing.MachineKey.Current };
         if (sig.Options is { } kind && kind.EndsWith(global::RedLeaf.Os.Domains.InterfaceSets.OptionsMarker, StringComparison.Ordinal)) // the kind first: its name is a set's
             throw new DomainException($"domain image '{image.Name}' refused: it was signed as an interface set, not a domain");
         if (sig.Verify(image.Name, image.Assembly, keys) is { } why) throw new DomainException($"domain image '{image.Name}' refused: {why}");

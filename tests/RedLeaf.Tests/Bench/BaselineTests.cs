@@ -1,7 +1,7 @@
 // tests/Bench: the hardware-isolation baselines of the calls suite do what their rows claim: the
 // system call is a real getppid, every thread round trip is answered by the partner thread through
 // the futex, every pipe round trip goes through the child process and back.
-using RedLeaf.Bench.Baselines;
+using RedLeaf.Benchmarks.Baselines;
 using Xunit;
 
 namespace RedLeaf.Tests.Bench;

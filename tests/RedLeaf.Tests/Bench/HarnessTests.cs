@@ -1,8 +1,8 @@
 // tests/Bench: the measurement harness itself (statistics, timer-cost subtraction, suite shape and
 // JSON), never the timings: speed targets live in benchmarks and notes, not in unit tests.
 using System.Text.Json.Nodes;
-using RedLeaf.Bench.Measure;
-using RedLeaf.Bench.Suites;
+using RedLeaf.Measure;
+using RedLeaf.Benchmarks.Suites;
 using RedLeaf.Hardware;
 using Xunit;
 

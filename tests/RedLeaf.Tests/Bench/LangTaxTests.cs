@@ -2,9 +2,9 @@
 // suite: that all three store and find exactly the same values for the same keys, refuse what they
 // must, and that the suite's rows, fields and recorded compiler are there. Never the timings.
 using System.Text.Json.Nodes;
-using RedLeaf.Bench.LangTax;
-using RedLeaf.Bench.Native;
-using RedLeaf.Bench.Suites;
+using RedLeaf.Benchmarks.LangTax;
+using RedLeaf.Benchmarks.Native;
+using RedLeaf.Benchmarks.Suites;
 using Xunit;
 
 namespace RedLeaf.Tests.Bench;

@@ -2,8 +2,9 @@
 // newest runs of one mode; the generator puts each of our rows beside the paper's figure from
 // datasets/reference, lists what is not measured yet, and rewrites only the text between the
 // markers. Runs here are small hand-made JSON documents: the generator is tested, not the timings.
-using RedLeaf.Bench.Measure;
-using RedLeaf.Bench.Results;
+using RedLeaf.Measure;
+using RedLeaf.Measure.Results;
+using RedLeaf.Benchmarks.Results;
 using Xunit;
 
 namespace RedLeaf.Tests.Bench;

@@ -8,7 +8,7 @@
 using System.Diagnostics;
 using System.Text;
 using Domains.Rv6.Fs.Disk;
-using RedLeaf.Rv6;
+using RedLeaf.Systems.Rv6;
 using RedLeaf.Tests.Cli;
 using RedLeaf.Xv6;
 using Xunit;

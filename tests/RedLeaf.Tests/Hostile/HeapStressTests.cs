@@ -1,10 +1,10 @@
 // tests/Hostile: the shared heap under a storm (issue 17, class 2): four domains with four threads each
 // allocate, write, read, drop, move, lend and batch RRefs among themselves for 10 s, with a share of hostile
 // accesses (copies kept after a drop or a move, writes to lent objects, handles another thread is dropping
-// or moving right now). The engine is the bench's (bench/RedLeaf.Bench/Suites/HeapStressSuite.cs, also
+// or moving right now). The engine is the bench's (benchmarks/RedLeaf.Benchmarks/Suites/HeapStressSuite.cs, also
 // `redleaf bench heap-stress`): every hostile access refused (its domain faulted and restarted), no value
 // ever read from another domain's object, the process alive, the heap at its baseline at the end.
-using RedLeaf.Bench.Suites;
+using RedLeaf.Benchmarks.Suites;
 using Xunit;
 
 namespace RedLeaf.Tests.Hostile;

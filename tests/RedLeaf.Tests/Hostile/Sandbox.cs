@@ -39,7 +39,7 @@ internal static class Sandbox
         using RedLeaf.Abi;
         using RedLeaf.Interfaces.Test;
         using RedLeaf.Os;
-        using RedLeaf.Os.Compiler.Signing;
+        using RedLeaf.Os.Signing;
         using RedLeaf.Os.Domains;
 
         public static class SandboxMain

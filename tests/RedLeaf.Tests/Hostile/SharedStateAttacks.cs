@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using RedLeaf.Os.Compiler;
 using RedLeaf.Os.Compiler.Gate;
-using RedLeaf.Os.Compiler.Signing;
+using RedLeaf.Os.Signing;
 using Xunit;
 using static RedLeaf.Tests.Hostile.HostileKit;
 

@@ -4,7 +4,7 @@
 // what was freed; the domain's load context is collected; a use after move crashes the offender
 // only; and catching the violation inside the domain does not save it.
 using RedLeaf.Abi;
-using RedLeaf.Interfaces.Bench;
+using RedLeaf.Interfaces.Workloads;
 using RedLeaf.Interfaces.Test;
 using RedLeaf.Os;
 using RedLeaf.Os.Domains;
@@ -253,7 +253,7 @@ public class CrashCleanupTests
         using var k = TestDomains.Boot();
         var image = RedLeaf.Os.Compiler.TrustedCompiler.Default.CompileText("faults_at_start", """
             using RedLeaf.Abi;
-            using RedLeaf.Interfaces.Bench;
+            using RedLeaf.Interfaces.Workloads;
             public static class Entry
             {
                 [DomainEntry]
@@ -278,7 +278,7 @@ public class CrashCleanupTests
         using var k = TestDomains.Boot();
         var image = RedLeaf.Os.Compiler.TrustedCompiler.Default.CompileText("own_type", """
             using RedLeaf.Abi;
-            using RedLeaf.Interfaces.Bench;
+            using RedLeaf.Interfaces.Workloads;
             public struct Secret { public long X; }
             public static class Entry { [DomainEntry] public static IBench Start() => new Impl(); }
             internal sealed class Impl : IBench

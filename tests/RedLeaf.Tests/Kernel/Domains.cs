@@ -14,7 +14,7 @@ internal static class TestDomains
 {
     public static DomainImage DomA => TrustedCompiler.Default.CompileFolder(DomainTree.Folder("test/dom_a"));
     public static DomainImage DomB => TrustedCompiler.Default.CompileFolder(DomainTree.Folder("test/dom_b"));
-    public static DomainImage NullDomain => TrustedCompiler.Default.CompileFolder(DomainTree.Folder("bench/null_domain"));
+    public static DomainImage NullDomain => TrustedCompiler.Default.CompileFolder(DomainTree.Folder("workloads/null_domain"));
     /// <summary>Catches OwnershipViolationException itself (IBench).</summary>
     public static DomainImage Catcher => TrustedCompiler.Default.CompileFolder(DomainTree.Folder("test/catcher"));
     /// <summary>Its entry point allocates an RRefArray, then throws.</summary>

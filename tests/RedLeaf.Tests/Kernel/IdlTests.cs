@@ -269,7 +269,7 @@ public class IdlTests
         Assert.Empty(run.Diagnostics);
         var names = run.Sources.Select(s => s.HintName).ToList();
         Assert.Contains("RedLeaf.Generated.RedLeaf.Interfaces.Test.DomBProxy.g.cs", names);
-        Assert.Contains("RedLeaf.Generated.RedLeaf.Interfaces.Bench.BenchProxy.g.cs", names);
+        Assert.Contains("RedLeaf.Generated.RedLeaf.Interfaces.Workloads.BenchProxy.g.cs", names);
         Assert.Contains("RedLeaf.Generated.ProxyRegistration.g.cs", names);
         Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
     }

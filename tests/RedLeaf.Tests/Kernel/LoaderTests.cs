@@ -7,7 +7,7 @@ using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using RedLeaf.Abi;
-using RedLeaf.Interfaces.Bench;
+using RedLeaf.Interfaces.Workloads;
 using RedLeaf.Interfaces.Test;
 using RedLeaf.Os;
 using RedLeaf.Os.Compiler;
@@ -22,7 +22,7 @@ public class LoaderTests
 {
     private const string ValidEntry = """
         using RedLeaf.Abi;
-        using RedLeaf.Interfaces.Bench;
+        using RedLeaf.Interfaces.Workloads;
         public static class Entry
         {
             [DomainEntry] public static IBench? Start() => null;
@@ -170,7 +170,7 @@ public class LoaderTests
     {
         var image = TrustedCompiler.Default.CompileText("two_entries", """
             using RedLeaf.Abi;
-            using RedLeaf.Interfaces.Bench;
+            using RedLeaf.Interfaces.Workloads;
             public static class One { [DomainEntry] public static IBench? Start() => null; }
             public static class Two { [DomainEntry] public static IBench? Begin() => null; }
             """);
@@ -266,7 +266,7 @@ public class LoaderTests
         using var k = TestDomains.Boot();
         var image = TrustedCompiler.Default.CompileText("private_entry", """
             using RedLeaf.Abi;
-            using RedLeaf.Interfaces.Bench;
+            using RedLeaf.Interfaces.Workloads;
             public static class Entry { [DomainEntry] internal static IBench? Start() => null; }
             """);
         var e = Assert.Throws<DomainException>(() => k.Load(image));

@@ -3,7 +3,7 @@
 // are lent for a call, and move with their children; domain objects cross as proxies; and the
 // call path allocates nothing on the GC heap.
 using RedLeaf.Abi;
-using RedLeaf.Interfaces.Bench;
+using RedLeaf.Interfaces.Workloads;
 using RedLeaf.Interfaces.Test;
 using RedLeaf.Os;
 using RedLeaf.Os.Domains;

@@ -4,7 +4,7 @@
 // fault the allocating domain with a clear message.
 using RedLeaf.Abi;
 using RedLeaf.Hardware;
-using RedLeaf.Interfaces.Bench;
+using RedLeaf.Interfaces.Workloads;
 using RedLeaf.Interfaces.Test;
 using RedLeaf.Os;
 using RedLeaf.Os.Domains;

@@ -3,7 +3,7 @@
 // checked whole after each; pipes between RISC-V and C# programs; damaged executables refused with a
 // reason while rv6 runs on; a spinning process killed from the shell; a crashed interpreter domain.
 using System.Diagnostics;
-using RedLeaf.Rv6;
+using RedLeaf.Systems.Rv6;
 using RedLeaf.Tests.Cli;
 using Xunit;
 using Xunit.Abstractions;

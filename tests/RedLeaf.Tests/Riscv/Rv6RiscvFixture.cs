@@ -1,6 +1,6 @@
 // tests/Riscv: one rv6 booted for the RISC-V tests, from an image holding the test programs
 // (domains/rv6/cuser, built with riscv64-linux-gnu-gcc) and damaged executables.
-using RedLeaf.Rv6;
+using RedLeaf.Systems.Rv6;
 
 namespace RedLeaf.Tests.Riscv;
 

@@ -24,7 +24,7 @@ public class DiskLayerGateTests
     [Fact]
     public void TheHostToolsCompileTheVerySameFiles()
     {
-        var csproj = File.ReadAllText(Path.Combine(DomainTree.Root, "kernel-ext", "RedLeaf.Xv6", "RedLeaf.Xv6.csproj"));
+        var csproj = File.ReadAllText(Path.Combine(DomainTree.Root, "tools", "RedLeaf.Xv6", "RedLeaf.Xv6.csproj"));
         Assert.Contains("<Compile Include=\"../../domains/rv6/fs/disk/*.cs\"", csproj);
         // Every type of the shared folder is in the host assembly, compiled from that source.
         var hostTypes = typeof(RedLeaf.Xv6.Fsck).Assembly.GetTypes().Where(t => t.Namespace == "Domains.Rv6.Fs.Disk").Select(t => t.Name).ToHashSet();

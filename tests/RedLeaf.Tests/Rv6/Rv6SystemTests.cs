@@ -5,7 +5,7 @@
 // fs leave rv6 running, images rv6 wrote are fsck-clean.
 using System.Diagnostics;
 using System.Text;
-using RedLeaf.Rv6;
+using RedLeaf.Systems.Rv6;
 using RedLeaf.Tests.Cli;
 using RedLeaf.Xv6;
 using Xunit;

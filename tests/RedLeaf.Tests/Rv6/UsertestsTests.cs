@@ -2,7 +2,7 @@
 // test, each run from rv6's shell (`usertests NAME`) on one booted rv6 shared by the class, so that
 // `dotnet test` names the test that failed. The list is pinned here; a test checks it equals what
 // `usertests -l` prints, so a test added to the program without being added here fails loudly.
-using RedLeaf.Rv6;
+using RedLeaf.Systems.Rv6;
 using RedLeaf.Xv6;
 using Xunit;
 

@@ -246,7 +246,7 @@ public class IlGateStudentCodeTests
     [Fact]
     public void DomainUsingTheAbiPasses() => Passes("""
         using RedLeaf.Abi;
-        using RedLeaf.Interfaces.Bench;
+        using RedLeaf.Interfaces.Workloads;
         public static class Entry
         {
             [DomainEntry] public static IBench Start() => new Echo();

@@ -7,7 +7,7 @@ using RedLeaf.Abi;
 using RedLeaf.Interfaces.Test;
 using RedLeaf.Os;
 using RedLeaf.Os.Compiler;
-using RedLeaf.Os.Compiler.Signing;
+using RedLeaf.Os.Signing;
 using RedLeaf.Os.Domains;
 using RedLeaf.Tests.Hostile;
 using RedLeaf.Tests.Kernel;
@@ -94,7 +94,7 @@ public class InterfaceSetTests
         Assert.StartsWith(InterfaceImage.NamePrefix, set.Name);
         Assert.Equal(MachineKey.Current.Id, set.Signature!.KeyId);
         using var k = TestDomains.Boot();
-        var loaded = k.LoadInterfaces(set);
+        var loaded = k.LoadInterfaces(set, TrustedCompiler.Proxies);
         Assert.Equal(new[] { "Course.Counters.ITally" }, loaded.Facts.Interfaces);
         Assert.Contains(k.Log.Entries, e => e.Message.Contains($"verified interface set {set.Name}: Course.Counters.ITally"));
 
@@ -115,11 +115,27 @@ public class InterfaceSetTests
     private const string ProxyBuilder_NamePrefix = "Cell.Proxies.";
 
     [Fact]
+    public void TheKernelBuildsNoProxiesItself_ASetNotYetAdmittedNeedsTheTrustedCompilersBuilder()
+    {
+        // The kernel carries no Roslyn (issue 21): the proxies of a set come from the builder its admitter
+        // hands in. Without one, a set this process has not admitted is refused, naming the way in.
+        var set = TrustedCompiler.Default.CompileInterfacesText("using RedLeaf.Abi;\nnamespace Course.Unadmitted;\n[DomainInterface] public interface IPing { RpcResult<int> Ping(int x); }\n");
+        using var k = TestDomains.Boot();
+        var e = Assert.Throws<DomainException>(() => k.LoadInterfaces(set));
+        Assert.Contains($"interface image '{set.Name}' refused: it has not been admitted to this process", e.Message);
+        Assert.Contains("TrustedCompiler.Proxies", e.Message);
+        Assert.Null(global::RedLeaf.Os.Domains.InterfaceSets.Find(set.Name));
+        var loaded = k.LoadInterfaces(set, TrustedCompiler.Proxies);
+        Assert.Equal(new[] { "Course.Unadmitted.IPing" }, loaded.Facts.Interfaces);
+        Assert.Same(loaded, k.LoadInterfaces(set)); // admitted now: no builder needed again
+    }
+
+    [Fact]
     public async Task ACalleeCrashThroughACellInterfaceReachesTheCallerAsAnErrorAndIsCleanedUp()
     {
         var (set, compiler) = CountersSet();
         using var k = TestDomains.Boot();
-        k.LoadInterfaces(set);
+        k.LoadInterfaces(set, TrustedCompiler.Proxies);
         var counter = k.Load(compiler.CompileText("counter", Counter));
         var user = k.Load(compiler.CompileText("user", User), counter.Export!);
         var r = user.Get<IHostile>().Run(13);
@@ -166,8 +182,8 @@ public class InterfaceSetTests
         using var k = TestDomains.Boot();
         var e = Assert.Throws<DomainException>(() => k.Load(adder));
         Assert.Contains("has not loaded", e.Message);
-        k.LoadInterfaces(first);
-        k.LoadInterfaces(second);
+        k.LoadInterfaces(first, TrustedCompiler.Proxies);
+        k.LoadInterfaces(second, TrustedCompiler.Proxies);
         var d = k.Load(adder);
         Assert.Equal("Course.Sums.IAdder", d.Export!.Interface.FullName);
     }
@@ -178,10 +194,10 @@ public class InterfaceSetTests
         var (set, compiler) = CountersSet();
         using var k1 = TestDomains.Boot();
         using var k2 = TestDomains.Boot();
-        var a = k1.LoadInterfaces(set);
-        var b = k2.LoadInterfaces(set);
+        var a = k1.LoadInterfaces(set, TrustedCompiler.Proxies);
+        var b = k2.LoadInterfaces(set, TrustedCompiler.Proxies);
         Assert.Same(a, b);
-        Assert.Same(a, k1.LoadInterfaces(set));
+        Assert.Same(a, k1.LoadInterfaces(set, TrustedCompiler.Proxies));
         Assert.Single(k1.InterfaceSets);
         Assert.Contains(set.Name, k2.DomainReferences);
         k2.Load(compiler.CompileText("counter", Counter));
@@ -196,17 +212,17 @@ public class InterfaceSetTests
         var (set, _) = CountersSet();
         using var k = TestDomains.Boot();
         var unsigned = new InterfaceImage(set.Name + "x", set.Assembly, set.Origin, null);
-        Assert.Contains("not signed", Assert.Throws<DomainException>(() => k.LoadInterfaces(unsigned)).Message);
+        Assert.Contains("not signed", Assert.Throws<DomainException>(() => k.LoadInterfaces(unsigned, TrustedCompiler.Proxies)).Message);
         var bytes = (byte[])set.Assembly.Clone();
         bytes[bytes.Length / 2] ^= 1;
         var altered = new InterfaceImage(set.Name, bytes, set.Origin, set.Signature);
-        var e = Assert.Throws<DomainException>(() => k.LoadInterfaces(altered));
+        var e = Assert.Throws<DomainException>(() => k.LoadInterfaces(altered, TrustedCompiler.Proxies));
         Assert.Contains($"interface image '{set.Name}' refused", e.Message);
         Assert.Contains("altered", e.Message);
         var foreign = Resigned(set, set.Assembly, MachineKey.CreateEphemeral());
-        Assert.Contains("foreign key", Assert.Throws<DomainException>(() => k.LoadInterfaces(foreign)).Message);
+        Assert.Contains("foreign key", Assert.Throws<DomainException>(() => k.LoadInterfaces(foreign, TrustedCompiler.Proxies)).Message);
         var renamed = new InterfaceImage(set.Name + "y", set.Assembly, set.Origin, set.Signature); // bound to its name
-        Assert.Contains($"signed as the image of domain '{set.Name}'", Assert.Throws<DomainException>(() => k.LoadInterfaces(renamed)).Message);
+        Assert.Contains($"signed as the image of domain '{set.Name}'", Assert.Throws<DomainException>(() => k.LoadInterfaces(renamed, TrustedCompiler.Proxies)).Message);
         Assert.Empty(k.InterfaceSets);
     }
 
@@ -217,7 +233,7 @@ public class InterfaceSetTests
         using var k = TestDomains.Boot();
         var dom = TestDomains.DomB;
         var asSet = new InterfaceImage(InterfaceImage.NamePrefix + "domb", dom.Assembly, dom.Origin, dom.Signature);
-        Assert.Contains("not signed as an interface set", Assert.Throws<DomainException>(() => k.LoadInterfaces(asSet)).Message);
+        Assert.Contains("not signed as an interface set", Assert.Throws<DomainException>(() => k.LoadInterfaces(asSet, TrustedCompiler.Proxies)).Message);
         var asDomain = new DomainImage("set", set.Assembly, set.Origin, null, set.Signature);
         Assert.Contains("signed as an interface set", Assert.Throws<DomainException>(() => k.Load(asDomain)).Message);
     }
@@ -233,7 +249,7 @@ public class InterfaceSetTests
             """) }, InterfaceImage.NamePrefix + "evil").Pe;
         var image = Resigned(new InterfaceImage(InterfaceImage.NamePrefix + "evil", withCode, "test", set.Signature), withCode, MachineKey.Current);
         using var k = TestDomains.Boot();
-        var e = Assert.Throws<DomainException>(() => k.LoadInterfaces(image));
+        var e = Assert.Throws<DomainException>(() => k.LoadInterfaces(image, TrustedCompiler.Proxies));
         Assert.Contains("Course.Evil.Payload", e.Message);
         Assert.Contains("methods", e.Message);
     }
@@ -278,7 +294,7 @@ public class InterfaceSetTests
     {
         var set = TrustedCompiler.Default.CompileInterfacesText("using RedLeaf.Abi;\nnamespace Course.Big;\n" + declarations + "\n");
         using var k = TestDomains.Boot();
-        var e = Assert.Throws<DomainException>(() => k.LoadInterfaces(set));
+        var e = Assert.Throws<DomainException>(() => k.LoadInterfaces(set, TrustedCompiler.Proxies));
         Assert.Contains($"interface image '{set.Name}' refused", e.Message);
         Assert.Contains(reason, e.Message);
         Assert.Empty(k.InterfaceSets);
@@ -310,7 +326,7 @@ public class InterfaceSetTests
             """);
         var compiler = TrustedCompiler.Default.WithInterfaces(set);
         using var k = TestDomains.Boot();
-        k.LoadInterfaces(set);
+        k.LoadInterfaces(set, TrustedCompiler.Proxies);
         var echo = k.Load(compiler.CompileText("echo", """
             using RedLeaf.Abi;
             using Course.Shadow;
@@ -362,7 +378,7 @@ public class InterfaceSetTests
         var bytes = SnippetCompiler.DomainFiles(new[] { ("raw.cs", "#nullable disable\nusing RedLeaf.Abi;\nnamespace Course.Raw;\n" + declarations + "\n") }, name).Pe;
         var image = Resigned(new InterfaceImage(name, bytes, "test", set.Signature), bytes, MachineKey.Current);
         using var k = TestDomains.Boot();
-        var e = Assert.Throws<DomainException>(() => k.LoadInterfaces(image));
+        var e = Assert.Throws<DomainException>(() => k.LoadInterfaces(image, TrustedCompiler.Proxies));
         Assert.Contains(reason, e.Message);
         Assert.Null(InterfaceSets.Find(name));
     }

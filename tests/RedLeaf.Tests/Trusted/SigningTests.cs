@@ -4,7 +4,7 @@
 using RedLeaf.Interfaces.Test;
 using RedLeaf.Os;
 using RedLeaf.Os.Compiler;
-using RedLeaf.Os.Compiler.Signing;
+using RedLeaf.Os.Signing;
 using RedLeaf.Os.Domains;
 using RedLeaf.Tests.Kernel;
 using Xunit;

@@ -1,6 +1,6 @@
 // domains/rv6/fs/disk: the numbers of xv6's on-disk format (kernel/fs.h, kernel/param.h, mkfs/mkfs.c),
 // named as in xv6 so code ported from xv6 reads the same. This folder is shared source: the fs domain
-// compiles it through the trusted compiler, and the host's mkfs and fsck (kernel-ext/RedLeaf.Xv6) link
+// compiles it through the trusted compiler, and the host's mkfs and fsck (tools/RedLeaf.Xv6) link
 // the very same files, so the tools and the domain agree on the format by construction. It therefore
 // uses only what a domain may use: spans, arrays, byte math by hand; no System.IO.
 //

@@ -1,0 +1,144 @@
+// benchmarks/RedLeaf.Benchmarks/Suites: Table 1 of the paper on this machine: what one cross-domain call costs, next to a
+// plain interface call. The callee is domains/workloads/null_domain, loaded by the kernel and reached
+// only through its generated proxy (CallTargets); the caller is host code running as the kernel's
+// domain, so each call takes the same proxy path a domain-to-domain call takes.
+// Beside them, measured in the same run with the same sampler, the hardware-isolation baselines
+// (Baselines/): a trivial system call, a futex round trip between two threads, and a pipe round trip
+// between two processes. The shadow-domain rows of Table 1 (shadow-null, shadow-rref) are absent
+// until shadow domains exist (see bench/README.md).
+using System.Text.Json.Nodes;
+using RedLeaf.Abi;
+using RedLeaf.Benchmarks.Baselines;
+using RedLeaf.Measure;
+using RedLeaf.Hardware;
+using RedLeaf.Interfaces.Workloads;
+using RedLeaf.Os;
+using RedLeaf.Os.Compiler;
+
+namespace RedLeaf.Benchmarks.Suites;
+
+public static class CallsSuite
+{
+    public const string Name = "calls";
+
+    /// <summary>Every row this suite produces, in order.</summary>
+    public static readonly string[] RowNames =
+        { "direct", "proxy-null", "proxy-arg", "proxy-rref", "proxy-borrow", "shadow-null", "shadow-rref", "syscall", "thread-pingpong", "pipe-pingpong" };
+
+    public static SuiteResult Run(bool quick, Action<string>? progress = null)
+    {
+        var settings = quick ? SamplerSettings.Quick : SamplerSettings.Full;
+        var slow = quick ? SamplerSettings.QuickSlow : SamplerSettings.FullSlow;
+        progress ??= _ => { };
+        progress($"calls: clock {Tsc.Source} at {Tsc.Hz / 1e9:F3} GHz, read cost {Tsc.ReadCost:F1} cycles");
+
+        using var targets = new CallTargets();
+        IBench proxy = targets.Proxy;
+        IBench direct = targets.Direct;
+        var payload = targets.Payload;
+
+        var rows = new List<BenchRow>();
+        BenchRow Row<T>(string name, T op, SamplerSettings? with = null) where T : struct, IOperation
+        {
+            progress($"calls: {name} ...");
+            var m = Sampler.Measure(ref op, with ?? settings);
+            var row = BenchRow.FromMeasurement(name, m);
+            progress($"calls: {name} median {m.Batch.Median:F1} cycles, {m.AllocBytesPerOp:F2} bytes/op");
+            rows.Add(row);
+            return row;
+        }
+
+        Row("direct", new NullOp { Target = direct });
+        Row("proxy-null", new NullOp { Target = proxy });
+        Row("proxy-arg", new ArgOp { Target = proxy });
+        var bounce = new BounceOp { Target = proxy, Payload = payload };
+        Row("proxy-rref", bounce);
+        Row("proxy-borrow", new BorrowOp { Target = proxy, Payload = payload });
+        Row("shadow-null", new NullOp { Target = targets.Shadow });
+        Row("shadow-rref", new BounceOp { Target = targets.Shadow, Payload = payload });
+
+        targets.CheckCalleeRunning();
+
+        Row("syscall", new SyscallOp(), slow);
+        using (var threads = new ThreadPingPong())
+        {
+            Row("thread-pingpong", new ThreadPingPongOp { Pair = threads }, slow);
+            if (threads.Served == 0) throw new InvalidOperationException("thread-pingpong: the partner thread answered no request");
+        }
+        using (var pipes = new PipePingPong())
+            Row("pipe-pingpong", new PipePingPongOp { Pair = pipes }, slow);
+
+        return new SuiteResult(Name, quick, rows) { Details = Details(settings, slow) };
+    }
+
+    /// <summary>What each row timed, so a reader of the JSON need not read this code.</summary>
+    private static JsonObject Details(SamplerSettings fast, SamplerSettings slow) => new()
+    {
+        ["sampling"] = $"median/p90/p99/min over batches (per-op cost = batch time minus one timer read, divided by the batch size); "
+            + $"proxy rows {fast.Batches} batches of {fast.BatchSize}, baseline rows {slow.Batches} batches of {slow.BatchSize}; "
+            + "per-call samples (timer read cost subtracted) kept in memory for histograms",
+        ["rows"] = new JsonObject
+        {
+            ["direct"] = "IBench.Null on a plain C# object through the interface: no domain boundary",
+            ["proxy-null"] = "IBench.Null through the generated proxy into domains/workloads/null_domain",
+            ["proxy-arg"] = "IBench.Arg(long) through the proxy",
+            ["proxy-rref"] = "IBench.Bounce: one RRef<Payload64> moved to the callee and moved back in the result",
+            ["proxy-borrow"] = "IBench.Borrow: one RRef<Payload64> lent immutably, the callee reads it",
+            ["syscall"] = "getppid(2) via P/Invoke into glibc, SuppressGCTransition (kernel entry/exit plus glibc's wrapper)",
+            ["thread-pingpong"] = "round trip to a second thread through a Linux futex word (FUTEX_WAIT/FUTEX_WAKE_PRIVATE, no spinning): two wakes, up to two sleeps; both threads pinned to one CPU",
+            ["pipe-pingpong"] = "round trip to a child process (native/pipe_echo, C, gcc) through two pipes: write(2) one byte, read(2) the echo; both processes pinned to one CPU",
+            ["shadow-null"] = "absent: needs shadow domains (devices issue)",
+            ["shadow-rref"] = "absent: needs shadow domains (devices issue)",
+        },
+        ["kernel_mitigations"] = Syscall.Mitigations(),
+    };
+
+    private struct NullOp : IOperation
+    {
+        public IBench Target;
+        public void Run() => Target.Null();
+    }
+
+    private struct ArgOp : IOperation
+    {
+        public IBench Target;
+        public void Run() => Target.Arg(42);
+    }
+
+    /// <summary>Moves the payload to the callee and back: after every call the host owns it again.</summary>
+    private struct BounceOp : IOperation
+    {
+        public IBench Target;
+        public RRef<Payload64> Payload;
+        public void Run()
+        {
+            var r = Target.Bounce(Payload);
+            if (!r.IsOk) throw new InvalidOperationException($"bounce failed: {r.Error}");
+            Payload = r.Value;
+        }
+    }
+
+    private struct BorrowOp : IOperation
+    {
+        public IBench Target;
+        public RRef<Payload64> Payload;
+        public void Run() => Target.Borrow(in Payload);
+    }
+
+    private struct SyscallOp : IOperation
+    {
+        public void Run() => Syscall.GetParentPid();
+    }
+
+    private struct ThreadPingPongOp : IOperation
+    {
+        public ThreadPingPong Pair;
+        public void Run() => Pair.RoundTrip();
+    }
+
+    private struct PipePingPongOp : IOperation
+    {
+        public PipePingPong Pair;
+        public void Run() => Pair.RoundTrip();
+    }
+}

@@ -1,0 +1,92 @@
+// benchmarks/RedLeaf.Benchmarks/Suites: Figures 6-7 on this machine: packets per second through a network driver, 64-byte
+// frames, batch 1 and 32, configurations driver / domain / shadow, on the ixgbe-like NIC (frames from
+// its generator forwarded back out to its checking sink, at most at 10 GbE line rate, 14.88 Mpps) and
+// on nullnet (no device limit: transmit batches complete at once). Rows `<nic|nullnet>-<config>-b<batch>`
+// with `mpps` (median over chunks); NIC rows say whether the sink's checks stayed clean.
+using RedLeaf.Systems.Drivers;
+using RedLeaf.Measure;
+using RedLeaf.Hardware.Devices;
+using RedLeaf.Interfaces.Workloads;
+
+namespace RedLeaf.Benchmarks.Suites;
+
+public static class NetSuite
+{
+    public const string Name = "net";
+
+    public static SuiteResult Run(bool quick, Action<string>? progress = null)
+    {
+        progress ??= _ => { };
+        var warmup = TimeSpan.FromMilliseconds(quick ? 300 : 1000);
+        var measure = TimeSpan.FromMilliseconds(quick ? 1000 : 3000);
+        var rows = new List<BenchRow>();
+        foreach (var nic in new[] { "nic", "nullnet" })
+            foreach (var config in DriverStacks.Configs)
+                foreach (var batch in new[] { 1, 32 })
+                {
+                    var row = Measure(nic, config, batch, warmup, measure);
+                    progress($"net: {row.Name} {row.Number("mpps"):F2} Mpps");
+                    rows.Add(row);
+                }
+        foreach (var nic in new[] { "nic", "nullnet" })
+            foreach (var b in new[] { 1, 32 })
+            {
+                double driver = rows.First(r => r.Name == $"{nic}-driver-b{b}").Number("mpps");
+                foreach (var c in new[] { "domain", "shadow" })
+                {
+                    var r = rows.First(x => x.Name == $"{nic}-{c}-b{b}");
+                    r.Set("of_driver", BenchRow.Round(r.Number("mpps") / driver));
+                }
+            }
+        return new SuiteResult(Name, quick, rows);
+    }
+
+    private static BenchRow Measure(string nic, string config, int batch, TimeSpan warmup, TimeSpan measure)
+    {
+        var k = DriverStacks.Boot();
+        try { return MeasureOn(k, nic, config, batch, warmup, measure); }
+        finally { DriverStacks.ShutDown(k); }
+    }
+
+    private static BenchRow MeasureOn(RedLeaf.Os.Microkernel k, string nic, string config, int batch, TimeSpan warmup, TimeSpan measure)
+    {
+        IxgbeDevice? dev = null;
+        if (nic == "nic") dev = k.Machine.Attach(new IxgbeDevice("nic0", new TrafficGenerator(packetBytes: 64, flows: 16, lineRate: true), ringEntries: 512));
+        var app = nic == "nic"
+            ? DriverStacks.Load(k, config, dev, "drivers/nic", "bench/net_app", "bench/net_app_nic", "shadow/net")
+            : DriverStacks.Load(k, config, null, "drivers/nullnet", "bench/net_app", "bench/net_app_nullnet", "shadow/net");
+        var bench = app.Get<INetBench>();
+        Check(bench.Setup(batch, nic == "nic" ? 1024 : 0), app);
+        long chunk = nic == "nic" ? 200_000 : (batch == 1 ? 1_000_000 : 4_000_000);
+        Func<long> run = nic == "nic"
+            ? () => Check(bench.Forward(chunk), app)
+            : () => Check(bench.Transmit(chunk), app);
+        var (rates, alloc, ops) = Throughput.Time(run, warmup, measure);
+        var stats = Stats.Of(rates);
+        var row = new BenchRow($"{nic}-{config}-b{batch}")
+            .Set("mpps", BenchRow.Round(stats.Median / 1e6))
+            .Set("min_mpps", BenchRow.Round(stats.Min / 1e6))
+            .Set("max_mpps", BenchRow.Round(stats.Max / 1e6))
+            .Set("packets", ops)
+            .Set("alloc_bytes_per_packet", BenchRow.Round(alloc));
+        if (dev is not null)
+        {
+            var sink = dev.Sink;
+            row.Set("line_rate_mpps", BenchRow.Round(dev.Generator.Pacer.PacketsPerSecond / 1e6))
+               .Set("sink_received", sink.Received)
+               .Set("sink_lost", sink.Lost)
+               .Set("sink_duplicated", sink.Duplicated)
+               .Set("sink_corrupted", sink.Corrupted + sink.Malformed)
+               .Set("sink_clean", sink.Clean);
+        }
+        return row;
+    }
+
+    private static long Check(RedLeaf.Abi.RpcResult<long> r, RedLeaf.Os.Domains.Domain app) =>
+        r.IsOk ? r.Value : throw new InvalidOperationException($"the benchmark application failed: {r.Error} ({app.Kernel.Domains.Select(d => d.LastCrash).LastOrDefault(c => c is not null)})");
+
+    private static void Check(RedLeaf.Abi.RpcResult r, RedLeaf.Os.Domains.Domain app)
+    {
+        if (!r.IsOk) throw new InvalidOperationException($"the benchmark application failed to set up: {r.Error} ({app.Kernel.Domains.Select(d => d.LastCrash).LastOrDefault(c => c is not null)})");
+    }
+}
