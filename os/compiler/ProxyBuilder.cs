@@ -1,4 +1,4 @@
-// os/compiler: builds the trusted proxies for an interface set, in-process, the way os/proxies
+// os/compiler: builds the trusted proxies for an interface set, in-process, the way systems/RedLeaf.Proxies
 // is built for domains/Interfaces: a compilation of nothing but [assembly: ProxiesFor(set)], with
 // the kernel's proxy runtime referenced, so the IDL compiler writes a proxy per interface and a module
 // initializer that registers them. Domains never see this assembly; only InterfaceSets loads it.

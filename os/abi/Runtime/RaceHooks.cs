@@ -1,4 +1,4 @@
-// os/abi/Runtime: pause points for the hostile suite's race attacks (tests/RedLeaf.Tests/Hostile/
+// os/abi/Runtime: pause points for the hostile suite's race attacks (tests/RedLeaf.Tests/os/kernel/Heap/
 // HeapRaceAttacks.cs). A race between two threads of one domain (one reads or writes an RRef while
 // the other drops, moves or lends it) is a window of a few instructions; the attacks hold a thread
 // inside it so the interleaving happens every run instead of by luck. Unarmed (always, outside those

@@ -1,0 +1,139 @@
+// tests/benchmarks/RedLeaf.Benchmarks: Figure 5's three hash tables (C via gcc, C-style C#, idiomatic C#) and the langtax
+// suite: that all three store and find exactly the same values for the same keys, refuse what they
+// must, and that the suite's rows, fields and recorded compiler are there. Never the timings.
+using System.Text.Json.Nodes;
+using RedLeaf.Benchmarks.LangTax;
+using RedLeaf.Benchmarks.Native;
+using RedLeaf.Benchmarks.Suites;
+using Xunit;
+
+namespace RedLeaf.Tests.Bench;
+
+[Trait("suite", "bench")]
+public class LangTaxTests
+{
+    static IHashTableBench[] AllThree(int log2) => [new NativeHashTable(log2), new CStyleHashTable(log2), new IdiomaticHashTableBench(log2)];
+
+    [Fact]
+    public void KeySequenceIsDeterministicDistinctNonzeroAndOpsComeFromFill()
+    {
+        var a = KeySequence.For(10, 3000);
+        var b = KeySequence.For(10, 3000);
+        Assert.Equal(768, a.Fill.Length);
+        Assert.Equal(a.Fill, b.Fill);
+        Assert.Equal(a.Ops, b.Ops);
+        Assert.Equal(a.Fill.Length, a.Fill.Distinct().Count());
+        Assert.DoesNotContain(0UL, a.Fill);
+        var fill = a.Fill.ToHashSet();
+        Assert.All(a.Ops, k => Assert.Contains(k, fill));
+        Assert.True(a.Ops.Distinct().Count() > 500, "ops spread over the table's keys");
+    }
+
+    [Fact]
+    public void AllThreeImplementationsStoreAndFindTheSameValues()
+    {
+        var keys = KeySequence.For(10, 5000);
+        var tables = AllThree(10);
+        try
+        {
+            foreach (var t in tables)
+            {
+                t.TimeSets(keys.Fill, 7, out long failures);
+                Assert.Equal(0, failures);
+                Assert.Equal(keys.Fill.Length, t.Count);
+            }
+            foreach (ulong salt in new ulong[] { 1, 0xDEADBEEF })
+            {
+                var sums = tables.Select(t =>
+                {
+                    t.TimeSets(keys.Ops, salt, out long failures);
+                    Assert.Equal(0, failures);
+                    t.TimeGets(keys.Ops, out ulong sum, out long misses);
+                    Assert.Equal(0, misses);
+                    Assert.Equal(keys.Fill.Length, t.Count); // updates, not inserts
+                    return sum;
+                }).ToList();
+                Assert.All(sums, s => Assert.Equal(keys.ExpectedSum(salt), s));
+            }
+            // Keys never inserted are missed by all three alike.
+            var absent = KeySequence.For(12, 100).Fill.Except(keys.Fill).Take(50).ToArray();
+            foreach (var t in tables)
+            {
+                t.TimeGets(absent, out ulong sum, out long misses);
+                Assert.Equal(absent.Length, misses);
+                Assert.Equal(0UL, sum);
+            }
+        }
+        finally
+        {
+            foreach (var t in tables) t.Dispose();
+        }
+    }
+
+    [Fact]
+    public void AFullTableRefusesANewKeyButTakesUpdates()
+    {
+        ulong[] four = { 11, 22, 33, 44 };
+        foreach (var t in new IHashTableBench[] { new NativeHashTable(2), new CStyleHashTable(2) })
+        {
+            using (t)
+            {
+                t.TimeSets(four, 0, out long failures);
+                Assert.Equal(0, failures);
+                t.TimeSets([55], 0, out failures);
+                Assert.Equal(1, failures);
+                t.TimeSets([0], 0, out failures); // 0 marks an empty slot: never a key
+                Assert.Equal(1, failures);
+                t.TimeSets(four, 1, out failures);
+                Assert.Equal(0, failures);
+                Assert.Equal(4, t.Count);
+            }
+        }
+        var idiomatic = new IdiomaticHashTable<ulong, ulong>(4, IdiomaticHashTable<ulong, ulong>.Fnv1a);
+        foreach (ulong k in four) idiomatic.Set(k, k);
+        Assert.Throws<InvalidOperationException>(() => idiomatic.Set(55, 1));
+        Assert.Null(idiomatic.Get(55));
+        Assert.Equal(33UL, idiomatic.Get(33));
+    }
+
+    [Fact]
+    public void CStyleSlotsStartOnACacheLine()
+    {
+        foreach (int log2 in new[] { 2, 10, 17 })
+            Assert.Equal(0, new CStyleHashTable(log2).SlotMisalignment);
+    }
+
+    [Fact]
+    public void TheCBaselineRecordsItsCompilerAndFlags()
+    {
+        Assert.StartsWith("gcc ", NativeBenchLibrary.Compiler);
+        Assert.Contains("-O2", NativeBenchLibrary.CFlags);
+    }
+
+    [Fact]
+    public void SuiteHasEveryRowWithItsFieldsAndTheTablesAgree()
+    {
+        var settings = new LangTaxSuite.Settings([8, 10], 4096, 2);
+        var result = LangTaxSuite.Run(settings, quick: true);
+        var expected = from log2 in settings.Log2Sizes from kind in LangTaxSuite.Kinds from op in new[] { "get", "set" } select $"{kind}-{op}-{log2}";
+        Assert.Equal(expected.Order(), result.Rows.Select(r => r.Name).Order());
+        foreach (var row in result.Rows)
+        {
+            foreach (var f in new[] { "cycles_per_op", "min_cycles_per_op", "ratio_to_c", "alloc_bytes_per_op", "entries", "ops", "reps", "checksum" })
+                Assert.Contains(row.Fields, x => x.Key == f);
+            Assert.True(row.Number("cycles_per_op") > 0);
+            Assert.Equal(2, row.Samples.Length);
+        }
+        foreach (int log2 in settings.Log2Sizes)
+        {
+            Assert.Equal(1, result[$"c-get-{log2}"].Number("ratio_to_c"));
+            var sums = LangTaxSuite.Kinds.Select(k => result[$"{k}-get-{log2}"].Fields.First(f => f.Key == "checksum").Value!.ToJsonString()).Distinct();
+            Assert.Single(sums);
+            Assert.Equal(0, result[$"cstyle-get-{log2}"].Number("alloc_bytes_per_op"));
+        }
+        var json = JsonNode.Parse(result.ToJsonText())!;
+        Assert.Equal("langtax", (string?)json["suite"]);
+        Assert.StartsWith("gcc ", (string?)json["details"]!["c_compiler"]);
+        Assert.Contains("-O2", (string?)json["details"]!["c_flags"]);
+    }
+}

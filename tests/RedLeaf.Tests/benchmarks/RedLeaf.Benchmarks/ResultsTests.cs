@@ -1,0 +1,161 @@
+// tests/benchmarks/RedLeaf.Benchmarks: recorded results and the README table generated from them: the store keeps the
+// newest runs of one mode; the generator puts each of our rows beside the paper's figure from
+// datasets/reference, lists what is not measured yet, and rewrites only the text between the
+// markers. Runs here are small hand-made JSON documents: the generator is tested, not the timings.
+using RedLeaf.Measure;
+using RedLeaf.Measure.Results;
+using RedLeaf.Benchmarks.Results;
+using Xunit;
+
+namespace RedLeaf.Tests.Bench;
+
+[Trait("suite", "bench")]
+public sealed class ResultsTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("redleaf-results-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    static SuiteResult Calls(bool quick, double nullCycles) => new("calls", quick,
+    [
+        new BenchRow("direct").Set("median_cycles", 3.5).Set("alloc_bytes_per_op", 0),
+        new BenchRow("proxy-null").Set("median_cycles", nullCycles).Set("alloc_bytes_per_op", 0),
+        new BenchRow("proxy-rref").Set("median_cycles", 20.2).Set("alloc_bytes_per_op", 0),
+        new BenchRow("syscall").Set("median_cycles", 2100).Set("alloc_bytes_per_op", 0),
+    ]);
+
+    static SuiteResult LangTax() => new("langtax", true,
+        (from kind in new[] { "c", "cstyle", "idiomatic" }
+         from op in new[] { "get", "set" }
+         select new BenchRow($"{kind}-{op}-20")
+             .Set("cycles_per_op", kind == "c" ? 50.0 : kind == "cstyle" ? 52.5 : 500.0)
+             .Set("ratio_to_c", kind == "c" ? 1.0 : kind == "cstyle" ? 1.05 : 10.0)
+             .Set("alloc_bytes_per_op", kind == "idiomatic" ? 384.0 : 0.0)).ToList())
+    {
+        Details = new() { ["c_compiler"] = "gcc 12.2.0", ["c_flags"] = "-O2 -fPIC" },
+    };
+
+    [Fact]
+    public void SaveKeepsTheNewestRunsOfOneMode()
+    {
+        var store = new ResultsStore(_dir);
+        store.Save(Calls(quick: false, 99), "redleaf bench calls");
+        for (int i = 0; i < 5; i++) store.Save(Calls(quick: true, 10 + i), "redleaf bench calls --quick");
+        var runs = store.Runs("calls");
+        Assert.Equal(ResultsStore.RunsKept, runs.Count);
+        Assert.All(runs, r => Assert.True((bool)r["quick"]!));
+        Assert.Equal([12.0, 13.0, 14.0], runs.Select(r => Markdown.Field(r["rows"]!.AsArray().Select(x => x!.AsObject()).First(x => (string?)x["name"] == "proxy-null"), "median_cycles")!.Value));
+        Assert.All(runs, r => Assert.Equal("redleaf bench calls --quick", (string?)r["command"]));
+        Assert.Equal(["calls"], store.Suites());
+    }
+
+    [Fact]
+    public void ABrokenResultsFileIsAnErrorNamingTheFile()
+    {
+        File.WriteAllText(Path.Combine(_dir, "calls.json"), "{ not json");
+        var e = Assert.Throws<InvalidDataException>(() => new ResultsStore(_dir).Runs("calls"));
+        Assert.Contains("calls.json", e.Message);
+    }
+
+    [Fact]
+    public void TablePutsOursBesideThePapersWithTheCommand()
+    {
+        var store = new ResultsStore(_dir);
+        store.Save(Calls(quick: true, 12), "redleaf bench calls --quick");
+        store.Save(Calls(quick: true, 13.5), "redleaf bench calls --quick");
+        store.Save(LangTax(), "redleaf bench langtax --quick");
+        string md = new ResultsTable(store, ReferenceData.Default).ToMarkdown();
+
+        Assert.Contains("| operation (`./redleaf bench calls --quick`) |", md);
+        Assert.Contains("| cross-domain null call (`proxy-null`) | 12.0, 13.5 | 0 | 124 (RedLeaf call) |", md);
+        Assert.Contains("| call moving one RRef in and back out (`proxy-rref`) | 20.2, 20.2 | 0 | 141 (RedLeaf call passing one RRef) |", md);
+        Assert.Contains("| Linux system call (getppid) (`syscall`) | 2,100, 2,100 | 0 | 324 (Linux kernel call, Singularity (EuroSys '06)) |", md);
+        Assert.Contains("Not measured yet: `thread-pingpong`", md); // named in the reference, absent from these runs
+        Assert.Contains("`shadow-null` (paper 279", md);
+        Assert.Contains("`syscall` 175, 156×", md);
+        Assert.Contains("| slots, op (`./redleaf bench langtax --quick`) |", md);
+        Assert.Contains("| 2^20 get | 50.0 | 52.5 | 500 | 1.05 | 10.00 | 384 |", md);
+        Assert.Contains("C: gcc 12.2.0 -O2 -fPIC", md);
+        Assert.Contains("about 25% slower than C", md);
+    }
+
+    /// <summary>A row name two suites share (`syscall`) is labelled by its own suite's headline.</summary>
+    [Fact]
+    public void RiscvRowsGetTheirOwnHeadlines()
+    {
+        var store = new ResultsStore(_dir);
+        store.Save(Calls(quick: true, 12), "redleaf bench calls --quick");
+        store.Save(new SuiteResult("riscv", true,
+        [
+            new BenchRow("compute").Set("mips", 240.9),
+            new BenchRow("syscall").Set("mips", 9.24),
+            new BenchRow("fork").Set("us_per_fork", 9898.4).Set("copy_us", 1.3),
+        ]), "redleaf bench riscv --quick");
+        string md = new ResultsTable(store, ReferenceData.Default).ToMarkdown();
+
+        Assert.Contains("instructions retired over spawn-to-exit wall time (goal at least 100) (`compute`) | 241 MIPS |", md);
+        Assert.Contains("a pipe write and read per round) (`syscall`) | 9.2 MIPS |", md);
+        Assert.Contains("(a fresh interpreter domain per process) (`fork`) | 9.9 ms |", md);
+        Assert.Contains("| Linux system call (getppid) (`syscall`) | 2,100 | 0 |", md);
+    }
+
+    [Fact]
+    public void DriverSuitesGetTablesWithRatiosChecksAndThePapersFigures()
+    {
+        var store = new ResultsStore(_dir);
+        store.Save(new SuiteResult("net", true,
+        [
+            new BenchRow("nic-driver-b32").Set("mpps", 14.1).Set("sink_clean", true),
+            new BenchRow("nic-domain-b32").Set("mpps", 13.2).Set("of_driver", 0.936).Set("sink_clean", false),
+            new BenchRow("nullnet-domain-b1").Set("mpps", 33.2).Set("of_driver", 0.7),
+        ]), "redleaf bench net --quick");
+        store.Save(new SuiteResult("blk", true, [new BenchRow("read-domain-b32").Set("iops", 3_507_482.0).Set("of_driver", 0.96)]), "redleaf bench blk --quick");
+        store.Save(new SuiteResult("recovery", true,
+        [
+            new BenchRow("read-crashing").Set("mb_per_s", 539.2).Set("of_no_crash", 0.97).Set("restarts", 15),
+            new BenchRow("restart").Set("median_us", 392.7).Set("p99_us", 1201.2).Set("count", 30),
+        ]) { Details = new() { ["crash_every_ms"] = 200.0 } }, "redleaf bench recovery --quick");
+        string md = new ResultsTable(store, ReferenceData.Default).ToMarkdown();
+
+        Assert.Contains("| `nic-driver-b32` | 14.1 |  | sink clean | 14.2 |", md);
+        Assert.Contains("| `nic-domain-b32` | 13.2 | 0.94 | sink NOT clean in run 1 | 14.2 |", md);
+        Assert.Contains("| `nullnet-domain-b1` | 33.2 | 0.70 |  | 5.3 (rv6-domain) |", md);
+        Assert.Contains("| `read-domain-b32` | 3,507 | 0.96 | 453 |", md);
+        Assert.Contains("crashed every 200 ms", md);
+        Assert.Contains("| `read-crashing` (MB/s) | 539 | 0.97 | 15 | 2,062 MB/s |", md);
+        Assert.Contains("| `restart` median / p99 (ms) | 0.39 / 1.2 |  | 30 |  |", md);
+        Assert.DoesNotContain("`nic-driver-b32` mpps", md); // not also listed as an unknown suite
+    }
+
+    [Fact]
+    public void AnEmptyResultsFolderSaysSo()
+    {
+        string md = new ResultsTable(new ResultsStore(Path.Combine(_dir, "none")), ReferenceData.Default).ToMarkdown();
+        Assert.Contains("No results recorded yet", md);
+    }
+
+    [Fact]
+    public void OnlyTheTextBetweenTheMarkersIsReplaced()
+    {
+        string text = $"# Title\nintro\n{ReadmeSection.Begin}\nold table\n{ReadmeSection.End}\nafter\n";
+        string replaced = ReadmeSection.Replace(text, "new table\n");
+        Assert.Equal($"# Title\nintro\n{ReadmeSection.Begin}\nnew table\n{ReadmeSection.End}\nafter\n", replaced);
+        Assert.Equal(replaced, ReadmeSection.Replace(replaced, "new table\n")); // idempotent
+
+        var missing = Assert.Throws<InvalidDataException>(() => ReadmeSection.Replace("# no markers\n", "x", "README.md"));
+        Assert.Contains("README.md has no results section", missing.Message);
+        Assert.Throws<InvalidDataException>(() => ReadmeSection.Replace($"{ReadmeSection.End}\n{ReadmeSection.Begin}\n", "x"));
+        Assert.Throws<InvalidDataException>(() => ReadmeSection.Replace($"{ReadmeSection.Begin}{ReadmeSection.End}{ReadmeSection.Begin}{ReadmeSection.End}", "x"));
+    }
+
+    [Fact]
+    public void TheRepositoryHasReferenceDataAndAReadmeWithMarkers()
+    {
+        var reference = ReferenceData.Default;
+        foreach (var name in new[] { "hardware", "table1", "figure5", "figures6-7-network", "figure8-nvme", "applications", "figure11-recovery", "rv6-parameters" })
+            Assert.NotNull(reference.Load(name));
+        Assert.Equal("124 (RedLeaf call)", reference.PaperCellFor("proxy-null"));
+        string readme = File.ReadAllText(Path.Combine(RedLeaf.Os.Compiler.DomainTree.Root, "README.md"));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(readme, System.Text.RegularExpressions.Regex.Escape(ReadmeSection.Begin)));
+    }
+}

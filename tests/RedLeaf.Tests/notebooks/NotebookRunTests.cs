@@ -1,0 +1,45 @@
+// tests/notebooks: every notebook in notebooks/ runs headless in quick mode and passes its own checks;
+// its exported page is self-contained: no script is fetched from the network, every page with a
+// chart carries plotly.js exactly once, and pages that show the heap carry an inline SVG graph.
+using System.Text.RegularExpressions;
+using RedLeaf.Runner;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace RedLeaf.Tests.Notebooks;
+
+[Trait("suite", "notebooks")]
+[Collection(NotebookCollection.Name)]
+public class NotebookRunTests
+{
+    private readonly ITestOutputHelper _out;
+    public NotebookRunTests(ITestOutputHelper output) => _out = output;
+
+    public static IEnumerable<object[]> Notebooks() => TestNotebook.RepositoryNotebooks().Select(p => new object[] { Path.GetRelativePath(Path.Combine(TestNotebook.Root, "notebooks"), p) });
+
+    /// <summary>Notebooks whose pages must show an ownership graph.</summary>
+    private static readonly string[] WithGraph = { "tour.ipynb", "rv6.ipynb", "recovery.ipynb", "write-a-domain.ipynb", "pass-data-without-copying.ipynb", "shadow-driver.ipynb" };
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public async Task RunsHeadlessAndPassesItsChecks(string notebook)
+    {
+        string outDir = Directory.CreateTempSubdirectory("redleaf-run-").FullName;
+        var runner = new NotebookRunner(new RunOptions { OutputFolder = outDir, Quick = true, CellTimeout = TimeSpan.FromMinutes(3) });
+        var result = await runner.RunAsync(Path.Combine(TestNotebook.Root, "notebooks", notebook));
+        _out.WriteLine($"{notebook}: {result.Cells.Count} cells in {result.Elapsed.TotalSeconds:F1} s");
+        Assert.True(result.Succeeded, result.ErrorSummary);
+        Assert.NotEmpty(result.Cells);
+
+        string page = File.ReadAllText(result.Page!);
+        Assert.DoesNotMatch(new Regex("<script[^>]*\\bsrc\\s*=", RegexOptions.IgnoreCase), page);
+        if (page.Contains("Plotly.newPlot", StringComparison.Ordinal))
+            Assert.Single(Regex.Matches(page, Regex.Escape("plotly.js v2.28.0")));
+        if (WithGraph.Contains(Path.GetFileName(notebook)))
+            Assert.Contains("<svg class=\"redleaf-graph\"", page);
+        Assert.True(File.Exists(result.ExecutedNotebook));
+    }
+
+    [Fact]
+    public void EveryNotebookIsListedHere() => Assert.True(Notebooks().Count() >= 1, "notebooks/ holds no notebook");
+}
