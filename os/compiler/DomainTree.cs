@@ -6,7 +6,8 @@ public static class DomainTree
 {
     public const string RootVariable = "REDLEAF_ROOT";
 
-    /// <summary>The repository root: the folder holding domains/Interfaces.</summary>
+    /// <summary>The repository root: the folder holding domains/Interfaces/RedLeaf.Interfaces.csproj (the project
+    /// file, not only the folder: tests mirror the source folders, so tests/RedLeaf.Tests has a domains/Interfaces too).</summary>
     public static string Root
     {
         get
@@ -15,8 +16,8 @@ public static class DomainTree
             if (!string.IsNullOrEmpty(env)) return Check(env, $"{RootVariable}={env}");
             foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
                 for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                    if (Directory.Exists(Path.Combine(dir.FullName, "domains", "Interfaces"))) return dir.FullName;
-            throw new DirectoryNotFoundException($"cannot find the RedLeaf.NET tree (a folder with domains/Interfaces) above {AppContext.BaseDirectory}; set {RootVariable}");
+                    if (File.Exists(Path.Combine(dir.FullName, "domains", "Interfaces", "RedLeaf.Interfaces.csproj"))) return dir.FullName;
+            throw new DirectoryNotFoundException($"cannot find the RedLeaf.NET tree (a folder with domains/Interfaces/RedLeaf.Interfaces.csproj) above {AppContext.BaseDirectory}; set {RootVariable}");
         }
     }
 

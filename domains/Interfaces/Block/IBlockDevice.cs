@@ -7,6 +7,13 @@ using RedLeaf.Abi;
 
 namespace RedLeaf.Interfaces.Block;
 
+/// <remarks>When the callee crashes (the driver, domains/drivers/blk), the call returns
+/// RpcErrorKind.CalleeCrashed (CalleeKilled after a kill) and later calls NotRunning until it is
+/// restarted: a buffer moved into Read or a batch moved into SubmitAndPoll is gone (the kernel resets
+/// the device before it frees them), a buffer or batch lent to Write or WriteBatch stays the caller's.
+/// Through the shadow (domains/shadow/blk) the caller sees no error: it restarts the driver and replays
+/// the call (lent arguments as they are, moved ones reallocated), and returns the last error only if
+/// the driver crashes on three replays in a row.</remarks>
 [DomainInterface]
 public interface IBlockDevice
 {

@@ -4,6 +4,11 @@ using RedLeaf.Abi;
 
 namespace RedLeaf.Interfaces.Lab;
 
+/// <remarks>When the callee crashes (the student's domain), the call returns RpcErrorKind.CalleeCrashed
+/// (CalleeKilled after a kill: host code, a notebook cell, waits at most 50 ms more, HostCall.KillGrace,
+/// even if the domain is stuck in a long call): the buffer moved into Fill is dropped with the domain,
+/// the one lent to Sum stays the caller's, and later calls return NotRunning until the domain is
+/// restarted (kernel.Restart).</remarks>
 [DomainInterface]
 public interface IBuffers
 {

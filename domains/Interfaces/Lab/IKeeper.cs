@@ -5,6 +5,10 @@ using RedLeaf.Interfaces.Test;
 
 namespace RedLeaf.Interfaces.Lab;
 
+/// <remarks>When the callee crashes (Crash() does it on purpose), the call returns RpcErrorKind.CalleeCrashed
+/// naming the instance (CalleeKilled after kernel.Kill); every payload it kept is dropped from the
+/// shared heap, its code is unloaded, and later calls return NotRunning until kernel.Restart starts a
+/// fresh instance (with nothing kept: Count starts again at zero).</remarks>
 [DomainInterface]
 public interface IKeeper
 {

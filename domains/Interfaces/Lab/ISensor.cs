@@ -4,6 +4,11 @@ using RedLeaf.Abi;
 
 namespace RedLeaf.Interfaces.Lab;
 
+/// <remarks>When the callee crashes (the driver, domains/lab/flaky_sensor: every fifth call, and every read
+/// of channel 13), the call returns RpcErrorKind.CalleeCrashed and later calls NotRunning until it is
+/// restarted; a buffer moved into Sample is gone with it. Homework 3's shadow hides this: it restarts the
+/// driver through its RestartCapability and replays the call (Sample with a fresh buffer), and gives up
+/// with the error after a bounded number of replays (channel 13 crashes every time).</remarks>
 [DomainInterface]
 public interface ISensor
 {

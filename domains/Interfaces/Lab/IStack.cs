@@ -4,6 +4,9 @@ using RedLeaf.Abi;
 
 namespace RedLeaf.Interfaces.Lab;
 
+/// <remarks>When the callee crashes (the student's domain), the call returns RpcErrorKind.CalleeCrashed
+/// (CalleeKilled after a kill), the values on the stack are lost with the domain, and later calls return
+/// NotRunning until the domain is restarted (kernel.Restart), which starts with an empty stack.</remarks>
 [DomainInterface]
 public interface IStack
 {

@@ -6,6 +6,12 @@ using RedLeaf.Abi;
 
 namespace RedLeaf.Interfaces.Net;
 
+/// <remarks>When the callee crashes (a driver: domains/drivers/nullnet or nic), the call returns
+/// RpcErrorKind.CalleeCrashed (CalleeKilled after a kill) and later calls NotRunning until it is
+/// restarted; the deque moved into SubmitAndPoll, and every buffer in it or still in the device's
+/// rings, is gone (the kernel resets the device before it frees them). Through the shadow
+/// (domains/shadow/net) the caller sees no error: it restarts the driver and hands back fresh empty
+/// buffers in place of those that died, so packets in flight are lost as a NIC reset loses them.</remarks>
 [DomainInterface]
 public interface INet
 {

@@ -4,6 +4,11 @@ using RedLeaf.Abi;
 
 namespace RedLeaf.Interfaces.Rv6;
 
+/// <remarks>When the callee crashes (the console driver), rv6's core gets RpcErrorKind.CalleeCrashed
+/// (CalleeKilled after a kill) and the driver's UART registers and interrupt line are revoked with it:
+/// the data lent to Write stays the core's and the process's write returns -1; the IoVec moved into Read
+/// is gone and the core gives the process a fresh one with Count -1. Nothing restarts the console (the
+/// core holds no restart capability for it), so later console I/O returns NotRunning, -1 to processes.</remarks>
 [DomainInterface]
 public interface IConsole
 {

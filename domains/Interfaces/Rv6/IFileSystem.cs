@@ -9,6 +9,13 @@ using RedLeaf.Abi;
 
 namespace RedLeaf.Interfaces.Rv6;
 
+/// <remarks>When the callee crashes (the fs domain), rv6's core gets RpcErrorKind.CalleeCrashed (CalleeKilled
+/// after a kill; NotRunning if it was already gone), restarts it through the RestartCapability it was
+/// granted, and returns -1 to the process, as xv6 does for a failed system call. The fresh instance's
+/// mount recovers the log (committed transactions are replayed, the rest never happened); inode
+/// handles from before the crash are stale (the core's files opened on them return -1) and working
+/// directories fall back to the root. Lent paths and data stay the core's; an IoVec moved into Read is
+/// gone, and the core gives the process a fresh one with Count -1.</remarks>
 [DomainInterface]
 public interface IFileSystem
 {

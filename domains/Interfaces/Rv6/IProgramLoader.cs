@@ -5,6 +5,11 @@ using RedLeaf.Abi;
 
 namespace RedLeaf.Interfaces.Rv6;
 
+/// <remarks>When the callee crashes: the callee is the kernel's own service (systems's
+/// ProgramLoader), trusted host code, not a domain, so it is never unloaded; an exception it throws
+/// (Export of a pid it never loaded) reaches rv6's core as RpcErrorKind.CalleeCrashed naming the kernel,
+/// is written to the kernel's log, and the loader serves the next call as before. Names lent to it stay
+/// the core's. A program that fails to start is not a crash: Load and Replace return -1.</remarks>
 [DomainInterface]
 public interface IProgramLoader
 {

@@ -4,6 +4,9 @@ using RedLeaf.Abi;
 
 namespace RedLeaf.Interfaces.Rv6;
 
+/// <remarks>When the callee crashes (rv6's core), the host gets RpcErrorKind.CalleeCrashed (CalleeKilled
+/// after a kill) and later calls NotRunning: nothing restarts the core, so Rv6System throws
+/// Rv6BootException naming the last crash ("boot again"). The argv lent to Run stays the host's.</remarks>
 [DomainInterface]
 public interface IRv6
 {

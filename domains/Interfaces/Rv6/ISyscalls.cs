@@ -7,6 +7,11 @@ using RedLeaf.Abi;
 
 namespace RedLeaf.Interfaces.Rv6;
 
+/// <remarks>When the callee crashes (rv6's core), the program gets RpcErrorKind.CalleeCrashed (CalleeKilled
+/// after a kill), which ulib turns into -1 as xv6 does for a failed system call: lent paths, data and
+/// fds stay the program's, an IoVec moved into Read is gone (ulib allocates a new one). Nothing restarts
+/// the core: every later call returns NotRunning (-1 again), and the host's IRv6.Run reports that the
+/// core is not running.</remarks>
 [DomainInterface]
 public interface ISyscalls
 {

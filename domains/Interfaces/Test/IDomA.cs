@@ -4,6 +4,10 @@ using RedLeaf.Abi;
 
 namespace RedLeaf.Interfaces.Test;
 
+/// <remarks>When the callee crashes (dom_a: UseAfterMove does it on purpose), the caller gets
+/// RpcErrorKind.CalleeCrashed (CalleeKilled after a kill), dom_a is unloaded with what it owned, and later
+/// calls return NotRunning until it is restarted. A crash of dom_b below it is not dom_a's:
+/// SurviveCalleeCrash sees dom_b's CalleeCrashed itself and returns normally.</remarks>
 [DomainInterface]
 public interface IDomA
 {

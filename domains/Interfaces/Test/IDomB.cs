@@ -6,6 +6,11 @@ using RedLeaf.Abi;
 
 namespace RedLeaf.Interfaces.Test;
 
+/// <remarks>When the callee crashes (dom_b throws or fails a runtime check: Crash, CrashHolding,
+/// WriteBorrowed), the caller gets RpcErrorKind.CalleeCrashed (CalleeKilled after a kill); dom_b is
+/// unloaded and everything it owned is dropped, RRefs moved into the failing call included, while
+/// payloads lent with `in` stay the caller's; counters it handed out stop answering; later calls get
+/// NotRunning until it is restarted (Calls starts again at zero).</remarks>
 [DomainInterface]
 public interface IDomB
 {

@@ -5,6 +5,10 @@ using RedLeaf.Abi;
 
 namespace RedLeaf.Interfaces.Test;
 
+/// <remarks>When the callee crashes (its trick is caught at run time: a failed check, a runaway loop
+/// killed), the caller gets RpcErrorKind.CalleeCrashed (CalleeKilled after a kill: host code waits at
+/// most 50 ms more, HostCall.KillGrace, even if the domain is stuck in a long base-library call), the domain is unloaded with everything
+/// it held, and the caller carries on; later calls return NotRunning.</remarks>
 [DomainInterface]
 public interface IHostile
 {

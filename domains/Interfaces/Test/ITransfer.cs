@@ -5,6 +5,11 @@ using RedLeaf.Abi;
 
 namespace RedLeaf.Interfaces.Test;
 
+/// <remarks>When the callee crashes, the caller gets RpcErrorKind.CalleeCrashed (CalleeKilled after a kill):
+/// payloads moved in (a, b, the batch) are dropped with the callee, lent ones stay the caller's, and
+/// later calls return NotRunning. A later argument that fails its check is not a crash of the callee:
+/// the proxy moves back what it had already moved and the OwnershipViolationException is thrown in
+/// the caller, with the callee never entered.</remarks>
 [DomainInterface]
 public interface ITransfer
 {

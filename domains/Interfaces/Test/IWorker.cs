@@ -3,6 +3,10 @@ using RedLeaf.Abi;
 
 namespace RedLeaf.Interfaces.Test;
 
+/// <remarks>When the callee crashes (dom_worker), the caller gets RpcErrorKind.CalleeCrashed (CalleeKilled
+/// after a kill); the kernel threads it spawned are released and leave its code at their next check,
+/// and later calls return NotRunning until it is restarted. A crash of dom_b under the worker thread is
+/// the worker's to see, not its caller's.</remarks>
 [DomainInterface]
 public interface IWorker
 {

@@ -5,6 +5,10 @@ using RedLeaf.Abi;
 
 namespace RedLeaf.Interfaces.Timer;
 
+/// <remarks>When the callee crashes (the timer driver, domains/drivers/timer), the call returns
+/// RpcErrorKind.CalleeCrashed (CalleeKilled after a kill), its interrupt line is disconnected and the
+/// timer device reset with its other capabilities, and later calls return NotRunning until it is
+/// restarted, with Ticks counting from zero again.</remarks>
 [DomainInterface]
 public interface ITicker
 {

@@ -4,6 +4,12 @@ using RedLeaf.Abi;
 
 namespace RedLeaf.Interfaces.Workloads;
 
+/// <remarks>When the callee crashes (null_domain, the callee of `redleaf bench calls`), the call returns
+/// RpcErrorKind.CalleeCrashed naming its instance (CalleeKilled if it was killed during the call); a
+/// payload moved into Bounce is dropped with it, one lent to Borrow stays the caller's, and later calls
+/// return NotRunning until the kernel restarts it. Through the shadow (domains/workloads/shadow_bench) the
+/// caller sees no error: the shadow restarts the callee and replays the call (Bounce with a fresh
+/// payload), and returns the last error only if the callee crashes on three replays in a row.</remarks>
 [DomainInterface]
 public interface IBench
 {

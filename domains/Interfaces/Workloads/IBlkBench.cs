@@ -4,6 +4,11 @@ using RedLeaf.Abi;
 
 namespace RedLeaf.Interfaces.Workloads;
 
+/// <remarks>When the callee crashes (the application, domains/workloads/blk_app), the harness gets
+/// RpcErrorKind.CalleeCrashed (CalleeKilled after a kill) and the suite fails naming the last crash;
+/// the requests and buffers Setup allocated are reclaimed with the application. If the block driver
+/// below it crashes instead, Run returns the driver's RpcError as its own (its DomainId names the
+/// driver), unless a shadow between them (domains/shadow/blk) hides the crash.</remarks>
 [DomainInterface]
 public interface IBlkBench
 {

@@ -4,6 +4,11 @@ using RedLeaf.Abi;
 
 namespace RedLeaf.Interfaces.Workloads;
 
+/// <remarks>When the callee crashes (the application, domains/workloads/net_app), the harness gets
+/// RpcErrorKind.CalleeCrashed (CalleeKilled after a kill) and the suite fails naming the last crash;
+/// the batches and receive buffers Setup allocated are reclaimed with the application. If the network
+/// driver below it crashes instead, Transmit and Forward return the driver's RpcError as their own (its
+/// DomainId names the driver), unless a shadow between them (domains/shadow/net) hides the crash.</remarks>
 [DomainInterface]
 public interface INetBench
 {

@@ -3,6 +3,10 @@
 // line is disconnected with the rest of the driver's capabilities.
 namespace RedLeaf.Abi;
 
+/// <remarks>When the callee crashes (the driver, inside Interrupt), the kernel's interrupt delivery gets
+/// RpcErrorKind.CalleeCrashed and disconnects the line; the driver is cleaned up like any crashed
+/// domain (devices reset, buffers in its rings reclaimed), and a restarted driver registers a handler
+/// on a fresh line.</remarks>
 [DomainInterface]
 public interface IInterruptHandler
 {

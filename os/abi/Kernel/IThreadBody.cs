@@ -3,6 +3,9 @@
 // killed the call returns an RpcError and the thread ends.
 namespace RedLeaf.Abi;
 
+/// <remarks>When the callee crashes (the domain the thread runs for), Run returns RpcErrorKind.CalleeCrashed
+/// (CalleeKilled after a kill) to the kernel's thread, which then ends; the domain's other threads are
+/// released and leave its code at their next check.</remarks>
 [DomainInterface]
 public interface IThreadBody
 {

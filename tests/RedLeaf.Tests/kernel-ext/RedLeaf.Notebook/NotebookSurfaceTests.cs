@@ -1,6 +1,7 @@
 // tests/kernel-ext/RedLeaf.Notebook: pins the public notebook surface (RedLeaf.Notebook and RedLeaf.Interactive) so it
 // changes only on purpose. On a difference the test writes the new listing next to the approved one
-// (NotebookSurface.received.txt) and fails; copy it over the approved file if the change is meant.
+// (NotebookSurface.received.txt) and fails; copy it over the approved file if the change is meant
+// (tests/Approval.cs).
 using System.Reflection;
 using System.Text;
 using RedLeaf.Notebook.Session;
@@ -46,16 +47,6 @@ public class NotebookSurfaceTests
         : t.IsArray ? Name(t.GetElementType()!) + "[]" : t.Name;
 
     [Fact]
-    public void PublicNotebookSurfaceMatchesTheApprovedListing()
-    {
-        string dir = Path.Combine(TestNotebook.Root, "tests", "RedLeaf.Tests", "kernel-ext", "RedLeaf.Notebook");
-        string approvedPath = Path.Combine(dir, "NotebookSurface.approved.txt");
-        string received = Listing();
-        string approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).ReplaceLineEndings("\n") : "";
-        if (received != approved)
-        {
-            File.WriteAllText(Path.Combine(dir, "NotebookSurface.received.txt"), received);
-            Assert.Fail($"the public notebook surface changed; see {Path.Combine(dir, "NotebookSurface.received.txt")} and copy it over {approvedPath} if the change is meant");
-        }
-    }
+    public void PublicNotebookSurfaceMatchesTheApprovedListing() =>
+        Approval.Verify(Listing(), "NotebookSurface", "the public notebook surface");
 }
