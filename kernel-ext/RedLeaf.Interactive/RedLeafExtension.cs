@@ -50,7 +50,23 @@ public sealed class RedLeafExtension : IKernelExtension
             root2.Add(new Rv6Kernel());
             magics.Add("#!rv6 (one shell command line per line)");
         }
+        ReferenceLibraries(kernel);
         return new LoadedSummary(formatters, magics);
+    }
+
+    /// <summary>The RedLeaf libraries a C# cell may name (`using RedLeaf.Benchmarks.Suites;` ...): referenced
+    /// explicitly, because C# cells see only what is referenced, and a library the extension's own assembly
+    /// happens not to use (the measuring library, the suites, the systems tier) would otherwise be missing.</summary>
+    private static void ReferenceLibraries(Kernel kernel)
+    {
+        if ((kernel.RootKernel as CompositeKernel)?.FindKernelByName("csharp") is not Microsoft.DotNet.Interactive.CSharp.CSharpKernel csharp) return;
+        var libraries = new[]
+        {
+            typeof(RedLeaf.Hardware.Machine), typeof(RedLeaf.Abi.RpcResult), typeof(RedLeaf.Os.Microkernel),
+            typeof(RedLeaf.Os.Compiler.TrustedCompiler), typeof(RedLeaf.Systems.Rv6.Rv6System), typeof(RedLeaf.Xv6.FsImage),
+            typeof(RedLeaf.Measure.SuiteResult), typeof(RedLeaf.Benchmarks.Suites.CallsSuite), typeof(RedLeaf.Notebook.Session.Lab),
+        };
+        csharp.AddAssemblyReferences(libraries.Select(t => t.Assembly.Location).Where(l => l.Length > 0).Distinct());
     }
 
     /// <summary>Plotly.NET asks for FSharp.Core 10.1; the dotnet-interactive tool runs on 10.0. The API

@@ -52,7 +52,7 @@ public static class BlkSuite
     private static BenchRow MeasureOn(RedLeaf.Os.Microkernel k, bool write, string config, int batch, TimeSpan warmup, TimeSpan measure)
     {
         var dev = k.Machine.Attach(new NvmeDevice("nvme0", new MemoryBlockStore(4096, Blocks), queueEntries: 256));
-        var app = DriverStacks.Load(k, config, dev, "drivers/blk", "bench/blk_app", "bench/blk_app_linked", "shadow/blk");
+        var app = DriverStacks.Load(k, config, dev, "drivers/blk", "workloads/blk_app", "workloads/blk_app_linked", "shadow/blk");
         var bench = app.Get<IBlkBench>();
         var setup = bench.Setup(batch);
         if (!setup.IsOk) throw new InvalidOperationException($"blk benchmark setup failed: {setup.Error}");

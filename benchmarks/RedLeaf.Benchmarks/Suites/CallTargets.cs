@@ -1,6 +1,6 @@
 // benchmarks/RedLeaf.Benchmarks/Suites: what the call benchmarks call, set up once: a booted microkernel, the null_domain
 // (domains/workloads/null_domain) loaded through the trusted compiler and reached by its generated
-// proxy, the same callee behind a shadow domain (bench/shadow_bench), the same interface on a plain
+// proxy, the same callee behind a shadow domain (workloads/shadow_bench), the same interface on a plain
 // object for the `direct` row, and one RRef payload owned by the kernel's domain. Shared by CallsSuite and the BenchmarkDotNet cross-check
 // (benchmarks/RedLeaf.Benchmarks.Dotnet), so both time exactly the same call paths.
 // The constructor enters the kernel's domain on the calling thread; use and dispose it there.

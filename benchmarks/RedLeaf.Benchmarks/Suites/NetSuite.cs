@@ -53,8 +53,8 @@ public static class NetSuite
         IxgbeDevice? dev = null;
         if (nic == "nic") dev = k.Machine.Attach(new IxgbeDevice("nic0", new TrafficGenerator(packetBytes: 64, flows: 16, lineRate: true), ringEntries: 512));
         var app = nic == "nic"
-            ? DriverStacks.Load(k, config, dev, "drivers/nic", "bench/net_app", "bench/net_app_nic", "shadow/net")
-            : DriverStacks.Load(k, config, null, "drivers/nullnet", "bench/net_app", "bench/net_app_nullnet", "shadow/net");
+            ? DriverStacks.Load(k, config, dev, "drivers/nic", "workloads/net_app", "workloads/net_app_nic", "shadow/net")
+            : DriverStacks.Load(k, config, null, "drivers/nullnet", "workloads/net_app", "workloads/net_app_nullnet", "shadow/net");
         var bench = app.Get<INetBench>();
         Check(bench.Setup(batch, nic == "nic" ? 1024 : 0), app);
         long chunk = nic == "nic" ? 200_000 : (batch == 1 ? 1_000_000 : 4_000_000);

@@ -150,7 +150,7 @@ internal static class Sandbox
         var runtimeDir = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
         var tpa = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
         var refs = tpa.Where(p => Path.GetDirectoryName(p) == runtimeDir)
-            .Concat(new[] { "RedLeaf.Os", "RedLeaf.Abi", "RedLeaf.Interfaces", "RedLeaf.Machine" }.Select(n => Path.Combine(bin, n + ".dll")))
+            .Concat(new[] { "RedLeaf.Os", "RedLeaf.Compiler", "RedLeaf.Abi", "RedLeaf.Interfaces", "RedLeaf.Machine" }.Select(n => Path.Combine(bin, n + ".dll")))
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p));
         var tree = CSharpSyntaxTree.ParseText(Program, new CSharpParseOptions(LanguageVersion.Latest));
         var usings = CSharpSyntaxTree.ParseText("global using System; global using System.IO; global using System.Linq; global using System.Threading;");
