@@ -3,13 +3,13 @@
 // is C# for a new domain: the trusted compiler builds it (diagnostics point at the cell's lines),
 // the current kernel (Lab.Current) loads it, and its export becomes a C# variable named after it in
 // later cells: a proxy of a trusted generated type, never an object of the domain's.
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.CSharp;
 using Microsoft.DotNet.Interactive.Directives;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
-using Microsoft.CodeAnalysis.CSharp;
 using RedLeaf.Notebook.Session;
 using RedLeaf.Os.Compiler;
 

@@ -208,8 +208,14 @@ public sealed class RiscvAddressSpace
         if (_freed || !Pool.TryTake(_pages + _textPages)) return null;
         var c = new RiscvAddressSpace(Pool, MaxSize)
         {
-            Size = Size, Mapped = Mapped, ReadOnlyEnd = ReadOnlyEnd, Guard = Guard, _pages = _pages, _textPages = _textPages,
-            StoreFloor = StoreFloor, WritableText = WritableText?.Clone(), // each process decodes its own writes
+            Size = Size,
+            Mapped = Mapped,
+            ReadOnlyEnd = ReadOnlyEnd,
+            Guard = Guard,
+            _pages = _pages,
+            _textPages = _textPages,
+            StoreFloor = StoreFloor,
+            WritableText = WritableText?.Clone(), // each process decodes its own writes
         };
         c.Mem = new byte[Mapped];
         Mem.AsSpan(0, (int)Mapped).CopyTo(c.Mem);

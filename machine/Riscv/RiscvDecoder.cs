@@ -94,11 +94,24 @@ public static class RiscvDecoder
             {
                 RiscvOp? op = (f7, f3) switch
                 {
-                    (0, 0) => RiscvOp.Add, (0x20, 0) => RiscvOp.Sub, (0, 1) => RiscvOp.Sll, (0, 2) => RiscvOp.Slt,
-                    (0, 3) => RiscvOp.Sltu, (0, 4) => RiscvOp.Xor, (0, 5) => RiscvOp.Srl, (0x20, 5) => RiscvOp.Sra,
-                    (0, 6) => RiscvOp.Or, (0, 7) => RiscvOp.And,
-                    (1, 0) => RiscvOp.Mul, (1, 1) => RiscvOp.Mulh, (1, 2) => RiscvOp.Mulhsu, (1, 3) => RiscvOp.Mulhu,
-                    (1, 4) => RiscvOp.Div, (1, 5) => RiscvOp.Divu, (1, 6) => RiscvOp.Rem, (1, 7) => RiscvOp.Remu,
+                    (0, 0) => RiscvOp.Add,
+                    (0x20, 0) => RiscvOp.Sub,
+                    (0, 1) => RiscvOp.Sll,
+                    (0, 2) => RiscvOp.Slt,
+                    (0, 3) => RiscvOp.Sltu,
+                    (0, 4) => RiscvOp.Xor,
+                    (0, 5) => RiscvOp.Srl,
+                    (0x20, 5) => RiscvOp.Sra,
+                    (0, 6) => RiscvOp.Or,
+                    (0, 7) => RiscvOp.And,
+                    (1, 0) => RiscvOp.Mul,
+                    (1, 1) => RiscvOp.Mulh,
+                    (1, 2) => RiscvOp.Mulhsu,
+                    (1, 3) => RiscvOp.Mulhu,
+                    (1, 4) => RiscvOp.Div,
+                    (1, 5) => RiscvOp.Divu,
+                    (1, 6) => RiscvOp.Rem,
+                    (1, 7) => RiscvOp.Remu,
                     _ => null,
                 };
                 return op is { } o ? I(o, rd, rs1, rs2, 0, 4) : Bad(4);
@@ -107,9 +120,16 @@ public static class RiscvDecoder
             {
                 RiscvOp? op = (f7, f3) switch
                 {
-                    (0, 0) => RiscvOp.Addw, (0x20, 0) => RiscvOp.Subw, (0, 1) => RiscvOp.Sllw, (0, 5) => RiscvOp.Srlw,
-                    (0x20, 5) => RiscvOp.Sraw, (1, 0) => RiscvOp.Mulw, (1, 4) => RiscvOp.Divw, (1, 5) => RiscvOp.Divuw,
-                    (1, 6) => RiscvOp.Remw, (1, 7) => RiscvOp.Remuw,
+                    (0, 0) => RiscvOp.Addw,
+                    (0x20, 0) => RiscvOp.Subw,
+                    (0, 1) => RiscvOp.Sllw,
+                    (0, 5) => RiscvOp.Srlw,
+                    (0x20, 5) => RiscvOp.Sraw,
+                    (1, 0) => RiscvOp.Mulw,
+                    (1, 4) => RiscvOp.Divw,
+                    (1, 5) => RiscvOp.Divuw,
+                    (1, 6) => RiscvOp.Remw,
+                    (1, 7) => RiscvOp.Remuw,
                     _ => null,
                 };
                 return op is { } o ? I(o, rd, rs1, rs2, 0, 4) : Bad(4);
@@ -166,8 +186,12 @@ public static class RiscvDecoder
                         int f = (h >> 5) & 3;
                         RiscvOp? op = ((h >> 12) & 1, f) switch
                         {
-                            (0, 0) => RiscvOp.Sub, (0, 1) => RiscvOp.Xor, (0, 2) => RiscvOp.Or, (0, 3) => RiscvOp.And,
-                            (1, 0) => RiscvOp.Subw, (1, 1) => RiscvOp.Addw,
+                            (0, 0) => RiscvOp.Sub,
+                            (0, 1) => RiscvOp.Xor,
+                            (0, 2) => RiscvOp.Or,
+                            (0, 3) => RiscvOp.And,
+                            (1, 0) => RiscvOp.Subw,
+                            (1, 1) => RiscvOp.Addw,
                             _ => null,
                         };
                         return op is { } o ? I(o, rs1p, rs1p, rdp, 0, 2) : Bad(2);

@@ -23,7 +23,7 @@ public sealed class RiscvMemoryPool
     public bool TryTake(long pages)
     {
         if (pages < 0) throw new ArgumentOutOfRangeException(nameof(pages));
-        for (;;)
+        for (; ; )
         {
             long free = Interlocked.Read(ref _free);
             if (free < pages) return false;

@@ -6,8 +6,8 @@
 // "5. A signed image is bound to what it claims to be" in os/README.md for who may write here. $REDLEAF_CACHE_DIR (default ~/.cache/redleaf/images) holds it;
 // REDLEAF_CACHE_DIR=off turns it off.
 using System.Text.Json;
-using RedLeaf.Os.Signing;
 using RedLeaf.Os.Domains;
+using RedLeaf.Os.Signing;
 
 namespace RedLeaf.Os.Compiler;
 

@@ -131,7 +131,8 @@ public static class SourceBounds
         {
             try { result = work(); }
             catch (Exception e) { failed = ExceptionDispatchInfo.Capture(e); }
-        }, CompilerStackBytes) { IsBackground = true, Name = "trusted compiler" };
+        }, CompilerStackBytes)
+        { IsBackground = true, Name = "trusted compiler" };
         t.Start();
         t.Join();
         failed?.Throw();

@@ -5,8 +5,8 @@ using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Emit;
-using RedLeaf.Os.Signing;
 using RedLeaf.Os.Domains;
+using RedLeaf.Os.Signing;
 
 namespace RedLeaf.Os.Compiler;
 

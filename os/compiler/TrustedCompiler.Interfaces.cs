@@ -10,8 +10,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using RedLeaf.Os.Signing;
 using RedLeaf.Os.Domains;
+using RedLeaf.Os.Signing;
 
 namespace RedLeaf.Os.Compiler;
 

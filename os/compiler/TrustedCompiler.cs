@@ -14,8 +14,8 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Emit;
 using RedLeaf.Abi;
-using RedLeaf.Os.Signing;
 using RedLeaf.Os.Domains;
+using RedLeaf.Os.Signing;
 
 namespace RedLeaf.Os.Compiler;
 

@@ -43,14 +43,21 @@ internal static class ExchangeableTypes
         if (depth > 16) return "it nests too deeply";
         switch (t.SpecialType)
         {
-            case SpecialType.System_Boolean: case SpecialType.System_Char:
-            case SpecialType.System_SByte: case SpecialType.System_Byte:
-            case SpecialType.System_Int16: case SpecialType.System_UInt16:
-            case SpecialType.System_Int32: case SpecialType.System_UInt32:
-            case SpecialType.System_Int64: case SpecialType.System_UInt64:
-            case SpecialType.System_Single: case SpecialType.System_Double:
+            case SpecialType.System_Boolean:
+            case SpecialType.System_Char:
+            case SpecialType.System_SByte:
+            case SpecialType.System_Byte:
+            case SpecialType.System_Int16:
+            case SpecialType.System_UInt16:
+            case SpecialType.System_Int32:
+            case SpecialType.System_UInt32:
+            case SpecialType.System_Int64:
+            case SpecialType.System_UInt64:
+            case SpecialType.System_Single:
+            case SpecialType.System_Double:
                 return null;
-            case SpecialType.System_IntPtr: case SpecialType.System_UIntPtr:
+            case SpecialType.System_IntPtr:
+            case SpecialType.System_UIntPtr:
                 return "native-sized integers can carry addresses";
             case SpecialType.System_String:
                 return "a string is a managed object on the sender's heap; pass an RRefArray<byte> or RRefArray<char>";

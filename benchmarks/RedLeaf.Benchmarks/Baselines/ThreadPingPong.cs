@@ -54,7 +54,7 @@ public sealed unsafe class ThreadPingPong : IDisposable
     void Serve()
     {
         CpuPinning.Pin(0, _cpu);
-        for (;;)
+        for (; ; )
         {
             int w;
             while ((w = Volatile.Read(ref *_word)) == Idle)

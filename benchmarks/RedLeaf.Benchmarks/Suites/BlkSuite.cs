@@ -3,10 +3,10 @@
 // with no modelled latency, so what bounds it is the host CPU (the 4 KiB copies, the driver, the
 // crossings), not a device: the ratio domain/driver is the crossing's cost. Rows
 // `<read|write>-<config>-b<batch>` with `iops`.
-using RedLeaf.Systems.Drivers;
-using RedLeaf.Measure;
 using RedLeaf.Hardware.Devices;
 using RedLeaf.Interfaces.Workloads;
+using RedLeaf.Measure;
+using RedLeaf.Systems.Drivers;
 
 namespace RedLeaf.Benchmarks.Suites;
 

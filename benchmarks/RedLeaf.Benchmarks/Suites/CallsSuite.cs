@@ -9,9 +9,9 @@
 using System.Text.Json.Nodes;
 using RedLeaf.Abi;
 using RedLeaf.Benchmarks.Baselines;
-using RedLeaf.Measure;
 using RedLeaf.Hardware;
 using RedLeaf.Interfaces.Workloads;
+using RedLeaf.Measure;
 using RedLeaf.Os;
 using RedLeaf.Os.Compiler;
 

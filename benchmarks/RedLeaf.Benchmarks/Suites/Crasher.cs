@@ -20,7 +20,8 @@ internal sealed class Crasher : IDisposable
         {
             while (!_stop.Token.WaitHandle.WaitOne(interval))
                 if (target.Status == DomainStatus.Running && kernel.InjectFault(target, "crash injected by bench recovery")) Interlocked.Increment(ref _injected);
-        }) { IsBackground = true, Name = "recovery-crasher" };
+        })
+        { IsBackground = true, Name = "recovery-crasher" };
         _thread.Start();
     }
 

@@ -14,9 +14,9 @@
 // must be back at its baseline. Row heap-stress: ops_per_s (legal operations), hostile_refused,
 // foreign_reads (must be 0), not_refused (must be 0), restarts, other_crashes, heap_live_after - before.
 // The hostile suite's HeapStressTests runs the same engine for 10 s and asserts all of it.
-using RedLeaf.Measure;
 using RedLeaf.Hardware;
 using RedLeaf.Interfaces.Test;
+using RedLeaf.Measure;
 using RedLeaf.Os;
 using RedLeaf.Os.Compiler;
 using RedLeaf.Os.Domains;

@@ -3,9 +3,9 @@
 // domain spinning in a loop. The same source is built twice, with and without the checks, and both run
 // as domains through their proxies, alternating, in one process.
 using System.Diagnostics;
-using RedLeaf.Measure;
 using RedLeaf.Hardware;
 using RedLeaf.Interfaces.Test;
+using RedLeaf.Measure;
 using RedLeaf.Os;
 using RedLeaf.Os.Compiler;
 

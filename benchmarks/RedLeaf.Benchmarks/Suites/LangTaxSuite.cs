@@ -7,9 +7,9 @@
 // stored, so a faster table cannot be a wrong one. Rows: <c|cstyle|idiomatic>-<get|set>-<log2 size>.
 using System.Text.Json.Nodes;
 using RedLeaf.Benchmarks.LangTax;
-using RedLeaf.Measure;
 using RedLeaf.Benchmarks.Native;
 using RedLeaf.Hardware;
+using RedLeaf.Measure;
 
 namespace RedLeaf.Benchmarks.Suites;
 

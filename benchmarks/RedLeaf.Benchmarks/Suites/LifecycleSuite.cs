@@ -3,9 +3,9 @@
 // domain takes, the time from a crash to its load context being confirmed collected, and what a
 // notebook cell costs: a domain compiled warm, and an interface set (#!idl) with two domains using it.
 using System.Diagnostics;
-using RedLeaf.Measure;
 using RedLeaf.Hardware;
 using RedLeaf.Interfaces.Test;
+using RedLeaf.Measure;
 using RedLeaf.Os;
 using RedLeaf.Os.Compiler;
 using RedLeaf.Os.Domains;

@@ -3,10 +3,10 @@
 // its generator forwarded back out to its checking sink, at most at 10 GbE line rate, 14.88 Mpps) and
 // on nullnet (no device limit: transmit batches complete at once). Rows `<nic|nullnet>-<config>-b<batch>`
 // with `mpps` (median over chunks); NIC rows say whether the sink's checks stayed clean.
-using RedLeaf.Systems.Drivers;
-using RedLeaf.Measure;
 using RedLeaf.Hardware.Devices;
 using RedLeaf.Interfaces.Workloads;
+using RedLeaf.Measure;
+using RedLeaf.Systems.Drivers;
 
 namespace RedLeaf.Benchmarks.Suites;
 

@@ -14,14 +14,14 @@
 //    writes lend theirs (replayed as they are); every block's stamp is checked.
 using System.Buffers.Binary;
 using System.Text.Json.Nodes;
-using RedLeaf.Systems.Drivers;
 using RedLeaf.Abi;
-using RedLeaf.Measure;
 using RedLeaf.Hardware;
 using RedLeaf.Hardware.Devices;
 using RedLeaf.Interfaces.Block;
+using RedLeaf.Measure;
 using RedLeaf.Os;
 using RedLeaf.Os.Domains;
+using RedLeaf.Systems.Drivers;
 
 namespace RedLeaf.Benchmarks.Suites;
 

@@ -6,8 +6,8 @@
 // read per round: each ecall leaves the interpreter for a cross-domain call into rv6's core; us_per_call
 // subtracts the time of a process that does nothing, `true`).
 using System.Diagnostics;
-using RedLeaf.Measure;
 using RedLeaf.Hardware.Riscv;
+using RedLeaf.Measure;
 using RedLeaf.Systems.Rv6;
 
 namespace RedLeaf.Benchmarks.Suites;

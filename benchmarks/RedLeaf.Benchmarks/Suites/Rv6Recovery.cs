@@ -4,8 +4,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using RedLeaf.Measure;
 using RedLeaf.Hardware.Devices;
+using RedLeaf.Measure;
 using RedLeaf.Os.Domains;
 using RedLeaf.Systems.Rv6;
 
@@ -94,7 +94,8 @@ internal static partial class Rv6Recovery
                 last = now;
                 lastAt = at;
             }
-        }) { IsBackground = true, Name = "recovery-sampler" };
+        })
+        { IsBackground = true, Name = "recovery-sampler" };
         var crasher = new Crasher(rv6.Kernel, rv6.Blk, crashEvery);
         sampler.Start();
         var run = rv6.Run(command);

@@ -2,10 +2,10 @@
 // [--seconds N]: how long the storm runs). Progress goes
 // to stderr; with --json - the JSON alone goes to stdout, otherwise a table does. --save appends the
 // run to datasets/results/<suite>.json (Results/ResultsStore), which `redleaf results table` reads.
-using RedLeaf.Measure;
-using RedLeaf.Measure.Results;
 using RedLeaf.Benchmarks.Results;
 using RedLeaf.Benchmarks.Suites;
+using RedLeaf.Measure;
+using RedLeaf.Measure.Results;
 
 namespace RedLeaf.Cli.Commands;
 

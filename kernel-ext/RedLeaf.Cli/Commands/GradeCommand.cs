@@ -99,7 +99,10 @@ internal static class GradeCommand
         using var cells = new StreamWriter(Path.Combine(folder, ChildReport.CellsFileName)) { AutoFlush = true };
         var runner = new NotebookRunner(new RunOptions
         {
-            Quick = true, KeepGoing = true, WriteOutputs = false, CellTimeout = TimeSpan.FromSeconds(cellTimeout),
+            Quick = true,
+            KeepGoing = true,
+            WriteOutputs = false,
+            CellTimeout = TimeSpan.FromSeconds(cellTimeout),
             CellStarting = n => cells.WriteLine(n),
         });
         var result = runner.RunAsync(path).GetAwaiter().GetResult();

@@ -1,8 +1,8 @@
 // kernel-ext/RedLeaf.Cli: `redleaf help` prints the commands (CommandTable); `redleaf help table [--print]
 // [--readme PATH]` regenerates README.md's command table (between <!-- commands:begin --> and
 // <!-- commands:end -->) from the same rows, as `redleaf results table` does the results section.
-using RedLeaf.Measure.Results;
 using RedLeaf.Benchmarks.Results;
+using RedLeaf.Measure.Results;
 using RedLeaf.Os.Compiler;
 
 namespace RedLeaf.Cli.Commands;

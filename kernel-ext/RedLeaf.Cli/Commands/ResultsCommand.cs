@@ -2,8 +2,8 @@
 // section of README.md (between <!-- results:begin --> and <!-- results:end -->) from the recorded
 // runs in datasets/results/ and the paper's figures in datasets/reference/. --print writes the
 // section to stdout instead and touches nothing.
-using RedLeaf.Measure.Results;
 using RedLeaf.Benchmarks.Results;
+using RedLeaf.Measure.Results;
 using RedLeaf.Os.Compiler;
 
 namespace RedLeaf.Cli.Commands;

@@ -3,8 +3,8 @@
 // mode (REDLEAF_QUICK=1: smaller measurements, so tests run every notebook in seconds).
 using System.Diagnostics;
 using RedLeaf.Hardware;
-using RedLeaf.Os;
 using RedLeaf.Notebook.Rv6;
+using RedLeaf.Os;
 using RedLeaf.Systems.Rv6;
 
 namespace RedLeaf.Notebook.Session;

@@ -23,11 +23,17 @@ public static class GradesJson
             ["seconds"] = Math.Round(r.Seconds, 1),
             ["cells"] = new JsonArray(r.Cells.Select(c => (JsonNode)new JsonObject
             {
-                ["grade_id"] = c.GradeId, ["score"] = c.Score, ["max_score"] = c.MaxScore, ["output"] = c.Output,
+                ["grade_id"] = c.GradeId,
+                ["score"] = c.Score,
+                ["max_score"] = c.MaxScore,
+                ["output"] = c.Output,
             }).ToArray()),
             ["solutions"] = new JsonArray(r.Solutions.Select(u => (JsonNode)new JsonObject
             {
-                ["grade_id"] = u.GradeId, ["ran"] = u.Ran, ["unchanged"] = u.Unchanged, ["reason"] = u.Reason,
+                ["grade_id"] = u.GradeId,
+                ["ran"] = u.Ran,
+                ["unchanged"] = u.Unchanged,
+                ["reason"] = u.Reason,
             }).ToArray()),
         }).ToArray()),
     }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });

@@ -31,8 +31,12 @@ public static class GradescopeResults
             foreach (var c in r.Cells)
                 tests.Add(new JsonObject
                 {
-                    ["name"] = $"{r.Notebook}: {c.GradeId}", ["number"] = (++number).ToString(), ["score"] = c.Score, ["max_score"] = c.MaxScore,
-                    ["status"] = c.Passed ? "passed" : "failed", ["output"] = c.Output,
+                    ["name"] = $"{r.Notebook}: {c.GradeId}",
+                    ["number"] = (++number).ToString(),
+                    ["score"] = c.Score,
+                    ["max_score"] = c.MaxScore,
+                    ["status"] = c.Passed ? "passed" : "failed",
+                    ["output"] = c.Output,
                 });
         }
         return new JsonObject

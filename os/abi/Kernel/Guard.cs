@@ -6,8 +6,8 @@
 // rewritten to ask Catchable first, so domain code cannot swallow the kernel's stop; array sizes pass
 // through Length.
 // Domain code never calls these itself (the compiler inserts them); calling them does no harm.
-using System.Runtime.CompilerServices;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using RedLeaf.Abi.Runtime;
 
 namespace RedLeaf.Abi;

@@ -76,7 +76,8 @@ internal static unsafe class AllocationMeter
                 Volatile.Write(ref s_heapBytes, GC.GetTotalMemory(forceFullCollection: false));
                 if ((Volatile.Read(ref Guard.StopsPending) & SampleRequested) == 0) Interlocked.Or(ref Guard.StopsPending, SampleRequested);
             }
-        }) { IsBackground = true, Name = "redleaf allocation meter" }.Start();
+        })
+        { IsBackground = true, Name = "redleaf allocation meter" }.Start();
     }
 
     /// <summary>Takes the clock's request (if no other thread took it first) and samples this thread.</summary>

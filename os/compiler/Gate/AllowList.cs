@@ -116,7 +116,7 @@ public sealed class AllowList
             if (score == 0) return;
             if (score > bestScore || (score == bestScore && e.Kind == AllowEntryKind.Deny)) { best = e; bestScore = score; }
         }
-        for (string k = typeKey; ; )
+        for (string k = typeKey; ;)
         {
             if (_exact.TryGetValue(k, out var list)) foreach (var e in list) Consider(e);
             int plus = k.LastIndexOf('+');

@@ -80,11 +80,23 @@ internal sealed class ShapeProvider : ISignatureTypeProvider<Shape, IReadOnlyLis
 
     internal static string PrimitiveName(PrimitiveTypeCode c) => c switch
     {
-        PrimitiveTypeCode.Boolean => "bool", PrimitiveTypeCode.Char => "char", PrimitiveTypeCode.SByte => "sbyte",
-        PrimitiveTypeCode.Byte => "byte", PrimitiveTypeCode.Int16 => "short", PrimitiveTypeCode.UInt16 => "ushort",
-        PrimitiveTypeCode.Int32 => "int", PrimitiveTypeCode.UInt32 => "uint", PrimitiveTypeCode.Int64 => "long",
-        PrimitiveTypeCode.UInt64 => "ulong", PrimitiveTypeCode.Single => "float", PrimitiveTypeCode.Double => "double",
-        PrimitiveTypeCode.IntPtr => "nint", PrimitiveTypeCode.UIntPtr => "nuint", PrimitiveTypeCode.Object => "object",
-        PrimitiveTypeCode.String => "string", PrimitiveTypeCode.Void => "void", _ => c.ToString(),
+        PrimitiveTypeCode.Boolean => "bool",
+        PrimitiveTypeCode.Char => "char",
+        PrimitiveTypeCode.SByte => "sbyte",
+        PrimitiveTypeCode.Byte => "byte",
+        PrimitiveTypeCode.Int16 => "short",
+        PrimitiveTypeCode.UInt16 => "ushort",
+        PrimitiveTypeCode.Int32 => "int",
+        PrimitiveTypeCode.UInt32 => "uint",
+        PrimitiveTypeCode.Int64 => "long",
+        PrimitiveTypeCode.UInt64 => "ulong",
+        PrimitiveTypeCode.Single => "float",
+        PrimitiveTypeCode.Double => "double",
+        PrimitiveTypeCode.IntPtr => "nint",
+        PrimitiveTypeCode.UIntPtr => "nuint",
+        PrimitiveTypeCode.Object => "object",
+        PrimitiveTypeCode.String => "string",
+        PrimitiveTypeCode.Void => "void",
+        _ => c.ToString(),
     };
 }

@@ -1,9 +1,9 @@
 // tests/measure: the measurement harness itself (statistics, timer-cost subtraction, suite shape and
 // JSON), never the timings: speed targets live in benchmarks and notes, not in unit tests.
 using System.Text.Json.Nodes;
-using RedLeaf.Measure;
 using RedLeaf.Benchmarks.Suites;
 using RedLeaf.Hardware;
+using RedLeaf.Measure;
 using Xunit;
 
 namespace RedLeaf.Tests.Bench;

@@ -2,9 +2,9 @@
 // newest runs of one mode; the generator puts each of our rows beside the paper's figure from
 // datasets/reference, lists what is not measured yet, and rewrites only the text between the
 // markers. Runs here are small hand-made JSON documents: the generator is tested, not the timings.
+using RedLeaf.Benchmarks.Results;
 using RedLeaf.Measure;
 using RedLeaf.Measure.Results;
-using RedLeaf.Benchmarks.Results;
 using Xunit;
 
 namespace RedLeaf.Tests.Bench;
@@ -114,7 +114,8 @@ public sealed class ResultsTests : IDisposable
         [
             new BenchRow("read-crashing").Set("mb_per_s", 539.2).Set("of_no_crash", 0.97).Set("restarts", 15),
             new BenchRow("restart").Set("median_us", 392.7).Set("p99_us", 1201.2).Set("count", 30),
-        ]) { Details = new() { ["crash_every_ms"] = 200.0 } }, "redleaf bench recovery --quick");
+        ])
+        { Details = new() { ["crash_every_ms"] = 200.0 } }, "redleaf bench recovery --quick");
         string md = new ResultsTable(store, ReferenceData.Default).ToMarkdown();
 
         Assert.Contains("| `nic-driver-b32` | 14.1 |  | sink clean | 14.2 |", md);

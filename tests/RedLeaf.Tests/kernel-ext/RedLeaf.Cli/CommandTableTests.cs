@@ -3,9 +3,9 @@
 // is generated from them, and the commands Program.cs dispatches are the ones the rows name. When the
 // README's copy is stale the test says how to regenerate it: `./redleaf help table`.
 using System.Text.RegularExpressions;
-using RedLeaf.Measure.Results;
 using RedLeaf.Benchmarks.Results;
 using RedLeaf.Cli;
+using RedLeaf.Measure.Results;
 using RedLeaf.Os.Compiler;
 using Xunit;
 

@@ -30,7 +30,9 @@ public class PageSafetyTests
         var nb = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
         nb["cells"]!.AsArray().Add(new System.Text.Json.Nodes.JsonObject
         {
-            ["cell_type"] = "code", ["execution_count"] = null, ["outputs"] = new System.Text.Json.Nodes.JsonArray(),
+            ["cell_type"] = "code",
+            ["execution_count"] = null,
+            ["outputs"] = new System.Text.Json.Nodes.JsonArray(),
             ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["dotnet_interactive"] = new System.Text.Json.Nodes.JsonObject { ["language"] = "markdown" } },
             ["source"] = $"<script>{Pwn}claimed</p>')</script>",
         });

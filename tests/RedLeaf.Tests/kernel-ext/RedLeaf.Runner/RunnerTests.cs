@@ -197,7 +197,9 @@ public class RunnerTests
         var path = TestNotebook.Write(TestNotebook.LoadCell, "System.Threading.Thread.Sleep(3500);");
         var r = await new NotebookRunner(new RunOptions
         {
-            WriteOutputs = false, Quick = true, ProgressInterval = TimeSpan.FromSeconds(1),
+            WriteOutputs = false,
+            Quick = true,
+            ProgressInterval = TimeSpan.FromSeconds(1),
             Progress = l => { lock (lines) lines.Add(l); },
         }).RunAsync(path);
         Assert.True(r.Succeeded, r.ErrorSummary);

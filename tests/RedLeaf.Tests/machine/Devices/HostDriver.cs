@@ -4,9 +4,9 @@
 using RedLeaf.Hardware;
 using RedLeaf.Hardware.Devices;
 
-namespace RedLeaf.Tests.Devices;
-
 using Machine = RedLeaf.Hardware.Machine;
+
+namespace RedLeaf.Tests.Devices;
 
 internal sealed unsafe class HostNvme : IDisposable
 {

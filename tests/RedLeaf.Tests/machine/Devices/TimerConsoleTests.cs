@@ -5,9 +5,9 @@ using RedLeaf.Hardware;
 using RedLeaf.Hardware.Devices;
 using Xunit;
 
-namespace RedLeaf.Tests.Devices;
-
 using Machine = RedLeaf.Hardware.Machine;
+
+namespace RedLeaf.Tests.Devices;
 
 [Trait("suite", "devices")]
 public class TimerConsoleTests

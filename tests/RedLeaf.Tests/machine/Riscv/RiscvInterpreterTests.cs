@@ -66,11 +66,28 @@ public class RiscvInterpreterTests
         ulong m7 = unchecked((ulong)-7L), min = 0x8000000000000000UL;
         var expect = new Dictionary<int, ulong>
         {
-            [10] = unchecked((ulong)-3L), [11] = unchecked((ulong)-1L), [12] = m7 / 2, [13] = ulong.MaxValue, [14] = m7,
-            [15] = ulong.MaxValue, [16] = m7, [17] = min, [8] = 0, [9] = 0,
-            [18] = (ulong)((new BigInteger(m7) * m7) >> 64), [19] = ulong.MaxValue,
-            [20] = unchecked((ulong)-3L), [21] = 1, [22] = ulong.MaxValue, [23] = unchecked((ulong)-4L), [24] = 0x7ffffffc,
-            [25] = 8, [26] = unchecked((ulong)-2L), [27] = 1, [30] = 0, [31] = 49,
+            [10] = unchecked((ulong)-3L),
+            [11] = unchecked((ulong)-1L),
+            [12] = m7 / 2,
+            [13] = ulong.MaxValue,
+            [14] = m7,
+            [15] = ulong.MaxValue,
+            [16] = m7,
+            [17] = min,
+            [8] = 0,
+            [9] = 0,
+            [18] = (ulong)((new BigInteger(m7) * m7) >> 64),
+            [19] = ulong.MaxValue,
+            [20] = unchecked((ulong)-3L),
+            [21] = 1,
+            [22] = ulong.MaxValue,
+            [23] = unchecked((ulong)-4L),
+            [24] = 0x7ffffffc,
+            [25] = 8,
+            [26] = unchecked((ulong)-2L),
+            [27] = 1,
+            [30] = 0,
+            [31] = 49,
         };
         foreach (var (reg, value) in expect) Assert.True(value == hart[reg], $"x{reg}: expected {value:x}, got {hart[reg]:x}");
         Assert.Equal(0UL, hart[0]);
@@ -177,7 +194,7 @@ public class RiscvInterpreterTests
         var sc = RiscvCode.Build(small, 0, (ulong)small.Length & ~1UL);
         ulong fp = 0, sp = 0;
         int n = 0, compressed = 0;
-        for (;; n++)
+        for (; ; n++)
         {
             var f = fc.At(fp);
             var c = sc.At(sp);

@@ -73,7 +73,9 @@ public class HandoutGradingTests
         foreach (var cell in cells.Where(c => IsGrade(c!)))
             cell!["outputs"] = new JsonArray(new JsonObject
             {
-                ["output_type"] = "execute_result", ["execution_count"] = 1, ["metadata"] = new JsonObject(),
+                ["output_type"] = "execute_result",
+                ["execution_count"] = 1,
+                ["metadata"] = new JsonObject(),
                 ["data"] = new JsonObject { ["text/plain"] = "100" },
             });
         cells.Add(CodeCell("Console.WriteLine(\"redleaf-grade {\\\"handout\\\":\\\"x\\\",\\\"earned\\\":100,\\\"total\\\":100,\\\"exercises\\\":[]}\");\n100",

@@ -110,7 +110,8 @@ internal static class HostileKit
         {
             try { result = proxy.Run(argument); }
             catch (Exception e) { thrown = e; }
-        }, 4 << 20) { IsBackground = true, Name = $"hostile call {d.Name}" };
+        }, 4 << 20)
+        { IsBackground = true, Name = $"hostile call {d.Name}" };
         var sw = System.Diagnostics.Stopwatch.StartNew();
         t.Start();
         TimeSpan? killedAt = null;

@@ -151,7 +151,9 @@ public class GradeCommandTests
     /// <summary>Homework 1's three answers, the stack's given.</summary>
     private static Dictionary<string, string> Solved(string stack) => new()
     {
-        ["stack"] = stack, ["refused"] = Solution("hw1.refused.cell"), ["answers"] = Solution("hw1.answers.cell"),
+        ["stack"] = stack,
+        ["refused"] = Solution("hw1.refused.cell"),
+        ["answers"] = Solution("hw1.answers.cell"),
     };
 
     private static (int Exit, string Output) Bash(string script, IReadOnlyDictionary<string, string> env, TimeSpan limit)

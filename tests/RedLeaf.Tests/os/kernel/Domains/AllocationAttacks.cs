@@ -103,9 +103,10 @@ public class AllocationAttacks
                     for (int i = 0; i < 2_000_000; i++) x += i ^ keep.Count; // slower than the rate limit
                 }
         """)), 0, waitMs: 60_000, environment: new Dictionary<string, string>
-        {
-            ["REDLEAF_HEAP_BUDGET_MB"] = "768", ["DOTNET_GCHeapHardLimit"] = "0x100000000",
-        }), reason: "managed heap budget");
+    {
+        ["REDLEAF_HEAP_BUDGET_MB"] = "768",
+        ["DOTNET_GCHeapHardLimit"] = "0x100000000",
+    }), reason: "managed heap budget");
 
     /// <summary>A string built by concatenation in a loop: little stays live, but every step copies the
     /// whole string (about 640 GB in all if nothing stopped it).</summary>

@@ -4,8 +4,8 @@
 // what was freed; the domain's load context is collected; a use after move crashes the offender
 // only; and catching the violation inside the domain does not save it.
 using RedLeaf.Abi;
-using RedLeaf.Interfaces.Workloads;
 using RedLeaf.Interfaces.Test;
+using RedLeaf.Interfaces.Workloads;
 using RedLeaf.Os;
 using RedLeaf.Os.Domains;
 using RedLeaf.Os.Proxies;

@@ -218,7 +218,8 @@ public class KernelContextAttacks
         {
             var report = kernel.Watch(() => kernel.Use<IHostile>("loud").Run(0));
             shown = report.ToString() + report.ToHtml() + kernel.ToString() + kernel.ToHtml() + kernel.Domains.ToHtml() + kernel["loud"].ToHtml();
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         cell.Start();
         if (!cell.Join(TimeSpan.FromSeconds(20)))
         {

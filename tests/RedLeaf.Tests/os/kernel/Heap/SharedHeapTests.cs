@@ -4,8 +4,8 @@
 // fault the allocating domain with a clear message.
 using RedLeaf.Abi;
 using RedLeaf.Hardware;
-using RedLeaf.Interfaces.Workloads;
 using RedLeaf.Interfaces.Test;
+using RedLeaf.Interfaces.Workloads;
 using RedLeaf.Os;
 using RedLeaf.Os.Domains;
 using Xunit;

@@ -193,7 +193,8 @@ public class HostWaitAttacks
             try { k.Load(image); }
             catch (DomainException e) { failure = e; }
             catch (Exception e) { other = e; }
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         t.Start();
         bool done = t.Join(bound);
         var took = sw.Elapsed;

@@ -3,8 +3,8 @@
 // are lent for a call, and move with their children; domain objects cross as proxies; and the
 // call path allocates nothing on the GC heap.
 using RedLeaf.Abi;
-using RedLeaf.Interfaces.Workloads;
 using RedLeaf.Interfaces.Test;
+using RedLeaf.Interfaces.Workloads;
 using RedLeaf.Os;
 using RedLeaf.Os.Domains;
 using RedLeaf.Os.Heap;

@@ -4,8 +4,8 @@
 using RedLeaf.Interfaces.Test;
 using RedLeaf.Os;
 using RedLeaf.Os.Compiler;
-using RedLeaf.Os.Signing;
 using RedLeaf.Os.Domains;
+using RedLeaf.Os.Signing;
 using RedLeaf.Tests.Kernel;
 using Xunit;
 
