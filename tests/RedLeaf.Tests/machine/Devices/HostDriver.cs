@@ -4,13 +4,13 @@
 using RedLeaf.Hardware;
 using RedLeaf.Hardware.Devices;
 
-using Machine = RedLeaf.Hardware.Machine;
+using EmulatedMachine = RedLeaf.Hardware.Machine;
 
 namespace RedLeaf.Tests.Devices;
 
 internal sealed unsafe class HostNvme : IDisposable
 {
-    public readonly Machine Machine;
+    public readonly EmulatedMachine Machine;
     public readonly NvmeDevice Device;
     public int Tail, Head;
     public ushort Phase = 1;
@@ -18,7 +18,7 @@ internal sealed unsafe class HostNvme : IDisposable
 
     public HostNvme(BlockStore store, NvmeTiming? timing = null, int entries = 16)
     {
-        Machine = new Machine(new MachineConfig { Cpus = 1, MemoryBytes = 4L << 20 });
+        Machine = new EmulatedMachine(new MachineConfig { Cpus = 1, MemoryBytes = 4L << 20 });
         Device = Machine.Attach(new NvmeDevice("nvme0", store, entries, timing));
         Device.WriteRegister(NvmeRegisters.Configuration, NvmeRegisters.Enable);
     }
@@ -67,7 +67,7 @@ internal sealed unsafe class HostNvme : IDisposable
 
 internal sealed unsafe class HostNic : IDisposable
 {
-    public readonly Machine Machine;
+    public readonly EmulatedMachine Machine;
     public readonly IxgbeDevice Device;
     public int RxTail, RxClean, TxTail;
     public const int BufferBytes = 2048;
@@ -75,7 +75,7 @@ internal sealed unsafe class HostNic : IDisposable
 
     public HostNic(TrafficGenerator wire, int entries = 64)
     {
-        Machine = new Machine(new MachineConfig { Cpus = 1, MemoryBytes = 4L << 20 });
+        Machine = new EmulatedMachine(new MachineConfig { Cpus = 1, MemoryBytes = 4L << 20 });
         Device = Machine.Attach(new IxgbeDevice("nic0", wire, entries));
         Device.WriteRegister(IxgbeRegisters.RxControl, IxgbeRegisters.RxEnable);
         Device.WriteRegister(IxgbeRegisters.TxControl, IxgbeRegisters.TxEnable);

@@ -4,7 +4,7 @@ using RedLeaf.Hardware;
 using RedLeaf.Hardware.Devices;
 using Xunit;
 
-using Machine = RedLeaf.Hardware.Machine;
+using EmulatedMachine = RedLeaf.Hardware.Machine;
 
 namespace RedLeaf.Tests.Devices;
 
@@ -14,7 +14,7 @@ public class InterruptAndFaultTests
     [Fact]
     public void DevicesGetDistinctVectorsAndEachVectorOneHandler()
     {
-        using var m = new Machine(new MachineConfig { Cpus = 1, MemoryBytes = 1 << 20 });
+        using var m = new EmulatedMachine(new MachineConfig { Cpus = 1, MemoryBytes = 1 << 20 });
         var a = m.Attach(new TimerDevice("t0"));
         var b = m.Attach(new Uart("u0"));
         Assert.NotEqual(a.Vector, b.Vector);

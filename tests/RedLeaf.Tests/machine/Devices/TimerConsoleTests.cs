@@ -5,7 +5,7 @@ using RedLeaf.Hardware;
 using RedLeaf.Hardware.Devices;
 using Xunit;
 
-using Machine = RedLeaf.Hardware.Machine;
+using EmulatedMachine = RedLeaf.Hardware.Machine;
 
 namespace RedLeaf.Tests.Devices;
 
@@ -23,7 +23,7 @@ public class TimerConsoleTests
     [Fact]
     public void APeriodicTimerFiresByTheTscAndInterrupts()
     {
-        using var m = new Machine(new MachineConfig { Cpus = 1, MemoryBytes = 1 << 20 });
+        using var m = new EmulatedMachine(new MachineConfig { Cpus = 1, MemoryBytes = 1 << 20 });
         var t = m.Attach(new TimerDevice());
         int interrupts = 0;
         m.Interrupts.Connect(t.Vector, v => { Assert.Equal(t.Vector, v); interrupts++; });
@@ -43,7 +43,7 @@ public class TimerConsoleTests
     [Fact]
     public void AOneShotTimerFiresOnceAndNotBeforeItsDeadline()
     {
-        using var m = new Machine(new MachineConfig { Cpus = 1, MemoryBytes = 1 << 20 });
+        using var m = new EmulatedMachine(new MachineConfig { Cpus = 1, MemoryBytes = 1 << 20 });
         var t = m.Attach(new TimerDevice());
         ulong t0 = Tsc.Read();
         Program(t, 5000, TimerRegisters.Enable);
@@ -61,7 +61,7 @@ public class TimerConsoleTests
     [Fact]
     public void AMaskedTimerInterruptIsLatchedAndDeliveredOnUnmask()
     {
-        using var m = new Machine(new MachineConfig { Cpus = 1, MemoryBytes = 1 << 20 });
+        using var m = new EmulatedMachine(new MachineConfig { Cpus = 1, MemoryBytes = 1 << 20 });
         var t = m.Attach(new TimerDevice());
         int interrupts = 0;
         m.Interrupts.Connect(t.Vector, _ => interrupts++);
@@ -79,7 +79,7 @@ public class TimerConsoleTests
     [Fact]
     public void TheConsoleTransmitsReceivesAndInterruptsOnInput()
     {
-        using var m = new Machine(new MachineConfig { Cpus = 1, MemoryBytes = 1 << 20 });
+        using var m = new EmulatedMachine(new MachineConfig { Cpus = 1, MemoryBytes = 1 << 20 });
         var host = new StringWriter();
         var u = m.Attach(new Uart(host: host));
         foreach (char c in "hello") u.WriteRegister(UartRegisters.Data, c);
@@ -100,7 +100,7 @@ public class TimerConsoleTests
     [Fact]
     public void ConsoleFaultsDropGarbleAndMarkBytes()
     {
-        using var m = new Machine(new MachineConfig { Cpus = 1, MemoryBytes = 1 << 20 });
+        using var m = new EmulatedMachine(new MachineConfig { Cpus = 1, MemoryBytes = 1 << 20 });
         var u = m.Attach(new Uart());
         u.Faults.Next(DeviceFault.LostCompletion);
         u.WriteRegister(UartRegisters.Data, 'a');
