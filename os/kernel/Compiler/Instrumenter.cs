@@ -121,6 +121,7 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
     public override SyntaxNode? VisitAccessorDeclaration(AccessorDeclarationSyntax node)
     {
         var v = (AccessorDeclarationSyntax)base.VisitAccessorDeclaration(node)!;
+        if (v.ExpressionBody is { } count && IsCollectionCount(_model.GetDeclaredSymbol(node))) v = v.WithExpressionBody(count.WithExpression(CheckedCount(count.Expression)));
         return Member(node, v, v.Body, v.ExpressionBody, _model.GetDeclaredSymbol(node), (m, b) => m.WithExpressionBody(null).WithSemicolonToken(default).WithBody(b));
     }
 
@@ -129,8 +130,10 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
         var v = (PropertyDeclarationSyntax)base.VisitPropertyDeclaration(node)!;
         if (v.ExpressionBody is null) return v;
         // `T P => expr;` is a getter: `T P { get { Tick(); return expr; } }`
-        var check = EntryCheck((_model.GetDeclaredSymbol(node) as IPropertySymbol)?.GetMethod);
-        var getter = AccessorDeclaration(SyntaxKind.GetAccessorDeclaration, AsBlock(v.ExpressionBody.Expression, returnsValue: true, check));
+        var get = (_model.GetDeclaredSymbol(node) as IPropertySymbol)?.GetMethod;
+        var check = EntryCheck(get);
+        var value = IsCollectionCount(get) ? CheckedCount(v.ExpressionBody.Expression) : v.ExpressionBody.Expression;
+        var getter = AccessorDeclaration(SyntaxKind.GetAccessorDeclaration, AsBlock(value, returnsValue: true, check));
         return v.WithExpressionBody(null).WithSemicolonToken(default)
             .WithAccessorList(AccessorList(SingletonList(getter)).WithTrailingTrivia(v.SemicolonToken.TrailingTrivia));
     }
@@ -211,7 +214,8 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
     // Sizes handed to the base library (a List's capacity, Enumerable.Repeat's count, new string(c, n),
     // StringBuilder.Append(c, repeatCount)...) allocate or loop as much as they say in one call, with no
     // check inside: they pass Guard.Length too, and so does a value assigned to a base-library Capacity
-    // property (List<T>.Capacity, StringBuilder.Capacity).
+    // property (List<T>.Capacity, StringBuilder.Capacity), and to StringBuilder.Length and BitArray.Length, which
+    // pad to what they are set to.
     private static readonly HashSet<string> SizeParameters = new(StringComparer.Ordinal) { "capacity", "initialCapacity", "count", "length", "newSize", "totalWidth", "minimumLength", "repeatCount" };
 
     public override SyntaxNode? VisitAssignmentExpression(AssignmentExpressionSyntax node)
@@ -228,7 +232,8 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
     }
 
     private bool IsBaseLibraryCapacity(ExpressionSyntax left) =>
-        _model.GetSymbolInfo(left).Symbol is IPropertySymbol { Name: "Capacity" } p
+        _model.GetSymbolInfo(left).Symbol is IPropertySymbol p
+        && (p.Name == "Capacity" || (p.Name == "Length" && p.ContainingType.ToDisplayString() is "System.Text.StringBuilder" or "System.Collections.BitArray"))
         && !SymbolEqualityComparer.Default.Equals(p.ContainingAssembly, _model.Compilation.Assembly)
         && p.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64;
 
@@ -313,7 +318,7 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
     }
 
     public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node) =>
-        WrapSequence(node, GuardSizes(node, node.ArgumentList, (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!, (n, a) => n.WithArgumentList(a)));
+        WrapSequence(node, Growth(node, GuardSizes(node, node.ArgumentList, (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!, (n, a) => n.WithArgumentList(a))));
 
     public override SyntaxNode? VisitObjectCreationExpression(ObjectCreationExpressionSyntax node) =>
         node.ArgumentList is null ? base.VisitObjectCreationExpression(node)
