@@ -4,10 +4,12 @@
 // the format's length times an argument's. The bound is computed from the format before the call:
 // each placeholder counts its alignment or its argument's length, whichever is larger; an argument's
 // length is its text's for a string, a StringBuilder and a char memory, the sum of its elements' for a
-// tuple, and a number's width (64 characters plus a standard format's precision, Guard.Precision
-// bounds that) for anything else. A domain type's ToString runs domain code, whose own checks run.
+// tuple, and a number's width (64 characters plus a standard format's precision) for anything else. A
+// domain type's ToString runs domain code, whose own checks run. Also here: Guard.Precision, which every
+// format handed to the base library passes (`x.ToString("D999999999")` writes a billion digits).
 using System.Runtime.CompilerServices;
 using System.Text;
+using RedLeaf.Abi.Runtime;
 
 namespace RedLeaf.Abi;
 
@@ -184,6 +186,30 @@ public static unsafe partial class Guard
         long total = 2 + 2L * t.Length;
         for (int i = 0; i < t.Length; i++) total += TextLength(t[i], default, depth + 1);
         return total;
+    }
+
+    /// <summary>Wraps every format handed to the base library (`x.ToString("D8")`, TryFormat, AppendFormatted): a
+    /// standard numeric format's precision is how many digits one call writes ("D999999999" makes a billion),
+    /// so past the domain's array limit it faults the domain. Returns <paramref name="format"/>.</summary>
+    public static string? Precision(string? format)
+    {
+        if (format is { Length: > 1 }) Precise(format.AsSpan());
+        return format;
+    }
+
+    /// <summary>The same for a format given as a span.</summary>
+    public static ReadOnlySpan<char> Precision(ReadOnlySpan<char> format)
+    {
+        if (format.Length > 1) Precise(format);
+        return format;
+    }
+
+    private static void Precise(ReadOnlySpan<char> format)
+    {
+        long digits = StandardPrecision(format);
+        if (digits <= OutputLimit()) return;
+        var c = CurrentDomain.Cell;
+        HeapAccess.Fault(c, $"precision limit: the format \"{format[..Math.Min(format.Length, 24)]}\" writes {digits} digits, a domain may make at most {c->MaxArrayLength} characters in one call (its array limit)");
     }
 
     /// <summary>The precision of a standard numeric format ("D8", "F2", "X16"): a letter and digits; 0 otherwise.</summary>

@@ -274,6 +274,21 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
         }
     }
 
+    /// <summary>RL0005 too: an interpolation's format (`{x:D99999999}`) is a constant the compiler passes to the base
+    /// library, which writes as many digits as a standard format's precision says, in one call.</summary>
+    internal static IEnumerable<DomainDiagnostic> WidePrecisions(Compilation compilation)
+    {
+        foreach (var tree in compilation.SyntaxTrees)
+            foreach (var clause in tree.GetRoot().DescendantNodes().OfType<InterpolationFormatClauseSyntax>())
+            {
+                var text = clause.FormatStringToken.ValueText;
+                if (text.Length < 2 || !char.IsAsciiLetter(text[0]) || !long.TryParse(text.AsSpan(1), System.Globalization.NumberStyles.None, null, out long digits) || digits <= RedLeaf.Abi.Guard.MaxAlignment) continue;
+                yield return DiagnosticAt(clause, "RL0005",
+                    $"formats with precision {digits:N0} ('{text}'): the base library writes that many digits in one call, where no check runs; " +
+                    $"at most {RedLeaf.Abi.Guard.MaxAlignment:N0} in an interpolation");
+            }
+    }
+
     /// <summary>A refusal of the compile step at the line and column where <paramref name="node"/> starts.</summary>
     private static DomainDiagnostic DiagnosticAt(SyntaxNode node, string id, string message)
     {
@@ -342,8 +357,12 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
 
     private static bool IsSystemException(ITypeSymbol t) => t is { Name: "Exception", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
-    /// <summary>Arguments handed to the base library that need a check first: sizes (Guard.Length) and
-    /// inner exceptions (Guard.Inner).</summary>
+    /// <summary>A format's type: a string, or a span of characters.</summary>
+    private static bool IsFormatText(ITypeSymbol t) => t.SpecialType == SpecialType.System_String
+        || (t is INamedTypeSymbol { Name: "ReadOnlySpan", TypeArguments: [{ SpecialType: SpecialType.System_Char }] });
+
+    /// <summary>Arguments handed to the base library that need a check first: sizes (Guard.Length), formats
+    /// (Guard.Precision), alignments (Guard.Alignment) and inner exceptions (Guard.Inner).</summary>
     private T GuardSizes<T>(SyntaxNode original, ArgumentListSyntax originalArgs, T visited, Func<T, ArgumentListSyntax, T> withArgs) where T : SyntaxNode
     {
         if (_model.GetSymbolInfo(original).Symbol is not IMethodSymbol method) return visited;
@@ -366,6 +385,11 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
                 parameter.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 && arg.RefKindKeyword.IsKind(SyntaxKind.None))
             {
                 arg = arg.WithExpression(ParseExpression($"{GuardType}.Length({arg.Expression})"));
+                changed = true;
+            }
+            else if (parameter is { Name: "format", RefKind: RefKind.None } && IsFormatText(parameter.Type) && arg.RefKindKeyword.IsKind(SyntaxKind.None))
+            {
+                arg = arg.WithExpression(ParseExpression($"{GuardType}.Precision({arg.Expression})"));
                 changed = true;
             }
             else if (parameter is { Name: "alignment", RefKind: RefKind.None, Type.SpecialType: SpecialType.System_Int32 } && arg.RefKindKeyword.IsKind(SyntaxKind.None))

@@ -193,6 +193,58 @@ public class GrowthAttacks
         static class Driver { public static long Walk<U>(long n) where U : struct, IStep { U u = default; return u.Step(n); } }
         """), GateIds.StackSize, "instantiates a bigger type at every level");
 
+    /// <summary>The sweep, kept honest as the base library changes: every public overload of the calls whose output
+    /// can grow past the sum of their inputs has a Guard helper with its name and parameters (the receiver first),
+    /// which is what makes the instrumentation send it there. Left out, each for its reason: same-length
+    /// `Replace(char, char)`, `ReplaceLineEndings()` (at most doubles), `Concat` of two to four strings, spans or
+    /// objects (the sum of four), `Insert` of one value, and the CompositeFormat overloads (the type is not on the allow-list).</summary>
+    [Fact]
+    public void EveryOverloadOfAGrowingCallHasAGuardHelper()
+    {
+        var growing = new (Type Type, string Name)[]
+        {
+            (typeof(string), "Replace"), (typeof(string), "ReplaceLineEndings"), (typeof(string), "Join"), (typeof(string), "Concat"),
+            (typeof(string), "Format"), (typeof(System.Text.StringBuilder), "Insert"), (typeof(System.Text.StringBuilder), "Replace"),
+            (typeof(System.Text.StringBuilder), "AppendJoin"), (typeof(System.Text.StringBuilder), "AppendFormat"),
+            (typeof(Convert), "ToBase64String"), (typeof(Convert), "ToHexString"), (typeof(Convert), "ToHexStringLower"), (typeof(BitConverter), "ToString"),
+        };
+        static bool LeftOut(System.Reflection.MethodInfo m)
+        {
+            var p = m.GetParameters().Select(x => x.ParameterType).ToArray();
+            return (m.Name == "Replace" && p.Length >= 2 && p[0] == typeof(char))
+                || (m.Name == "ReplaceLineEndings" && p.Length == 0)
+                || (m.Name == "Concat" && p.Length is >= 1 and <= 4 && p.All(t => t == typeof(string) || t == typeof(object) || t == typeof(ReadOnlySpan<char>)))
+                || (m.Name == "Insert" && !(p.Length == 3 && p[1] == typeof(string)))
+                || p.Any(t => t.Name == "CompositeFormat")
+                || (m.DeclaringType == typeof(object));
+        }
+        var helpers = typeof(RedLeaf.Abi.Guard).GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static);
+        var missing = new List<string>();
+        foreach (var (type, name) in growing)
+            foreach (var m in type.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Instance).Where(m => m.Name == name && !LeftOut(m)))
+            {
+                var wanted = (m.IsStatic ? Array.Empty<(string?, string)>() : new (string?, string)[] { ("target", type.Name) })
+                    .Concat(m.GetParameters().Select(x => (x.Name, x.ParameterType.Name))).ToArray();
+                if (!helpers.Any(h => h.Name == name && h.GetGenericArguments().Length == (m.IsGenericMethod ? m.GetGenericArguments().Length : 0)
+                        && h.GetParameters().Select(x => (x.Name, x.ParameterType.Name)).SequenceEqual(wanted)))
+                    missing.Add($"{type.Name}.{m}");
+            }
+        Assert.True(missing.Count == 0, "no Guard helper for:\n" + string.Join("\n", missing));
+    }
+
+    /// <summary>A standard numeric format's precision is how many digits the base library writes, in one call.</summary>
+    [Theory]
+    [InlineData("return argument.ToString(\"D50000000\").Length;")]
+    [InlineData("var f = \"X\" + (argument + 50_000_000); return argument.ToString(f).Length;")]
+    [InlineData("Span<char> d = new char[16]; return argument.TryFormat(d, out int n, \"D50000000\") ? n : -1;")]
+    public Task ANumberFormattedToFiftyMillionDigits(string body) =>
+        CrashesContained(Accepted(Source("        " + body), "Digits" + Math.Abs(body.GetHashCode())), 0, "precision limit");
+
+    /// <summary>The same precision as an interpolation's constant format: refused before the compile.</summary>
+    [Fact]
+    public void AnInterpolationFormattedToFiftyMillionDigits() =>
+        Refused(Source("        return $\"{argument:D50000000}\".Length; // <-"), "RL0005", "precision 50,000,000");
+
     /// <summary>What ordinary code does with these calls still works, under the limit: the domain computes what
     /// <see cref="Ordinary"/> computes here, unguarded.</summary>
     [Fact]
