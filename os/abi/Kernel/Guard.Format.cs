@@ -4,8 +4,9 @@
 // the format's length times an argument's. The bound is computed from the format before the call:
 // each placeholder counts its alignment or its argument's length, whichever is larger; an argument's
 // length is its text's for a string, a StringBuilder and a char memory, the sum of its elements' for a
-// tuple, and a number's width (64 characters plus a standard format's precision) for anything else. A
-// domain type's ToString runs domain code, whose own checks run. Also here: Guard.Precision, which every
+// tuple, a number's width (64 characters plus a standard format's precision) for a formattable value,
+// another base-library object's text measured (its ToString called once more); a domain type's ToString
+// runs domain code, whose own checks and meter run, and counts as a number's width. Also here: Guard.Precision, which every
 // format handed to the base library passes (`x.ToString("D999999999")` writes a billion digits).
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -178,6 +179,9 @@ public static unsafe partial class Guard
         ReadOnlyMemory<char> m => m.Length,
         Memory<char> m => m.Length,
         ITuple t when depth < 8 => TupleLength(t, depth),
+        IFormattable => 64 + spec.Length + StandardPrecision(spec),
+        // Another base-library object (a KeyValuePair of StringBuilders, a Lazy): its text, measured once more.
+        _ when o.GetType().Assembly == typeof(object).Assembly => o.ToString()?.Length ?? 0,
         _ => 64 + spec.Length + StandardPrecision(spec),
     };
 

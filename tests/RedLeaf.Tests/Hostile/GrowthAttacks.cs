@@ -89,6 +89,11 @@ public class GrowthAttacks
     public Task AFormatThatRepeatsALongArgument() =>
         Grows("return string.Format(string.Concat(Enumerable.Repeat(\"{0}\", 64)), S).Length;");
 
+    /// <summary>The argument is a base-library composite whose text embeds two long StringBuilders.</summary>
+    [Fact]
+    public Task AFormatOverAKeyValuePairOfLongBuilders() =>
+        Grows("var b = new System.Text.StringBuilder(S); return string.Format(\"{0}{0}{0}{0}\", new KeyValuePair<System.Text.StringBuilder, System.Text.StringBuilder>(b, b)).Length;");
+
     /// <summary>StringBuilder.Length pads with zeros up to what it is set to, in one call.</summary>
     [Fact]
     public Task AStringBuilderLengthSetPastTheLimit() => CrashesContained(Accepted(Source("""
