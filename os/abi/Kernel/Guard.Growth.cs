@@ -40,6 +40,15 @@ public static unsafe partial class Guard
         HeapAccess.Fault(c, $"output length limit: {call} would make {length} characters, a domain may make at most {c->MaxArrayLength} in one call (its array limit)");
     }
 
+    /// <summary>Wraps the hole count handed to an interpolation handler's constructor by hand (`new
+    /// DefaultInterpolatedStringHandler(literalLength, formattedCount)`): its first buffer is 11 characters a
+    /// hole, so the count is checked as that many characters. Returns <paramref name="formattedCount"/>.</summary>
+    public static int Holes(int formattedCount)
+    {
+        if (formattedCount > 0) Output(11L * formattedCount, "an interpolation handler's first buffer");
+        return formattedCount;
+    }
+
     // ---- string.Replace, ReplaceLineEndings, StringBuilder.Replace --------------------------------
 
     public static string Replace(string target, string oldValue, string? newValue)

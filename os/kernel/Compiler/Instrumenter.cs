@@ -216,7 +216,8 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
     // check inside: they pass Guard.Length too, and so does a value assigned to a base-library Capacity
     // property (List<T>.Capacity, StringBuilder.Capacity), and to StringBuilder.Length and BitArray.Length, which
     // pad to what they are set to.
-    private static readonly HashSet<string> SizeParameters = new(StringComparer.Ordinal) { "capacity", "initialCapacity", "count", "length", "newSize", "totalWidth", "minimumLength", "repeatCount" };
+    // (The names come from a sweep of every allowed member's int and long parameters: issue 17, class 4.)
+    private static readonly HashSet<string> SizeParameters = new(StringComparer.Ordinal) { "capacity", "initialCapacity", "count", "length", "newSize", "totalWidth", "minimumLength", "repeatCount", "stringLength", "literalLength" };
 
     public override SyntaxNode? VisitAssignmentExpression(AssignmentExpressionSyntax node)
     {
@@ -385,6 +386,12 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
                 parameter.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 && arg.RefKindKeyword.IsKind(SyntaxKind.None))
             {
                 arg = arg.WithExpression(ParseExpression($"{GuardType}.Length({arg.Expression})"));
+                changed = true;
+            }
+            else if (parameter is { Name: "formattedCount", RefKind: RefKind.None, Type.SpecialType: SpecialType.System_Int32 } && arg.RefKindKeyword.IsKind(SyntaxKind.None))
+            {
+                // An interpolation handler made by hand sizes its first buffer as 11 characters a hole.
+                arg = arg.WithExpression(ParseExpression($"{GuardType}.Holes({arg.Expression})"));
                 changed = true;
             }
             else if (parameter is { Name: "format", RefKind: RefKind.None } && IsFormatText(parameter.Type) && arg.RefKindKeyword.IsKind(SyntaxKind.None))

@@ -102,6 +102,16 @@ public class GrowthAttacks
                 return b.Length;
         """)), 0, "array length limit", TightArrays);
 
+    /// <summary>Sizes under names the first sweep of size parameters missed (issue 3 had capacity, count, length...):
+    /// Random.GetHexString's stringLength, and an interpolation handler made by hand with a huge literal
+    /// length or hole count (its first buffer is rented in one call).</summary>
+    [Theory]
+    [InlineData("return new Random(1).GetHexString(1 << 26).Length;", "array length limit")]
+    [InlineData("var h = new System.Runtime.CompilerServices.DefaultInterpolatedStringHandler(1 << 26, 0); return h.ToStringAndClear().Length;", "array length limit")]
+    [InlineData("var h = new System.Runtime.CompilerServices.DefaultInterpolatedStringHandler(0, 1 << 22); return h.ToStringAndClear().Length;", "output length limit")]
+    public Task ASizeUnderAnotherName(string body, string reason) =>
+        CrashesContained(Accepted(Source("        " + body), "Size" + Math.Abs(body.GetHashCode())), 0, reason, TightArrays);
+
     /// <summary>A domain collection that says it holds 2^28 elements: List's constructor, ToArray and
     /// HashSet's constructor allocate by its Count in one call, before they ask for one element.</summary>
     [Theory]
