@@ -96,11 +96,22 @@ internal sealed partial class Instrumenter
     /// to it, a delegate made of the method (the delegate would call it unchecked) or a call after `?.`.</summary>
     internal static IEnumerable<DomainDiagnostic> GrowthBypasses(Compilation compilation)
     {
+        if (compilation.GetTypeByMetadataName("RedLeaf.Abi.Guard") is not { } guard) yield break;
+        var names = guard.GetMembers().OfType<IMethodSymbol>().Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var tree in compilation.SyntaxTrees)
         {
             var model = compilation.GetSemanticModel(tree);
             foreach (var node in tree.GetRoot().DescendantNodes())
             {
+                // Only a name a Guard helper has can be one (binding every expression would slow large domains down).
+                var named = node switch
+                {
+                    InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax b } => b.Name,
+                    MemberAccessExpressionSyntax a => a.Name,
+                    SimpleNameSyntax n when n.Parent is not MemberAccessExpressionSyntax and not MemberBindingExpressionSyntax => n,
+                    _ => null,
+                };
+                if (named is null || !names.Contains(named.Identifier.ValueText)) continue;
                 if (node is InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax } call
                     && model.GetSymbolInfo(call).Symbol is IMethodSymbol m && GrowthHelper(compilation, m) is not null)
                     yield return DiagnosticAt(call, "RL0007",
