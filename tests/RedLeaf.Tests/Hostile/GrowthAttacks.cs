@@ -33,6 +33,36 @@ public class GrowthAttacks
     public Task AReplaceWithALongerReplacement() =>
         Grows("return S.Replace(\"x\", \"0123456789abcdef0123456789abcdef\").Length; // 32 Mi characters");
 
+    /// <summary>At the default limit (16 Mi characters): one Replace of a limit-sized string asks for a gigabyte
+    /// of characters (2 GiB). In a child process whose GC heap is capped at 1 GiB, so a gap shows as the child's
+    /// OutOfMemoryException (or its death), not as a machine out of memory.</summary>
+    [Fact]
+    public void AReplaceToAGigabyteAtTheDefaultLimit() => Sandbox.AssertContained(Sandbox.Run(Accepted(Source("""
+                var s = new string('x', 1 << 24);
+                return s.Replace("x", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef").Length;
+        """)), 0, waitMs: 60_000, environment: new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x40000000" }),
+        reason: "output length limit");
+
+    /// <summary>Eight threads of one domain, each making one join of a gigabyte at once (the meter samples only
+    /// between calls, so before the fix all eight allocations were in flight together).</summary>
+    [Fact]
+    public void EightThreadsJoiningAGigabyteEach() => Sandbox.AssertContained(Sandbox.Run(Accepted(Source("""
+                for (int i = 0; i < 8; i++) DomainThreads.Spawn("joiner", new Joiner());
+                return new Joiner().Run().IsOk ? 1 : 0;
+        """, types: """
+        sealed class Joiner : IThreadBody
+        {
+            private static readonly string S = new string('x', 1 << 24);
+            public RpcResult Run()
+            {
+                var a = new string[64];
+                Array.Fill(a, S);
+                return string.Join(",", a).Length > 0 ? RpcResult.Ok : RpcResult.Ok;
+            }
+        }
+        """)), 0, waitMs: 60_000, environment: new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x80000000" }),
+        reason: "output length limit");
+
     [Fact]
     public Task AReplaceIgnoringCaseWithALongerReplacement() =>
         Grows("return S.Replace(\"X\", new string('y', 64), StringComparison.OrdinalIgnoreCase).Length;");
