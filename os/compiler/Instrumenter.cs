@@ -121,6 +121,7 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
     public override SyntaxNode? VisitAccessorDeclaration(AccessorDeclarationSyntax node)
     {
         var v = (AccessorDeclarationSyntax)base.VisitAccessorDeclaration(node)!;
+        if (v.ExpressionBody is { } count && IsCollectionCount(_model.GetDeclaredSymbol(node))) v = v.WithExpressionBody(count.WithExpression(CheckedCount(count.Expression)));
         return Member(node, v, v.Body, v.ExpressionBody, _model.GetDeclaredSymbol(node), (m, b) => m.WithExpressionBody(null).WithSemicolonToken(default).WithBody(b));
     }
 
@@ -129,8 +130,10 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
         var v = (PropertyDeclarationSyntax)base.VisitPropertyDeclaration(node)!;
         if (v.ExpressionBody is null) return v;
         // `T P => expr;` is a getter: `T P { get { Tick(); return expr; } }`
-        var check = EntryCheck((_model.GetDeclaredSymbol(node) as IPropertySymbol)?.GetMethod);
-        var getter = AccessorDeclaration(SyntaxKind.GetAccessorDeclaration, AsBlock(v.ExpressionBody.Expression, returnsValue: true, check));
+        var get = (_model.GetDeclaredSymbol(node) as IPropertySymbol)?.GetMethod;
+        var check = EntryCheck(get);
+        var value = IsCollectionCount(get) ? CheckedCount(v.ExpressionBody.Expression) : v.ExpressionBody.Expression;
+        var getter = AccessorDeclaration(SyntaxKind.GetAccessorDeclaration, AsBlock(value, returnsValue: true, check));
         return v.WithExpressionBody(null).WithSemicolonToken(default)
             .WithAccessorList(AccessorList(SingletonList(getter)).WithTrailingTrivia(v.SemicolonToken.TrailingTrivia));
     }
@@ -211,8 +214,10 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
     // Sizes handed to the base library (a List's capacity, Enumerable.Repeat's count, new string(c, n),
     // StringBuilder.Append(c, repeatCount)...) allocate or loop as much as they say in one call, with no
     // check inside: they pass Guard.Length too, and so does a value assigned to a base-library Capacity
-    // property (List<T>.Capacity, StringBuilder.Capacity).
-    private static readonly HashSet<string> SizeParameters = new(StringComparer.Ordinal) { "capacity", "initialCapacity", "count", "length", "newSize", "totalWidth", "minimumLength", "repeatCount" };
+    // property (List<T>.Capacity, StringBuilder.Capacity), and to StringBuilder.Length and BitArray.Length, which
+    // pad to what they are set to.
+    // (The names come from a sweep of every allowed member's int and long parameters: issue 17, class 4.)
+    private static readonly HashSet<string> SizeParameters = new(StringComparer.Ordinal) { "capacity", "initialCapacity", "count", "length", "newSize", "totalWidth", "minimumLength", "repeatCount", "stringLength", "literalLength" };
 
     public override SyntaxNode? VisitAssignmentExpression(AssignmentExpressionSyntax node)
     {
@@ -228,7 +233,8 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
     }
 
     private bool IsBaseLibraryCapacity(ExpressionSyntax left) =>
-        _model.GetSymbolInfo(left).Symbol is IPropertySymbol { Name: "Capacity" } p
+        _model.GetSymbolInfo(left).Symbol is IPropertySymbol p
+        && (p.Name == "Capacity" || (p.Name == "Length" && p.ContainingType.ToDisplayString() is "System.Text.StringBuilder" or "System.Collections.BitArray"))
         && !SymbolEqualityComparer.Default.Equals(p.ContainingAssembly, _model.Compilation.Assembly)
         && p.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64;
 
@@ -267,6 +273,21 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
                     $"would allocate and fill that much at once; at most {RedLeaf.Abi.Guard.MaxAlignment:N0} (string.Format's own limit)");
             }
         }
+    }
+
+    /// <summary>RL0005 too: an interpolation's format (`{x:D99999999}`) is a constant the compiler passes to the base
+    /// library, which writes as many digits as a standard format's precision says, in one call.</summary>
+    internal static IEnumerable<DomainDiagnostic> WidePrecisions(Compilation compilation)
+    {
+        foreach (var tree in compilation.SyntaxTrees)
+            foreach (var clause in tree.GetRoot().DescendantNodes().OfType<InterpolationFormatClauseSyntax>())
+            {
+                var text = clause.FormatStringToken.ValueText;
+                if (text.Length < 2 || !char.IsAsciiLetter(text[0]) || !long.TryParse(text.AsSpan(1), System.Globalization.NumberStyles.None, null, out long digits) || digits <= RedLeaf.Abi.Guard.MaxAlignment) continue;
+                yield return DiagnosticAt(clause, "RL0005",
+                    $"formats with precision {digits:N0} ('{text}'): the base library writes that many digits in one call, where no check runs; " +
+                    $"at most {RedLeaf.Abi.Guard.MaxAlignment:N0} in an interpolation");
+            }
     }
 
     /// <summary>A refusal of the compile step at the line and column where <paramref name="node"/> starts.</summary>
@@ -313,7 +334,7 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
     }
 
     public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node) =>
-        WrapSequence(node, GuardSizes(node, node.ArgumentList, (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!, (n, a) => n.WithArgumentList(a)));
+        WrapSequence(node, Growth(node, GuardSizes(node, node.ArgumentList, (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!, (n, a) => n.WithArgumentList(a))));
 
     public override SyntaxNode? VisitObjectCreationExpression(ObjectCreationExpressionSyntax node) =>
         node.ArgumentList is null ? base.VisitObjectCreationExpression(node)
@@ -337,8 +358,12 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
 
     private static bool IsSystemException(ITypeSymbol t) => t is { Name: "Exception", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
-    /// <summary>Arguments handed to the base library that need a check first: sizes (Guard.Length) and
-    /// inner exceptions (Guard.Inner).</summary>
+    /// <summary>A format's type: a string, or a span of characters.</summary>
+    private static bool IsFormatText(ITypeSymbol t) => t.SpecialType == SpecialType.System_String
+        || (t is INamedTypeSymbol { Name: "ReadOnlySpan", TypeArguments: [{ SpecialType: SpecialType.System_Char }] });
+
+    /// <summary>Arguments handed to the base library that need a check first: sizes (Guard.Length), formats
+    /// (Guard.Precision), alignments (Guard.Alignment) and inner exceptions (Guard.Inner).</summary>
     private T GuardSizes<T>(SyntaxNode original, ArgumentListSyntax originalArgs, T visited, Func<T, ArgumentListSyntax, T> withArgs) where T : SyntaxNode
     {
         if (_model.GetSymbolInfo(original).Symbol is not IMethodSymbol method) return visited;
@@ -361,6 +386,17 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
                 parameter.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 && arg.RefKindKeyword.IsKind(SyntaxKind.None))
             {
                 arg = arg.WithExpression(ParseExpression($"{GuardType}.Length({arg.Expression})"));
+                changed = true;
+            }
+            else if (parameter is { Name: "formattedCount", RefKind: RefKind.None, Type.SpecialType: SpecialType.System_Int32 } && arg.RefKindKeyword.IsKind(SyntaxKind.None))
+            {
+                // An interpolation handler made by hand sizes its first buffer as 11 characters a hole.
+                arg = arg.WithExpression(ParseExpression($"{GuardType}.Holes({arg.Expression})"));
+                changed = true;
+            }
+            else if (parameter is { Name: "format", RefKind: RefKind.None } && IsFormatText(parameter.Type) && arg.RefKindKeyword.IsKind(SyntaxKind.None))
+            {
+                arg = arg.WithExpression(ParseExpression($"{GuardType}.Precision({arg.Expression})"));
                 changed = true;
             }
             else if (parameter is { Name: "alignment", RefKind: RefKind.None, Type.SpecialType: SpecialType.System_Int32 } && arg.RefKindKeyword.IsKind(SyntaxKind.None))

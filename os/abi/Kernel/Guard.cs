@@ -12,7 +12,7 @@ using RedLeaf.Abi.Runtime;
 
 namespace RedLeaf.Abi;
 
-public static unsafe class Guard
+public static unsafe partial class Guard
 {
     /// <summary>Domains that have been stopped (killed, or faulted) but whose code may still be running
     /// somewhere. While it is 0, which is almost always, a check is one load of a global and a branch;

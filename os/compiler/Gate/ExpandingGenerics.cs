@@ -10,7 +10,12 @@
 // instantiation of one of them in a body (a generic method called or made into a delegate, a member of
 // a generic type used, a generic type named). A virtual generic method is joined with the domain's
 // other virtual generic methods of the same name and arity (an interface method with its
-// implementations), since a call to one may run the other. The base library's generics are not nodes:
+// implementations), since a call to one may run the other; so is a static generic method that implements
+// an interface's `static abstract` one (named in the MethodImpl table: a constrained call `M.Make<V>()` on a
+// type parameter runs it). An instantiation of a domain generic type nested in a type argument is an
+// instantiation too (`Run<Pair<Pair<T>>>()` makes Pair<Pair<T>>, from Pair<T>'s own code): the type it
+// makes is the one whose members a constrained call (`U.Go()`, `u.Step()`) later runs, so the cycle
+// through the constrained call closes on it. The base library's generics are not nodes:
 // they cannot call the domain's generic methods with new arguments.
 using System.Collections.Immutable;
 using System.Reflection;
@@ -27,7 +32,7 @@ internal sealed class ExpandingGenerics
     private readonly record struct Edge(Node From, Node To, bool Expanding, MethodDefinitionHandle In, int Offset, string Target);
 
     /// <summary>The parameters a type argument mentions, and whether it is exactly one of them.</summary>
-    private readonly record struct Mentions(ImmutableArray<(bool Method, int Index)> Parameters, bool Bare, string Display)
+    private readonly record struct Mentions(ImmutableArray<(bool Method, int Index)> Parameters, bool Bare, string Display, EntityHandle Definition = default)
     {
         public static readonly Mentions None = new(ImmutableArray<(bool, int)>.Empty, false, "");
     }
@@ -35,7 +40,7 @@ internal sealed class ExpandingGenerics
     private sealed class Provider : ISignatureTypeProvider<Mentions, object?>
     {
         public Mentions GetPrimitiveType(PrimitiveTypeCode typeCode) => Mentions.None with { Display = ShapeProvider.PrimitiveName(typeCode) };
-        public Mentions GetTypeFromDefinition(MetadataReader reader, TypeDefinitionHandle handle, byte rawTypeKind) => Mentions.None with { Display = MetadataNames.Display(MetadataNames.FullName(reader, handle)) };
+        public Mentions GetTypeFromDefinition(MetadataReader reader, TypeDefinitionHandle handle, byte rawTypeKind) => Mentions.None with { Display = MetadataNames.Display(MetadataNames.FullName(reader, handle)), Definition = handle };
         public Mentions GetTypeFromReference(MetadataReader reader, TypeReferenceHandle handle, byte rawTypeKind) => Mentions.None with { Display = MetadataNames.OfReference(reader, handle).Display };
         public Mentions GetTypeFromSpecification(MetadataReader reader, object? genericContext, TypeSpecificationHandle handle, byte rawTypeKind) => reader.GetTypeSpecification(handle).DecodeSignature(this, genericContext);
         public Mentions GetSZArrayType(Mentions elementType) => Wrapped(elementType, elementType.Display + "[]");
@@ -48,16 +53,22 @@ internal sealed class ExpandingGenerics
         public Mentions GetGenericTypeParameter(object? genericContext, int index) => new(ImmutableArray.Create((false, index)), true, $"!{index}");
         public Mentions GetGenericMethodParameter(object? genericContext, int index) => new(ImmutableArray.Create((true, index)), true, $"!!{index}");
 
-        public Mentions GetGenericInstantiation(Mentions genericType, ImmutableArray<Mentions> typeArguments) =>
-            new(typeArguments.SelectMany(a => a.Parameters).Distinct().ToImmutableArray(), false,
+        /// <summary>Instantiations of the domain's generic types met while decoding (nested ones included).</summary>
+        public readonly List<(EntityHandle Generic, ImmutableArray<Mentions> Arguments)> Instantiations = new();
+
+        public Mentions GetGenericInstantiation(Mentions genericType, ImmutableArray<Mentions> typeArguments)
+        {
+            if (genericType.Definition.Kind == HandleKind.TypeDefinition) Instantiations.Add((genericType.Definition, typeArguments));
+            return new(typeArguments.SelectMany(a => a.Parameters).Distinct().ToImmutableArray(), false,
                 $"{genericType.Display}<{string.Join(", ", typeArguments.Select(a => a.Display))}>");
+        }
 
         private static Mentions Wrapped(Mentions inner, string display) => inner with { Bare = false, Display = display };
     }
 
     private readonly GateContext _ctx;
     private readonly Provider _provider = new();
-    private readonly List<Edge> _edges = new();
+    private readonly HashSet<Edge> _edges = new();
 
     public ExpandingGenerics(GateContext ctx) => _ctx = ctx;
 
@@ -72,6 +83,7 @@ internal sealed class ExpandingGenerics
         {
             if (!ins.HasToken || ins.OpCode is ILOpCode.Ldstr) continue;
             var h = MetadataTokens.EntityHandle(ins.Token);
+            _provider.Instantiations.Clear();
             switch (h.Kind)
             {
                 case HandleKind.MethodSpecification:
@@ -88,6 +100,8 @@ internal sealed class ExpandingGenerics
                     Parent(m, type, ins.Offset, h);
                     break;
             }
+            foreach (var (generic, args) in _provider.Instantiations.ToArray())
+                Flow(m, type, ins.Offset, args, generic, Describe(generic, args));
         }
     }
 
@@ -137,14 +151,35 @@ internal sealed class ExpandingGenerics
     private Dictionary<(string Name, int Arity), List<MethodDefinitionHandle>> GatherVirtualGenerics()
     {
         var found = new Dictionary<(string, int), List<MethodDefinitionHandle>>();
+        void Add(string name, int arity, MethodDefinitionHandle mh)
+        {
+            if (!found.TryGetValue((name, arity), out var list)) found[(name, arity)] = list = new();
+            if (!list.Contains(mh)) list.Add(mh);
+        }
         foreach (var mh in Md.MethodDefinitions)
         {
             var d = Md.GetMethodDefinition(mh);
             int arity = d.GetGenericParameters().Count;
             if (arity == 0 || (d.Attributes & MethodAttributes.Virtual) == 0) continue;
-            var key = (Md.GetString(d.Name), arity);
-            if (!found.TryGetValue(key, out var list)) found[key] = list = new();
-            list.Add(mh);
+            Add(Md.GetString(d.Name), arity, mh);
+        }
+        // A static method implementing a `static abstract` (static virtual) one is not virtual itself; the
+        // MethodImpl table names what it implements (explicit or not), under the interface method's name.
+        foreach (var ih in Md.TypeDefinitions.SelectMany(t => Md.GetTypeDefinition(t).GetMethodImplementations()))
+        {
+            var impl = Md.GetMethodImplementation(ih);
+            if (impl.MethodBody.Kind != HandleKind.MethodDefinition) continue;
+            var body = Md.GetMethodDefinition((MethodDefinitionHandle)impl.MethodBody);
+            int arity = body.GetGenericParameters().Count;
+            if (arity == 0 || (body.Attributes & MethodAttributes.Static) == 0) continue;
+            var declared = impl.MethodDeclaration;
+            string? name = declared.Kind switch
+            {
+                HandleKind.MethodDefinition => Md.GetString(Md.GetMethodDefinition((MethodDefinitionHandle)declared).Name),
+                HandleKind.MemberReference => Md.GetString(Md.GetMemberReference((MemberReferenceHandle)declared).Name),
+                _ => null,
+            };
+            if (name is not null) Add(name, arity, (MethodDefinitionHandle)impl.MethodBody);
         }
         return found;
     }
