@@ -75,7 +75,7 @@ public unsafe class IxgbeDeviceTests
         ulong t0 = Tsc.Read();
         long forgone0 = wire.Pacer.Forgone, generated0 = wire.Generated;
         var sw = Stopwatch.StartNew();
-        while (sw.ElapsedMilliseconds < 50)
+        while (sw.ElapsedMilliseconds < 200) // long enough that a descheduling at either edge is a small share
         {
             h.FillRx();
             received += h.Reap().Count;
@@ -86,8 +86,10 @@ public unsafe class IxgbeDeviceTests
         double seconds = Tsc.ToSeconds(Tsc.Read() - t0);
         double mpps = (wire.Generated - generated0) / seconds / 1e6;
         double offered = (wire.Generated - generated0 + wire.Pacer.Forgone - forgone0) / seconds / 1e6;
-        // The wire offers line rate (what the host could not take is forgone, not invented); never more.
-        Assert.True(offered is > 14.88 * 0.9 and < 14.88 * 1.02, $"offered {offered:F2} Mpps, received {mpps:F2} Mpps in {polls} polls, {wire.Pacer.Forgone - forgone0} forgone");
+        // The wire offers line rate (what the host could not take is forgone, not invented); never more, up to
+        // the edges of the window (the wire's credit and our clock are read at slightly different moments:
+        // 15.21 Mpps was once seen over a 50 ms window on a loaded machine).
+        Assert.True(offered is > 14.88 * 0.9 and < 14.88 * 1.03, $"offered {offered:F2} Mpps, received {mpps:F2} Mpps in {polls} polls, {wire.Pacer.Forgone - forgone0} forgone");
         Assert.InRange(mpps, double.Epsilon, 14.88 * 1.02); // what a busy host takes varies; never more than the line
         Assert.Equal(received, wire.Generated);
     }
