@@ -18,6 +18,7 @@ public class HandoutGradingTests
     [InlineData("hw1", "write-a-domain", new[] { "stack", "refused", "answers" })]
     [InlineData("hw2", "pass-data-without-copying", new[] { "buffers", "proof", "answers" })]
     [InlineData("hw3", "shadow-driver", new[] { "shadow" })]
+    [InlineData("hw4", "exchangeable-types-and-crash-cleanup", new[] { "predictions", "forest" })]
     public void BlankIsLowWrongIsPartialSolutionIsFullAndCheatsGainNothing(string assignment, string notebook, string[] answers)
     {
         var release = Release(assignment, notebook);
