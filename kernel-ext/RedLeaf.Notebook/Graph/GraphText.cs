@@ -3,25 +3,42 @@
 // MiB, and a conservative width estimate per character (DejaVu Sans, the widest common sans-serif a
 // browser falls back to) so a box is made wide enough for its longest line before it is placed.
 using System.Globalization;
+using System.Text.RegularExpressions;
 using RedLeaf.Os.Heap;
 
 namespace RedLeaf.Notebook.Graph;
 
 internal static class GraphText
 {
-    /// <summary>The object's type as a C# reader writes it: Pair, byte[1024], deque of Packet[64].</summary>
+    /// <summary>The object's type as a C# reader writes it: Pair, byte[1024], deque of Packet[64],
+    /// Slot&lt;int&gt;.</summary>
     public static string TypeName(HeapNode n) => n.Kind switch
     {
-        "Array" => $"{Keyword(n.Type)}[{n.Length}]",
-        "Deque" => $"deque of {Keyword(n.Type)}[{n.Length}]",
-        _ => Keyword(n.Type),
+        "Array" => $"{CSharp(n.Type)}[{n.Length}]",
+        "Deque" => $"deque of {CSharp(n.Type)}[{n.Length}]",
+        _ => CSharp(n.Type),
     };
+
+    private static string CSharp(string clrName) => Identifier.Replace(clrName, m => Keyword(m.Value));
+
+    private static readonly Regex Identifier = new(@"\b[A-Z][A-Za-z0-9]*\b");
 
     private static string Keyword(string clrName) => clrName switch
     {
-        "Byte" => "byte", "SByte" => "sbyte", "Int16" => "short", "UInt16" => "ushort", "Int32" => "int",
-        "UInt32" => "uint", "Int64" => "long", "UInt64" => "ulong", "Single" => "float", "Double" => "double",
-        "Boolean" => "bool", "Char" => "char", "IntPtr" => "nint", "UIntPtr" => "nuint",
+        "Byte" => "byte",
+        "SByte" => "sbyte",
+        "Int16" => "short",
+        "UInt16" => "ushort",
+        "Int32" => "int",
+        "UInt32" => "uint",
+        "Int64" => "long",
+        "UInt64" => "ulong",
+        "Single" => "float",
+        "Double" => "double",
+        "Boolean" => "bool",
+        "Char" => "char",
+        "IntPtr" => "nint",
+        "UIntPtr" => "nuint",
         _ => clrName,
     };
 

@@ -218,5 +218,7 @@ public class OwnershipGraphLayoutTests
         Assert.Equal("#7 byte[1024]", boxes.Single(b => b.Indices[0] == 7).Element.Elements(Svg + "text").First().Value);
         Assert.DoesNotContain("<details", every.ToHtml());
         Assert.Contains("#60 byte[1024] (1 KiB)", every.ToString());
+        var generic = new HeapSnapshot(new[] { new HeapNode(1, 1, 3, "Slot<Int32>", "Array", 8, 32, 0, 0) }, Array.Empty<HeapEdge>(), DateTimeOffset.UtcNow);
+        Assert.Contains("#1 Slot<int>[8]", new OwnershipGraph(generic, Names).ToString());
     }
 }
