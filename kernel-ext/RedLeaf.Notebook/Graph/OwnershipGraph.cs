@@ -1,6 +1,8 @@
-// kernel-ext/RedLeaf.Notebook/Graph: the shared heap drawn as inline SVG: one box per domain (the
-// owner), one node per live allocation (type, kind, size), one arrow per RRef held inside another
-// (dashed when the child was moved to another domain), borrowed objects outlined. Drawn from a
+// kernel-ext/RedLeaf.Notebook/Graph: the shared heap drawn as inline SVG: one frame per domain (the
+// owner), one box per live allocation (type, size), one arrow per RRef held inside another (dashed when
+// the child was moved to another domain), lent objects outlined with whom they are lent to. Runs of
+// identical leaves are one "N × Type" box, listed object by object in a <details> under the drawing
+// (LeafRuns; `collapse: false` draws every object). Placement is MSAGL's (GraphLayout). Drawn from a
 // HeapSnapshot, plain data the kernel owns, so the drawing outlives the domains in it. Inline SVG in
 // text/html renders in Jupyter, in exported pages and in a headless browser, with no script.
 using System.Globalization;
@@ -13,73 +15,114 @@ namespace RedLeaf.Notebook.Graph;
 
 public sealed class OwnershipGraph : IRichView
 {
-    private static int s_drawings;
-
-    public OwnershipGraph(HeapSnapshot snapshot, IReadOnlyDictionary<int, string> owners, string title = "Ownership graph")
+    /// <param name="collapse">Draw runs of identical leaves (same type, size, owner and parent; at least
+    /// four) as one "N × Type" box; false draws every object.</param>
+    public OwnershipGraph(HeapSnapshot snapshot, IReadOnlyDictionary<int, string> owners, string title = "Ownership graph", bool collapse = true)
     {
         Snapshot = snapshot;
         Owners = owners;
         Title = title;
+        Collapse = collapse;
     }
 
     public HeapSnapshot Snapshot { get; }
     /// <summary>Domain instance id to a display name ("dom_b#3"); the kernel's own id is "kernel".</summary>
     public IReadOnlyDictionary<int, string> Owners { get; }
     public string Title { get; }
+    /// <summary>Whether runs of identical leaves are drawn as one "N × Type" box.</summary>
+    public bool Collapse { get; }
 
     public string OwnerName(int id) => Owners.TryGetValue(id, out var n) ? n : $"domain #{id}";
 
-    public string ToHtml() => Block("ownership-graph", $"{Title}: {Snapshot.Nodes.Count} objects, {Snapshot.Bytes} bytes, {Snapshot.Edges.Count} links", ToSvg());
+    private string Heading => $"{Title}: {Snapshot.Nodes.Count} objects, {Snapshot.Bytes} bytes, {Snapshot.Edges.Count} links";
 
-    /// <summary>The drawing alone: an &lt;svg&gt; element sized to its content.</summary>
+    public string ToHtml() => Block("ownership-graph", Heading, Drawing());
+
+    /// <summary>The SVG and, for each collapsed run, a &lt;details&gt; list of its objects.</summary>
+    internal string Drawing()
+    {
+        var (boxes, links) = LeafRuns.Of(Snapshot, OwnerName, Collapse);
+        var sb = new StringBuilder(Svg(GraphLayout.Of(boxes, links, OwnerName)));
+        foreach (var run in boxes.Where(b => b.IsRun))
+        {
+            var first = run.Objects[0];
+            sb.Append($"<details class=\"run\" data-owner=\"{first.Owner}\" style=\"margin:2px 0\"><summary>{Escape(OwnerName(first.Owner))}: {Escape(run.Lines[0].Text)}, {Escape(GraphText.Bytes(run.Objects.Sum(o => o.Bytes)))}</summary>");
+            sb.Append($"<div style=\"{Mono};padding:2px 0 4px 16px\">");
+            sb.Append(string.Join(" ", run.Objects.Select(o => $"<span title=\"generation {o.Generation}, {Escape(GraphText.Bytes(o.Bytes))}\">#{o.Index}</span>")));
+            sb.Append("</div></details>");
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The drawing alone: an &lt;svg&gt; element sized to its content (100% is its natural size).</summary>
     public string ToSvg()
     {
-        var layout = GraphLayout.Of(Snapshot, OwnerName);
-        string arrow = $"rl-arrow-{Interlocked.Increment(ref s_drawings)}";
+        var (boxes, links) = LeafRuns.Of(Snapshot, OwnerName, Collapse);
+        return Svg(GraphLayout.Of(boxes, links, OwnerName));
+    }
+
+    private string Svg(GraphLayout layout)
+    {
         var sb = new StringBuilder();
-        sb.Append(Inv($"<svg class=\"redleaf-graph\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{layout.Width}\" height=\"{layout.Height}\" viewBox=\"0 0 {layout.Width} {layout.Height}\" style=\"{Font}\">"));
-        sb.Append($"<defs><marker id=\"{arrow}\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#555\"/></marker></defs>");
+        double w = Math.Ceiling(layout.Width), h = Math.Ceiling(layout.Height);
+        sb.Append(Inv($"<svg class=\"redleaf-graph\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" style=\"{Font}\">"));
         if (Snapshot.Nodes.Count == 0)
             sb.Append("<text x=\"10\" y=\"24\" fill=\"#666\">the shared heap is empty</text>");
-        foreach (var g in layout.Groups)
+        foreach (var g in layout.Owners)
         {
-            sb.Append(Inv($"<g class=\"domain\" data-owner=\"{g.Owner}\"><rect x=\"{g.X}\" y=\"{g.Y}\" width=\"{g.Width}\" height=\"{g.Height}\" rx=\"6\" fill=\"{g.Fill}\" stroke=\"#888\"/>"));
-            sb.Append(Inv($"<text x=\"{g.X + 8}\" y=\"{g.Y + 15}\" font-weight=\"600\">{Escape(g.Name)} ({g.Count} objects)</text></g>"));
+            sb.Append(Inv($"<g class=\"domain\" data-owner=\"{g.Owner}\"><rect x=\"{g.X:0.#}\" y=\"{g.Y:0.#}\" width=\"{g.Width:0.#}\" height=\"{g.Height:0.#}\" rx=\"6\" fill=\"{g.Fill}\" stroke=\"#888\"/>"));
+            sb.Append(Inv($"<text x=\"{g.X + 8:0.#}\" y=\"{g.Y + 16:0.#}\" font-weight=\"600\">{Escape(GraphLayout.Title(g.Name, g.Objects))}</text></g>"));
         }
-        foreach (var e in layout.Edges)
+        foreach (var l in layout.Links)
         {
-            string dash = e.Edge.SameOwner ? "" : " stroke-dasharray=\"5 3\"";
-            sb.Append(Inv($"<line class=\"edge\" data-parent=\"{e.Edge.Parent}\" data-child=\"{e.Edge.Child}\" x1=\"{e.X1}\" y1=\"{e.Y1}\" x2=\"{e.X2}\" y2=\"{e.Y2}\" stroke=\"#555\"{dash} marker-end=\"url(#{arrow})\">"));
-            sb.Append($"<title>#{e.Edge.Parent} holds #{e.Edge.Child}{(e.Edge.SameOwner ? "" : " (owned by another domain)")}</title></line>");
+            var link = l.Link;
+            string children = string.Join(" ", link.Edges.Select(e => e.Child));
+            string dash = link.Moved ? " stroke-dasharray=\"5 3\"" : "";
+            sb.Append(Inv($"<path class=\"edge{(link.Moved ? " moved" : "")}\" data-parent=\"{link.Edges[0].Parent}\" data-child=\"{children}\" d=\"{l.Path}\" fill=\"none\" stroke=\"#555\"{dash}>"));
+            sb.Append($"<title>#{link.Edges[0].Parent} holds {Escape(link.Child.IsRun ? $"{link.Child.Lines[0].Text} ({GraphText.Indices(link.Edges.Select(e => e.Child))})" : $"#{children}")}{(link.Moved ? " (owned by another domain)" : "")}</title></path>");
+            sb.Append(Inv($"<path class=\"arrow\" d=\"M {l.Tip.X:0.#} {l.Tip.Y:0.#} L {l.Left.X:0.#} {l.Left.Y:0.#} L {l.Right.X:0.#} {l.Right.Y:0.#} z\" fill=\"#555\"/>"));
         }
-        foreach (var n in layout.Nodes)
+        foreach (var p in layout.Boxes)
         {
-            var h = n.Node;
-            bool borrowed = h.Borrows > 0;
-            string stroke = borrowed ? "stroke=\"#ef6c00\" stroke-width=\"2\" stroke-dasharray=\"4 2\"" : "stroke=\"#37474f\"";
-            sb.Append(Inv($"<g class=\"rref{(borrowed ? " borrowed" : "")}\" data-index=\"{h.Index}\" data-owner=\"{h.Owner}\">"));
-            sb.Append(Inv($"<rect x=\"{n.X}\" y=\"{n.Y}\" width=\"{GraphLayout.NodeWidth}\" height=\"{GraphLayout.NodeHeight}\" rx=\"3\" fill=\"white\" {stroke}/>"));
-            sb.Append(Inv($"<text x=\"{n.X + 5}\" y=\"{n.Y + 14}\">#{h.Index} {Escape(Shorten(h.Type, 16))}</text>"));
-            string second = $"{h.Kind.ToLowerInvariant()}{(h.Kind == "Value" ? "" : $"[{h.Length}]")}, {h.Bytes} B{(borrowed ? $", lent to #{h.Borrower}" : "")}";
-            sb.Append(Inv($"<text x=\"{n.X + 5}\" y=\"{n.Y + 28}\" fill=\"#555\" font-size=\"11\">{Escape(second)}</text>"));
-            sb.Append($"<title>RRef #{h.Index} (generation {h.Generation}) {Escape(h.Type)}: {Escape(second)}; owner {Escape(OwnerName(h.Owner))}</title></g>");
+            var box = p.Box;
+            var first = box.Objects[0];
+            string cls = "rref" + (box.IsRun ? " run" : "") + (box.Lent ? " borrowed" : "");
+            string stroke = box.Lent ? "stroke=\"#ef6c00\" stroke-width=\"2\" stroke-dasharray=\"4 2\""
+                : box.IsRun ? "stroke=\"#37474f\" stroke-width=\"2\"" : "stroke=\"#37474f\"";
+            string indices = string.Join(" ", box.Objects.Select(o => o.Index));
+            sb.Append(Inv($"<g class=\"{cls}\" data-index=\"{indices}\" data-owner=\"{box.Owner}\"{(box.IsRun ? $" data-count=\"{box.Objects.Count}\"" : "")}>"));
+            sb.Append(Inv($"<rect class=\"box\" x=\"{p.X:0.#}\" y=\"{p.Y:0.#}\" width=\"{box.Width:0.#}\" height=\"{box.Height:0.#}\" rx=\"3\" fill=\"{(box.IsRun ? "#f5f5f5" : "white")}\" {stroke}/>"));
+            for (int i = 0; i < box.Lines.Count; i++)
+            {
+                var (text, size, colour) = box.Lines[i];
+                double y = p.Y + GraphBox.PadY + GraphBox.LineHeight * (i + 1) - 3;
+                sb.Append(Inv($"<text x=\"{p.X + GraphBox.PadX:0.#}\" y=\"{y:0.#}\" font-size=\"{size}\"{(colour == "" ? "" : $" fill=\"{colour}\"")}>{Escape(text)}</text>"));
+            }
+            string what = box.IsRun
+                ? $"{box.Objects.Count} identical {GraphText.TypeName(first)} ({GraphText.Indices(box.Objects.Select(o => o.Index))}), {GraphText.Bytes(box.Objects.Sum(o => o.Bytes))}; listed under the drawing"
+                : $"RRef #{first.Index} (generation {first.Generation}) {GraphText.TypeName(first)}, {GraphText.Bytes(first.Bytes)}{(box.Lent ? $", lent to {OwnerName(first.Borrower)}" : "")}";
+            sb.Append($"<title>{Escape(what)}; owner {Escape(OwnerName(box.Owner))}</title></g>");
         }
         return sb.Append("</svg>").ToString();
     }
 
-    private static string Shorten(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
-
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>Plain text for outputs without HTML: per domain its objects (runs folded as in the
+    /// drawing), then the links.</summary>
     public override string ToString()
     {
-        var sb = new StringBuilder($"{Title}: {Snapshot.Nodes.Count} objects, {Snapshot.Bytes} bytes, {Snapshot.Edges.Count} links");
-        foreach (var g in Snapshot.Nodes.GroupBy(n => n.Owner).OrderBy(g => g.Key))
+        var (boxes, links) = LeafRuns.Of(Snapshot, OwnerName, Collapse);
+        var sb = new StringBuilder(Heading);
+        foreach (var g in boxes.GroupBy(b => b.Owner).OrderBy(g => g.Key))
         {
-            sb.AppendLine().Append($"  {OwnerName(g.Key)}: ");
-            sb.Append(string.Join(", ", g.Select(n => $"#{n.Index} {n.Type} ({n.Bytes} B{(n.Borrows > 0 ? $", lent to #{n.Borrower}" : "")})")));
+            sb.AppendLine().Append($"  {GraphLayout.Title(OwnerName(g.Key), g.Sum(b => b.Objects.Count))}: ");
+            sb.Append(string.Join(", ", g.Select(b => b.IsRun
+                ? $"{b.Lines[0].Text} ({GraphText.Indices(b.Objects.Select(o => o.Index))}, {GraphText.Bytes(b.Objects.Sum(o => o.Bytes))})"
+                : $"#{b.Objects[0].Index} {GraphText.TypeName(b.Objects[0])} ({GraphText.Bytes(b.Objects[0].Bytes)}{(b.Lent ? $", lent to {OwnerName(b.Objects[0].Borrower)}" : "")})")));
         }
-        foreach (var e in Snapshot.Edges) sb.AppendLine().Append($"  #{e.Parent} -> #{e.Child}{(e.SameOwner ? "" : " (moved away)")}");
+        foreach (var l in links)
+            sb.AppendLine().Append($"  #{l.Edges[0].Parent} -> {(l.Child.IsRun ? $"{l.Child.Lines[0].Text} ({GraphText.Indices(l.Edges.Select(e => e.Child))})" : $"#{l.Edges[0].Child}")}{(l.Moved ? " (moved away)" : "")}");
         return sb.ToString();
     }
 }

@@ -51,8 +51,9 @@ public sealed class NotebookKernel : IRichView, IDisposable
     /// <summary>The shared heap, as it is now (a snapshot: it does not change afterwards).</summary>
     public HeapView Heap => new(Core.Heap.Snapshot(), Owners(), Core.Heap.Capacity);
 
-    /// <summary>The ownership graph of the shared heap, as it is now.</summary>
-    public OwnershipGraph Graph(string title = "Ownership graph") => new(Core.Heap.Snapshot(), Owners(), title);
+    /// <summary>The ownership graph of the shared heap, as it is now; <paramref name="collapse"/>: false
+    /// draws every object instead of one "N × Type" box per run of identical leaves.</summary>
+    public OwnershipGraph Graph(string title = "Ownership graph", bool collapse = true) => new(Core.Heap.Snapshot(), Owners(), title, collapse);
 
     /// <summary>The allocation an RRef names (owner, type, size), or null if it is gone.</summary>
     public HeapNode? Describe<T>(RRef<T> r) where T : unmanaged => Core.Heap.Describe(r);

@@ -33,7 +33,7 @@ public sealed class HeapView : IRichView
 
     public string ToHtml() => Block("heap", $"Shared heap: {Objects} objects, {Bytes} bytes, {Links} links ({Capacity} slots)",
         (Objects == 0 ? "" : Table(new[] { "owner", "objects", "bytes" }, ByOwner.Select(o => new object?[] { o.Owner, o.Objects, o.Bytes })))
-        + Graph.ToSvg());
+        + Graph.Drawing());
 
     public override string ToString() =>
         $"Shared heap: {Objects} objects, {Bytes} bytes, {Links} links" +

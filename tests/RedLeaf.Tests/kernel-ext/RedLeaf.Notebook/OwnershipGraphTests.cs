@@ -51,7 +51,7 @@ public class OwnershipGraphTests
         var nodes = Class(svg, "rref").ToList();
         Assert.Equal(snapshot.Nodes.Count, nodes.Count);
         Assert.Equal(snapshot.Nodes.Select(n => n.Index.ToString()).Order(), nodes.Select(n => (string)n.Attribute("data-index")!).Order());
-        var edges = Class(svg, "edge", "line").ToList();
+        var edges = Class(svg, "edge", "path").ToList();
         Assert.Equal(snapshot.Edges.Count, edges.Count);
         Assert.Equal(snapshot.Edges.Select(e => $"{e.Parent}->{e.Child}").Order(), edges.Select(e => $"{e.Attribute("data-parent")!.Value}->{e.Attribute("data-child")!.Value}").Order());
         Assert.Single(Class(svg, "domain"));
