@@ -4,7 +4,11 @@
 // measures the ratio: a chain of dependent integer operations (add, then xor, each needing the other's
 // result) retires one operation per core cycle on every x86-64 core since the P6, so ops / ticks is
 // core cycles per TSC tick. The loop's own counter runs beside the chain on other ports and costs
-// nothing; the chain's constants come from fields so the JIT cannot fold them.
+// nothing; the chain's constants come from fields so the JIT cannot fold them. In a Debug build the JIT
+// keeps every value in memory and the chain measures store forwarding instead, so there the ratio is not
+// measured (NaN; null in the JSON) rather than wrong.
+using System.Diagnostics;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using RedLeaf.Hardware;
 
@@ -19,8 +23,13 @@ public static class CoreClock
     static ulong s_add = 0x9E3779B97F4A7C15, s_xor = 0xBF58476D1CE4E5B9;
     static ulong s_sink;
 
-    /// <summary>Core cycles per TSC tick, measured once per process (about 20 ms); the median of 11 runs.</summary>
+    /// <summary>Core cycles per TSC tick, measured once per process (about 20 ms); the median of 11 runs.
+    /// NaN when this library was compiled without optimisation (<see cref="Optimised"/>).</summary>
     public static double CyclesPerTick => s_ratio.Value;
+
+    /// <summary>False in a Debug build of this library, where the chain is not a register chain.</summary>
+    public static bool Optimised =>
+        typeof(CoreClock).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled != true;
 
     /// <summary>The core's clock while running the chain, in Hz: the TSC's rate times the ratio.</summary>
     public static double CoreHz => Tsc.Hz * CyclesPerTick;
@@ -30,6 +39,7 @@ public static class CoreClock
 
     public static double Measure()
     {
+        if (!Optimised) return double.NaN;
         Chain(1 << 14); // compiled and warm (AggressiveOptimization: fully optimised from the first call)
         var ratios = new double[11];
         const int iterations = 1 << 18;

@@ -16,6 +16,7 @@
 //    MaxAttempts the run that agreed best is kept and marked unsettled (Settled = false in the row).
 using System.Diagnostics;
 using System.Runtime;
+using System.Runtime.CompilerServices;
 using RedLeaf.Hardware;
 
 namespace RedLeaf.Measure;
@@ -60,13 +61,7 @@ public static class Sampler
         {
             attempts++;
             long allocBefore = GC.GetAllocatedBytesForCurrentThread();
-            for (int b = 0; b < batch.Length; b++)
-            {
-                ulong t0 = Tsc.Read();
-                for (int i = 0; i < s.BatchSize; i++) op.Run();
-                ulong t1 = Tsc.Read();
-                batch[b] = Math.Max(0, (t1 - t0 - readCost) / s.BatchSize);
-            }
+            TimeBatches(ref op, batch, s.BatchSize, readCost);
             long allocAfter = GC.GetAllocatedBytesForCurrentThread();
             double ratio = ThirdsRatio(batch, out double first, out double last);
             bool agrees = Agrees(first, last, s);
@@ -81,6 +76,29 @@ public static class Sampler
         bool settled = Agrees(kept!, s);
 
         var perCall = new double[s.PerCallSamples];
+        TimeCalls(ref op, perCall, readCost);
+        long ops = (long)attempts * s.Batches * s.BatchSize + perCall.Length;
+        return new Measurement(Stats.Of(kept!), perCall, keptAlloc, ops, kept!, attempts, keptRatio, settled);
+    }
+
+    // The timed loops are methods of their own compiled fully optimised at first use (AggressiveOptimization):
+    // a loop inside a tiered method would start in tier-0 code and switch to on-stack-replaced code part way.
+    // By then Tsc is initialised, so its entry points still compile to constants.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    static void TimeBatches<T>(ref T op, double[] batch, int batchSize, double readCost) where T : struct, IOperation
+    {
+        for (int b = 0; b < batch.Length; b++)
+        {
+            ulong t0 = Tsc.Read();
+            for (int i = 0; i < batchSize; i++) op.Run();
+            ulong t1 = Tsc.Read();
+            batch[b] = Math.Max(0, (t1 - t0 - readCost) / batchSize);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    static void TimeCalls<T>(ref T op, double[] perCall, double readCost) where T : struct, IOperation
+    {
         for (int i = 0; i < perCall.Length; i++)
         {
             ulong t0 = Tsc.Read();
@@ -88,8 +106,6 @@ public static class Sampler
             ulong t1 = Tsc.Read();
             perCall[i] = Math.Max(0, t1 - t0 - readCost);
         }
-        long ops = (long)attempts * s.Batches * s.BatchSize + perCall.Length;
-        return new Measurement(Stats.Of(kept!), perCall, keptAlloc, ops, kept!, attempts, keptRatio, settled);
     }
 
     /// <summary>Runs the operation for the warm-up time, then on until the JIT compiled nothing anywhere in

@@ -109,10 +109,17 @@ public class HarnessTests
         Assert.False((bool)runtime["tiered_pgo"]!, "Directory.Build.props turns tiered PGO off; the JSON reads it from the process");
         Assert.Equal(System.Runtime.GCSettings.IsServerGC, (bool)runtime["server_gc"]!);
         Assert.StartsWith(".NET", (string?)runtime["dotnet"]);
-        double ratio = (double)json["clock"]!["core_cycles_per_tick"]!;
-        // A core clocked between 0.5 and 6 GHz against any TSC between 1 and 4 GHz: a measured, plausible ratio.
-        Assert.InRange(ratio, 0.1, 6);
-        Assert.True((double)json["clock"]!["core_hz"]! > 0);
+        if (CoreClock.Optimised)
+        {
+            // A core clocked between 0.5 and 6 GHz against any TSC between 1 and 4 GHz: a measured, plausible ratio.
+            Assert.InRange((double)json["clock"]!["core_cycles_per_tick"]!, 0.1, 6);
+            Assert.True((double)json["clock"]!["core_hz"]! > 0);
+        }
+        else // a Debug build: the chain would time memory round trips, so no number rather than a wrong one
+        {
+            Assert.Null(json["clock"]!["core_cycles_per_tick"]);
+            Assert.StartsWith("not measured", (string?)json["clock"]!["core_cycles_method"]);
+        }
     }
 
     [Fact]

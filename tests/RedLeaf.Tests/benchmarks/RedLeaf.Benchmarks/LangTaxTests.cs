@@ -106,6 +106,14 @@ public class LangTaxTests
     }
 
     [Fact]
+    public void AnIdiomaticSlotIs24BytesWhereCsIs16()
+    {
+        // Entry? is the entry (16 bytes) behind a bool padded to 8: what the idiomatic table pays for its
+        // Option, as Rust's Option<(u64, u64)> does.
+        Assert.Equal(24, System.Runtime.CompilerServices.Unsafe.SizeOf<IdiomaticHashTable<ulong, ulong, Fnv1aHasher>.Entry?>());
+    }
+
+    [Fact]
     public void TheIdiomaticHasherIsFnv1aAsTheOthersHashIt()
     {
         foreach (ulong k in new ulong[] { 1, 0xDEADBEEF, ulong.MaxValue, KeySequence.FillSeed })
