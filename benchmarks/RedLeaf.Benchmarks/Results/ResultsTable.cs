@@ -138,7 +138,7 @@ public sealed partial class ResultsTable
         }
         var tsc = runs.Select(r => (double?)r["clock"]?["core_cycles_per_tick"]).OfType<double>().ToList();
         if (tsc.Count > 0)
-            sb.AppendLine().AppendLine($"Ticks are the TSC's ({string.Join(", ", runs.Select(r => (double?)r["clock"]?["hz"] / 1e9).OfType<double>().Distinct().Select(v => v.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))} GHz), not core cycles: " +
+            sb.AppendLine().AppendLine($"Ticks are the TSC's ({string.Join(", ", runs.Select(r => (double?)r["clock"]?["hz"] / 1e9).OfType<double>().Select(v => v.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)).Distinct())} GHz), not core cycles: " +
                 $"a dependent-add chain measured {Spread(tsc.Select(v => (double?)v), v => v.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture))} core cycles per tick in these runs (`clock.core_cycles_per_tick`).");
         var missing = _reference.Table1Entries()
             .Where(e => (string?)e["ours"] is { } ours && !names.Contains(ours))
