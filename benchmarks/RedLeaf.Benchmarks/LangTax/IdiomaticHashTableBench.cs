@@ -26,15 +26,17 @@ public sealed class IdiomaticHashTableBench : IHashTableBench
 
     public ulong TimeGets(ulong[] keys, out ulong sum, out long misses)
     {
-        sum = 0;
-        misses = 0;
+        ulong total = 0; // locals, not the out parameters: those live in the caller's memory
+        long missed = 0;
         ulong t0 = Tsc.ReadFenced();
         foreach (ulong key in keys)
         {
-            if (_table.TryGetValue(key, out ulong value)) sum += value;
-            else misses++;
+            if (_table.TryGetValue(key, out ulong value)) total += value;
+            else missed++;
         }
         ulong t1 = Tsc.ReadFenced();
+        sum = total;
+        misses = missed;
         return t1 - t0;
     }
 
