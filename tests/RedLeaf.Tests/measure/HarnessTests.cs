@@ -66,7 +66,9 @@ public class HarnessTests
         // No warm-up: the first timed run starts on the slow code and sees it replaced half way through,
         // as a run timing tier-0 code would. Its thirds disagree, so it is rejected; the second run,
         // all on the fast code, is kept.
-        var s = new SamplerSettings(300, 10, 100, TimeSpan.Zero);
+        // The slow code costs hundreds of ticks a call, the fast a few: a floor of 20 ticks keeps timer noise
+        // on the fast code (other tests run beside this one) from rejecting a good run, and still sees the step.
+        var s = new SamplerSettings(300, 10, 100, TimeSpan.Zero) { ThirdsFloorTicks = 20 };
         var op = new TiersUpMidRun { SlowCalls = 1_500 };
         var m = Sampler.Measure(ref op, s);
         Assert.Equal(2, m.Attempts);
@@ -76,7 +78,7 @@ public class HarnessTests
         Assert.Equal(2L * 300 * 10 + 100, m.Operations);
 
         // A run that never settles within MaxAttempts is kept, marked unsettled, not passed off as settled.
-        var stuck = new SamplerSettings(30, 10, 10, TimeSpan.Zero) { MaxAttempts = 3 };
+        var stuck = new SamplerSettings(30, 10, 10, TimeSpan.Zero) { MaxAttempts = 3, ThirdsFloorTicks = 20 };
         var never = new TiersUpMidRun { SlowCalls = 100, Period = 300 }; // each attempt's first third is slow
         var unsettled = Sampler.Measure(ref never, stuck);
         Assert.Equal(3, unsettled.Attempts);
