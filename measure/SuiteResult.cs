@@ -1,5 +1,7 @@
 // measure: a suite's results with the clock and machine they were measured on, in the JSON
-// shape every `./redleaf bench` suite shares: {"suite", "clock", "machine", "details", "rows": [...]}.
+// shape every `./redleaf bench` suite shares: {"suite", "clock", "runtime", "machine", "details", "rows": [...]}.
+// "cycles" in rows are TSC ticks (clock.hz per second), not core cycles: clock.core_cycles_per_tick says
+// how the two relate on the machine that ran (measured, CoreClock), and rows carry nanoseconds beside.
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using RedLeaf.Hardware;
@@ -37,7 +39,12 @@ public sealed class SuiteResult
             ["hz"] = Math.Round(Clock.Hz),
             ["read_cost_cycles"] = Clock.ReadCostCycles,
             ["note"] = Clock.Note,
+            ["units"] = "fields named *_cycles / cycles_per_op are TSC ticks at hz; *_ns are nanoseconds (ticks / hz)",
+            ["core_cycles_per_tick"] = CoreClock.Optimised ? Math.Round(CoreClock.CyclesPerTick, 3) : null,
+            ["core_hz"] = CoreClock.Optimised ? Math.Round(CoreClock.CoreHz) : null,
+            ["core_cycles_method"] = CoreClock.Optimised ? CoreClock.Method : "not measured: a Debug build of RedLeaf.Measure (the chain needs optimised code)",
         },
+        ["runtime"] = RuntimeSettings.Current.ToJson(),
         ["machine"] = Machine.ToJsonObject(),
         ["details"] = Details.DeepClone(),
         ["rows"] = new JsonArray(Rows.Select(r => (JsonNode)r.ToJson()).ToArray()),

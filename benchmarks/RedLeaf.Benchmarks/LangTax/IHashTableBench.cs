@@ -1,4 +1,4 @@
-// benchmarks/RedLeaf.Benchmarks/LangTax: what LangTaxSuite asks of each of Figure 5's three hash tables. Each implementation
+// benchmarks/RedLeaf.Benchmarks/LangTax: what LangTaxSuite asks of each of Figure 5's hash tables. Each implementation
 // owns its timed loops (TimeSets, TimeGets), so the loop is written in the implementation's own
 // language and style and, for C, runs and is timed entirely in C. Times are TSC ticks for the whole
 // pass; the suite divides by the number of operations.
@@ -6,7 +6,7 @@ namespace RedLeaf.Benchmarks.LangTax;
 
 public interface IHashTableBench : IDisposable
 {
-    /// <summary>"c", "cstyle" or "idiomatic": the first part of the row names.</summary>
+    /// <summary>"c", "cstyle", "idiomatic", "linq" or "dictionary": the first part of the row names.</summary>
     string Kind { get; }
 
     /// <summary>Keys stored.</summary>

@@ -4,8 +4,11 @@
 // domain, so each call takes the same proxy path a domain-to-domain call takes.
 // Beside them, measured in the same run with the same sampler, the hardware-isolation baselines
 // (Baselines/): a trivial system call, a futex round trip between two threads, and a pipe round trip
-// between two processes. The shadow-domain rows of Table 1 (shadow-null, shadow-rref) are absent
-// until shadow domains exist (see bench/README.md).
+// between two processes. Every row has its own call site: the operations are generic over a marker type
+// per row (NullOp<Direct>, NullOp<Proxy>, ...), and the JIT compiles a struct instantiation, and the
+// sampler's loop around it, separately for each, so no interface call site sees two targets (a shared
+// one made `direct`, `proxy-null` and `shadow-null` one polymorphic dispatch).
+// The shadow-domain rows of Table 1 (shadow-null, shadow-rref) go through workloads/shadow_bench.
 using System.Text.Json.Nodes;
 using RedLeaf.Abi;
 using RedLeaf.Benchmarks.Baselines;
@@ -48,14 +51,13 @@ public static class CallsSuite
             return row;
         }
 
-        Row("direct", new NullOp { Target = direct });
-        Row("proxy-null", new NullOp { Target = proxy });
+        Row("direct", new NullOp<Direct> { Target = direct });
+        Row("proxy-null", new NullOp<Proxy> { Target = proxy });
         Row("proxy-arg", new ArgOp { Target = proxy });
-        var bounce = new BounceOp { Target = proxy, Payload = payload };
-        Row("proxy-rref", bounce);
+        Row("proxy-rref", new BounceOp<Proxy> { Target = proxy, Payload = payload });
         Row("proxy-borrow", new BorrowOp { Target = proxy, Payload = payload });
-        Row("shadow-null", new NullOp { Target = targets.Shadow });
-        Row("shadow-rref", new BounceOp { Target = targets.Shadow, Payload = payload });
+        Row("shadow-null", new NullOp<Shadow> { Target = targets.Shadow });
+        Row("shadow-rref", new BounceOp<Shadow> { Target = targets.Shadow, Payload = payload });
 
         targets.CheckCalleeRunning();
 
@@ -76,7 +78,10 @@ public static class CallsSuite
     {
         ["sampling"] = $"median/p90/p99/min over batches (per-op cost = batch time minus one timer read, divided by the batch size); "
             + $"proxy rows {fast.Batches} batches of {fast.BatchSize}, baseline rows {slow.Batches} batches of {slow.BatchSize}; "
-            + "per-call samples (timer read cost subtracted) kept in memory for histograms",
+            + "per-call samples (timer read cost subtracted) kept in memory for histograms; "
+            + "*_cycles are TSC ticks (clock.hz), median_ns the median in nanoseconds; each row its own call site (a struct instantiation per row); "
+            + $"warm-up {fast.Warmup.TotalMilliseconds:F0} ms then until the JIT compiled nothing for {fast.QuietSlice.TotalMilliseconds:F0} ms; a run whose first and last thirds "
+            + $"(median of their batches) differ by more than {fast.ThirdsTolerance:P0} is rejected and re-measured, up to {fast.MaxAttempts} times (attempts, thirds_ratio, settled)",
         ["rows"] = new JsonObject
         {
             ["direct"] = "IBench.Null on a plain C# object through the interface: no domain boundary",
@@ -87,13 +92,18 @@ public static class CallsSuite
             ["syscall"] = "getppid(2) via P/Invoke into glibc, SuppressGCTransition (kernel entry/exit plus glibc's wrapper)",
             ["thread-pingpong"] = "round trip to a second thread through a Linux futex word (FUTEX_WAIT/FUTEX_WAKE_PRIVATE, no spinning): two wakes, up to two sleeps; both threads pinned to one CPU",
             ["pipe-pingpong"] = "round trip to a child process (native/pipe_echo, C, gcc) through two pipes: write(2) one byte, read(2) the echo; both processes pinned to one CPU",
-            ["shadow-null"] = "absent: needs shadow domains (devices issue)",
-            ["shadow-rref"] = "absent: needs shadow domains (devices issue)",
+            ["shadow-null"] = "IBench.Null through the shadow domain workloads/shadow_bench into null_domain: two crossings and the shadow's check",
+            ["shadow-rref"] = "IBench.Bounce through the shadow: the RRef moved host -> shadow -> null_domain and back out the same way",
         },
         ["kernel_mitigations"] = Syscall.Mitigations(),
     };
 
-    private struct NullOp : IOperation
+    // Marker types: one per target, so each row's operation is its own instantiation and call site.
+    private struct Direct;
+    private struct Proxy;
+    private struct Shadow;
+
+    private struct NullOp<TSite> : IOperation where TSite : struct
     {
         public IBench Target;
         public void Run() => Target.Null();
@@ -106,7 +116,7 @@ public static class CallsSuite
     }
 
     /// <summary>Moves the payload to the callee and back: after every call the host owns it again.</summary>
-    private struct BounceOp : IOperation
+    private struct BounceOp<TSite> : IOperation where TSite : struct
     {
         public IBench Target;
         public RRef<Payload64> Payload;

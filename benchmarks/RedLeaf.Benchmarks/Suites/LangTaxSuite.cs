@@ -1,10 +1,13 @@
 // benchmarks/RedLeaf.Benchmarks/Suites: Figure 5 of the paper, the language tax, on this machine. One hash table (open
-// addressing, linear probing, FNV-1a, 8-byte keys and values, 2^n slots kept 75% full) written three
-// ways (LangTax/): C compiled by gcc at build time and timed inside C, C-style C#, idiomatic C#.
-// For each size the three tables are filled with the same keys, then each rep runs, table after
+// addressing, linear probing, FNV-1a, 8-byte keys and values, 2^n slots kept 75% full) written four
+// ways (LangTax/): C compiled by gcc at build time and timed inside C, C-style C#, idiomatic C# (what a
+// senior .NET engineer writes by default: Entry? slots, generics, an inlined struct hasher), LINQ C#
+// (every idiom taken literally: what idiomatic can cost), and beside them .NET's own Dictionary.
+// For each size the tables are filled with the same keys, then each rep runs, table after
 // table, one timed pass of sets (updates: the table stays 75% full) and one timed pass of gets over
 // the same deterministic key sequence; every pass of gets must return exactly the sum the sets
-// stored, so a faster table cannot be a wrong one. Rows: <c|cstyle|idiomatic>-<get|set>-<log2 size>.
+// stored, so a faster table cannot be a wrong one. Rows: <kind>-<get|set>-<log2 size>, with
+// cycles_per_op in TSC ticks and ns_per_op beside it.
 using System.Text.Json.Nodes;
 using RedLeaf.Benchmarks.LangTax;
 using RedLeaf.Benchmarks.Native;
@@ -16,7 +19,7 @@ namespace RedLeaf.Benchmarks.Suites;
 public static class LangTaxSuite
 {
     public const string Name = "langtax";
-    public static readonly string[] Kinds = { "c", "cstyle", "idiomatic" };
+    public static readonly string[] Kinds = { "c", "cstyle", "idiomatic", "linq", "dictionary" };
     const ulong FillSalt = 0xF111_F111_F111_F111;
 
     /// <summary>Table sizes (log2 of slots), operations per timed pass, and passes per size.</summary>
@@ -47,6 +50,8 @@ public static class LangTaxSuite
         "c" => new NativeHashTable(log2),
         "cstyle" => new CStyleHashTable(log2),
         "idiomatic" => new IdiomaticHashTableBench(log2),
+        "linq" => new LinqHashTableBench(log2),
+        "dictionary" => new DictionaryBench(log2),
         _ => throw new ArgumentException($"no hash table of kind '{kind}' (kinds: {string.Join(", ", Kinds)})", nameof(kind)),
     };
 
@@ -115,6 +120,7 @@ public static class LangTaxSuite
         var st = Stats.Of(perOp);
         return new BenchRow(name) { Samples = perOp }
             .Set("cycles_per_op", BenchRow.Round(st.Median))
+            .Set("ns_per_op", BenchRow.Round(BenchRow.Nanoseconds(st.Median)))
             .Set("min_cycles_per_op", BenchRow.Round(st.Min))
             .Set("ratio_to_c", Math.Round(st.Median / cMedian, 3))
             .Set("alloc_bytes_per_op", BenchRow.Round(alloc))
@@ -125,7 +131,8 @@ public static class LangTaxSuite
             .Set("checksum", checksum.ToString("x16"));
     }
 
-    // Brings the C# tables' code to its steady state (tiered JIT with PGO) on a small table before
+    // Brings the C# tables' code to its steady state (tiered JIT, PGO off: the runtime object in the JSON
+    // says what the process ran with) on a small table before
     // anything is timed: enough calls for tier-up, a pause for the background compile, more calls.
     static void WarmUp()
     {
@@ -150,11 +157,19 @@ public static class LangTaxSuite
         ["c_compiler"] = NativeBenchLibrary.Compiler,
         ["c_flags"] = NativeBenchLibrary.CFlags,
         ["c_timing"] = "inside C: lfence; rdtsc around the whole pass (no managed/native crossing in the timed region)",
-        ["csharp_timing"] = "Tsc.ReadFenced around the whole pass, after a warm-up (tiered JIT with PGO in its steady state)",
+        ["csharp_timing"] = "Tsc.ReadFenced around the whole pass, after a warm-up (tiered JIT in its steady state; PGO as the top-level runtime object says)",
         ["table"] = "open addressing, linear probing, FNV-1a over the key's 8 bytes, 8-byte keys and values, 2^n slots holding 3/4*2^n keys",
-        ["keys"] = $"SplitMix64 from fixed seeds (fill 0x{KeySequence.FillSeed:x16}, ops 0x{KeySequence.OpsSeed:x16}); the same sequence for all three",
+        ["keys"] = $"SplitMix64 from fixed seeds (fill 0x{KeySequence.FillSeed:x16}, ops 0x{KeySequence.OpsSeed:x16}); the same sequence for every table",
+        ["kinds"] = new JsonObject
+        {
+            ["c"] = "Native/langtax.c, gcc; 16-byte slots {key, value}, key 0 empty",
+            ["cstyle"] = "one flat array of 16-byte structs on a cache line, FNV written out, no allocation",
+            ["idiomatic"] = "IdiomaticHashTable<ulong, ulong, Fnv1aHasher>: Entry? slots (24 bytes: flag + 16), generics, a struct hasher the JIT inlines, loops, no allocation per op",
+            ["linq"] = "LinqHashTable: Entry? slots, Func<> hash over BitConverter.GetBytes, the probe sequence a LINQ query with lambdas (allocates per op): what idiomatic can cost",
+            ["dictionary"] = "Dictionary<ulong, ulong> with the capacity it needs: separate chaining, ulong.GetHashCode (not FNV-1a)",
+        },
         ["pass"] = $"{s.Ops} gets or sets (updates) of keys drawn uniformly from the table's keys; every pass of gets is checked against the sum the sets stored",
-        ["cycles_per_op"] = $"median over {s.Reps} passes; ratio_to_c divides by the C median at the same size and operation",
+        ["cycles_per_op"] = $"TSC ticks per operation, median over {s.Reps} passes (ns_per_op: the same in nanoseconds); ratio_to_c divides by the C median at the same size and operation",
         ["sizes_log2"] = new JsonArray(s.Log2Sizes.Select(x => (JsonNode)x).ToArray()),
     };
 }
