@@ -38,7 +38,10 @@ public class ThreadTests
         var w = k.Load(Worker, b.Export!);
         var id = w.Get<IWorker>().StartWorker(long.MaxValue);
         var t = Assert.Single(k.Threads, x => x.Id == id.Value);
-        SpinWait.SpinUntil(() => w.Get<IWorker>().Progress().Value > 100, TimeSpan.FromSeconds(10));
+        Assert.True(SpinWait.SpinUntil(() => w.Get<IWorker>().Progress().Value > 100, TimeSpan.FromSeconds(10)),
+            $"the worker thread made no progress in 10 s: {t.State}, result {t.Result}");
+        // Seen once (2026-12-07, a full CI run): no thread was released, so it had ended before the kill; say how.
+        Assert.True(t.State == KernelThreadState.Running, $"the worker thread ended before the kill: {t.State}, result {t.Result}, progress {w.Get<IWorker>().Progress().Value}");
         k.Kill(w);
         Assert.Equal(1, w.LastCrash!.ThreadsReleased);
         Assert.True(t.Join(TimeSpan.FromSeconds(5)), "the released thread did not end within 5 s");
