@@ -32,7 +32,7 @@ public sealed class OwnershipGraph : IRichView
     /// <summary>Whether runs of identical leaves are drawn as one "N × Type" box.</summary>
     public bool Collapse { get; }
 
-    public string OwnerName(int id) => Owners.TryGetValue(id, out var n) ? n : $"domain #{id}";
+    public string OwnerName(int id) => Owners.TryGetValue(id, out var n) ? n : id == SharedHeap.OrphanedOwner ? "orphaned (lent out when its owner crashed)" : $"domain #{id}";
 
     private string Heading => $"{Title}: {Snapshot.Nodes.Count} objects, {Snapshot.Bytes} bytes, {Snapshot.Edges.Count} links";
 

@@ -133,9 +133,13 @@ internal static unsafe class HeapAccess
         return BorrowChecked(handle, from, to);
     }
 
+    /// <summary>The check and the count of a lend, announced as an access (Accesses.Enter): a crash cleanup of the
+    /// lender that starts meanwhile waits for the count to land, and then keeps the object for the borrower
+    /// (SharedHeap.DropOwned) instead of freeing it under the call that is about to read it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int BorrowChecked(ulong handle, DomainCell* from, DomainCell* to)
     {
+        Accesses.Enter(from);
         var e = Live(handle, from);
         if (e->Owner != from->Id && (e->Borrows == 0 || e->Borrower != from->Id)) ReadThroughContainer(from, e, "lend");
         RaceHooks.At(RacePoint.Checked, from, e);
@@ -144,6 +148,7 @@ internal static unsafe class HeapAccess
         e->Borrower = to->Id;
         if (e->Owner < 0) LendContained(from, e, +1);
         if ((e->Flags & HeapEntry.Eager) != 0) BorrowChildren(from, e, to->Id, +1);
+        Accesses.Leave();
         RaceHooks.At(RacePoint.Changed, from, e);
         return previous;
     }
@@ -184,13 +189,14 @@ internal static unsafe class HeapAccess
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Return(ulong handle, DomainCell* from, int previousBorrower)
     {
-        if (Accesses.SharedDomains != 0)
-        {
-            ReturnShared(handle, from, previousBorrower, null);
-            return;
-        }
-        ReturnChecked(handle, from, previousBorrower);
+        if (Accesses.SharedDomains != 0) ReturnShared(handle, from, previousBorrower, null);
+        else ReturnChecked(handle, from, previousBorrower);
+        if (HeapTable.Orphans != 0) ReapOrphans(from);
     }
+
+    /// <summary>Some domain crashed with an object lent out (HeapEntry.Orphaned): this return may have ended its last lend.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ReapOrphans(DomainCell* from) => DomainToken.Of(from)?.Heap.ReapOrphans();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ReturnChecked(ulong handle, DomainCell* from, int previousBorrower)
@@ -247,6 +253,7 @@ internal static unsafe class HeapAccess
             e->Borrows--;
             if (e->Owner < 0) LendContained(from, e, -1);
         }
+        if (HeapTable.Orphans != 0) ReapOrphans(from);
     }
 
     /// <summary>Frees an allocation the current domain owns (children first).</summary>

@@ -53,4 +53,9 @@ internal unsafe struct HeapEntry
     /// arrays that have children; on a deque only once an element whose child has children of its own was pushed
     /// (leaves pushed into a deque are owned through it, so moving the deque is one store).</summary>
     internal const byte Eager = 2;
+
+    /// <summary>The Owner of a tree whose owner crashed while something in it was lent out: it stays, readable by
+    /// its borrower only, until the last lend ends (HeapAccess.Return reaps it). No domain has this id, so no check
+    /// of the dead owner's handles, nor of anyone else's, passes on it except the borrower's read.</summary>
+    internal const int Orphaned = int.MaxValue;
 }

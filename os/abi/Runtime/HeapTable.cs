@@ -32,4 +32,12 @@ internal abstract unsafe class HeapTable
 
     /// <summary>Lends (delta +1) or returns (delta -1) the children of a borrowed allocation.</summary>
     internal abstract void BorrowChildren(HeapEntry* entry, int owner, int borrower, int delta);
+
+    /// <summary>Orphaned trees (HeapEntry.Orphaned) waiting for their last lend to end, over every heap in the
+    /// process: while it is 0 (always, unless a domain crashed with something lent out) the end of a lend
+    /// pays one load for it.</summary>
+    internal static int Orphans;
+
+    /// <summary>Frees the orphaned trees none of whose objects is lent any more.</summary>
+    internal abstract void ReapOrphans();
 }

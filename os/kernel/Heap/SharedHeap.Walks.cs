@@ -228,9 +228,12 @@ public sealed unsafe partial class SharedHeap
     public (int Objects, long Bytes) DropAllOwnedBy(int domainId, Quarantine quarantine) => ScanOwned(domainId, drop: true, quarantine);
 
     /// <summary>Crash cleanup. The stopped domain's threads run on until their next check, and one may be between an
-    /// RRef check and its access: its objects leave the registry first (every check fails from then on), then
-    /// the accesses in flight are waited for (Accesses.WaitFor), and only then are the slots freed, so a
-    /// late access never reaches a slot (or, through it, a block) already given to another domain.</summary>
+    /// RRef check and its access: its objects leave its hands first (every check of its own fails from then on),
+    /// then the accesses in flight are waited for (Accesses.WaitFor), and only then are the slots freed, so a
+    /// late access never reaches a slot (or, through it, a block) already given to another domain. A tree that
+    /// has something lent out once those accesses are over (a call the dead domain made is still reading it, or a
+    /// lend it began just before the crash has landed) is not freed under its borrower: it stays, orphaned, until
+    /// its last lend ends (<see cref="ReapOrphans"/>).</summary>
     private (int Objects, long Bytes) DropOwned(int domainId, Quarantine? quarantine)
     {
         // A proxy may have moved an object into the domain just before it stopped; its store is visible from here
@@ -244,19 +247,30 @@ public sealed unsafe partial class SharedHeap
                 var e = _table.Entries + i;
                 if (e->Owner != domainId) continue; // contained leaves go with their deque
                 var order = Gather(e);
-                foreach (var x in order) ((HeapEntry*)x)->Owner = 0;
+                // Orphaned, not yet 0: the dead domain's checks fail, and a borrower's read of a lent object still passes.
+                foreach (var x in order)
+                    if (((HeapEntry*)x)->Owner > 0) ((HeapEntry*)x)->Owner = HeapEntry.Orphaned;
                 trees.Add(order);
             }
         }
         // Every access in flight, not only the dead domain's: a thread of another domain that moved an object in
-        // just before the stop may still be writing it (its own wait comes after its move).
+        // just before the stop may still be writing it (its own wait comes after its move); a lend by the dead
+        // domain whose check passed before the scan lands its count meanwhile (HeapAccess.BorrowChecked).
         if (trees.Count > 0) Accesses.WaitFor(0);
         lock (_gate)
         {
             int objects = 0;
             long bytes = 0;
-            foreach (var order in trees) GatherLatePushes(order);
             foreach (var order in trees)
+            {
+                if (AnyLent(order))
+                {
+                    _orphans.Add((order[0], ((HeapEntry*)order[0])->Generation));
+                    Interlocked.Increment(ref HeapTable.Orphans);
+                    continue;
+                }
+                foreach (var x in order) ((HeapEntry*)x)->Owner = 0; // contained leaves too: late pushes are the ones left
+                GatherLatePushes(order);
                 for (int i = order.Count - 1; i >= 0; i--)
                 {
                     var e = (HeapEntry*)order[i];
@@ -264,8 +278,62 @@ public sealed unsafe partial class SharedHeap
                     FreeOne(e, quarantine);
                     objects++;
                 }
+            }
             return (objects, bytes);
         }
+    }
+
+    private static bool AnyLent(List<nint> order)
+    {
+        foreach (var x in order)
+            if ((((HeapEntry*)x)->Borrows | ((HeapEntry*)x)->LentChildren) != 0) return true;
+        return false;
+    }
+
+    /// <summary>Roots (and their generations) of orphaned trees: their owner crashed while something in them was lent.</summary>
+    private readonly List<(nint Root, int Generation)> _orphans = new();
+
+    /// <summary>The owner a snapshot shows for an orphaned object (no domain has this id).</summary>
+    public const int OrphanedOwner = HeapEntry.Orphaned;
+
+    /// <summary>Orphaned trees waiting for their last lend to end.</summary>
+    public int OrphanedTrees { get { lock (_gate) return _orphans.Count; } }
+
+    /// <summary>Frees every orphaned tree none of whose objects is lent any more: out of the registry, then the
+    /// accesses in flight (the borrower's last reads) are waited for, then the memory goes back.</summary>
+    internal void ReapOrphans()
+    {
+        List<List<nint>>? ready = null;
+        lock (_gate)
+        {
+            for (int i = _orphans.Count - 1; i >= 0; i--)
+            {
+                var (root, generation) = _orphans[i];
+                var r = (HeapEntry*)root;
+                if (r->Owner != HeapEntry.Orphaned || r->Generation != generation) { Forget(i); continue; } // torn down with the heap
+                var order = Gather(r);
+                if (AnyLent(order)) continue;
+                foreach (var x in order) ((HeapEntry*)x)->Owner = 0;
+                (ready ??= new()).Add(order);
+                Forget(i);
+            }
+        }
+        if (ready is null) return;
+        Accesses.WaitFor(0);
+        lock (_gate)
+        {
+            foreach (var order in ready)
+            {
+                GatherLatePushes(order);
+                for (int i = order.Count - 1; i >= 0; i--) FreeOne((HeapEntry*)order[i]);
+            }
+        }
+    }
+
+    private void Forget(int i)
+    {
+        _orphans.RemoveAt(i);
+        Interlocked.Decrement(ref HeapTable.Orphans);
     }
 
     /// <summary>Objects and bytes a domain owns right now (a scan; for tables and limits, not hot paths).</summary>

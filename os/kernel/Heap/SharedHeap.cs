@@ -72,6 +72,8 @@ public sealed unsafe partial class SharedHeap
             _liveBytes = 0;
             _freeSlot = 0;
             _allocatedBy.Clear();
+            Interlocked.Add(ref HeapTable.Orphans, -_orphans.Count); // they go with the heap
+            _orphans.Clear();
             foreach (var list in _freeBlocks) list.Clear();
             _bump = _end; // and nothing more is carved out of memory another kernel may now use
             _memory.Release(this);
@@ -276,5 +278,6 @@ public sealed unsafe partial class SharedHeap
         internal override bool ChildrenOwned(HeapEntry* entry, int owner) => _heap.ChildrenOwned(entry, owner);
         internal override void BorrowChildren(HeapEntry* entry, int owner, int borrower, int delta) =>
             _heap.BorrowChildren(entry, owner, borrower, delta);
+        internal override void ReapOrphans() => _heap.ReapOrphans();
     }
 }
