@@ -334,7 +334,7 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
     }
 
     public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node) =>
-        WrapSequence(node, Growth(node, GuardSizes(node, node.ArgumentList, (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!, (n, a) => n.WithArgumentList(a))));
+        WrapSequence(node, Growth(node, HashingCall(node, GuardSizes(node, node.ArgumentList, (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!, (n, a) => n.WithArgumentList(a)))));
 
     public override SyntaxNode? VisitObjectCreationExpression(ObjectCreationExpressionSyntax node) =>
         node.ArgumentList is null ? base.VisitObjectCreationExpression(node)
@@ -402,6 +402,11 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
             else if (parameter is { Name: "alignment", RefKind: RefKind.None, Type.SpecialType: SpecialType.System_Int32 } && arg.RefKindKeyword.IsKind(SyntaxKind.None))
             {
                 arg = arg.WithExpression(ParseExpression($"{GuardType}.Alignment({arg.Expression})"));
+                changed = true;
+            }
+            else if (parameter is not null && arg.RefKindKeyword.IsKind(SyntaxKind.None) && IsHashedInput(method, parameter) && HashableInput(originalArgs.Arguments[i].Expression))
+            {
+                arg = arg.WithExpression(Hashed(arg.Expression)); // a hashing call's input: a check per element (Guard.Hashed)
                 changed = true;
             }
             else if (parameter is not null && parameter.RefKind == RefKind.None && arg.RefKindKeyword.IsKind(SyntaxKind.None) && IsInnerException(method, parameter))

@@ -38,7 +38,7 @@ public sealed partial class TrustedCompiler
         var errors = generatorDiagnostics.Concat(withGenerated.GetDiagnostics())
             .Where(d => d.Severity == DiagnosticSeverity.Error).Select(ToDiagnostic).Distinct().ToList();
         errors.AddRange(ReservedNames.Declarations(compilation));
-        if (instrument) errors.AddRange(Instrumenter.ComputedCapacityAssignments(compilation).Concat(Instrumenter.WideAlignments(compilation)).Concat(Instrumenter.WidePrecisions(compilation)).Concat(Instrumenter.GrowthBypasses(compilation)));
+        if (instrument) errors.AddRange(Instrumenter.ComputedCapacityAssignments(compilation).Concat(Instrumenter.WideAlignments(compilation)).Concat(Instrumenter.WidePrecisions(compilation)).Concat(Instrumenter.GrowthBypasses(compilation)).Concat(Instrumenter.HashingBypasses(compilation)));
         if (errors.Count > 0) throw new DomainCompileException(name, errors);
 
         // Instrument and compile again; the result must compile, or the instrumenter has a bug.
