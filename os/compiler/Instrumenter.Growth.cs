@@ -115,16 +115,20 @@ internal sealed partial class Instrumenter
                 if (node is InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax } call
                     && model.GetSymbolInfo(call).Symbol is IMethodSymbol m && GrowthHelper(compilation, m) is not null)
                     yield return DiagnosticAt(call, "RL0007",
-                        $"'?.{m.Name}(...)' calls {m.ContainingType.ToDisplayString()}.{m.Name}, whose output the trusted compiler bounds before the call " +
-                        "(its result can be its inputs multiplied); it cannot do so after '?.': test for null first (if (x != null) ... x.M(...))");
+                        $"'?.{m.Name}(...)' calls {m.ContainingType.ToDisplayString()}.{m.Name}, {Why(m)}; it cannot do so after '?.': test for null first (if (x != null) ... x.M(...))");
                 else if (node is ExpressionSyntax e && model.GetOperation(e) is IMethodReferenceOperation { Method: var target }
                     && e.Parent is not InvocationExpressionSyntax && !(e is SimpleNameSyntax && e.Parent is MemberAccessExpressionSyntax) && GrowthHelper(compilation, target) is not null)
                     yield return DiagnosticAt(e, "RL0007",
-                        $"'{e}' makes a delegate of {target.ContainingType.ToDisplayString()}.{target.Name}, whose output the trusted compiler bounds " +
-                        "before each call (its result can be its inputs multiplied); a delegate would call it unchecked: call it in a lambda instead");
+                        $"'{e}' makes a delegate of {target.ContainingType.ToDisplayString()}.{target.Name}, {Why(target)} at each call; a delegate would " +
+                        "call it unchecked: call it in a lambda instead");
             }
         }
     }
+
+    /// <summary>What the Guard helper of <paramref name="m"/> does, for RL0007's message.</summary>
+    private static string Why(IMethodSymbol m) => m.Name is "IndexOf" or "LastIndexOf"
+        ? "which the trusted compiler makes an ordinal search (a culture's search can take time quadratic in the text)"
+        : "whose output the trusted compiler bounds before the call (its result can be its inputs multiplied)";
 
     // ---- a domain collection's Count ----------------------------------------------------------------
 

@@ -363,7 +363,8 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
         || (t is INamedTypeSymbol { Name: "ReadOnlySpan", TypeArguments: [{ SpecialType: SpecialType.System_Char }] });
 
     /// <summary>Arguments handed to the base library that need a check first: sizes (Guard.Length), formats
-    /// (Guard.Precision), alignments (Guard.Alignment) and inner exceptions (Guard.Inner).</summary>
+    /// (Guard.Precision), alignments (Guard.Alignment), inner exceptions (Guard.Inner), string comparisons
+    /// (Guard.Ordinal) and what a hashing call hashes (Guard.Hashed).</summary>
     private T GuardSizes<T>(SyntaxNode original, ArgumentListSyntax originalArgs, T visited, Func<T, ArgumentListSyntax, T> withArgs) where T : SyntaxNode
     {
         if (_model.GetSymbolInfo(original).Symbol is not IMethodSymbol method) return visited;
@@ -402,6 +403,11 @@ internal sealed partial class Instrumenter : CSharpSyntaxRewriter
             else if (parameter is { Name: "alignment", RefKind: RefKind.None, Type.SpecialType: SpecialType.System_Int32 } && arg.RefKindKeyword.IsKind(SyntaxKind.None))
             {
                 arg = arg.WithExpression(ParseExpression($"{GuardType}.Alignment({arg.Expression})"));
+                changed = true;
+            }
+            else if (parameter is { RefKind: RefKind.None, Type: { Name: "StringComparison", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } && arg.RefKindKeyword.IsKind(SyntaxKind.None))
+            {
+                arg = arg.WithExpression(ParseExpression($"{GuardType}.Ordinal({arg.Expression})")); // domains search text ordinally (Guard.Text.cs)
                 changed = true;
             }
             else if (parameter is not null && arg.RefKindKeyword.IsKind(SyntaxKind.None) && IsHashedInput(method, parameter) && HashableInput(originalArgs.Arguments[i].Expression))

@@ -53,45 +53,37 @@ public static unsafe partial class Guard
 
     public static string Replace(string target, string oldValue, string? newValue)
     {
-        if (target is not null && oldValue is { Length: > 0 }) Replaced(target, oldValue, newValue, StringComparison.Ordinal, null, false, "string.Replace");
+        if (target is not null && oldValue is { Length: > 0 }) Replaced(target, oldValue, newValue, StringComparison.Ordinal, "string.Replace");
         return target!.Replace(oldValue, newValue);
     }
 
     public static string Replace(string target, string oldValue, string? newValue, StringComparison comparisonType)
     {
-        if (target is not null && oldValue is { Length: > 0 }) Replaced(target, oldValue, newValue, comparisonType, null, false, "string.Replace");
+        comparisonType = Ordinal(comparisonType); // also where a caller other than the instrumentation passed a culture's
+        if (target is not null && oldValue is { Length: > 0 }) Replaced(target, oldValue, newValue, comparisonType, "string.Replace");
         return target!.Replace(oldValue, newValue, comparisonType);
     }
 
-    public static string Replace(string target, string oldValue, string? newValue, bool ignoreCase, CultureInfo? culture)
-    {
-        if (target is not null && oldValue is { Length: > 0 }) Replaced(target, oldValue, newValue, StringComparison.CurrentCulture, culture ?? CultureInfo.CurrentCulture, ignoreCase, "string.Replace");
-        return target!.Replace(oldValue, newValue, ignoreCase, culture);
-    }
+    /// <summary>Ordinal, as every text search of a domain (Guard.Text.cs): a culture's search can take time quadratic in the text.</summary>
+    public static string Replace(string target, string oldValue, string? newValue, bool ignoreCase, CultureInfo? culture) =>
+        Replace(target, oldValue, newValue, ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
-    /// <summary>Checks the output of replacing <paramref name="oldValue"/> in <paramref name="s"/>: from the lengths
-    /// alone when that fits, else from the matches counted (ordinal comparisons match exactly oldValue's length;
-    /// a culture's may match fewer characters, even none, so there every position may be a match).</summary>
-    private static void Replaced(string s, string oldValue, string? newValue, StringComparison comparison, CultureInfo? culture, bool ignoreCase, string call)
+    /// <summary>Checks the output of replacing <paramref name="oldValue"/> in <paramref name="s"/> (an ordinal search:
+    /// every match is exactly oldValue's length): from the lengths alone when that fits, else from the matches counted.</summary>
+    private static void Replaced(string s, string oldValue, string? newValue, StringComparison comparison, string call)
     {
-        int newLength = newValue?.Length ?? 0;
-        bool exact = culture is null && comparison is StringComparison.Ordinal or StringComparison.OrdinalIgnoreCase;
-        long added = exact ? newLength - oldValue.Length : newLength;
+        long added = (newValue?.Length ?? 0) - oldValue.Length;
         if (added <= 0) return;
-        int step = exact ? oldValue.Length : 1;
         long limit = OutputLimit();
-        if (s.Length + (s.Length / step + 1) * added <= limit) return;
+        if (s.Length + (s.Length / oldValue.Length + 1) * added <= limit) return;
         long matches = 0;
-        if (comparison == StringComparison.Ordinal && culture is null) matches = s.AsSpan().Count(oldValue.AsSpan());
+        if (comparison == StringComparison.Ordinal) matches = s.AsSpan().Count(oldValue.AsSpan());
         else
-        {
-            var options = ignoreCase ? CompareOptions.IgnoreCase : CompareOptions.None;
-            for (int at = 0; at <= s.Length; at += step, matches++)
+            for (int at = 0; at <= s.Length; at += oldValue.Length, matches++)
             {
-                at = culture is not null ? culture.CompareInfo.IndexOf(s, oldValue, at, options) : s.IndexOf(oldValue, at, comparison);
+                at = s.IndexOf(oldValue, at, comparison);
                 if (at < 0) break;
             }
-        }
         Output(s.Length + matches * added, call);
     }
 

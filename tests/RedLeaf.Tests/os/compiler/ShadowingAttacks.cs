@@ -5,7 +5,6 @@
 // would have the checks call its own code, and a loop it spins in could never be stopped. Each capture
 // route is refused at its declaration (RL0003), and the inserted calls are shown, in the IL of an
 // instrumented domain, to be member references into the RedLeaf.Abi assembly.
-using System.Reflection.Emit;
 using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
@@ -196,10 +195,10 @@ public class ShadowingAttacks
                 var method = md.GetMethodDefinition(mh);
                 if (method.RelativeVirtualAddress == 0) continue;
                 string where = $"{md.GetString(type.Namespace)}.{md.GetString(type.Name)}.{md.GetString(method.Name)}";
-                var calls = Calls(pe.GetMethodBody(method.RelativeVirtualAddress)).ToList();
+                var calls = IlCalls.Of(pe.GetMethodBody(method.RelativeVirtualAddress)).ToList();
                 foreach (var token in calls)
                 {
-                    var (ns, typeName, scope) = Target(md, token);
+                    var (ns, typeName, scope) = IlCalls.Target(md, token);
                     if (typeName != "Guard") continue;
                     if (ns == "Homework.RedLeaf.Abi") continue; // the domain's own Guard, called by name from its own code
                     Assert.True(ns == "RedLeaf.Abi" && scope == abi,
@@ -207,67 +206,11 @@ public class ShadowingAttacks
                     toAbi++;
                 }
                 if (md.GetString(method.Name) is not (".ctor" or ".cctor")) // constructors the compiler wrote hold no check
-                    Assert.True(calls.Count > 0 && Target(md, calls[0]) is ("RedLeaf.Abi", "Guard", var s) && s == abi,
+                    Assert.True(calls.Count > 0 && IlCalls.Target(md, calls[0]) is ("RedLeaf.Abi", "Guard", var s) && s == abi,
                         $"{where} does not start with a call into {abi}'s Guard");
             }
         }
         Assert.True(toAbi >= 8, $"only {toAbi} calls into {abi}'s Guard were found");
         AssertReturns(image, 2 * (0 + 0 + 1)); // the domain's own Guard still means what it says
-    }
-
-    /// <summary>The call, callvirt and newobj tokens of a body, in order.</summary>
-    private static IEnumerable<EntityHandle> Calls(MethodBodyBlock body)
-    {
-        var il = body.GetILReader();
-        while (il.RemainingBytes > 0)
-        {
-            int first = il.ReadByte();
-            var op = first == 0xFE ? TwoByte[il.ReadByte()] : OneByte[first];
-            switch (op.OperandType)
-            {
-                case OperandType.InlineNone: break;
-                case OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar: il.ReadByte(); break;
-                case OperandType.InlineVar: il.ReadUInt16(); break;
-                case OperandType.InlineI8 or OperandType.InlineR: il.ReadInt64(); break;
-                case OperandType.InlineSwitch: int n = il.ReadInt32(); for (int k = 0; k < n; k++) il.ReadInt32(); break;
-                case OperandType.InlineMethod:
-                    var token = MetadataTokens.EntityHandle(il.ReadInt32());
-                    if (op == OpCodes.Call || op == OpCodes.Callvirt || op == OpCodes.Newobj) yield return token;
-                    break;
-                default: il.ReadInt32(); break;
-            }
-        }
-    }
-
-    private static readonly OpCode[] OneByte = new OpCode[256], TwoByte = new OpCode[256];
-
-    static ShadowingAttacks()
-    {
-        foreach (var f in typeof(OpCodes).GetFields())
-            if (f.GetValue(null) is OpCode o)
-                (o.Size == 1 ? OneByte : TwoByte)[o.Value & 0xFF] = o;
-    }
-
-    /// <summary>The namespace and name of a called method's type, and the assembly it is referenced in (null: the domain's own).</summary>
-    private static (string Namespace, string Type, string? Scope) Target(MetadataReader md, EntityHandle token)
-    {
-        if (token.Kind == HandleKind.MethodSpecification) token = md.GetMethodSpecification((MethodSpecificationHandle)token).Method;
-        EntityHandle parent = token.Kind switch
-        {
-            HandleKind.MemberReference => md.GetMemberReference((MemberReferenceHandle)token).Parent,
-            HandleKind.MethodDefinition => md.GetMethodDefinition((MethodDefinitionHandle)token).GetDeclaringType(),
-            _ => default,
-        };
-        if (parent.Kind == HandleKind.TypeSpecification) return ("", "(generic instance)", null);
-        if (parent.Kind == HandleKind.TypeDefinition)
-        {
-            var t = md.GetTypeDefinition((TypeDefinitionHandle)parent);
-            return (md.GetString(t.Namespace), md.GetString(t.Name), null);
-        }
-        if (parent.Kind != HandleKind.TypeReference) return ("", "", null);
-        var r = md.GetTypeReference((TypeReferenceHandle)parent);
-        string? scope = r.ResolutionScope.Kind == HandleKind.AssemblyReference
-            ? md.GetString(md.GetAssemblyReference((AssemblyReferenceHandle)r.ResolutionScope).Name) : null;
-        return (md.GetString(r.Namespace), md.GetString(r.Name), scope);
     }
 }
