@@ -112,6 +112,26 @@ public sealed partial class ResultsTable
 
     static string RunCount(IReadOnlyList<JsonObject> runs) => runs.Count == 1 ? "1 run" : $"{runs.Count} runs";
 
+    /// <summary>What a table's runs ran under, from their JSON: the TSC's rate (which machine: the saved runs span
+    /// two VMs), the runtime object (JIT tiering, PGO, GC), and whether crash cleanup confirmed collection.</summary>
+    internal static string Settings(IReadOnlyList<JsonObject> runs)
+    {
+        var parts = new List<string>();
+        var hz = runs.Select(r => (double?)r["clock"]?["hz"] ?? (double?)r["machine"]?["clock"]?["hz"]).OfType<double>()
+            .Select(v => (v / 1e9).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)).Distinct().ToList();
+        if (hz.Count > 0) parts.Add($"TSC {string.Join(" / ", hz)} GHz");
+        var runtime = runs.Select(r => r["runtime"] as JsonObject).OfType<JsonObject>().Select(rt =>
+            $"{((bool?)rt["tiered_compilation"] == true ? "tiered JIT" : "JIT not tiered")}, PGO {((bool?)rt["tiered_pgo"] == true ? "on" : "off")}, " +
+            $"{((bool?)rt["server_gc"] == true ? "server" : "workstation")} GC{((bool?)rt["concurrent_gc"] == true ? " (concurrent)" : "")}").Distinct().ToList();
+        parts.Add(runtime.Count > 0 ? string.Join(" / ", runtime) : "runtime settings not recorded (runs before the `runtime` object)");
+        var confirm = runs.Select(r => r["details"]?["confirm_collection"]).OfType<JsonNode>().Select(n => (bool?)n).Distinct().ToList();
+        if (confirm.Contains(false))
+            parts.Add("crash cleanup NOT confirming collection (`KernelOptions.ConfirmCollection = false`: a dead domain's memory is reused without waiting for its code to be collected; the default waits)");
+        else if (confirm.Contains(true))
+            parts.Add("crash cleanup confirming collection (the default)");
+        return string.Join("; ", parts);
+    }
+
     static string Dates(IReadOnlyList<JsonObject> runs) =>
         string.Join(", ", runs.Select(r => ((string?)r["measured_utc"])?[..Math.Min(10, ((string?)r["measured_utc"])!.Length)] ?? "?").Distinct());
 
@@ -124,7 +144,7 @@ public sealed partial class ResultsTable
 
     void Calls(StringBuilder sb, IReadOnlyList<JsonObject> runs)
     {
-        sb.AppendLine().AppendLine($"Table 1, one call, in TSC ticks ({RunCount(runs)}, {Dates(runs)}; median of batches; the spread is the min–max of the runs' medians):").AppendLine();
+        sb.AppendLine().AppendLine($"Table 1, one call, in TSC ticks ({RunCount(runs)}, {Dates(runs)}; median of batches; the spread is the min–max of the runs' medians; {Settings(runs)}):").AppendLine();
         sb.AppendLine(Line($"operation ({Commands(runs)})", "median ticks, per run", "spread", "median ns, per run", "allocated B/call, max", "paper (cycles)"));
         sb.AppendLine(Rule(6));
         var names = RowNames(runs);
@@ -140,6 +160,24 @@ public sealed partial class ResultsTable
         if (tsc.Count > 0)
             sb.AppendLine().AppendLine($"Ticks are the TSC's ({string.Join(", ", runs.Select(r => (double?)r["clock"]?["hz"] / 1e9).OfType<double>().Select(v => v.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)).Distinct())} GHz), not core cycles: " +
                 $"a dependent-add chain measured {Spread(tsc.Select(v => (double?)v), v => v.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture))} core cycles per tick in these runs (`clock.core_cycles_per_tick`).");
+        // Like for like: what the paper's 124 cycles contain (REFERENCE.md: 86 save the continuation) against our call minus a plain call.
+        var overhead = runs.Select(r => Field(Row(r, "proxy-null"), "median_cycles") - Field(Row(r, "direct"), "median_cycles")).ToList();
+        var overheadCore = runs.Select(r => (Field(Row(r, "proxy-null"), "median_cycles") - Field(Row(r, "direct"), "median_cycles")) * (double?)r["clock"]?["core_cycles_per_tick"]).ToList();
+        if (names.Contains("proxy-null") && names.Contains("direct"))
+            sb.AppendLine().AppendLine("What the paper's 124 cycles contain: 86 of them save the caller's continuation (all general registers), so a crashing " +
+                "callee can unwind to its caller; .NET unwinds from tables and saves nothing on the fast path. Like for like, the paper's other 38 cycles " +
+                $"(switch domains, check and return) stand against our `proxy-null` minus `direct` (the interface dispatch both share): {PerRun(overhead)} ticks per run, " +
+                $"{PerRun(overheadCore)} core cycles.");
+        var mitigations = runs.Select(r => (string?)r["details"]?["kernel_mitigations"]).OfType<string>().Distinct().ToList();
+        if (names.Contains("syscall") && mitigations.Count > 0)
+        {
+            bool pti = mitigations.Any(m => m.Contains("meltdown: Mitigation: PTI", StringComparison.Ordinal));
+            // Syscall.Mitigations lists only what is not "Not affected".
+            string meltdown = string.Join(" / ", mitigations.Select(m => m.Split("; ").FirstOrDefault(x => x.StartsWith("meltdown", StringComparison.Ordinal)) ?? "meltdown: Not affected").Distinct());
+            sb.AppendLine().AppendLine($"The system-call baseline depends on page-table isolation: these runs' kernel reports `{meltdown}`, " +
+                (pti ? "so every system call switches page tables on entry and exit; a kernel without PTI pays several times less (benchmarks/README.md)."
+                     : "so no page-table switch is paid; with PTI (an earlier VM here, `meltdown: Mitigation: PTI`) the same `syscall` row measured about 2,100 ticks of a 2.096 GHz TSC. The paper's 324 is Linux with mitigations off."));
+        }
         var missing = _reference.Table1Entries()
             .Where(e => (string?)e["ours"] is { } ours && !names.Contains(ours))
             .Select(e => $"`{e["ours"]}` (paper {Number((double)e["cycles"]!)}, {e["operation"]})").ToList();
@@ -154,7 +192,7 @@ public sealed partial class ResultsTable
     void LangTax(StringBuilder sb, IReadOnlyList<JsonObject> runs)
     {
         var compilers = runs.Select(r => $"{r["details"]?["c_compiler"]} {r["details"]?["c_flags"]}").Distinct();
-        sb.AppendLine().AppendLine($"Figure 5, the language tax, in TSC ticks per operation ({RunCount(runs)}, {Dates(runs)}; median of passes; C: {string.Join("; ", compilers)}):").AppendLine();
+        sb.AppendLine().AppendLine($"Figure 5, the language tax, in TSC ticks per operation ({RunCount(runs)}, {Dates(runs)}; median of passes; C: {string.Join("; ", compilers)}; {Settings(runs)}):").AppendLine();
         sb.AppendLine("Each cell: the median of the runs, with their min–max in brackets. `idiomatic` is what a senior .NET engineer writes by default " +
             "(`Entry?` slots of 24 B against C's 16, generics, an inlined struct hasher, loops), `linq` every idiom taken literally " +
             "(what idiomatic can cost), `dictionary` .NET's own `Dictionary<ulong, ulong>` (see benchmarks/README.md).").AppendLine();
@@ -186,7 +224,7 @@ public sealed partial class ResultsTable
 
     static void Other(StringBuilder sb, string suite, IReadOnlyList<JsonObject> runs)
     {
-        sb.AppendLine().AppendLine($"`{suite}` ({RunCount(runs)}, {Dates(runs)}):").AppendLine();
+        sb.AppendLine().AppendLine($"`{suite}` ({RunCount(runs)}, {Dates(runs)}; {Settings(runs)}):").AppendLine();
         sb.AppendLine(Line($"measurement ({Commands(runs)})", "per run", "spread"));
         sb.AppendLine(Rule(3));
         foreach (string name in RowNames(runs))

@@ -39,7 +39,7 @@ public static class RecoverySuite
         var rows = new List<BenchRow>();
         rows.AddRange(Rv6Recovery.Run(quick, crashEvery, progress));
         rows.AddRange(DriverAlone(quick, crashEvery, progress));
-        return new SuiteResult(Name, quick, rows) { Details = new() { ["crash_every_ms"] = crashEvery.TotalMilliseconds } };
+        return new SuiteResult(Name, quick, rows) { Details = new() { ["crash_every_ms"] = crashEvery.TotalMilliseconds, ["confirm_collection"] = true } };
     }
 
     private static List<BenchRow> DriverAlone(bool quick, TimeSpan crashEvery, Action<string> progress)
