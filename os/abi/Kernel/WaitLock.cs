@@ -14,6 +14,8 @@ public sealed unsafe class WaitLock
     private readonly object _monitor = new();
     private int _holder; // managed thread id of the holder, 0 when free
     private long _wakeups;
+    private int _contending; // threads waiting in Monitor.Wait to take the lock (Acquire, the end of Sleep)
+    private int _sleeping;   // threads waiting in Monitor.Wait for a Wakeup (Sleep)
 
     /// <summary>Takes the lock, waiting while another thread holds it. Not reentrant.</summary>
     public void Acquire()
@@ -24,11 +26,28 @@ public sealed unsafe class WaitLock
             if (_holder == me) throw new InvalidOperationException("WaitLock.Acquire: this thread already holds the lock");
             while (_holder != 0)
             {
-                Monitor.Wait(_monitor, SliceMs);
+                Wait(ref _contending, SliceMs);
                 if (_holder != 0) ThrowIfStopped();
             }
             _holder = me;
         }
+    }
+
+    /// <summary>Monitor.Wait, counted in <paramref name="count"/> (the caller holds _monitor).</summary>
+    private void Wait(ref int count, int ms)
+    {
+        count++;
+        try { Monitor.Wait(_monitor, ms); }
+        finally { count--; }
+    }
+
+    /// <summary>The lock was freed: Monitor.PulseAll if a thread waits to take it (the caller holds _monitor). rv6 releases
+    /// a lock on every buffer, inode and process-table step, mostly with nobody contending; an unconditional PulseAll
+    /// woke every sleeper too (a shell in wait(), say) on each release, and was half of a file read's time
+    /// (profiled with dotnet-trace; README, Figure 11).</summary>
+    private void Freed()
+    {
+        if (_contending != 0) Monitor.PulseAll(_monitor);
     }
 
     /// <summary>Releases the lock (the calling thread must hold it).</summary>
@@ -38,7 +57,7 @@ public sealed unsafe class WaitLock
         {
             if (_holder != Environment.CurrentManagedThreadId) throw new InvalidOperationException("WaitLock.Release: this thread does not hold the lock");
             _holder = 0;
-            Monitor.PulseAll(_monitor);
+            Freed();
         }
     }
 
@@ -53,19 +72,19 @@ public sealed unsafe class WaitLock
             if (_holder != me) throw new InvalidOperationException("WaitLock.Sleep: the caller must hold the lock");
             long seen = _wakeups;
             _holder = 0;
-            Monitor.PulseAll(_monitor);
+            Freed();
             long deadline = timeoutMs < 0 ? long.MaxValue : Environment.TickCount64 + timeoutMs;
             bool woken = true;
             while (_wakeups == seen)
             {
                 long left = deadline - Environment.TickCount64;
                 if (left <= 0) { woken = false; break; }
-                Monitor.Wait(_monitor, (int)Math.Min(left, SliceMs));
+                Wait(ref _sleeping, (int)Math.Min(left, SliceMs));
                 if (_wakeups == seen) ThrowIfStopped();
             }
             while (_holder != 0)
             {
-                Monitor.Wait(_monitor, SliceMs);
+                Wait(ref _contending, SliceMs);
                 if (_holder != 0) ThrowIfStopped();
             }
             _holder = me;
@@ -79,7 +98,7 @@ public sealed unsafe class WaitLock
         lock (_monitor)
         {
             _wakeups++;
-            Monitor.PulseAll(_monitor);
+            if (_sleeping != 0 || _contending != 0) Monitor.PulseAll(_monitor);
         }
     }
 
