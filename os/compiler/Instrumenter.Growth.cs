@@ -98,32 +98,46 @@ internal sealed partial class Instrumenter
     {
         if (compilation.GetTypeByMetadataName("RedLeaf.Abi.Guard") is not { } guard) yield break;
         var names = guard.GetMembers().OfType<IMethodSymbol>().Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var (node, model) in UsesNamed(compilation, names.Contains))
+        {
+            if (node is InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax } call
+                && model.GetSymbolInfo(call).Symbol is IMethodSymbol m && GrowthHelper(compilation, m) is not null)
+                yield return DiagnosticAt(call, "RL0007",
+                    $"'?.{m.Name}(...)' calls {m.ContainingType.ToDisplayString()}.{m.Name}, {Why(m)}; it cannot do so after '?.': test for null first (if (x != null) ... x.M(...))");
+            else if (MethodGroup(node, model) is { } target && GrowthHelper(compilation, target) is not null)
+                yield return DiagnosticAt(node, "RL0007",
+                    $"'{node}' makes a delegate of {target.ContainingType.ToDisplayString()}.{target.Name}, {Why(target)} at each call; a delegate would " +
+                    "call it unchecked: call it in a lambda instead");
+        }
+    }
+
+    /// <summary>The nodes of every tree that may use a member whose name passes <paramref name="named"/>: a call after
+    /// `?.`, a member access, a simple name (only a name a helper has can be one: binding every expression would slow
+    /// large domains down); the invoked member of `a.M(...)` is found through its invocation.</summary>
+    internal static IEnumerable<(SyntaxNode Node, SemanticModel Model)> UsesNamed(Compilation compilation, Func<string, bool> named)
+    {
         foreach (var tree in compilation.SyntaxTrees)
         {
             var model = compilation.GetSemanticModel(tree);
             foreach (var node in tree.GetRoot().DescendantNodes())
             {
-                // Only a name a Guard helper has can be one (binding every expression would slow large domains down).
-                var named = node switch
+                var name = node switch
                 {
                     InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax b } => b.Name,
+                    InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax a } => a.Name,
                     MemberAccessExpressionSyntax a => a.Name,
                     SimpleNameSyntax n when n.Parent is not MemberAccessExpressionSyntax and not MemberBindingExpressionSyntax => n,
                     _ => null,
                 };
-                if (named is null || !names.Contains(named.Identifier.ValueText)) continue;
-                if (node is InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax } call
-                    && model.GetSymbolInfo(call).Symbol is IMethodSymbol m && GrowthHelper(compilation, m) is not null)
-                    yield return DiagnosticAt(call, "RL0007",
-                        $"'?.{m.Name}(...)' calls {m.ContainingType.ToDisplayString()}.{m.Name}, {Why(m)}; it cannot do so after '?.': test for null first (if (x != null) ... x.M(...))");
-                else if (node is ExpressionSyntax e && model.GetOperation(e) is IMethodReferenceOperation { Method: var target }
-                    && e.Parent is not InvocationExpressionSyntax && !(e is SimpleNameSyntax && e.Parent is MemberAccessExpressionSyntax) && GrowthHelper(compilation, target) is not null)
-                    yield return DiagnosticAt(e, "RL0007",
-                        $"'{e}' makes a delegate of {target.ContainingType.ToDisplayString()}.{target.Name}, {Why(target)} at each call; a delegate would " +
-                        "call it unchecked: call it in a lambda instead");
+                if (name is not null && named(name.Identifier.ValueText)) yield return (node, model);
             }
         }
     }
+
+    /// <summary>The method a node makes a delegate of (a method group not invoked), or null.</summary>
+    internal static IMethodSymbol? MethodGroup(SyntaxNode node, SemanticModel model) =>
+        node is ExpressionSyntax e && model.GetOperation(e) is IMethodReferenceOperation { Method: var target }
+        && e.Parent is not InvocationExpressionSyntax && !(e is SimpleNameSyntax && e.Parent is MemberAccessExpressionSyntax) ? target : null;
 
     /// <summary>What the Guard helper of <paramref name="m"/> does, for RL0007's message.</summary>
     private static string Why(IMethodSymbol m) => m.Name is "IndexOf" or "LastIndexOf"

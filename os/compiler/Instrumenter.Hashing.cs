@@ -139,34 +139,18 @@ internal sealed partial class Instrumenter
     /// `?.` that the rewrite must reach through its receiver.</summary>
     internal static IEnumerable<DomainDiagnostic> HashingBypasses(Compilation compilation)
     {
-        foreach (var tree in compilation.SyntaxTrees)
+        foreach (var (node, model) in UsesNamed(compilation, n => SetOperations.Contains(n) || HashingOperators.Contains(n)))
         {
-            var model = compilation.GetSemanticModel(tree);
-            foreach (var node in tree.GetRoot().DescendantNodes())
-            {
-                var named = node switch
-                {
-                    InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax b } => b.Name,
-                    MemberAccessExpressionSyntax a => a.Name,
-                    SimpleNameSyntax n when n.Parent is not MemberAccessExpressionSyntax and not MemberBindingExpressionSyntax => n,
-                    _ => null,
-                };
-                if (named is null && node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax inner }) named = inner.Name;
-                if (named is null) continue;
-                string name = named.Identifier.ValueText;
-                if (!SetOperations.Contains(name) && !HashingOperators.Contains(name)) continue;
-                if (node is InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax or MemberAccessExpressionSyntax } call && ReceiverAfterBinding(call)
-                    && model.GetSymbolInfo(call).Symbol is IMethodSymbol m && HashesItsInput(m) && (m.ReducedFrom is not null || SetRewrites.Contains(m.Name)))
-                    yield return DiagnosticAt(call, "RL0007",
-                        $"'?.{m.Name}(...)' calls {m.ContainingType.ToDisplayString()}.{m.Name}, which hashes a whole sequence in one call; the trusted compiler " +
-                        "paces it (a check per element, so keys chosen to collide cannot hold the domain past a kill) and cannot do so after '?.': test for null first");
-                else if (node is ExpressionSyntax e && model.GetOperation(e) is IMethodReferenceOperation { Method: var target }
-                    && e.Parent is not InvocationExpressionSyntax && !(e is SimpleNameSyntax && e.Parent is MemberAccessExpressionSyntax) && HashesItsInput(target)
-                    && (target.ReducedFrom ?? target).ContainingType?.ToDisplayString() != EnumerableType) // LINQ's method groups: the IL gate refuses them all (RLGATE020)
-                    yield return DiagnosticAt(e, "RL0007",
-                        $"'{e}' makes a delegate of {target.ContainingType.ToDisplayString()}.{target.Name}, which hashes a whole sequence in one call; the trusted " +
-                        "compiler paces each call (a check per element), which a delegate would skip: call it in a lambda instead");
-            }
+            if (node is InvocationExpressionSyntax call && ReceiverAfterBinding(call)
+                && model.GetSymbolInfo(call).Symbol is IMethodSymbol m && HashesItsInput(m) && (m.ReducedFrom is not null || SetRewrites.Contains(m.Name)))
+                yield return DiagnosticAt(call, "RL0007",
+                    $"'?.{m.Name}(...)' calls {m.ContainingType.ToDisplayString()}.{m.Name}, which hashes a whole sequence in one call; the trusted compiler " +
+                    "paces it (a check per element, so keys chosen to collide cannot hold the domain past a kill) and cannot do so after '?.': test for null first");
+            else if (MethodGroup(node, model) is { } target && HashesItsInput(target)
+                && (target.ReducedFrom ?? target).ContainingType?.ToDisplayString() != EnumerableType) // LINQ's method groups: the IL gate refuses them all (RLGATE020)
+                yield return DiagnosticAt(node, "RL0007",
+                    $"'{node}' makes a delegate of {target.ContainingType.ToDisplayString()}.{target.Name}, which hashes a whole sequence in one call; the trusted " +
+                    "compiler paces each call (a check per element), which a delegate would skip: call it in a lambda instead");
         }
     }
 }
