@@ -13,7 +13,8 @@ namespace RedLeaf.Interfaces.Workloads;
 public interface INetBench
 {
     /// <summary>Allocates the application's buffers: batches of <paramref name="batch"/>, and
-    /// <paramref name="receiveBuffers"/> more handed to the driver for receiving (0 for transmit-only).</summary>
+    /// <paramref name="receiveBuffers"/> more handed to the driver for receiving (0 for transmit-only). Called
+    /// again, it frees the batch it replaces.</summary>
     RpcResult Setup(int batch, int receiveBuffers);
 
     /// <summary>Transmits batches (the completed buffers are sent again) until at least <paramref name="packets"/>

@@ -19,6 +19,7 @@ public sealed class NetApp : INetBench
 
     public RpcResult Setup(int batch, int receiveBuffers)
     {
+        if (!_batch.IsNull) Free(_batch); // set up again (a sweep over batch sizes): the batch it replaces is freed, not kept
         _batch = Fill(RRefDeque<Packet>.New(batch), batch, 64);
         for (int given = 0; given < receiveBuffers; given += batch)
         {
@@ -38,6 +39,12 @@ public sealed class NetApp : INetBench
     {
         for (int i = 0; i < n; i++) q.TryPushBack(new Packet { Buffer = RRefArray<byte>.New(BufferBytes), Length = length });
         return q;
+    }
+
+    private static void Free(RRefDeque<Packet> q)
+    {
+        while (q.TryPopFront(out var p)) p.Buffer.Drop();
+        q.Drop();
     }
 
     /// <summary>Frees spare buffers (sent ones, Length 0); a frame still to be sent would be a loss, so none is dropped.</summary>

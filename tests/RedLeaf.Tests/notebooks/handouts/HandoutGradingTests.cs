@@ -19,6 +19,7 @@ public class HandoutGradingTests
     [InlineData("hw2", "pass-data-without-copying", new[] { "buffers", "proof", "answers" })]
     [InlineData("hw3", "shadow-driver", new[] { "shadow" })]
     [InlineData("hw4", "exchangeable-types-and-crash-cleanup", new[] { "predictions", "forest" })]
+    [InlineData("hw5", "the-crossing-budget", new[] { "crossing", "budget" })]
     public void BlankIsLowWrongIsPartialSolutionIsFullAndCheatsGainNothing(string assignment, string notebook, string[] answers)
     {
         var release = Release(assignment, notebook);
