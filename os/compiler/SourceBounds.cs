@@ -35,6 +35,16 @@ public static class SourceBounds
     /// <summary>Deepest syntax tree after parsing (nodes from the root to a leaf).</summary>
     public const int MaxSyntaxDepth = 1_000;
 
+    /// <summary>The longest one domain's compile may take (Roslyn's binding and emit are cancelled past it): a small
+    /// source can still make the binder's work exponential (lambdas nested under overloaded methods, each level
+    /// tried against every overload: about 3x a level, 24 levels would run for days).</summary>
+    public static readonly TimeSpan MaxCompileTime = TimeSpan.FromSeconds(20);
+
+    /// <summary>RL0006 for a compile that ran past <see cref="MaxCompileTime"/>.</summary>
+    public static DomainDiagnostic TooLong(string file) => new(file, 1, 1, Id,
+        $"compiling this source took longer than {MaxCompileTime.TotalSeconds:0} s and was stopped; the trusted compiler bounds its own work " +
+        "(deeply nested lambdas passed to overloaded methods make the compiler's work grow exponentially: give the lambdas' parameters types, or nest less)");
+
     /// <summary>The stack the compiler's work gets (reserved, not committed, until used).</summary>
     public const int CompilerStackBytes = 256 << 20;
 

@@ -28,14 +28,24 @@ public sealed partial class TrustedCompiler
 
     private DomainImage Build(string name, IReadOnlyList<DomainSource> sources, string origin, bool instrument = true)
     {
+        using var deadline = new CancellationTokenSource(SourceBounds.MaxCompileTime);
+        try { return Build(name, sources, origin, instrument, deadline.Token); }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            throw new DomainCompileException(name, [SourceBounds.TooLong(sources.Count > 0 ? sources[0].Path : name)]);
+        }
+    }
+
+    private DomainImage Build(string name, IReadOnlyList<DomainSource> sources, string origin, bool instrument, CancellationToken cancel)
+    {
         var trees = ParseBounded(name, sources);
         string assemblyName = $"Domain.{Sanitize(name)}.{CacheKey(name, sources)[..8]}";
         var compilation = CSharpCompilation.Create(assemblyName, trees, _references, CompileOptions);
 
         // The IDL compiler checks any [DomainInterface] the domain itself declares.
         var driver = CSharpGeneratorDriver.Create(new Idl.IdlGenerator());
-        driver.RunGeneratorsAndUpdateCompilation(compilation, out var withGenerated, out var generatorDiagnostics);
-        var errors = generatorDiagnostics.Concat(withGenerated.GetDiagnostics())
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out var withGenerated, out var generatorDiagnostics, cancel);
+        var errors = generatorDiagnostics.Concat(withGenerated.GetDiagnostics(cancel))
             .Where(d => d.Severity == DiagnosticSeverity.Error).Select(ToDiagnostic).Distinct().ToList();
         errors.AddRange(ReservedNames.Declarations(compilation));
         if (instrument) errors.AddRange(Instrumenter.ComputedCapacityAssignments(compilation).Concat(Instrumenter.WideAlignments(compilation)).Concat(Instrumenter.WidePrecisions(compilation)).Concat(Instrumenter.GrowthBypasses(compilation)).Concat(Instrumenter.HashingBypasses(compilation)));
@@ -50,7 +60,7 @@ public sealed partial class TrustedCompiler
             throw new DomainCompileException(name, captured); // the checks would call the domain's own code
         using var pe = new MemoryStream();
         using var pdb = new MemoryStream();
-        var result = instrumented.Emit(pe, pdb, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb));
+        var result = instrumented.Emit(pe, pdb, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb), cancellationToken: cancel);
         if (!result.Success && result.Diagnostics.Any(d => d.Id == "CS0656" && d.GetMessage().Contains("Microsoft.CSharp.RuntimeBinder")))
             throw new DomainCompileException(name, result.Diagnostics.Where(d => d.Id == "CS0656").Take(1)
                 .Select(d => ToDiagnostic(d) with { Id = Gate.GateIds.Reflection, Message = "uses dynamic, which binds members by reflection and generates code at run time; domains may not" }).ToList());
