@@ -60,7 +60,6 @@ public static class GcUnderLoad
 
             // Crash cleanup: the allocating domain (its ring full of live objects) is killed a third of the way in.
             Check(churn.Run(1 << 16), "the allocating domain");
-            double heapBefore = GC.GetGCMemoryInfo().HeapSizeBytes / 1e6;
             CrashRecord? crash = null;
             var cw = Window(k, bench, s, s.Rates.Max(), churn, kill: () =>
             {
@@ -78,8 +77,6 @@ public static class GcUnderLoad
                 .Set("induced_pauses", induced.Length)
                 .Set("induced_pause_max_us", BenchRow.Round(induced.Length == 0 ? 0 : induced.Max(p => p.Microseconds)))
                 .Set("induced_pause_total_ms", BenchRow.Round(induced.Sum(p => p.Microseconds) / 1000))
-                .Set("gc_heap_mb_before", BenchRow.Round(heapBefore))
-                .Set("gc_heap_mb_after", BenchRow.Round(GC.GetGCMemoryInfo().HeapSizeBytes / 1e6))
                 .Set("freed_shared_objects", crash?.FreedObjects ?? 0);
             progress($"gc: {crashRow.Name}: collected {crashRow.Fields.First(f => f.Key == "collected").Value} after {crashRow.Number("full_collections")} full collections in {crashRow.Number("cleanup_ms"):F1} ms; " +
                 $"{induced.Length} induced pauses, longest {crashRow.Number("induced_pause_max_us"):F0} us; slowest batch {crashRow.Number("max_ns") / 1000:F0} us");
@@ -108,7 +105,7 @@ public static class GcUnderLoad
     public static string RateName(double rate) => $"{rate.ToString(System.Globalization.CultureInfo.InvariantCulture)}mb";
 
     /// <summary>How long a crash window may run on past its length, waiting for the cleanup to finish.</summary>
-    private const double CleanupSeconds = 5;
+    private const double CleanupSeconds = 1;
 
     /// <summary>One measured window: forwarding timed batch by batch while the domain allocates at
     /// <paramref name="rate"/> MB/s. <paramref name="kill"/>, if given, runs on another thread a third of the way
@@ -117,7 +114,7 @@ public static class GcUnderLoad
     private static LatencyWindow Window(Microkernel k, INetBench bench, GcSettings s, double rate, IHostile churn, Func<Task>? kill, GcPauseListener listener, long collectionsAtStart)
     {
         double longest = s.Seconds + (kill is null ? 0 : CleanupSeconds);
-        int capacity = (int)Math.Min(longest * 4e6, 50e6);
+        int capacity = (int)Math.Min(longest * 3e6, 30e6); // batches take 300 ns or more: 3 M a second is room enough
         int windows = (int)Math.Ceiling(longest * 1000 / s.WindowMs) + 1;
         var latencies = new float[capacity];
         var windowMax = new float[windows];
@@ -136,10 +133,17 @@ public static class GcUnderLoad
         ulong limit = (ulong)(s.Seconds * Tsc.Hz);
         double ticksPerWindow = Tsc.Hz * s.WindowMs / 1000;
         Task? cleanup = kill is null ? Task.CompletedTask : null;
+        long killedAt = -1;
         ulong hardLimit = (ulong)(longest * Tsc.Hz);
         if (kill is not null)
         {
-            killer = new Thread(() => { Thread.Sleep(TimeSpan.FromSeconds(s.Seconds / 3)); Volatile.Write(ref cleanup, kill()); }) { IsBackground = true, Name = "gc-crash" };
+            killer = new Thread(() =>
+            {
+                Thread.Sleep(TimeSpan.FromSeconds(s.Seconds / 3));
+                Volatile.Write(ref killedAt, (long)(Tsc.Read() - t0));
+                Volatile.Write(ref cleanup, kill());
+            })
+            { IsBackground = true, Name = "gc-crash" };
             killer.Start();
         }
         int n = 0;
@@ -177,7 +181,10 @@ public static class GcUnderLoad
         bool eventsComplete = listener.WaitFor(GC.CollectionCount(0) - collectionsAtStart, TimeSpan.FromSeconds(3));
         var pauses = listener.PausesBetween(utc0, utc1);
         Array.Resize(ref latencies, n);
-        return new LatencyWindow(latencies, windowMax, windowCount, seconds, packets, allocated, ownAllocated, counts, runtimePauseMs, pauses, utc0, eventsComplete, churner.Failure);
+        return new LatencyWindow(latencies, windowMax, windowCount, seconds, packets, allocated, ownAllocated, counts, runtimePauseMs, pauses, utc0, eventsComplete, churner.Failure)
+        {
+            KillAtMs = killedAt < 0 ? null : killedAt / Tsc.Hz * 1000,
+        };
     }
 
     private static void Check(RpcResult r, string what)

@@ -15,6 +15,9 @@ public sealed record LatencyWindow(float[] Latencies, float[] WindowMax, int[] W
     long Allocated, long ForwarderAllocated, long[] Collections, double RuntimePauseMs, GcPause[] Suspensions, DateTime Start,
     bool EventsComplete, string? ChurnFailure)
 {
+    /// <summary>When the allocating domain was killed, ms from the window's start (crash windows only).</summary>
+    public double? KillAtMs { get; init; }
+
     /// <summary>The suspensions that were for a collection.</summary>
     public GcPause[] Pauses => Suspensions.Where(p => p.ForGc).ToArray();
 
@@ -78,6 +81,7 @@ public sealed record LatencyWindow(float[] Latencies, float[] WindowMax, int[] W
             .Set("stall_windows_in_pause_pct", BenchRow.Round(stallWindows == 0 ? 0 : 100.0 * stallWindowsInPause / stallWindows))
             .Set("seconds", BenchRow.Round(Seconds))
             .Set("churn_failure", ChurnFailure)
+            .Set("kill_at_ms", KillAtMs is { } kill ? Math.Round(kill, 3) : null)
             .Set("max_us", new JsonArray(WindowMax.Take(windows).Select(t => (JsonNode?)Math.Round(BenchRow.Nanoseconds(t) / 1000, 1)).ToArray()))
             .Set("batches_per_window", new JsonArray(WindowCount.Take(windows).Select(c => (JsonNode?)c).ToArray()))
             .Set("pauses", new JsonArray(Suspensions.Select(p => (JsonNode?)new JsonObject
