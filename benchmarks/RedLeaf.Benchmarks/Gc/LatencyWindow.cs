@@ -3,9 +3,10 @@
 // of each window (WindowMs), `batches` how many batches ended in it; `pauses` lists every stop-the-world
 // pause that began in the window (at_ms from the window's start, us, the generation and kind; the runtime's
 // suspensions for anything else are listed too, kind "not GC", and counted apart). A batch of
-// at least StallMicroseconds is a stall (`stalls`, `stall_ms`); `stall_windows_in_pause_pct` ties them to
-// the collector: of the windows holding a stall, the share that a GC pause overlapped (the rest are the
-// machine: preemption by other processes on a shared VM, page faults).
+// at least StallMicroseconds is a stall (`stalls`, `stall_ms`), one of a millisecond or more a long stall
+// (`long_stalls`, `long_stall_ms`); `*_windows_in_pause_pct` ties them to the collector: of the windows
+// holding one, the share that a GC pause overlapped. The rest are the machine: the allocating thread and
+// the collector's own threads competing for two CPUs with the forwarding thread and with other processes.
 using System.Text.Json.Nodes;
 using RedLeaf.Measure;
 
@@ -36,21 +37,27 @@ public sealed record LatencyWindow(float[] Latencies, float[] WindowMax, int[] W
         double pauseTotalUs = pauses.Sum(p => Math.Max(0, Math.Min(At(p) + p.Microseconds / 1000, Seconds * 1000) - Math.Max(At(p), 0)) * 1000);
         int windows = (int)Math.Min(WindowMax.Length, Math.Ceiling(Seconds * 1000 / s.WindowMs));
 
-        // Stalls: batches of at least StallMicroseconds. Their windows, and how many of those a GC pause overlapped
-        // (the window itself or the one before: a batch is counted where it ends).
-        double stallTicks = s.StallMicroseconds * 1e-6 * RedLeaf.Hardware.Tsc.Hz;
-        int stalls = 0;
-        double stallTicksTotal = 0;
-        foreach (float t in Latencies)
-            if (t >= stallTicks) { stalls++; stallTicksTotal += t; }
-        int stallWindows = 0, stallWindowsInPause = 0;
-        for (int w = 0; w < windows; w++)
+        // Stalls: batches of at least StallMicroseconds (and long ones, of a millisecond or more). Their windows, and
+        // how many of those a GC pause overlapped (the window itself or the one before: a batch is counted where it ends).
+        (int Count, double Ticks, int Windows, int WindowsInPause) Stalls(double microseconds)
         {
-            if (WindowMax[w] < stallTicks) continue;
-            stallWindows++;
-            double from = w * s.WindowMs, to = from + s.WindowMs;
-            if (pauses.Any(p => At(p) < to && At(p) + p.Microseconds / 1000 > from - s.WindowMs)) stallWindowsInPause++;
+            double threshold = microseconds * 1e-6 * RedLeaf.Hardware.Tsc.Hz;
+            int count = 0, inWindows = 0, inPause = 0;
+            double ticks = 0;
+            foreach (float t in Latencies)
+                if (t >= threshold) { count++; ticks += t; }
+            for (int w = 0; w < windows; w++)
+            {
+                if (WindowMax[w] < threshold) continue;
+                inWindows++;
+                double from = w * s.WindowMs, to = from + s.WindowMs;
+                if (pauses.Any(p => At(p) < to && At(p) + p.Microseconds / 1000 > from - s.WindowMs)) inPause++;
+            }
+            return (count, ticks, inWindows, inPause);
         }
+        var stalls = Stalls(s.StallMicroseconds);
+        var longStalls = Stalls(1000);
+        static double Pct(int part, int whole) => BenchRow.Round(whole == 0 ? 0 : 100.0 * part / whole);
 
         return new BenchRow(name)
             .Set("mpps", BenchRow.Round(Packets / Seconds / 1e6))
@@ -75,10 +82,13 @@ public sealed record LatencyWindow(float[] Latencies, float[] WindowMax, int[] W
             .Set("other_suspensions", others.Length)
             .Set("other_suspension_max_us", BenchRow.Round(others.Length == 0 ? 0 : others.Max(p => p.Microseconds)))
             .Set("events_complete", EventsComplete)
-            .Set("stalls", stalls)
-            .Set("stall_ms", BenchRow.Round(BenchRow.Nanoseconds(stallTicksTotal) / 1e6))
-            .Set("stall_windows", stallWindows)
-            .Set("stall_windows_in_pause_pct", BenchRow.Round(stallWindows == 0 ? 0 : 100.0 * stallWindowsInPause / stallWindows))
+            .Set("stalls", stalls.Count)
+            .Set("stall_ms", BenchRow.Round(BenchRow.Nanoseconds(stalls.Ticks) / 1e6))
+            .Set("stall_windows", stalls.Windows)
+            .Set("stall_windows_in_pause_pct", Pct(stalls.WindowsInPause, stalls.Windows))
+            .Set("long_stalls", longStalls.Count)
+            .Set("long_stall_ms", BenchRow.Round(BenchRow.Nanoseconds(longStalls.Ticks) / 1e6))
+            .Set("long_stall_windows_in_pause_pct", Pct(longStalls.WindowsInPause, longStalls.Windows))
             .Set("seconds", BenchRow.Round(Seconds))
             .Set("churn_failure", ChurnFailure)
             .Set("kill_at_ms", KillAtMs is { } kill ? Math.Round(kill, 3) : null)

@@ -20,6 +20,7 @@ public class GcSuiteTests
         "mpps", "batches", "median_cycles", "median_ns", "p99_cycles", "p99_ns", "p999_cycles", "p999_ns", "max_ns",
         "alloc_mb_per_s", "alloc_bytes_per_batch", "gen0_gcs", "gen1_gcs", "gen2_gcs", "gc_pauses", "pause_total_ms",
         "pause_max_us", "pause_share_pct", "runtime_pause_ms", "other_suspensions", "stalls", "stall_windows_in_pause_pct",
+        "long_stalls", "long_stall_windows_in_pause_pct",
         "seconds", "alloc_mb_per_s_target", "server_gc", "concurrent_gc", "max_us", "batches_per_window", "pauses",
     ];
 
@@ -67,6 +68,7 @@ public class GcSuiteTests
                 Assert.All(pauses, p => Assert.InRange(p.Microseconds, 0.0, 10e6));
                 Assert.All(pauses, p => Assert.InRange(p.AtMs, -1.0, row.Number("seconds") * 1000 + 1));
                 Assert.True(row.Fields.First(f => f.Key == "events_complete").Value!.GetValue<bool>(), $"{row.Name}: every collection's events arrived");
+                Assert.True(row.Number("long_stalls") <= row.Number("stalls"), $"{row.Name}: a stall of a millisecond is a stall of 100 µs too");
             }
 
             var idle = result[$"{mode.Name}-0mb"];
