@@ -44,6 +44,7 @@ public static class GcSuite
                 ["mode"] = mode.Name,
                 ["description"] = mode.Description,
                 ["runtime"] = runtime.DeepClone(),
+                ["clock_hz"] = child["clock"]?["hz"]?.DeepClone(), // the child's own calibration: its rows' *_ns are ticks at this rate
                 ["child_seconds"] = BenchRow.Round(seconds),
                 ["environment"] = new JsonObject(mode.Environment.Where(e => e.Value is not null).Select(e => KeyValuePair.Create(e.Key, (JsonNode?)e.Value))),
             });
