@@ -3,7 +3,7 @@
 using RedLeaf.Cli;
 using RedLeaf.Cli.Commands;
 
-var valued = new HashSet<string> { "--json", "--out", "--image", "-c", "--timeout", "--readme", "--interfaces", "--child", "--notebook-timeout", "--memory", "-f", "--seconds", "--source", "--jobs", "--csv", "--gradescope", "--feedback", "--release", "--assignment", "--repo", "--commit" };
+var valued = new HashSet<string> { "--json", "--out", "--image", "-c", "--timeout", "--readme", "--interfaces", "--child", "--notebook-timeout", "--memory", "-f", "--seconds", "--rates", "--source", "--jobs", "--csv", "--gradescope", "--feedback", "--release", "--assignment", "--repo", "--commit" };
 try
 {
     var cli = new Args(args, valued, new HashSet<string> { "-p" });

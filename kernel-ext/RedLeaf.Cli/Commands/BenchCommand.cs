@@ -1,7 +1,9 @@
 // kernel-ext/RedLeaf.Cli: `redleaf bench <suite> [--quick] [--json PATH|-] [--save]` (heap-stress also takes
-// [--seconds N]: how long the storm runs). Progress goes
+// [--seconds N]: how long the storm runs; gc takes [--rates A,B,..] [--seconds N] per rate, and [--here]: this
+// process's GC mode only, which is how it runs each mode in a child of this tool). Progress goes
 // to stderr; with --json - the JSON alone goes to stdout, otherwise a table does. --save appends the
 // run to datasets/results/<suite>.json (Results/ResultsStore), which `redleaf results table` reads.
+using RedLeaf.Benchmarks.Gc;
 using RedLeaf.Benchmarks.Results;
 using RedLeaf.Benchmarks.Suites;
 using RedLeaf.Measure;
@@ -11,9 +13,11 @@ namespace RedLeaf.Cli.Commands;
 
 internal static class BenchCommand
 {
-    public const string Usage = "redleaf bench <calls|langtax|lifecycle|instrumentation|net|blk|recovery|riscv|heap-stress> [--quick] [--seconds N (heap-stress)] [--json PATH|-] [--save]";
+    public const string Usage = "redleaf bench <calls|langtax|lifecycle|instrumentation|net|blk|recovery|riscv|heap-stress|gc> [--quick] [--seconds N (heap-stress, gc)] [--rates MB/s,... (gc)] [--here (gc)] [--json PATH|-] [--save]";
 
     private static double? _seconds;
+    private static string? _rates;
+    private static bool _here;
 
     private static readonly Dictionary<string, Func<bool, Action<string>, SuiteResult>> Suites = new()
     {
@@ -26,7 +30,20 @@ internal static class BenchCommand
         [RecoverySuite.Name] = (quick, progress) => RecoverySuite.Run(quick, progress),
         [RiscvSuite.Name] = (quick, progress) => RiscvSuite.Run(quick, progress),
         [HeapStressSuite.Name] = (quick, progress) => HeapStressSuite.Run(quick, progress, _seconds),
+        [GcSuite.Name] = RunGc,
     };
+
+    private static SuiteResult RunGc(bool quick, Action<string> progress)
+    {
+        var settings = GcSettings.Default(quick);
+        try
+        {
+            if (_rates is not null) settings = settings with { Rates = GcSettings.ParseRates(_rates) };
+        }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        if (_seconds is { } seconds) settings = settings with { Seconds = seconds };
+        return _here ? GcSuite.RunHere(quick, progress, settings) : GcSuite.Run(quick, progress, settings, Child.Command([]));
+    }
 
     public static int Run(Args args)
     {
@@ -38,11 +55,14 @@ internal static class BenchCommand
         string? json = args.Option("--json");
         bool save = args.Flag("--save");
         string? seconds = args.Option("--seconds");
+        _rates = args.Option("--rates");
+        _here = args.Flag("--here");
         args.RejectUnknown();
         _seconds = null;
+        if ((_rates is not null || _here) && suite != GcSuite.Name) throw new UsageException($"--rates and --here are for gc only; usage: {Usage}");
         if (seconds is not null)
         {
-            if (suite != HeapStressSuite.Name) throw new UsageException($"--seconds is for heap-stress only; usage: {Usage}");
+            if (suite != HeapStressSuite.Name && suite != GcSuite.Name) throw new UsageException($"--seconds is for heap-stress and gc only; usage: {Usage}");
             if (!double.TryParse(seconds, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) || !(s > 0) || s > 86_400)
                 throw new UsageException($"--seconds must be a number of seconds between 0 and 86400, not '{seconds}'");
             _seconds = s;

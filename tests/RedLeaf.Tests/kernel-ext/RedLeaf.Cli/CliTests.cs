@@ -61,6 +61,8 @@ public class CliTests
     [InlineData(new[] { "bench", "calls", "--qiuck" }, "unknown option --qiuck")]
     [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'")]
     [InlineData(new[] { "bench", "calls", "--json" }, "--json needs a value")]
+    [InlineData(new[] { "bench", "gc", "--rates", "0,fast" }, "an allocation rate is a number of MB/s between 0 and 100000, not 'fast'")]
+    [InlineData(new[] { "bench", "calls", "--here" }, "--rates and --here are for gc only")]
     public void MistakesExitTwoNamingTheMistake(string[] args, string message)
     {
         var (exit, _, stderr) = Redleaf(args);
