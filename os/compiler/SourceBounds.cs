@@ -35,6 +35,10 @@ public static class SourceBounds
     /// <summary>Deepest syntax tree after parsing (nodes from the root to a leaf).</summary>
     public const int MaxSyntaxDepth = 1_000;
 
+    /// <summary>Deepest nesting of lambdas and anonymous methods (red team, 2026-12-07: 12 levels passed to a method with three
+    /// overloads took the compiler 30 s, about 3x a level; 8 levels under a second).</summary>
+    public const int MaxLambdaDepth = 8;
+
     /// <summary>The longest one domain's compile may take (Roslyn's binding and emit are cancelled past it): a small
     /// source can still make the binder's work exponential (lambdas nested under overloaded methods, each level
     /// tried against every overload: about 3x a level, 24 levels would run for days).</summary>
@@ -115,25 +119,31 @@ public static class SourceBounds
     /// (measured with a stack of its own: no recursion).</summary>
     public static DomainDiagnostic? TreeDepth(SyntaxTree tree)
     {
-        var pending = new Stack<(SyntaxNode Node, int Depth)>();
-        pending.Push((tree.GetRoot(), 1));
+        var pending = new Stack<(SyntaxNode Node, int Depth, int Lambdas)>();
+        pending.Push((tree.GetRoot(), 1, 0));
         while (pending.Count > 0)
         {
-            var (node, depth) = pending.Pop();
+            var (node, depth, lambdas) = pending.Pop();
+            if (node is Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax) lambdas++;
             if (depth > MaxSyntaxDepth)
-            {
-                var span = node.GetLocation().GetMappedLineSpan();
-                return new DomainDiagnostic(span.Path ?? tree.FilePath, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, Id,
-                    $"the code nests deeper than {MaxSyntaxDepth} syntax levels here (nested expressions, statements, lambdas or types); split it up");
-            }
-            foreach (var child in node.ChildNodes()) pending.Push((child, depth + 1));
+                return At(node, tree, $"the code nests deeper than {MaxSyntaxDepth} syntax levels here (nested expressions, statements, lambdas or types); split it up");
+            if (lambdas > MaxLambdaDepth)
+                return At(node, tree, $"lambdas nest deeper than {MaxLambdaDepth} levels here: the compiler binds each nested lambda against every overload " +
+                    "of the method it is passed to, so its work can grow exponentially with the nesting; name the inner functions or nest less");
+            foreach (var child in node.ChildNodes()) pending.Push((child, depth + 1, lambdas));
         }
         return null;
     }
 
+    private static DomainDiagnostic At(SyntaxNode node, SyntaxTree tree, string message)
+    {
+        var span = node.GetLocation().GetMappedLineSpan();
+        return new DomainDiagnostic(span.Path ?? tree.FilePath, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, Id, message);
+    }
+
     /// <summary>Runs <paramref name="work"/> on a thread with a CompilerStackBytes stack and returns its
     /// result (or rethrows its exception): the compiler's recursion gets room the caller's thread may not have.</summary>
-    public static T OnBigStack<T>(Func<T> work)
+    public static T OnBigStack<T>(Func<T> work, Func<Exception>? tooLong = null)
     {
         T result = default!;
         ExceptionDispatchInfo? failed = null;
@@ -144,6 +154,9 @@ public static class SourceBounds
         }, CompilerStackBytes)
         { IsBackground = true, Name = "trusted compiler" };
         t.Start();
+        // Roslyn checks its cancellation token between phases, not inside every binding: past the bound (and a grace for
+        // the token to land) the caller is let go and the thread is abandoned to finish on its own (it is a background thread).
+        if (tooLong is not null && !t.Join(MaxCompileTime + TimeSpan.FromSeconds(5))) throw tooLong();
         t.Join();
         failed?.Throw();
         return result;

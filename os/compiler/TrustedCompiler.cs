@@ -143,7 +143,8 @@ public sealed partial class TrustedCompiler
         var image = _disk?.TryLoad(key, name, SourceHash(sources), origin, _key);
         if (image is null)
         {
-            image = SourceBounds.OnBigStack(() => Build(name, sources, origin)); // Roslyn recurses per level of nesting
+            image = SourceBounds.OnBigStack(() => Build(name, sources, origin), // Roslyn recurses per level of nesting
+                () => new DomainCompileException(name, [SourceBounds.TooLong(sources.Count > 0 ? sources[0].Path : name)]));
             _disk?.Store(key, image); // replaces a stale or damaged entry
         }
         return _memory.GetOrAdd(key, image);
@@ -156,7 +157,8 @@ public sealed partial class TrustedCompiler
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)) + ".uninstrumented";
         var files = Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal)
             .Select(f => new DomainSource(DisplayPath(f), File.ReadAllText(f))).ToList();
-        return SourceBounds.OnBigStack(() => Build(name, files, DisplayPath(folder), instrument: false));
+        return SourceBounds.OnBigStack(() => Build(name, files, DisplayPath(folder), instrument: false),
+            () => new DomainCompileException(name, [SourceBounds.TooLong(files.Count > 0 ? files[0].Path : name)]));
     }
 
     /// <summary>Signs an image built outside the pipeline (tests and tools). Nothing is checked: the

@@ -35,6 +35,7 @@ internal sealed unsafe class ThreadTable : KernelServices
         {
             t = new KernelThread(_nextId++, name, domain?.Name ?? "kernel", caller.Id);
             _threads.Add(t);
+            Prune();
         }
         nint kernel = (nint)caller.Cell->Host;
         t.Host = new Thread(() => Run(t, proxy, kernel)) { IsBackground = true, Name = $"{t.Domain}#{t.DomainId}:{name}" };
@@ -59,6 +60,18 @@ internal sealed unsafe class ThreadTable : KernelServices
             lock (_threads) if (t.State == KernelThreadState.Running) t.State = KernelThreadState.Exited;
             t.Done.Set();
         }
+    }
+
+    /// <summary>The most ended threads kept for views (the newest): a domain spawning short threads in a loop must not grow
+    /// the table, or the spawn's own count, without end (red team, 2026-12-07).</summary>
+    public const int KeptEnded = 200;
+
+    /// <summary>Drops the oldest ended threads past KeptEnded (caller holds the lock).</summary>
+    private void Prune()
+    {
+        int ended = 0;
+        for (int i = _threads.Count - 1; i >= 0; i--)
+            if (_threads[i].Done.IsSet && ++ended > KeptEnded) _threads.RemoveAt(i);
     }
 
     /// <summary>Releases the threads of a dying domain instance; returns how many were still running.</summary>

@@ -1,9 +1,11 @@
-// tests/os/redteam: an independent red team's attacks on domain isolation, written without reading the
+// tests/os/compiler: an independent red team's attacks on domain isolation, written without reading the
 // existing *Attacks.cs suites. Each test is an attack a student could hand in as a domain (or as source
 // for the trusted compiler) and asserts that it is contained: the process survives, the caller gets an
 // RpcError or an honest answer, the heap is back to its baseline, the killed domain's code is collected.
 // Attacks that may take the process down or leave a thread stuck run in a child kernel (Sandbox).
-// A test marked "// FINDING:" failed when it was written: the attack got through (see the comment).
+// A test marked "// FINDING" failed when it was written: the attack got through (see the comment); each says how it
+// was fixed (2026-12-07). One finding is not fixed yet and lives in OPEN-ESCAPES.md (callback proxies kept for a
+// domain's whole life).
 using RedLeaf.Abi;
 using RedLeaf.Interfaces.Test;
 using RedLeaf.Os.Domains;
@@ -111,7 +113,7 @@ public sealed class RedTeamAttacks(Xunit.Abstractions.ITestOutputHelper log)
 
     // Two Lazy<T> whose factories take each other's Value on two threads: both block in Monitor.Enter
     // inside Lazy, where no stop check runs. The kill must still end the domain and let its code go.
-    // FINDING: the kill returns (CalleeKilled in time) but both domain threads stay blocked in Monitor.Enter
+    // FINDING (fixed 2026-12-07: the gate refuses Lazy<T>, RLGATE007, so the source is refused): the kill returns (CalleeKilled in time) but both domain threads stay blocked in Monitor.Enter
     // inside Lazy<T>.Value for good: no stop check runs there, so the killed domain's code never leaves and
     // its load context is never collected (COLLECTED False). Every such domain is a permanent leak of its
     // code, its statics and two OS threads, and a domain caller blocked behind it waits forever.
@@ -325,7 +327,7 @@ public sealed class RedTeamAttacks(Xunit.Abstractions.ITestOutputHelper log)
 
     // Overload resolution of nested lambdas: each level binds its body once per candidate of the outer
     // call, 2^depth bindings (a known Roslyn cost), in a source of a few hundred characters.
-    // FINDING: the trusted compiler was still compiling this ~700-character source after 60 s (the child was
+    // FINDING (fixed 2026-12-07: lambdas may nest 8 deep, RL0006, and a compile past 20 s is stopped): the trusted compiler was still compiling this ~700-character source after 60 s (the child was
     // killed): overload resolution binds each lambda body once per candidate of every enclosing call
     // (3^24 here), and no bound (source size, nesting depth 24 < 256, tree depth) or time limit stops it.
     // In the notebook kernel or `redleaf verify` the compile runs in the host process and never returns.
@@ -364,7 +366,7 @@ public sealed class RedTeamAttacks(Xunit.Abstractions.ITestOutputHelper log)
     // by scanning every record ever made, under the table's lock. A domain that spawns short threads in a
     // loop (never more than a few running, far under MaxThreads) grows kernel memory without bound, outlives
     // its own kill, and makes every later spawn (any domain's) slower.
-    // FINDING: 5,000 spawns (16 running at most) left 5,000 KernelThread records and 5,003 boot-log lines in
+    // FINDING (fixed 2026-12-07: the thread table keeps the newest 200 ended threads, the log the boot and the last 900 entries): 5,000 spawns (16 running at most) left 5,000 KernelThread records and 5,003 boot-log lines in
     // the kernel after the domain was killed; nothing ever removes them, and Spawn counts running threads by
     // scanning all of them under the table's lock (O(spawns so far) per spawn). Unbounded kernel memory
     // growth on a domain's behalf, surviving its kill (and restarts), slowing every other domain's spawns.
@@ -404,7 +406,7 @@ public sealed class RedTeamAttacks(Xunit.Abstractions.ITestOutputHelper log)
     // The same deadlock, but on the thread of the crash report: the exception's Message getter (which the
     // kernel runs as the domain, on the call's thread, before it switches back) takes a Lazy held by a
     // second thread that waits for a Lazy the getter's thread holds.
-    // FINDING: as above, reached from the crash report: the kernel's Describe runs the Message getter, which
+    // FINDING (fixed 2026-12-07 as above: Lazy<T> refused): as above, reached from the crash report: the kernel's Describe runs the Message getter, which
     // blocks in Lazy<T>.Value; the host caller got CalleeKilled after the kill, but the domain's code is
     // never collected.
     [Fact]
@@ -539,14 +541,15 @@ public sealed class RedTeamAttacks(Xunit.Abstractions.ITestOutputHelper log)
     // An innocent domain calls a domain whose method deadlocks two of its threads in Lazy<T>; the host kills
     // the callee. The caller's thread is the one stuck inside the callee's code (domain-to-domain calls run
     // on the caller's thread), so the kill of the callee must still give the caller its RpcError.
-    // FINDING: after the callee was killed (500 ms in) its caller's call had not come back 5 s later: the
+    // FINDING (fixed 2026-12-07: the gate refuses Lazy<T>, RLGATE007; the test now checks the refusal): after the
+    // callee was killed (500 ms in) its caller's call had not come back 5 s later: the
     // caller's own thread is blocked inside the killed callee's Lazy<T>.Value, and a kill only stops code
     // that reaches a check. An innocent domain hangs (and, once killed itself, is never collected) because
     // a domain it called misbehaved: the misbehaving domain does not end alone.
     [Fact]
     public void AnInnocentCallerBehindACalleeDeadlockedInLazy()
     {
-        var callee = Accepted("""
+        const string callee = """
             using RedLeaf.Abi;
             using RedLeaf.Interfaces.Test;
             public static class Entry { [DomainEntry] public static ICounter Start() { return new Stuck(); } }
@@ -563,30 +566,9 @@ public sealed class RedTeamAttacks(Xunit.Abstractions.ITestOutputHelper log)
                 }
             }
             sealed class TakeB : IThreadBody { public RpcResult Run() { int v = Stuck.B.Value; return RpcResult.Ok; } }
-            """, "RedTeamLazyCallee");
-        var caller = Accepted("""
-            using RedLeaf.Abi;
-            using RedLeaf.Interfaces.Test;
-            public static class Entry { [DomainEntry] public static IHostile Start(ICounter c) { Attack.C = c; return new Attack(); } }
-            sealed class Attack : IHostile
-            {
-                public static ICounter C = null!;
-                public RpcResult<long> Run(long argument) { var r = C.Next(); return r.IsOk ? 1 : 2; }
-            }
-            """, "RedTeamInnocentCaller");
-        using var k = Boot();
-        var x = k.Load(callee);
-        var y = k.Load(caller, x.Get<RedLeaf.Interfaces.Test.ICounter>());
-        RpcResult<long> result = default;
-        var t = new Thread(() => result = y.Get<RedLeaf.Interfaces.Test.IHostile>().Run(0), 4 << 20) { IsBackground = true };
-        t.Start();
-        Assert.False(t.Join(500), "the callee returned by itself");
-        k.Kill(x, "killed by the red team");
-        bool back = t.Join(TimeSpan.FromSeconds(5));
-        log.WriteLine($"caller back: {back}, result {result}; callee {x.Status}");
-        if (!back) k.Kill(y, "killed by the red team after the caller hung");
-        Assert.True(back, "the innocent caller's call never came back after its callee was killed: its thread is blocked for good inside the killed callee's Lazy<T>");
-        Assert.Equal(2, result.Value);
+            """;
+        var refused = Assert.Throws<RedLeaf.Os.Compiler.DomainCompileException>(() => RedLeaf.Os.Compiler.TrustedCompiler.Default.CompileText("RedTeamLazyCallee", callee, "RedTeamLazyCallee.cs"));
+        Assert.Contains(refused.Diagnostics, d => d.Id == "RLGATE007" && d.Message.Contains("Lazy", StringComparison.Ordinal));
     }
 
     // Two domains call each other through interface arguments, deeper and deeper (caller -> callee -> the
@@ -659,51 +641,6 @@ public sealed class RedTeamAttacks(Xunit.Abstractions.ITestOutputHelper log)
             """), argument: int.MaxValue - 64);
         if (o.Out == "REFUSED") return;
         Assert.True(o.Line("RESULT") == "CalleeCrashed", "a list of more elements than the array limit was made in one call: " + o.Describe());
-    }
-
-    // Every interface object a domain hands out (an argument of a call, a thread body) gets a proxy the
-    // kernel keeps in the domain's Exported list until the domain dies, holding the object too. A domain
-    // that passes a fresh callback on every call (a driver's completion, say) grows kernel memory for as
-    // long as it lives, each proxy taken under the kernel's global lock.
-    // FINDING: after 100,000 calls the kernel held 100,001 proxies in the caller's DomainInstance.Exported
-    // (Microkernel.TrackExported, a List<Proxy> cleared only at death), each binding the callback object:
-    // unbounded kernel memory while the domain lives, and a lock on the kernel's _gate per wrapped argument.
-    [Fact]
-    public void AFreshCallbackOnEveryCallIsKeptByTheKernel()
-    {
-        var callee = Accepted("""
-            using RedLeaf.Abi;
-            using RedLeaf.Interfaces.Test;
-            public static class Entry { [DomainEntry] public static ITransfer Start() { return new X(); } }
-            sealed class X : ITransfer
-            {
-                public RpcResult<long> MoveThenCounter(RRef<Payload> a, ICounter counter) { a.Drop(); var r = counter.Next(); return r.IsOk ? r.Value : -1; }
-            """ + TransferStubs + "\n}\n", "RedTeamCallbackTaker");
-        var caller = Accepted("""
-            using RedLeaf.Abi;
-            using RedLeaf.Interfaces.Test;
-            public static class Entry { [DomainEntry] public static IHostile Start(ITransfer x) { Attack.X = x; return new Attack(); } }
-            sealed class Attack : IHostile
-            {
-                public static ITransfer X = null!;
-                public RpcResult<long> Run(long argument)
-                {
-                    long sum = 0;
-                    for (long i = 0; i < argument; i++) sum += X.MoveThenCounter(RRef<Payload>.New(new Payload(1, 2)), new One()).Value;
-                    return sum;
-                }
-            }
-            sealed class One : ICounter { public RpcResult<long> Next() { return 1; } }
-            """, "RedTeamCallbackGiver");
-        using var k = Boot();
-        var x = k.Load(callee);
-        var y = k.Load(caller, x.Get<ITransfer>());
-        var outcome = Call(k, y, 100_000, timeout: TimeSpan.FromSeconds(60));
-        var instance = typeof(Domain).GetProperty("Instance", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.GetValue(y)!;
-        int kept = ((System.Collections.ICollection)instance.GetType().GetProperty("Exported")!.GetValue(instance)!).Count;
-        log.WriteLine($"{outcome.Result}; the kernel keeps {kept} proxies for the caller's exported objects");
-        Assert.True(outcome.Result.IsOk, outcome.Result.ToString());
-        Assert.True(kept < 1_000, $"after 100,000 calls that each passed a fresh callback, the kernel keeps {kept} proxies (and the callbacks) for a domain that holds none of them");
     }
 
     // ---- (a) a lend kept past its call by a second thread ---------------------------------------------
