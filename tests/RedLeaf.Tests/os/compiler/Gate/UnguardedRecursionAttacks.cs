@@ -204,11 +204,10 @@ public class UnguardedRecursionAttacks
                     var shaped = pairs.Select(p => new { p.Name, Double = p.Size * 2 }).Where(p => p.Double > 2).ToList();
                     var t = Tuple.Create(1, "one");
                     var z = new[] { 1, 2 }.Zip(new[] { 3L, 4L }).Sum(q => q.First + q.Second);
-                    var lazy = new Lazy<long>(() => 5);
-                    return total + shaped.Count + t.Item1 + z + lazy.Value + (pairs[0] == ("a", 1) ? 100 : 0);
+                    return total + shaped.Count + t.Item1 + z + (pairs[0] == ("a", 1) ? 100 : 0); // (Lazy<T> is refused since the red team: RLGATE007)
             """, types: "sealed class Item { public Item(long size) => Size = size; public long Size { get; } }",
             usings: "using System.Collections.Generic;\nusing System.Linq;"));
-        AssertReturns(image, 4L + 1 + 1 + 10 + 5 + 100);
+        AssertReturns(image, 4L + 1 + 1 + 10 + 100);
     }
 
     // ---- guarded on the way in: an exception's chain of inner exceptions ------------------------------
