@@ -147,16 +147,24 @@ public sealed unsafe partial class SharedHeap
         Accesses.WaitFor(waitFor);
         lock (_gate)
         {
-            GatherLatePushes(order);
-            long bytes = 0;
-            for (int i = order.Count - 1; i >= 0; i--)
-            {
-                var e = (HeapEntry*)order[i];
-                bytes += ObjectBytes(e);
-                FreeOne(e, quarantine);
-            }
-            return (order.Count, bytes);
+            return FreeGathered(order, quarantine);
         }
+    }
+
+    /// <summary>The end of a free that waited out the accesses in flight (caller holds the lock; the tree was taken out
+    /// of the registry before the wait): leaves pushed into its deques meanwhile join it, then every object is freed,
+    /// children first. Returns the objects and bytes freed.</summary>
+    private (int Objects, long Bytes) FreeGathered(List<nint> order, Quarantine? quarantine)
+    {
+        GatherLatePushes(order);
+        long bytes = 0;
+        for (int i = order.Count - 1; i >= 0; i--)
+        {
+            var e = (HeapEntry*)order[i];
+            bytes += ObjectBytes(e);
+            FreeOne(e, quarantine);
+        }
+        return (order.Count, bytes);
     }
 
     private struct LatePushVisitor : IChildVisitor
@@ -270,14 +278,9 @@ public sealed unsafe partial class SharedHeap
                     continue;
                 }
                 foreach (var x in order) ((HeapEntry*)x)->Owner = 0; // contained leaves too: late pushes are the ones left
-                GatherLatePushes(order);
-                for (int i = order.Count - 1; i >= 0; i--)
-                {
-                    var e = (HeapEntry*)order[i];
-                    bytes += ObjectBytes(e);
-                    FreeOne(e, quarantine);
-                    objects++;
-                }
+                var (o, b) = FreeGathered(order, quarantine);
+                objects += o;
+                bytes += b;
             }
             return (objects, bytes);
         }
@@ -322,11 +325,7 @@ public sealed unsafe partial class SharedHeap
         Accesses.WaitFor(0);
         lock (_gate)
         {
-            foreach (var order in ready)
-            {
-                GatherLatePushes(order);
-                for (int i = order.Count - 1; i >= 0; i--) FreeOne((HeapEntry*)order[i]);
-            }
+            foreach (var order in ready) FreeGathered(order, null);
         }
     }
 

@@ -191,11 +191,7 @@ public sealed unsafe partial class SharedHeap
             foreach (var x in order) ((HeapEntry*)x)->Owner = 0;
         }
         Accesses.WaitFor(0);
-        lock (_gate)
-        {
-            GatherLatePushes(order);
-            for (int i = order.Count - 1; i >= 0; i--) FreeOne((HeapEntry*)order[i]);
-        }
+        lock (_gate) FreeGathered(order, null);
     }
 
     /// <summary>Bytes the object itself takes (elements, plus a deque's header).</summary>
