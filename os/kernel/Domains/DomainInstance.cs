@@ -2,7 +2,6 @@
 // them), its load context, and the proxies to its objects that it has handed out. A restart makes
 // a new instance; the old one's id never comes back.
 using RedLeaf.Abi.Runtime;
-using RedLeaf.Os.Proxies;
 
 namespace RedLeaf.Os.Domains;
 
@@ -21,6 +20,6 @@ internal sealed class DomainInstance
     public WeakReference ContextRef { get; }
     /// <summary>The device capabilities this instance holds (revoked when it dies).</summary>
     public RedLeaf.Abi.DeviceAccess[] Devices { get; set; } = Array.Empty<RedLeaf.Abi.DeviceAccess>();
-    /// <summary>Proxies whose target is an object of this instance (all unbound when it dies).</summary>
-    public List<Proxy> Exported { get; } = new();
+    /// <summary>Proxies whose target is an object of this instance, held weakly (all still alive are unbound when it dies).</summary>
+    public ExportedProxies Exported { get; } = new();
 }

@@ -148,9 +148,7 @@ public sealed partial class Microkernel
             int reclaimed = RevokeDevices(inst); // stop the devices before anything they may DMA into is freed
             var quarantine = new Heap.SharedHeap.Quarantine();
             var (objects, bytes) = Heap.DropAllOwnedBy(token.Id, quarantine);
-            foreach (var p in inst.Exported) p.Bind(null, token);
-            int unbound = inst.Exported.Count;
-            inst.Exported.Clear();
+            int unbound = inst.Exported.UnbindAll(token);
             int threads = _threads.Release(token.Id);
             inst.Context?.Unload();
             inst.Context = null;

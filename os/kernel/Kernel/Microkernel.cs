@@ -300,11 +300,15 @@ public sealed unsafe partial class Microkernel : IDisposable
         return bound;
     }
 
-    internal void TrackExported(DomainToken owner, Proxy proxy)
+    /// <summary>Tracks a proxy to an object of <paramref name="owner"/> so its crash cleanup unbinds it. No
+    /// kernel lock: the add takes only the instance's table lock, and a proxy added after the cleanup's
+    /// unbinding pass (its state is set before that pass, the pass takes the same table lock) sees the
+    /// state changed here and unbinds itself.</summary>
+    internal static void TrackExported(DomainToken owner, Proxy proxy)
     {
-        lock (_gate)
-            if (owner.Owner is Domain d && d.Instance.Token == owner && owner.State == DomainState.Running)
-                d.Instance.Exported.Add(proxy);
+        if (owner.Owner is not Domain d || d.Instance is not { } inst || inst.Token != owner) { proxy.Bind(null, owner); return; }
+        if (owner.State == DomainState.Running) inst.Exported.Add(proxy);
+        if (owner.State != DomainState.Running) proxy.Bind(null, owner);
     }
 
     public void Dispose()

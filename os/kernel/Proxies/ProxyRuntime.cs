@@ -99,7 +99,7 @@ internal static unsafe class ProxyRuntime
         if (value is null || value is Proxy) return value;
         var proxy = ProxyRegistry.Create(typeof(T));
         proxy.Bind(value, owner);
-        if (owner.Owner is Domain d) d.Kernel.TrackExported(owner, proxy);
+        if (owner.Owner is Domain) Microkernel.TrackExported(owner, proxy);
         return (T)(object)proxy;
     }
 }

@@ -4,8 +4,7 @@
 // RpcError or an honest answer, the heap is back to its baseline, the killed domain's code is collected.
 // Attacks that may take the process down or leave a thread stuck run in a child kernel (Sandbox).
 // A test marked "// FINDING" failed when it was written: the attack got through (see the comment); each says how it
-// was fixed (2026-12-07). One finding is not fixed yet and lives in OPEN-ESCAPES.md (callback proxies kept for a
-// domain's whole life).
+// was fixed (2026-12-07 and 2026-12-08).
 using RedLeaf.Abi;
 using RedLeaf.Interfaces.Test;
 using RedLeaf.Os.Domains;
@@ -689,5 +688,98 @@ public sealed class RedTeamAttacks(Xunit.Abstractions.ITestOutputHelper log)
         log.WriteLine($"peek {first}; later {seen}; keeper {x.Status} {x.LastCrash?.Reason}");
         Assert.False(seen.IsOk && seen.Value == 777, "the callee's second thread read the host's object after the lend ended");
         Assert.Equal(777, p.Value.A);
+    }
+
+    // FINDING (fixed 2026-12-08: the kernel tracks the proxies a domain hands out weakly, os/kernel/Domains/ExportedProxies.cs,
+    // without its global lock): every interface object a domain hands out (an argument of a call, a thread body) gets a
+    // proxy, and the kernel kept each one, and the callback object it binds, in the domain's list until the domain died.
+    // After 100,000 calls that each passed a fresh callback it held 100,001 proxies: kernel memory grew for as long as the
+    // domain lived, and each wrap took the kernel's global lock.
+    [Fact]
+    public void AFreshCallbackOnEveryCallIsKeptByTheKernel()
+    {
+        using var k = Boot();
+        var (giver, _) = LoadCallbackPair(k, keepOne: false);
+        var outcome = Call(k, giver, 100_000, timeout: TimeSpan.FromSeconds(60));
+        Assert.True(outcome.Result.IsOk, outcome.Result.ToString());
+        Assert.Equal(100_000, outcome.Result.Value);
+        GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+        int kept = ExportedAlive(giver);
+        log.WriteLine($"{outcome.Result}; the kernel keeps {kept} proxies for the caller's exported objects");
+        Assert.True(kept < 1_000, $"after 100,000 calls that each passed a fresh callback, the kernel keeps {kept} proxies (and the callbacks) for a domain that holds none of them");
+    }
+
+    // The other side of the weak registry: a callback the callee does keep is still unbound when its giver dies, so the
+    // callee's later call returns an error (not a call into a dead domain) and the giver's code is collected.
+    [Fact]
+    public async Task ACallbackKeptByTheCalleeIsUnboundWhenItsGiverDies()
+    {
+        using var k = Boot();
+        var (giver, taker) = LoadCallbackPair(k, keepOne: true);
+        var outcome = Call(k, giver, 1_000, timeout: TimeSpan.FromSeconds(60));
+        Assert.True(outcome.Result.IsOk, outcome.Result.ToString());
+        GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+        k.Kill(giver);
+        var record = giver.LastCrash!;
+        log.WriteLine(record.ToString());
+        Assert.True(record.ProxiesUnbound >= 2, $"the kept callback and the giver's export should have been unbound; {record.ProxiesUnbound} were");
+        var collected = await record.Collection.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(collected.Collected, $"the giver's code was not collected: {collected}");
+        var t = taker.Get<ITransfer>();
+        using var scope = k.Enter();
+        var again = t.MoveThenCounter(RRef<Payload>.New(new Payload(1, 2)), new HostCounter()); // the taker calls the kept one
+        log.WriteLine($"taker calls the callback it kept: {again}");
+        Assert.False(again.IsOk && again.Value == 1, "the taker reached the dead giver's callback");
+        Assert.Equal(DomainStatus.Running, taker.Status);
+    }
+
+    private sealed class HostCounter : ICounter { public RpcResult<long> Next() => 5; }
+
+    private static int ExportedAlive(Domain d)
+    {
+        var flags = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public;
+        var instance = typeof(Domain).GetProperty("Instance", flags)!.GetValue(d)!;
+        var exported = instance.GetType().GetProperty("Exported", flags)!.GetValue(instance)!;
+        return (int)exported.GetType().GetMethod("CountAlive", flags)!.Invoke(exported, null)!;
+    }
+
+    /// <summary>A taker whose MoveThenCounter calls the callback it is given (and, with keepOne, keeps the first and
+    /// calls that one instead on later calls once its giver is gone), and a giver passing a fresh callback on every call.</summary>
+    private static (Domain Giver, Domain Taker) LoadCallbackPair(RedLeaf.Os.Microkernel k, bool keepOne, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
+    {
+        var callee = Accepted("""
+            using RedLeaf.Abi;
+            using RedLeaf.Interfaces.Test;
+            public static class Entry { [DomainEntry] public static ITransfer Start() { return new X(); } }
+            sealed class X : ITransfer
+            {
+                static ICounter? kept;
+                public RpcResult<long> MoveThenCounter(RRef<Payload> a, ICounter counter)
+                {
+                    a.Drop();
+                    if (KEEP && kept is not null) { var old = kept.Next(); if (!old.IsOk) kept = null; return old.IsOk ? old.Value : -1; }
+                    if (KEEP) kept = counter;
+                    var r = counter.Next(); return r.IsOk ? r.Value : -1;
+                }
+            """.Replace("KEEP", keepOne ? "true" : "false") + TransferStubs + "\n}\n", test + "Taker");
+        var caller = Accepted("""
+            using RedLeaf.Abi;
+            using RedLeaf.Interfaces.Test;
+            public static class Entry { [DomainEntry] public static IHostile Start(ITransfer x) { Attack.X = x; return new Attack(); } }
+            sealed class Attack : IHostile
+            {
+                public static ITransfer X = null!;
+                public RpcResult<long> Run(long argument)
+                {
+                    long sum = 0;
+                    for (long i = 0; i < argument; i++) sum += X.MoveThenCounter(RRef<Payload>.New(new Payload(1, 2)), new One()).Value;
+                    return sum;
+                }
+            }
+            sealed class One : ICounter { public RpcResult<long> Next() { return 1; } }
+            """, test + "Giver");
+        var taker = k.Load(callee);
+        var giver = k.Load(caller, taker.Get<ITransfer>());
+        return (giver, taker);
     }
 }
