@@ -50,7 +50,7 @@ internal static class ProxyEmitter
         sb.AppendLine($"            if ({H}.FromHost(__previous, __callee)) return this.__Host_{m.Name}({arguments});");
         sb.AppendLine($"            var __caller = {F}.CallerOf(__previous, __callee);");
         EmitArguments(sb, m);
-        string returns = string.Concat(m.Parameters.Where(p => p.Passing == Passing.Borrow).Select(p => $"{F}.Return(in @{p.Name}, __caller, __lent_{p.Name}); "));
+        string returns = string.Concat(m.Parameters.Where(p => p.Passing == Passing.Borrow).Select(p => $"{F}.Return(in @{p.Name}, __caller, __callee, __lent_{p.Name}); "));
         sb.AppendLine($"            {F}.Switch(__callee);");
         sb.AppendLine($"            {m.ReturnType} __result;");
         sb.AppendLine("            try");
@@ -123,7 +123,7 @@ internal static class ProxyEmitter
             switch (p.Passing)
             {
                 case Passing.Move: sb.AppendLine($"                if (__done > {i}) {F}.Unmove(@{p.Name}, __caller, __callee);"); break;
-                case Passing.Borrow: sb.AppendLine($"                if (__done > {i}) {F}.Return(in @{p.Name}, __caller, __lent_{p.Name});"); break;
+                case Passing.Borrow: sb.AppendLine($"                if (__done > {i}) {F}.Return(in @{p.Name}, __caller, __callee, __lent_{p.Name});"); break;
             }
         }
         sb.AppendLine("                throw;");

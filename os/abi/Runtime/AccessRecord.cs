@@ -4,10 +4,13 @@
 // drops or moves the object between them, the access would reach a freed, reused or foreign block. So every
 // access first writes (domain id, serial) into its thread's record with a plain store, checks, touches the
 // object, and clears the record; a drop, move or end of a lend by a domain that has had more than one
-// thread in it changes the registry slot first (new checks fail from then on), then makes every thread's
-// store visible (a process-wide barrier: Interlocked.MemoryBarrierProcessWide) and waits for each record
+// thread in it changes the registry slot first (new checks fail from then on), then waits for each record
 // still announcing an access by that domain to change. Only then is the block freed or the callee run.
-// The access pays two plain stores; the barrier and the wait are paid only by domains that race themselves.
+// For the wait to see every announcement, a domain's threads fence theirs once it may race itself
+// (Shared), and the instant it becomes Shared is settled by one process-wide barrier
+// (Interlocked.MemoryBarrierProcessWide), which orders its first thread's plain announcements; from then on
+// a wait needs only its own fence. The access pays two plain stores; the fences and the wait are paid only
+// by domains that race themselves.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -42,11 +45,12 @@ internal static unsafe class Accesses
         if (r == null) r = Register();
         long s = r->Serial + (1L << 32);
         r->Serial = s;
-        // In a domain that may race itself the announcement is a full fence (an exchange): the check's loads cannot
-        // pass it, whatever the JIT or the processor would reorder, and the waiting side does not depend on the
-        // process-wide barrier alone. A single-threaded domain has nobody to race and keeps the plain store.
-        if (d->Shared != 0) Interlocked.Exchange(ref r->Active, s | (uint)d->Id);
-        else Volatile.Write(ref r->Active, s | (uint)d->Id);
+        Volatile.Write(ref r->Active, s | (uint)d->Id);
+        // In a domain that may race itself the announcement is followed by a full fence: the check's loads cannot
+        // pass it, so a waiting thread (which fences too) sees the announcement or the access sees the change. The
+        // flag is read after the store: a thread that read it before the domain turned Shared has its store made
+        // visible by the settling barrier (Settle), one that reads it after sees it set.
+        if (d->Shared != 0) Interlocked.MemoryBarrier();
     }
 
     /// <summary>The access is over.</summary>
@@ -97,8 +101,13 @@ internal static unsafe class Accesses
         }
     }
 
+    /// <summary><see cref="DomainCell.Shared"/> once the settling barrier has run: waits on the domain's accesses need
+    /// no process-wide barrier of their own.</summary>
+    internal const int Settled = 2;
+
     /// <summary>A thread enters <paramref name="d"/> (a proxy switched to it, or the kernel runs its entry): the
-    /// first thread becomes its resident; any other marks the cell Shared, for good.</summary>
+    /// first thread becomes its resident; any other marks the cell Shared, for good, and does not go on into the
+    /// domain until the change is settled.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal static void Arrive(DomainCell* d)
     {
@@ -106,7 +115,33 @@ internal static unsafe class Accesses
         var r = (nint)(CurrentDomain.Record != null ? CurrentDomain.Record : Register());
         if (d->Resident == r) return;
         if (d->Resident == 0 && Interlocked.CompareExchange(ref d->Resident, r, 0) == 0) return;
-        if (d->Resident != r && Interlocked.Exchange(ref d->Shared, 1) == 0) Interlocked.Increment(ref SharedDomains);
+        if (d->Resident != r && Volatile.Read(ref d->Shared) != Settled) Settle(d);
+    }
+
+    /// <summary>Marks <paramref name="d"/> Shared and runs the one process-wide barrier that settles it: from then on
+    /// every thread announcing an access by it has either made its announcement visible (a store before the barrier)
+    /// or reads the flag set and fences (Enter). Threads arriving meanwhile wait for it on the gate.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Settle(DomainCell* d)
+    {
+        lock (Gate)
+        {
+            if (d->Shared == Settled) return;
+            if (d->Shared == 0) { Volatile.Write(ref d->Shared, 1); Interlocked.Increment(ref SharedDomains); }
+            Interlocked.MemoryBarrierProcessWide();
+            Volatile.Write(ref d->Shared, Settled);
+        }
+    }
+
+    /// <summary>After an ownership change by or from <paramref name="d"/> (a domain that may race itself): waits until
+    /// no access by it that could have passed its check before the change is still running (on any thread but this
+    /// one). A settled domain's threads fence their announcements, so a fence here is enough; before it settles,
+    /// a process-wide barrier.</summary>
+    internal static void WaitFor(DomainCell* d)
+    {
+        if (Volatile.Read(ref d->Shared) == Settled) Interlocked.MemoryBarrier();
+        else Interlocked.MemoryBarrierProcessWide();
+        Scan(d->Id);
     }
 
     /// <summary>After an ownership change by or from domain <paramref name="domainId"/>: waits until no access by
@@ -117,6 +152,13 @@ internal static unsafe class Accesses
     internal static void WaitFor(int domainId)
     {
         Interlocked.MemoryBarrierProcessWide(); // every thread's announcement store is visible from here on
+        Scan(domainId);
+    }
+
+    /// <summary>Waits for each record (but this thread's) announcing an access by <paramref name="domainId"/> (0: by
+    /// anyone) to change. The caller has made the announcements it must see visible (a fence or a barrier).</summary>
+    private static void Scan(int domainId)
+    {
         var mine = CurrentDomain.Record;
         int n = Volatile.Read(ref _count);
         var all = Volatile.Read(ref _all); // replaced (when it grows) before the count goes up: holds n records

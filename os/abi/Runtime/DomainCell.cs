@@ -22,8 +22,9 @@ internal unsafe struct DomainCell
     internal nint Token;
     /// <summary>The first thread that entered the domain (its access record's address), 0 before any.</summary>
     internal nint Resident;
-    /// <summary>1 once a second thread has entered: the domain may race itself, so its ownership changes take
-    /// the heap's ownership lock and wait for its other threads' accesses (Accesses.WaitFor).</summary>
+    /// <summary>Nonzero once a second thread has entered: the domain may race itself, so its accesses fence their
+    /// announcements and its ownership changes take the heap's ownership lock and wait for its other threads'
+    /// accesses (Accesses.WaitFor). 1 while the change is being settled, then Accesses.Settled (2).</summary>
     internal int Shared;
     /// <summary>Largest array (elements) the domain may create in one allocation (instrumentation checks it).</summary>
     internal int MaxArrayLength;

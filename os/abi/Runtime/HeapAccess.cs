@@ -119,7 +119,7 @@ internal static unsafe class HeapAccess
                 Fault(from, $"domain {from->Id} tried to move RRef #{e - from->Entries} ({TypeRegistry.NameOf(e->TypeId)}) while another of its threads pushed it into a deque");
             if ((e->Flags & HeapEntry.Eager) != 0) MoveChildren(from, e, to);
         }
-        Accesses.WaitFor(from->Id);
+        Accesses.WaitFor(from);
         if (to->State >= DomainState.Crashed) MovedIntoStopped(handle, from, to);
         RaceHooks.At(RacePoint.Changed, from, e);
     }
@@ -185,11 +185,12 @@ internal static unsafe class HeapAccess
         if (c != null) c->LentChildren += delta;
     }
 
-    /// <summary>Ends a borrow. Tolerates an allocation that died meanwhile (its owner crashed).</summary>
+    /// <summary>Ends a borrow of <paramref name="from"/>'s lent to <paramref name="to"/>. Tolerates an allocation that
+    /// died meanwhile (its owner crashed).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Return(ulong handle, DomainCell* from, int previousBorrower)
+    internal static void Return(ulong handle, DomainCell* from, DomainCell* to, int previousBorrower)
     {
-        if (Accesses.SharedDomains != 0) ReturnShared(handle, from, previousBorrower, null);
+        if (Accesses.SharedDomains != 0) ReturnShared(handle, from, previousBorrower, null, to);
         else ReturnChecked(handle, from, previousBorrower);
         if (HeapTable.Orphans != 0) ReapOrphans(from);
     }
@@ -214,10 +215,13 @@ internal static unsafe class HeapAccess
     }
 
     /// <summary>The end of a lend while some domain in the process may race itself: counted under the ownership
-    /// lock, then the borrower's other threads' reads that began during the lend are waited for, so the lender
-    /// (or whoever it moves the object to next) never has it read behind its back.</summary>
+    /// lock (a Shared lender's or borrower's other thread may be lending or returning the same object), then, if
+    /// the borrower <paramref name="borrowerCell"/> may race itself, its other threads' reads that began during the
+    /// lend are waited for, so the lender (or whoever it moves the object to next) never has it read behind its
+    /// back. A borrower that is not Shared has no other thread: its reads were this thread's, and a thread that
+    /// enters it from now on finds the lend over (the settling barrier, Accesses.Settle, orders the two).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ReturnShared(ulong handle, DomainCell* from, int previousBorrower, DomainCell* lentTo)
+    private static void ReturnShared(ulong handle, DomainCell* from, int previousBorrower, DomainCell* lentTo, DomainCell* borrowerCell)
     {
         int borrower;
         lock (Token(from).Heap.Ownership)
@@ -234,7 +238,9 @@ internal static unsafe class HeapAccess
             }
             else borrower = ReturnChecked(handle, from, previousBorrower);
         }
-        if (borrower > 0) Accesses.WaitFor(borrower);
+        if (borrower <= 0) return;
+        if (borrower != borrowerCell->Id) Accesses.WaitFor(borrower); // a lend the proxies did not make: wait for all of its threads
+        else if (borrowerCell->Shared != 0) Accesses.WaitFor(borrowerCell);
     }
 
     /// <summary>Ends a lend to <paramref name="lentTo"/> that may have outlived the lends around it (a device's
@@ -246,7 +252,7 @@ internal static unsafe class HeapAccess
         if (index - 1 >= from->Capacity - 1) return;
         HeapEntry* e = from->Entries + index;
         if (e->Generation != (int)(handle >> 32) || e->Owner == 0 || e->Borrows == 0) return;
-        if (Accesses.SharedDomains != 0) ReturnShared(handle, from, previousBorrower, lentTo);
+        if (Accesses.SharedDomains != 0) ReturnShared(handle, from, previousBorrower, lentTo, lentTo);
         else if (e->Borrower == lentTo->Id) ReturnChecked(handle, from, previousBorrower);
         else
         {
@@ -266,13 +272,13 @@ internal static unsafe class HeapAccess
             // Another thread of the domain may be inside an access to it, or dropping, moving or lending it:
             // check and take it out of the registry under the ownership lock; the heap frees the memory once
             // those accesses are over (Accesses.WaitFor).
-            lock (Token(d).Heap.Ownership) DropChecked(d, handle, d->Id);
+            lock (Token(d).Heap.Ownership) DropChecked(d, handle, d);
             return;
         }
-        DropChecked(d, handle, 0);
+        DropChecked(d, handle, null);
     }
 
-    private static void DropChecked(DomainCell* d, ulong handle, int waitFor)
+    private static void DropChecked(DomainCell* d, ulong handle, DomainCell* waitFor)
     {
         var e = Owned(handle, d, "drop");
         if ((e->Borrows | e->LentChildren) != 0) ThrowLent(d, e, "drop");
@@ -290,7 +296,7 @@ internal static unsafe class HeapAccess
         if (index - 1 >= owner->Capacity - 1) return;
         HeapEntry* e = owner->Entries + index;
         if (*(ulong*)&e->Generation != (((ulong)(uint)owner->Id << 32) | (handle >> 32)) || (e->Borrows | e->LentChildren) != 0) return;
-        DomainToken.Of(owner)?.Heap.Drop(e, owner->Shared != 0 ? owner->Id : 0, ((ulong)(uint)owner->Id << 32) | (handle >> 32));
+        DomainToken.Of(owner)?.Heap.Drop(e, owner->Shared != 0 ? owner : null, ((ulong)(uint)owner->Id << 32) | (handle >> 32));
     }
 
     internal static ulong Allocate(int typeId, int elementSize, int length, HeapKind kind)

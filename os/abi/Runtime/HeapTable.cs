@@ -19,7 +19,7 @@ internal abstract unsafe class HeapTable
     /// the memory is reused only after that domain's accesses that began before the free are over. Nothing happens
     /// unless the slot still holds <paramref name="expect"/> (generation and owner, as checked; a crash cleanup may
     /// have taken it meanwhile, and it may even have been reused).</summary>
-    internal abstract void Drop(HeapEntry* entry, int waitFor, ulong expect);
+    internal abstract void Drop(HeapEntry* entry, DomainCell* waitFor, ulong expect);
 
     /// <summary>Frees the allocation <paramref name="handle"/> names if it is live and owned by <paramref name="owner"/> (a stopped domain).</summary>
     internal abstract void DropIfOwnedBy(ulong handle, int owner);

@@ -128,12 +128,12 @@ public sealed unsafe partial class SharedHeap
     }
 
     /// <summary>Frees <paramref name="root"/> and every child owned by the same domain, children first. With
-    /// <paramref name="waitFor"/> (a domain id that may race itself), the tree leaves the registry first (every
+    /// <paramref name="waitFor"/> (a domain that may race itself), the tree leaves the registry first (every
     /// check fails from then on), the accesses that domain's threads began before are waited for, and only then
     /// does the memory go back on the free lists.</summary>
-    internal (int Objects, long Bytes) DropTree(HeapEntry* root, Quarantine? quarantine = null, int waitFor = 0, ulong expect = 0)
+    internal (int Objects, long Bytes) DropTree(HeapEntry* root, Quarantine? quarantine = null, DomainCell* waitFor = null, ulong expect = 0)
     {
-        if (waitFor == 0) return DropTreeNow(root, quarantine, expect);
+        if (waitFor == null) return DropTreeNow(root, quarantine, expect);
         List<nint> order;
         lock (_gate)
         {

@@ -268,7 +268,7 @@ public sealed unsafe partial class SharedHeap
         public Table(SharedHeap heap) => _heap = heap;
         internal override ulong Allocate(DomainToken owner, int typeId, int elementSize, int length, HeapKind kind) =>
             _heap.Allocate(owner, typeId, elementSize, length, kind);
-        internal override void Drop(HeapEntry* entry, int waitFor, ulong expect) => _heap.DropTree(entry, null, waitFor, expect);
+        internal override void Drop(HeapEntry* entry, DomainCell* waitFor, ulong expect) => _heap.DropTree(entry, null, waitFor, expect);
         internal override void DropIfOwnedBy(ulong handle, int owner) => _heap.DropIfOwnedBy(handle, owner);
         internal override void MoveChildren(HeapEntry* entry, int from, int to) => _heap.MoveChildren(entry, from, to);
         internal override bool ChildrenOwned(HeapEntry* entry, int owner) => _heap.ChildrenOwned(entry, owner);

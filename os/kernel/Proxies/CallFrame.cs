@@ -112,11 +112,11 @@ public static unsafe class CallFrame
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Lend<T>(in RRefDeque<T> r, nint from, nint to) where T : unmanaged => HeapAccess.Borrow(r.Handle, (DomainCell*)from, (DomainCell*)to);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Return<T>(in RRef<T> r, nint lender, int previousBorrower) where T : unmanaged => HeapAccess.Return(r.Handle, (DomainCell*)lender, previousBorrower);
+    public static void Return<T>(in RRef<T> r, nint lender, nint borrower, int previousBorrower) where T : unmanaged => HeapAccess.Return(r.Handle, (DomainCell*)lender, (DomainCell*)borrower, previousBorrower);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Return<T>(in RRefArray<T> r, nint lender, int previousBorrower) where T : unmanaged => HeapAccess.Return(r.Handle, (DomainCell*)lender, previousBorrower);
+    public static void Return<T>(in RRefArray<T> r, nint lender, nint borrower, int previousBorrower) where T : unmanaged => HeapAccess.Return(r.Handle, (DomainCell*)lender, (DomainCell*)borrower, previousBorrower);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Return<T>(in RRefDeque<T> r, nint lender, int previousBorrower) where T : unmanaged => HeapAccess.Return(r.Handle, (DomainCell*)lender, previousBorrower);
+    public static void Return<T>(in RRefDeque<T> r, nint lender, nint borrower, int previousBorrower) where T : unmanaged => HeapAccess.Return(r.Handle, (DomainCell*)lender, (DomainCell*)borrower, previousBorrower);
 
     /// <summary>A domain object crossing the call belongs to <paramref name="owner"/>; the other side gets a proxy to it.</summary>
     public static T? Wrap<T>(T? value, nint owner) where T : class => ProxyRuntime.Wrap(value, (DomainCell*)owner);
