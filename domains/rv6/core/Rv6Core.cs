@@ -13,6 +13,7 @@ namespace Domains.Rv6.Core;
 public sealed partial class Rv6Core : IRv6
 {
     internal readonly WaitLock Lock = new();
+    private readonly object _ticks = new(); // xv6's &ticks: sleep(n) waits here (woken by its timeout, or a kill)
     internal readonly IFileSystem Fs;
     internal readonly IConsole Console;
     internal readonly FileTable Files;
@@ -215,7 +216,7 @@ public sealed partial class Rv6Core : IRv6
             for (;;)
             {
                 _k.Lock.Acquire();
-                _k.Lock.Sleep(20);
+                _k.Lock.Sleep(this, 20);
                 _k.Lock.Release();
                 for (;;)
                 {
@@ -233,7 +234,7 @@ public sealed partial class Rv6Core : IRv6
         Lock.Acquire();
         foreach (var q in _proc)
             if (q.Pid == pid && q.State is ProcState.Used or ProcState.Running) q.Killed = true;
-        Lock.Wakeup();
+        Lock.WakeupAll(); // wherever it sleeps (wait, a pipe, sleep), it wakes and sees it was killed
         Lock.Release();
     }
 
@@ -276,9 +277,13 @@ public sealed partial class Rv6Core : IRv6
                 }
             p.XState = status;
             p.Program = null;
-            if (p.Parent is null) p.Reset();
-            else p.State = ProcState.Zombie;
-            Lock.Wakeup();
+            var parent = p.Parent;
+            if (parent is null) p.Reset();
+            else
+            {
+                p.State = ProcState.Zombie;
+                Lock.Wakeup(parent); // xv6's wakeup(p->parent): the parent sleeps in wait() on itself
+            }
         }
         finally { Lock.Release(); }
     }
@@ -323,7 +328,7 @@ public sealed partial class Rv6Core : IRv6
                     }
                 }
                 if (!havekids || p.Killed) return new WaitStatus { Pid = -1, Status = 0 };
-                Lock.Sleep();
+                Lock.Sleep(p); // xv6's sleep(p, &wait_lock): a child's exit wakes its parent
             }
         }
         finally { Lock.Release(); }
@@ -345,7 +350,7 @@ public sealed partial class Rv6Core : IRv6
                     c.Reset();
                     return status;
                 }
-                Lock.Sleep();
+                Lock.Sleep(parent);
             }
         }
         finally { Lock.Release(); }
@@ -362,7 +367,7 @@ public sealed partial class Rv6Core : IRv6
                 if (q.Pid == pid && q.State is ProcState.Used or ProcState.Running) { p = q; break; }
             if (p is null) return -1;
             p.Killed = true;
-            Lock.Wakeup();
+            Lock.WakeupAll(); // xv6 makes a sleeping process runnable; here every sleeper wakes and re-checks
         }
         finally { Lock.Release(); }
         Unload(p, -1);
@@ -385,7 +390,7 @@ public sealed partial class Rv6Core : IRv6
                 int left = ticks - (Uptime() - start);
                 if (left <= 0) return 0;
                 if (p.Killed) return -1;
-                Lock.Sleep(left * Param.TICKMS);
+                Lock.Sleep(_ticks, left * Param.TICKMS);
             }
         }
         finally { Lock.Release(); }

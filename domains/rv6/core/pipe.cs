@@ -1,5 +1,6 @@
 // domains/rv6/core: pipes (xv6's kernel/pipe.c): a 512-byte ring between a writer and a reader,
-// guarded by the core's lock, with sleep/wakeup on it as in xv6.
+// guarded by the core's lock, with sleep/wakeup on it as in xv6: readers sleep on nread's channel,
+// writers on nwrite's (xv6's &pi->nread and &pi->nwrite).
 using RedLeaf.Abi;
 using RedLeaf.Interfaces.Rv6;
 
@@ -13,6 +14,8 @@ internal sealed class Pipe
     private uint _nwrite;    // number of bytes written
     private bool _readopen;  // read fd is still open
     private bool _writeopen; // write fd is still open
+    private readonly object _nreadChan = new();  // xv6's &pi->nread: readers wait here for data
+    private readonly object _nwriteChan = new(); // xv6's &pi->nwrite: writers wait here for room
 
     private Pipe(Rv6Core k) => _k = k;
 
@@ -36,9 +39,8 @@ internal sealed class Pipe
     public void Close(bool writable)
     {
         _k.Lock.Acquire();
-        if (writable) _writeopen = false;
-        else _readopen = false;
-        _k.Lock.Wakeup();
+        if (writable) { _writeopen = false; _k.Lock.Wakeup(_nreadChan); }
+        else { _readopen = false; _k.Lock.Wakeup(_nwriteChan); }
         _k.Lock.Release();
     }
 
@@ -54,8 +56,8 @@ internal sealed class Pipe
                 if (!_readopen || pr.Killed) return -1;
                 if (_nwrite == _nread + Param.PIPESIZE)
                 {
-                    _k.Lock.Wakeup();  // wake readers
-                    _k.Lock.Sleep();
+                    _k.Lock.Wakeup(_nreadChan);
+                    _k.Lock.Sleep(_nwriteChan);
                 }
                 else
                 {
@@ -63,7 +65,7 @@ internal sealed class Pipe
                     i++;
                 }
             }
-            _k.Lock.Wakeup();
+            _k.Lock.Wakeup(_nreadChan);
             return i;
         }
         finally { _k.Lock.Release(); }
@@ -80,14 +82,14 @@ internal sealed class Pipe
             while (_nread == _nwrite && _writeopen)
             {
                 if (pr.Killed) return IoVecs.Fail(io);
-                _k.Lock.Sleep();
+                _k.Lock.Sleep(_nreadChan);
             }
             for (i = 0; i < n; i++)
             {
                 if (_nread == _nwrite) break;
                 v.Data[i] = _data[_nread++ % Param.PIPESIZE];
             }
-            _k.Lock.Wakeup();  // wake writers
+            _k.Lock.Wakeup(_nwriteChan);
         }
         finally { _k.Lock.Release(); }
         v.Count = i;
