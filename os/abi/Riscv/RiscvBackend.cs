@@ -13,6 +13,7 @@ internal abstract class RiscvMachineBackend
     internal abstract RiscvProcessBackend? Adopt(long ticket);
     internal abstract void Bind(long ticket, int pid);
     internal abstract void Discard(long ticket);
+    internal abstract RiscvMachineBackend? Claim(long ticket);
 }
 
 internal abstract class RiscvProcessBackend

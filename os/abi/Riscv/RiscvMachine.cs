@@ -1,8 +1,11 @@
 // os/abi/Riscv: the right to run RISC-V user processes on the machine's interpreter (machine/Riscv),
-// granted by the kernel to one domain instance (rv6's interpreter program, domains/rv6/user/riscv):
-// RedLeaf's answer to "how does untrusted code reach a CPU it may not touch?". Processes made through
-// it take their memory from the kernel's finite RISC-V page pool; when the holder ends (exit, kill,
-// crash) the kernel revokes it and frees every process it still holds: nothing leaks past the domain.
+// granted by the kernel to rv6's interpreter domain (domains/rv6/user/riscv): RedLeaf's answer to "how
+// does untrusted code reach a CPU it may not touch?". Processes made through it take their memory from
+// the kernel's finite RISC-V page pool. The domain holds one machine (its grant) and, for each rv6
+// process it serves, a session machine it claims with the ticket the program loader gave it (Claim):
+// when that process ends (exit, kill) the kernel revokes the session and frees every RISC-V process made
+// through it, whatever the interpreter did; every later use throws RiscvRevokedException, which ends that
+// process's Main and nothing else. When the domain itself ends, its grant and every session are revoked.
 //
 // Fork across domains: a process cannot be moved through a system call, so the parent parks the copy
 // with the kernel (Park: an unguessable ticket), passes the ticket to the child it starts, and the
@@ -29,7 +32,16 @@ public sealed class RiscvMachine
 
     private void Check()
     {
-        if (_b.Revoked) throw new DomainStoppedException($"the RISC-V machine granted to {_b.Holder} has been revoked");
+        if (_b.Revoked) throw new RiscvRevokedException($"the RISC-V machine granted to {_b.Holder} has been revoked");
+    }
+
+    /// <summary>The session machine the program loader offered under <paramref name="ticket"/> for one rv6 process;
+    /// null if the ticket names none (already claimed, revoked, or never issued).</summary>
+    public RiscvMachine? Claim(long ticket)
+    {
+        Check();
+        var s = _b.Claim(ticket);
+        return s is null ? null : new RiscvMachine(s);
     }
 
     /// <summary>A new process with no memory (size 0): grow it, load it, set its layout, start it.</summary>

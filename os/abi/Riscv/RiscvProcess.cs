@@ -24,7 +24,9 @@ public sealed class RiscvProcess
         get
         {
             Owner.CheckLive();
-            return _b is { Freed: false } b ? b : throw new InvalidOperationException("this RISC-V process has been freed or parked");
+            if (_b is { Freed: false } b) return b;
+            Owner.CheckLive(); // revoked meanwhile (the kernel frees after it marks the machine revoked): that, not a misuse
+            throw new InvalidOperationException("this RISC-V process has been freed or parked");
         }
     }
 

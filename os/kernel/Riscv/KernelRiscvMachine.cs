@@ -30,7 +30,7 @@ internal sealed class KernelRiscvMachine : RiscvMachineBackend
     {
         lock (_live)
         {
-            if (_revoked) { p.Space.Free(); throw new RedLeaf.Abi.DomainStoppedException($"the RISC-V machine granted to {Holder} has been revoked"); }
+            if (_revoked) { p.Space.Free(); throw new RiscvRevokedException($"the RISC-V machine granted to {Holder} has been revoked"); }
             _live.Add(p);
         }
         return p;
@@ -58,18 +58,38 @@ internal sealed class KernelRiscvMachine : RiscvMachineBackend
 
     internal override void Bind(long ticket, int pid) => _service.Bind(ticket, pid);
     internal override void Discard(long ticket) => _service.Discard(ticket);
+    internal override RiscvMachineBackend? Claim(long ticket) => _service.Claim(ticket, this);
+
+    /// <summary>Sessions claimed through this machine (the interpreter domain's grant): revoked with it.</summary>
+    private readonly List<KernelRiscvMachine> _sessions = new();
+
+    /// <summary>Records a session claimed through this machine; false (the session is revoked at once) if this one is revoked.</summary>
+    internal bool Adopted(KernelRiscvMachine session)
+    {
+        lock (_live)
+        {
+            if (_revoked) return false;
+            _sessions.RemoveAll(s => s.Revoked); // ended processes' sessions: the list stays as long as the live ones
+            _sessions.Add(session);
+            return true;
+        }
+    }
 
     /// <summary>The holder ended: free every process it still holds, and what it parked for nobody yet.</summary>
     internal void Revoke()
     {
         KernelRiscvProcess[] live;
+        KernelRiscvMachine[] sessions;
         lock (_live)
         {
             _revoked = true;
             live = _live.ToArray();
             _live.Clear();
+            sessions = _sessions.ToArray();
+            _sessions.Clear();
         }
         foreach (var p in live) p.Space.Free();
+        foreach (var s in sessions) s.Revoke();
         _service.ParkerEnded(this);
     }
 }

@@ -40,8 +40,54 @@ public sealed class RiscvService
     /// <summary>A fresh capability for one domain instance (pass it to Microkernel.Load).</summary>
     public RiscvMachine Grant(string holder) => new(new KernelRiscvMachine(this, holder));
 
+    private readonly Dictionary<long, KernelRiscvMachine> _offered = new();
+
+    /// <summary>A session machine for one rv6 process, offered to the interpreter domain under the returned ticket
+    /// (it claims it with RiscvMachine.Claim). Revoke it when the process ends: its RISC-V processes are freed.</summary>
+    public long Offer(string holder, out RiscvMachine session)
+    {
+        var s = new KernelRiscvMachine(this, holder);
+        session = new RiscvMachine(s);
+        lock (_offered)
+        {
+            long ticket = NewTicket(_offered.ContainsKey);
+            _offered[ticket] = s;
+            return ticket;
+        }
+    }
+
+    /// <summary>Offers not yet claimed (for tests).</summary>
+    public int OfferedCount { get { lock (_offered) return _offered.Count; } }
+
+    internal KernelRiscvMachine? Claim(long ticket, KernelRiscvMachine by)
+    {
+        KernelRiscvMachine? s;
+        lock (_offered) _offered.Remove(ticket, out s);
+        if (s is null || s.Revoked) return null;
+        if (!by.Adopted(s)) { s.Revoke(); return null; }
+        return s;
+    }
+
+    /// <summary>An unguessable nonzero ticket not yet in use.</summary>
+    private static long NewTicket(Func<long, bool> taken)
+    {
+        Span<byte> b = stackalloc byte[8];
+        long ticket;
+        do
+        {
+            RandomNumberGenerator.Fill(b);
+            ticket = BitConverter.ToInt64(b) & long.MaxValue;
+        } while (ticket == 0 || taken(ticket));
+        return ticket;
+    }
+
     /// <summary>The holder ended: its processes are freed and the capability refuses every use.</summary>
-    public void Revoke(RiscvMachine machine) => ((KernelRiscvMachine)machine.Backend).Revoke();
+    public void Revoke(RiscvMachine machine)
+    {
+        var k = (KernelRiscvMachine)machine.Backend;
+        lock (_offered) foreach (var t in _offered.Where(kv => kv.Value == k).Select(kv => kv.Key).ToList()) _offered.Remove(t); // never claimed
+        k.Revoke();
+    }
 
     /// <summary>Process <paramref name="pid"/> ended: free any copy parked for it that it never adopted.</summary>
     public void ProcessEnded(int pid)
@@ -57,15 +103,9 @@ public sealed class RiscvService
 
     internal long Park(KernelRiscvProcess p, KernelRiscvMachine parker)
     {
-        Span<byte> b = stackalloc byte[8];
         lock (_parked)
         {
-            long ticket;
-            do
-            {
-                RandomNumberGenerator.Fill(b);
-                ticket = BitConverter.ToInt64(b) & long.MaxValue;
-            } while (ticket == 0 || _parked.ContainsKey(ticket));
+            long ticket = NewTicket(_parked.ContainsKey);
             _parked[ticket] = new Parked { Process = p, Parker = parker };
             return ticket;
         }

@@ -2,9 +2,11 @@
 // create_domain capability): starts a process as a fresh domain of a signed user-program image
 // (domains/rv6/user/<name>, compiled by the trusted compiler, cached), granted the process's own
 // system-call object, and unloads it at exit or kill. It loads nothing else and unloads only what it loaded.
-// The RISC-V interpreter program (domains/rv6/user/riscv) is also granted a RiscvMachine of this
-// system's RiscvService (os/kernel/Riscv), revoked when its process ends: its processes' memory is
-// freed then, whatever the program did.
+// RISC-V processes are the exception: one domain of the RISC-V interpreter program (domains/rv6/user/riscv,
+// granted a RiscvMachine of this system's RiscvService, os/kernel/Riscv) serves them all (IRiscvHost), each
+// through a session machine offered to it for that process and revoked when the process ends, which frees
+// the process's memory whatever the interpreter did (domains/rv6/README.md, "RISC-V processes"). If the
+// interpreter domain itself dies, its processes die with it and the next RISC-V process gets a fresh one.
 // Images are looked up once per program per boot.
 using System.Collections.Concurrent;
 using RedLeaf.Abi;
@@ -19,12 +21,18 @@ namespace RedLeaf.Systems.Rv6;
 public sealed class ProgramLoader : IProgramLoader
 {
     private readonly Microkernel _kernel;
-    private readonly ConcurrentDictionary<int, Domain> _live = new();
-    private readonly ConcurrentDictionary<int, RiscvMachine> _riscv = new();
+    private readonly ConcurrentDictionary<int, Process> _live = new();
 
-    /// <summary>The program that runs RISC-V executables; the only one granted a RiscvMachine.</summary>
+    /// <summary>A loaded process: its own domain (a C# program), or a program object of the shared RISC-V
+    /// interpreter domain with the session machine that serves it.</summary>
+    private sealed record Process(Domain Domain, IProgram? Hosted, RiscvMachine? Session);
+
+    /// <summary>The program that runs RISC-V executables: one domain of it serves every RISC-V process.</summary>
     public const string RiscvProgram = "riscv";
     private long _loaded;
+    private readonly object _hostGate = new();
+    private Domain? _host;
+    private RiscvMachine? _hostMachine;
 
     public ProgramLoader(Microkernel kernel, string programsFolder, RiscvService? riscv = null)
     {
@@ -40,7 +48,7 @@ public sealed class ProgramLoader : IProgramLoader
     /// <summary>Where program folders are (domains/rv6/user).</summary>
     public string ProgramsFolder { get; }
 
-    /// <summary>Processes whose domains are loaded now.</summary>
+    /// <summary>Processes loaded now (C# programs' domains and RISC-V processes served by the interpreter).</summary>
     public int Live => _live.Count;
 
     /// <summary>The pids of the processes loaded now.</summary>
@@ -48,6 +56,9 @@ public sealed class ProgramLoader : IProgramLoader
 
     /// <summary>Processes started since boot.</summary>
     public long Loaded => Interlocked.Read(ref _loaded);
+
+    /// <summary>The RISC-V interpreter's domain, once a RISC-V process has run (null before).</summary>
+    public Domain? RiscvHost => _host;
 
     /// <summary>Program names: the folders under <see cref="ProgramsFolder"/> holding a domain (not the user library).</summary>
     public IReadOnlyList<string> Programs() =>
@@ -70,51 +81,38 @@ public sealed class ProgramLoader : IProgramLoader
 
     public RpcResult<int> Load(in RRefArray<byte> name, int pid, ISyscalls sys)
     {
-        var d = Start(Name(in name), pid, sys, out var machine);
-        if (d is null) return -1;
-        if (machine is not null) _riscv[pid] = machine;
-        _live[pid] = d;
+        var p = Start(Name(in name), pid, sys);
+        if (p is null) return -1;
+        _live[pid] = p;
         return 0;
     }
 
     public RpcResult<int> Replace(in RRefArray<byte> name, int pid, ISyscalls sys)
     {
         if (!_live.ContainsKey(pid)) return -1;
-        var d = Start(Name(in name), pid, sys, out var machine);
-        if (d is null) return -1;
-        // The new instance takes the process's place first, so NextDead never reports the old one stopping.
-        if (!_live.TryGetValue(pid, out var old) || !_live.TryUpdate(pid, d, old))
+        var p = Start(Name(in name), pid, sys);
+        if (p is null) return -1;
+        // The new program takes the process's place first, so NextDead never reports the old one stopping.
+        if (!_live.TryGetValue(pid, out var old) || !_live.TryUpdate(pid, p, old))
         {
-            _kernel.Unload(d, $"process {pid} ended during exec");
-            if (machine is not null) Riscv.Revoke(machine);
+            End(p, $"process {pid} ended during exec");
             return -1;
         }
-        _riscv.TryRemove(pid, out var oldMachine);
-        if (machine is not null) _riscv[pid] = machine;
-        _kernel.Unload(old, $"process {pid} exec'd {d.Name}");
-        if (oldMachine is not null) Riscv.Revoke(oldMachine);
+        End(old, $"process {pid} exec'd {p.Domain.Name}");
         return 0;
     }
 
-    /// <summary>Loads a fresh domain of <paramref name="program"/> for process <paramref name="pid"/> (the RISC-V
-    /// interpreter also gets a machine); null, with the reason in the kernel's log, if it cannot.</summary>
-    private Domain? Start(string program, int pid, ISyscalls sys, out RiscvMachine? machine)
+    /// <summary>Starts process <paramref name="pid"/> running <paramref name="program"/>: a fresh domain of it, or,
+    /// for the RISC-V interpreter, a program object of the shared interpreter domain; null, with the reason in
+    /// the kernel's log, if it cannot.</summary>
+    private Process? Start(string program, int pid, ISyscalls sys)
     {
-        machine = null;
         if (!IsProgram(program)) return null;
         try
         {
-            object[] grants = program == RiscvProgram ? new object[] { sys, machine = Riscv.Grant($"process {pid}") } : new object[] { sys };
-            Domain d;
-            try { d = _kernel.Load(program, Image(program), grants); }
-            catch
-            {
-                if (machine is not null) Riscv.Revoke(machine);
-                machine = null;
-                throw;
-            }
-            Interlocked.Increment(ref _loaded);
-            return d;
+            var p = program == RiscvProgram ? Serve(pid, sys) : new Process(_kernel.Load(program, Image(program), sys), null, null);
+            if (p is not null) Interlocked.Increment(ref _loaded);
+            return p;
         }
         catch (Exception e) when (e is DomainException or DomainCompileException)
         {
@@ -123,39 +121,85 @@ public sealed class ProgramLoader : IProgramLoader
         }
     }
 
+    /// <summary>A RISC-V process: a session machine offered to the interpreter domain, which returns the process's
+    /// program object. Null if the interpreter refused or failed (the session is revoked).</summary>
+    private Process? Serve(int pid, ISyscalls sys)
+    {
+        var host = Host();
+        long ticket = Riscv.Offer($"process {pid}", out var session);
+        var served = host.Get<IRiscvHost>().Serve(ticket, sys);
+        if (served.IsOk && served.Value is { } program) return new Process(host, program, session);
+        Riscv.Revoke(session);
+        _kernel.Log.Add($"rv6: process {pid} (riscv) did not start: the interpreter domain answered {(served.IsOk ? "no program" : served.Error.ToString())}");
+        return null;
+    }
+
+    /// <summary>The interpreter domain, loaded on first use, and again if it died (its machine revoked first).</summary>
+    private Domain Host()
+    {
+        lock (_hostGate)
+        {
+            if (_host is { Status: DomainStatus.Running } running) return running;
+            if (_host is not null)
+            {
+                if (_hostMachine is not null) Riscv.Revoke(_hostMachine);
+                _kernel.Unload(_host, "the RISC-V interpreter is replaced after it stopped");
+            }
+            _hostMachine = Riscv.Grant("rv6's RISC-V interpreter");
+            try { _host = _kernel.Load(RiscvProgram, Image(RiscvProgram), _hostMachine); }
+            catch
+            {
+                Riscv.Revoke(_hostMachine);
+                _host = null;
+                throw;
+            }
+            return _host;
+        }
+    }
+
+    /// <summary>A process is over: its domain unloaded, or its session revoked (its RISC-V processes freed; the
+    /// interpreter's thread for it ends at its next use of the machine).</summary>
+    private void End(Process p, string reason)
+    {
+        if (p.Session is not null) Riscv.Revoke(p.Session);
+        else _kernel.Unload(p.Domain, reason);
+    }
+
     public RpcResult<IProgram> Export(int pid) =>
-        _live.TryGetValue(pid, out var d) ? new RpcResult<IProgram>(d.Get<IProgram>()) : throw new InvalidOperationException($"rv6: no process {pid} was loaded");
+        _live.TryGetValue(pid, out var p)
+            ? new RpcResult<IProgram>(p.Hosted ?? p.Domain.Get<IProgram>())
+            : throw new InvalidOperationException($"rv6: no process {pid} was loaded");
 
     private readonly ConcurrentDictionary<int, bool> _reported = new();
 
     public RpcResult<int> NextDead()
     {
-        foreach (var (pid, d) in _live)
-            if (d.Status != DomainStatus.Running && _reported.TryAdd(pid, true)) return pid;
+        foreach (var (pid, p) in _live)
+            if (p.Domain.Status != DomainStatus.Running && _reported.TryAdd(pid, true)) return pid;
         return -1;
     }
 
     public RpcResult<int> Unload(int pid, int status)
     {
-        if (!_live.TryRemove(pid, out var d)) return -1;
+        if (!_live.TryRemove(pid, out var p)) return -1;
         _reported.TryRemove(pid, out _);
-        _kernel.Unload(d, status == -1 ? $"process {pid} killed" : $"process {pid} exited ({status})");
-        Ended(pid);
+        End(p, status == -1 ? $"process {pid} killed" : $"process {pid} exited ({status})");
+        Riscv.ProcessEnded(pid);
         return 0;
     }
 
-    /// <summary>Unloads every process still loaded (shutdown).</summary>
+    /// <summary>Unloads every process still loaded, then the RISC-V interpreter (shutdown).</summary>
     public void UnloadAll()
     {
         foreach (var pid in _live.Keys.ToArray())
-            if (_live.TryRemove(pid, out var d)) { _kernel.Unload(d, "rv6 shut down"); Ended(pid); }
-    }
-
-    /// <summary>A process's domain is gone: revoke its RISC-V machine (freeing its processes) and free any fork copy parked for it.</summary>
-    private void Ended(int pid)
-    {
-        if (_riscv.TryRemove(pid, out var m)) Riscv.Revoke(m);
-        Riscv.ProcessEnded(pid);
+            if (_live.TryRemove(pid, out var p)) { End(p, "rv6 shut down"); Riscv.ProcessEnded(pid); }
+        lock (_hostGate)
+        {
+            if (_hostMachine is not null) Riscv.Revoke(_hostMachine);
+            if (_host is not null) _kernel.Unload(_host, "rv6 shut down");
+            _host = null;
+            _hostMachine = null;
+        }
     }
 
     private static string Name(in RRefArray<byte> name)

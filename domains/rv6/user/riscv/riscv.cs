@@ -1,10 +1,12 @@
-// domains/rv6/user/riscv: rv6's RISC-V interpreter program. Each RISC-V process is one instance of
-// this domain (the same mapping as every rv6 program: a process is a domain), granted its ISyscalls
-// and a RiscvMachine (os/abi/Riscv) through which it runs the process on the machine's interpreter.
-// This domain is the process's xv6 kernel: it loads the ELF (elf.cs), runs slices of instructions,
-// serves ecalls by mapping xv6's system-call ABI onto rv6's (ecall.cs), forks (fork.cs), and kills the
-// process on a fault, as xv6's usertrap does. The RISC-V code cannot reach anything but its own
-// memory: the interpreter checks every access, so this domain and rv6 run on whatever it does.
+// domains/rv6/user/riscv: rv6's RISC-V interpreter program. One instance of this domain serves every
+// RISC-V process of a system (unlike C# programs, where a process is a domain): the program loader asks
+// it (IRiscvHost.Serve) for a RiscvProgram per process, given that process's ISyscalls and the ticket of a
+// session RiscvMachine (os/abi/Riscv) the kernel revokes when the process ends. A RISC-V process is
+// isolated by the interpreter's address-space checks, not by a domain: it cannot reach anything but its
+// own memory, so neither this domain nor another process runs on whatever it does (domains/rv6/README.md,
+// "RISC-V processes"). Each RiscvProgram is its process's xv6 kernel: it loads the ELF (elf.cs), runs
+// slices of instructions, serves ecalls by mapping xv6's system-call ABI onto rv6's (ecall.cs), forks
+// (fork.cs), and kills the process on a fault, as xv6's usertrap does.
 //   riscv PATH [ARG...]          run the ELF file PATH with argv [PATH, ARG...] (rv6's core starts this
 //                                when a spawned name is an ELF file in the file system)
 //   riscv -fork TICKET HOLES NAME  a fork's child: adopt the parked copy, close the fds marked in HOLES
@@ -20,14 +22,16 @@ public sealed partial class RiscvProgram : IProgram
     private const int NOFILE = 16, MAXARG = 32, MAXPATH = 128;
 
     private readonly ISyscalls sys;
-    private readonly RiscvMachine machine;
+    private readonly RiscvMachine machine = null!;
+    private readonly bool serving;
     private RiscvProcess? proc;
     private string name = "riscv";
 
-    public RiscvProgram(ISyscalls sys, RiscvMachine machine)
+    /// <param name="machine">The process's session machine; null if it could not be claimed (the process ended first).</param>
+    public RiscvProgram(ISyscalls sys, RiscvMachine? machine)
     {
         this.sys = sys;
-        this.machine = machine;
+        if (machine is not null) { this.machine = machine; serving = true; }
     }
 
     // Cold start path, run once per process: compiled without optimisation (collectible domain code is never
@@ -35,6 +39,7 @@ public sealed partial class RiscvProgram : IProgram
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoOptimization)]
     public RpcResult<int> Main(in RRefArray<byte> argv)
     {
+        if (!serving) return -1;
         var args = Split(in argv);
         try
         {
@@ -60,6 +65,10 @@ public sealed partial class RiscvProgram : IProgram
                 return 1;
             }
             return Loop();
+        }
+        catch (RiscvRevokedException)
+        {
+            return -1; // the process was killed (or exited) under us: its session and memory are gone, the others run on
         }
         finally
         {
@@ -140,8 +149,18 @@ public sealed partial class RiscvProgram : IProgram
     }
 }
 
+/// <summary>The domain's export: a RiscvProgram per rv6 process the loader asks it to serve.</summary>
+public sealed class RiscvHost : IRiscvHost
+{
+    private readonly RiscvMachine machine;
+
+    public RiscvHost(RiscvMachine machine) => this.machine = machine;
+
+    public RpcResult<IProgram> Serve(long session, ISyscalls sys) => RpcResult.From<IProgram>(new RiscvProgram(sys, machine.Claim(session)));
+}
+
 public static class Entry
 {
     [DomainEntry]
-    public static IProgram Start(ISyscalls sys, RiscvMachine machine) => new RiscvProgram(sys, machine);
+    public static IRiscvHost Start(RiscvMachine machine) => new RiscvHost(machine);
 }
