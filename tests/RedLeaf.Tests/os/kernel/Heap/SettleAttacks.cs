@@ -257,6 +257,191 @@ public sealed class SettleAttacks(ITestOutputHelper output)
         Assert.True(done == crash.Collection && (await crash.Collection).Collected, "the lender's context was not collected");
     }
 
+    // A borrow passed on to a third domain whose second thread keeps reading: the host lends its payload to B (one
+    // thread), B passes the borrow on to C; T1 is held inside C's read. T2 enters C (C is Shared now) and reads the
+    // payload C stashed, held after its check. T1 goes on: the end of C's borrow must wait for T2's read (C is the
+    // borrower and Shared), so the host's drop and S's reuse come after it; once every call returned, T2's next
+    // read of the stash must fault C.
+    [Fact]
+    public void ABorrowPassedOnToASharedThirdDomainIsNotReadAfterTheCallsReturn()
+    {
+        using var k = HostileKit.Boot();
+        var s = k.Load(Compile("settle_secret", SecretKeeper));
+        using var holds = new Holds();
+        long t1Done = 0;
+        RpcResult<long> peeked = default, read = default, late = default;
+        Domain? b = null, c = null;
+        RRef<Payload> lent = default;
+        var loaded = new ManualResetEventSlim();
+        var goPeek = new ManualResetEventSlim();
+        var t1 = Run("T1", () =>
+        {
+            using var _ = k.Enter();
+            c = k.Load(Compile("settle_third", Transfer(peek: "s_a = a; return a.Value.A;", lendBoth: "return s_a.Value.A;")));
+            b = k.Load(Compile("settle_middle", Transfer(peek: "return s_t.Peek(in a).Value;", members: "internal static ITransfer s_t;",
+                entry: "ITransfer t", entryBody: "Attack.s_t = t;")), c.Export!);
+            lent = RRef<Payload>.New(new Payload(Original, Original));
+            loaded.Set();
+            goPeek.Wait(Bound);
+            holds.Hold(c.Id); // T1's read inside C's Peek
+            peeked = b.Get<ITransfer>().Peek(in lent);
+            Interlocked.Exchange(ref t1Done, 1);
+        });
+        Assert.True(loaded.Wait(Bound), "T1 did not load the domains");
+        long live = k.Heap.LiveObjects;
+        goPeek.Set();
+        var h1 = holds.Reached(0, "T1's read in C", Bound);
+        var t2 = Run("T2", () =>
+        {
+            using var _ = k.Enter();
+            var x = RRef<Payload>.New(new Payload(1, 1));
+            var y = RRef<Payload>.New(new Payload(2, 2));
+            holds.Hold(c!.Id);
+            read = c.Get<ITransfer>().LendBoth(in x, in y); // C reads the stashed borrow on this thread
+            x.Drop();
+            y.Drop();
+        });
+        var h2 = holds.Reached(1, "T2's read of the stashed borrow", Bound);
+        h1.Release();
+        bool returned = SpinUntil(() => Interlocked.Read(ref t1Done) == 1, TimeSpan.FromSeconds(1));
+        output.WriteLine($"the host's Peek {(returned ? "returned while T2 was inside C's read" : "waited at the end of C's borrow for T2's read")}");
+        if (returned) { using (k.Enter()) lent.Drop(); WriteSecret(k, s); }
+        h2.Release();
+        Assert.True(t1.Join(Bound) && t2.Join(Bound), "a thread did not come back");
+        if (!returned) { using (k.Enter()) lent.Drop(); WriteSecret(k, s); }
+        var t3 = Run("T2 again", () =>
+        {
+            using var _ = k.Enter();
+            var x = RRef<Payload>.New(new Payload(1, 1));
+            var y = RRef<Payload>.New(new Payload(2, 2));
+            late = c!.Get<ITransfer>().LendBoth(in x, in y); // after every call returned
+            x.Drop();
+            y.Drop();
+        });
+        Assert.True(t3.Join(Bound), "the late read did not come back");
+        output.WriteLine($"Peek: {peeked}; T2 read: {read}; late read: {late}; C {c!.Status}: {c.LastCrash?.Reason}; B {b!.Status}");
+        Assert.True(!read.IsOk || read.Value != Secret, $"ESCAPE: C read {s.Name}'s secret after the lend ended");
+        Assert.True(!late.IsOk || late.Value != Secret, $"ESCAPE: C's late read returned {s.Name}'s secret");
+        Assert.False(returned, "the end of C's borrow did not wait for its second thread's read in flight");
+        Assert.Equal(Original, peeked.Value);
+        Assert.Equal(Original, read.Value);
+        Assert.Equal(RpcErrorKind.CalleeCrashed, late.Error.Kind);
+        Assert.Equal(DomainStatus.Running, b.Status);
+        Assert.Equal(live, k.Heap.LiveObjects); // the lent payload out, S's secret in
+    }
+
+    // A kill in the middle of the escape above: T1's drop is held after its check (single-threaded path), T2 (arrived
+    // after) is held inside its read, and the host kills V. The crash cleanup's grace period waits for T2's read and
+    // quarantines V's memory, so neither the late free nor S's allocation can hand T2 S's secret; T1's drop finds the
+    // tree gone and frees nothing twice; the heap is back to its baseline and V's code is collected.
+    [Fact]
+    public async Task AKillBetweenADropAndALateReadFreesNothingTwiceAndLeaksNothing()
+    {
+        using var k = HostileKit.Boot();
+        var s = k.Load(Compile("settle_secret", SecretKeeper));
+        using var holds = new Holds();
+        RpcResult<long> dropped = default, read = default;
+        Domain? v = null;
+        var loaded = new ManualResetEventSlim();
+        var goDrop = new ManualResetEventSlim();
+        var t1 = Run("T1", () =>
+        {
+            using var _ = k.Enter();
+            v = k.Load(Compile("settle_dropper", Hostile(
+                "if (argument == 1) { s_kept = RRef<Payload>.New(new Payload(" + Original + ", " + Original + ")); return 1; }\n" +
+                "if (argument == 2) { s_kept.Drop(); return 2; }\n" +
+                "return s_kept.Value.A;",
+                "static RRef<Payload> s_kept;")));
+            var p = v.Get<IHostile>();
+            Assert.Equal(1, p.Run(1).Value);
+            loaded.Set();
+            goDrop.Wait(Bound);
+            holds.Hold(v.Id);
+            dropped = p.Run(2);
+        });
+        Assert.True(loaded.Wait(Bound), "T1 did not load the attacker");
+        long live = k.Heap.LiveObjects - 1; // V's payload goes with V
+        goDrop.Set();
+        var h1 = holds.Reached(0, "T1's drop", Bound);
+        var t2 = Run("T2", () =>
+        {
+            using var _ = k.Enter();
+            holds.Hold(v!.Id);
+            read = v.Get<IHostile>().Run(3);
+        });
+        var h2 = holds.Reached(1, "T2's read", Bound);
+        var killer = Run("killer", () => k.Kill(v!, "killed by the settle attacks"));
+        Assert.True(SpinUntil(() => v!.Status != DomainStatus.Running, Bound), "the kill did not mark V");
+        h1.Release();
+        Assert.True(t1.Join(Bound), "T1 did not come back");
+        WriteSecret(k, s); // S allocates while T2 is still inside its read
+        h2.Release();
+        Assert.True(t2.Join(Bound) && killer.Join(Bound), "a thread did not come back");
+        output.WriteLine($"drop: {dropped}; T2 read: {read}; V {v!.Status}: {v.LastCrash?.Reason}");
+        Assert.True(!read.IsOk || read.Value != Secret, $"ESCAPE: V read {s.Name}'s secret through its dropped payload while it was being killed");
+        Assert.True(!read.IsOk || read.Value == Original, $"T2 read {read}");
+        Assert.Equal(live + 1, k.Heap.LiveObjects); // S's secret only
+        var crash = v.LastCrash!;
+        var done = await Task.WhenAny(crash.Collection, Task.Delay(TimeSpan.FromSeconds(10)));
+        Assert.True(done == crash.Collection && (await crash.Collection).Collected, "V's context was not collected");
+    }
+
+    // ESCAPE (device rings, not the settling itself): a driver with two threads attaches two buffers to the same
+    // descriptor slot at once. T1 is held inside Attach after the slot-taken check (at the buffer's check); T2 passes
+    // the same check (the slot still holds nothing), attaches its buffer; T1 goes on and attaches its own over it.
+    // DmaRing's per-slot record (_held) keeps one handle; the other buffer is owned by the kernel (the device cell)
+    // and named by no slot: Detach cannot reach it and the revocation at the driver's death does not free it. Each
+    // round leaks a buffer of the shared heap for good (a driver can repeat it until the heap is exhausted). Fix: make
+    // the slot claim atomic (Interlocked.CompareExchange on _held[slot].Handle from 0 before the move, undone if the
+    // move is refused), or take a per-ring lock for a Shared holder.
+    [Fact]
+    public void TwoThreadsAttachingToOneSlotLeakNoBuffer()
+    {
+        using var k = DriverKitBoot();
+        var dev = k.Machine.Attach(new RedLeaf.Hardware.Devices.NvmeDevice("nvme0", new RedLeaf.Hardware.Devices.MemoryBlockStore(4096, 16), 64));
+        using var holds = new Holds();
+        RpcResult<long> first = default, second = default;
+        Domain? d = null;
+        long live = -1;
+        var loaded = new ManualResetEventSlim();
+        var goAttach = new ManualResetEventSlim();
+        var t1 = Run("T1", () =>
+        {
+            using var _ = k.Enter();
+            d = k.Load(Compile("settle_driver", Hostile(
+                "if (argument == 0) { s_b1 = RRefArray<byte>.New(4096); s_b2 = RRefArray<byte>.New(4096); return 0; }\n" +
+                "if (argument == 1) { s_sq.Attach(0, s_b1); return 1; }\n" +
+                "if (argument == 2) { s_sq.Attach(0, s_b2); return 2; }\n" +
+                "return s_sq.Holds(0) ? 1 : 0;",
+                "internal static DmaRing s_sq; static RRefArray<byte> s_b1; static RRefArray<byte> s_b2;",
+                entry: "DeviceAccess device", entryBody: "Attack.s_sq = device.Ring(\"sq\");")), dev);
+            live = k.Heap.LiveObjects;
+            Assert.True(d.Get<IHostile>().Run(0).IsOk);
+            loaded.Set();
+            goAttach.Wait(Bound);
+            holds.Hold(d.Id); // Attach's check of the buffer, after the slot-taken check
+            first = d.Get<IHostile>().Run(1);
+        });
+        Assert.True(loaded.Wait(Bound), "T1 did not load the driver");
+        goAttach.Set();
+        var h1 = holds.Reached(0, "T1's Attach", Bound);
+        var t2 = Run("T2", () =>
+        {
+            using var _ = k.Enter();
+            second = d!.Get<IHostile>().Run(2);
+        });
+        // T2's move (the driver is Shared now) waits for T1's announced check; let T1 go after a moment either way.
+        t2.Join(TimeSpan.FromMilliseconds(300));
+        h1.Release();
+        Assert.True(t1.Join(Bound) && t2.Join(Bound), "a thread did not come back");
+        output.WriteLine($"T1 attach: {first}; T2 attach: {second}; driver {d!.Status}: {d.LastCrash?.Reason}");
+        k.Kill(d, "killed by the settle attacks"); // revokes the rings: every buffer the device holds is freed
+        output.WriteLine($"live objects: {live} before the buffers, {k.Heap.LiveObjects} after the driver died");
+        Assert.False(first.IsOk && second.IsOk,
+            "ESCAPE: both threads attached a buffer to slot 0; one of them is now held by the device under no slot");
+        Assert.Equal(live, k.Heap.LiveObjects);
+    }
+
     // ---- tools -----------------------------------------------------------------------------------------------
 
     /// <summary>Keeps what it is given: Run(x) allocates a payload holding x twice and keeps it.</summary>
@@ -283,6 +468,9 @@ public sealed class SettleAttacks(ITestOutputHelper output)
         return seen;
     }
 
+    private static Microkernel DriverKitBoot() =>
+        Microkernel.Boot(new RedLeaf.Hardware.MachineConfig { Cpus = 1, MemoryBytes = 64L << 20 });
+
     private static DomainImage Compile(string name, string source)
     {
         try { return TrustedCompiler.Default.CompileText(name, source, name + ".cs"); }
@@ -298,10 +486,11 @@ public sealed class SettleAttacks(ITestOutputHelper output)
         "    public RpcResult<long> Run(long argument)\n    {\n" + run + "\n    }\n}\n";
 
     /// <summary>A domain exporting ITransfer; bodies not given return 0.</summary>
-    private static string Transfer(string peek = "return 0;", string both = "return 0;", string lendBoth = "return 0;", string moveThenLend = "return 0;") =>
+    private static string Transfer(string peek = "return 0;", string both = "return 0;", string lendBoth = "return 0;", string moveThenLend = "return 0;",
+        string members = "", string entry = "", string entryBody = "") =>
         "using RedLeaf.Abi;\nusing RedLeaf.Interfaces.Test;\n" +
-        "public static class Entry\n{\n    [DomainEntry]\n    public static ITransfer Start() { return new Attack(); }\n}\n" +
-        "sealed class Attack : ITransfer\n{\n" +
+        "public static class Entry\n{\n    [DomainEntry]\n    public static ITransfer Start(" + entry + ") { " + entryBody + " return new Attack(); }\n}\n" +
+        "sealed class Attack : ITransfer\n{\n" + members + "\n" +
         "    static RRef<Payload> s_a; static RRef<Payload> s_b; static long s_seen;\n" +
         "    public RpcResult<long> Both(RRef<Payload> a, RRef<Payload> b) { " + both + " }\n" +
         "    public RpcResult<long> LendThenMove(in RRef<Payload> a, RRef<Payload> b) { return 0; }\n" +
