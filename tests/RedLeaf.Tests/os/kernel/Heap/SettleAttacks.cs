@@ -142,6 +142,61 @@ public sealed class SettleAttacks(ITestOutputHelper output)
         Assert.True(!read.IsOk || read.Value == Original, $"T2 read {read.Value}, neither the payload nor an error");
     }
 
+    // The settling protects what the resident began before it: T1 (V's only thread) reads V's payload and is held
+    // after its check (a plain announcement, no fence: V is not Shared). T2 enters V (settles it) and drops the
+    // payload: V is Shared now, so the drop takes the slot out of the registry and waits (a fence and a scan, no
+    // barrier of its own) for T1's announcement, which the settling barrier made visible. S's allocation can come
+    // only after T1's read; T1 reads its own payload.
+    [Fact]
+    public void AResidentsReadThatBeganBeforeTheSettlingHoldsTheSecondThreadsDrop()
+    {
+        using var k = HostileKit.Boot();
+        var s = k.Load(Compile("settle_secret", SecretKeeper));
+        using var holds = new Holds();
+        long t2Done = 0;
+        RpcResult<long> read = default, dropped = default;
+        Domain? v = null;
+        var loaded = new ManualResetEventSlim();
+        var goRead = new ManualResetEventSlim();
+        var t1 = Run("T1", () =>
+        {
+            using var _ = k.Enter();
+            v = k.Load(Compile("settle_resident", Hostile(
+                "if (argument == 1) { s_kept = RRef<Payload>.New(new Payload(" + Original + ", " + Original + ")); return 1; }\n" +
+                "if (argument == 2) { s_kept.Drop(); return 2; }\n" +
+                "return s_kept.Value.A;",
+                "static RRef<Payload> s_kept;")));
+            var p = v.Get<IHostile>();
+            Assert.Equal(1, p.Run(1).Value);
+            loaded.Set();
+            goRead.Wait(Bound);
+            holds.Hold(v.Id); // T1's read, announced with a plain store
+            read = p.Run(3);
+        });
+        Assert.True(loaded.Wait(Bound), "T1 did not load the attacker");
+        long live = k.Heap.LiveObjects;
+        goRead.Set();
+        var h1 = holds.Reached(0, "T1's read", Bound);
+        var t2 = Run("T2", () =>
+        {
+            using var _ = k.Enter();
+            dropped = v!.Get<IHostile>().Run(2);
+            Interlocked.Exchange(ref t2Done, 1);
+        });
+        bool dropReturned = SpinUntil(() => Interlocked.Read(ref t2Done) == 1, TimeSpan.FromSeconds(1));
+        output.WriteLine($"T2's drop {(dropReturned ? "returned while T1 was inside its read" : "waited for T1's read")}");
+        if (dropReturned) WriteSecret(k, s);
+        h1.Release();
+        Assert.True(t1.Join(Bound) && t2.Join(Bound), "a thread did not come back");
+        if (!dropReturned) WriteSecret(k, s);
+        output.WriteLine($"T1 read: {read}; T2 drop: {dropped}; V {v!.Status}");
+        Assert.True(!read.IsOk || read.Value != Secret, $"ESCAPE: V's resident read {s.Name}'s secret: the drop after the settling did not wait for it");
+        Assert.False(dropReturned, "the drop by V's second thread did not wait for the resident's read in flight");
+        Assert.Equal(Original, read.Value);
+        Assert.Equal(2, dropped.Value);
+        Assert.Equal(live, k.Heap.LiveObjects); // V's payload out, S's secret in
+    }
+
     // A borrower that becomes Shared during the lend: T1 is in B's Peek (held inside its read of the lent payload);
     // T2 enters B (settles it) and reads the payload B stashed, held after its check. T1's call returns: the end of
     // the lend must see B Shared and wait for T2's read, so the host's drop and S's reuse of the block come after it.
@@ -338,7 +393,12 @@ public sealed class SettleAttacks(ITestOutputHelper output)
     public async Task AKillBetweenADropAndALateReadFreesNothingTwiceAndLeaksNothing()
     {
         using var k = HostileKit.Boot();
-        var s = k.Load(Compile("settle_secret", SecretKeeper));
+        var probe = new AddressProbe(k);
+        var granted = k.Grant<ITransfer>(probe);
+        var s = k.Load(Compile("settle_secret", Hostile(
+            "var r = RRef<Payload>.New(new Payload(argument, argument)); s_all.Add(r); s_h.Peek(in r); return s_all.Count;",
+            "static readonly System.Collections.Generic.List<RRef<Payload>> s_all = new(); internal static ITransfer s_h;",
+            entry: "ITransfer h", entryBody: "Attack.s_h = h;")), granted);
         using var holds = new Holds();
         RpcResult<long> dropped = default, read = default;
         Domain? v = null;
@@ -348,10 +408,11 @@ public sealed class SettleAttacks(ITestOutputHelper output)
         {
             using var _ = k.Enter();
             v = k.Load(Compile("settle_dropper", Hostile(
-                "if (argument == 1) { s_kept = RRef<Payload>.New(new Payload(" + Original + ", " + Original + ")); return 1; }\n" +
+                "if (argument == 1) { s_kept = RRef<Payload>.New(new Payload(" + Original + ", " + Original + ")); s_h.Peek(in s_kept); return 1; }\n" +
                 "if (argument == 2) { s_kept.Drop(); return 2; }\n" +
                 "return s_kept.Value.A;",
-                "static RRef<Payload> s_kept;")));
+                "static RRef<Payload> s_kept; internal static ITransfer s_h;",
+                entry: "ITransfer h", entryBody: "Attack.s_h = h;")), granted);
             var p = v.Get<IHostile>();
             Assert.Equal(1, p.Run(1).Value);
             loaded.Set();
@@ -374,10 +435,13 @@ public sealed class SettleAttacks(ITestOutputHelper output)
         Assert.True(SpinUntil(() => v!.Status != DomainStatus.Running, Bound), "the kill did not mark V");
         h1.Release();
         Assert.True(t1.Join(Bound), "T1 did not come back");
-        WriteSecret(k, s); // S allocates while T2 is still inside its read
+        WriteSecret(k, s); // S allocates (and the probe notes where) while T2 is still inside its read
         h2.Release();
         Assert.True(t2.Join(Bound) && killer.Join(Bound), "a thread did not come back");
-        output.WriteLine($"drop: {dropped}; T2 read: {read}; V {v!.Status}: {v.LastCrash?.Reason}");
+        output.WriteLine($"drop: {dropped}; T2 read: {read}; V {v!.Status}: {v.LastCrash?.Reason}; blocks: V's payload 0x{probe.Seen[0]:x}, S's secret 0x{probe.Seen[^1]:x}");
+        Assert.Equal(2, probe.Seen.Count);
+        Assert.True(probe.Seen[0] != probe.Seen[1],
+            "ESCAPE: S's secret was put in the block of V's dropped payload while T2 was still inside its read (the kill did not quarantine it)");
         Assert.True(!read.IsOk || read.Value != Secret, $"ESCAPE: V read {s.Name}'s secret through its dropped payload while it was being killed");
         Assert.True(!read.IsOk || read.Value == Original, $"T2 read {read}");
         Assert.Equal(live + 1, k.Heap.LiveObjects); // S's secret only
@@ -466,6 +530,23 @@ public sealed class SettleAttacks(ITestOutputHelper output)
         x.Drop();
         y.Drop();
         return seen;
+    }
+
+    /// <summary>A host object granted to domains as an ITransfer: Peek notes where the lent payload lives.</summary>
+    private sealed class AddressProbe(Microkernel k) : ITransfer
+    {
+        public readonly List<nint> Seen = new();
+        public RpcResult<long> Peek(in RRef<Payload> a)
+        {
+            lock (Seen) Seen.Add(k.Heap.AddressOf(a));
+            return 0;
+        }
+        public RpcResult<long> Both(RRef<Payload> a, RRef<Payload> b) => 0;
+        public RpcResult<long> LendThenMove(in RRef<Payload> a, RRef<Payload> b) => 0;
+        public RpcResult<long> MoveThenLend(RRef<Payload> a, in RRef<Payload> b) => 0;
+        public RpcResult<long> LendBoth(in RRef<Payload> a, in RRef<Payload> b) => 0;
+        public RpcResult<long> BatchThenOne(RRefDeque<RRef<Payload>> batch, RRef<Payload> b) => 0;
+        public RpcResult<long> MoveThenCounter(RRef<Payload> a, ICounter counter) => 0;
     }
 
     private static Microkernel DriverKitBoot() =>
