@@ -89,6 +89,10 @@ internal static unsafe class HeapAccess
         // under an 8-byte load cannot be forwarded and stalls the pipeline.
         *(ulong*)&e->Generation = ((ulong)(uint)to->Id << 32) | (handle >> 32);
         if ((e->Flags & HeapEntry.Eager) != 0) MoveChildren(from, e, to);
+        // A second thread may have entered the domain since the flag was read above, and passed its check before
+        // the change: read the flag again now the slot has changed (the settling barrier orders the two: either
+        // this load sees it set, or that thread's check sees the change) and wait for it if so.
+        if (Volatile.Read(ref from->Shared) != 0) Accesses.WaitFor(from);
         if (to->State >= DomainState.Crashed) MovedIntoStopped(handle, from, to);
         RaceHooks.At(RacePoint.Changed, from, e);
     }
@@ -191,7 +195,7 @@ internal static unsafe class HeapAccess
     internal static void Return(ulong handle, DomainCell* from, DomainCell* to, int previousBorrower)
     {
         if (Accesses.SharedDomains != 0) ReturnShared(handle, from, previousBorrower, null, to);
-        else ReturnChecked(handle, from, previousBorrower);
+        else if (ReturnChecked(handle, from, previousBorrower) > 0 && Volatile.Read(ref to->Shared) != 0) Accesses.WaitFor(to); // turned Shared meanwhile (as in Move)
         if (HeapTable.Orphans != 0) ReapOrphans(from);
     }
 
@@ -275,7 +279,7 @@ internal static unsafe class HeapAccess
             lock (Token(d).Heap.Ownership) DropChecked(d, handle, d);
             return;
         }
-        DropChecked(d, handle, null);
+        DropChecked(d, handle, d); // the heap reads the flag again once the tree is out of the registry (as in Move)
     }
 
     private static void DropChecked(DomainCell* d, ulong handle, DomainCell* waitFor)
@@ -296,7 +300,7 @@ internal static unsafe class HeapAccess
         if (index - 1 >= owner->Capacity - 1) return;
         HeapEntry* e = owner->Entries + index;
         if (*(ulong*)&e->Generation != (((ulong)(uint)owner->Id << 32) | (handle >> 32)) || (e->Borrows | e->LentChildren) != 0) return;
-        DomainToken.Of(owner)?.Heap.Drop(e, owner->Shared != 0 ? owner : null, ((ulong)(uint)owner->Id << 32) | (handle >> 32));
+        DomainToken.Of(owner)?.Heap.Drop(e, owner, ((ulong)(uint)owner->Id << 32) | (handle >> 32));
     }
 
     internal static ulong Allocate(int typeId, int elementSize, int length, HeapKind kind)

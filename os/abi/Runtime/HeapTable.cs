@@ -15,8 +15,9 @@ internal abstract unsafe class HeapTable
     /// <summary>Taken by ownership changes of domains that may race themselves (DomainCell.Shared).</summary>
     internal readonly object Ownership = new();
 
-    /// <summary>Frees an allocation the caller owns, children first; with <paramref name="waitFor"/> (a domain id)
-    /// the memory is reused only after that domain's accesses that began before the free are over. Nothing happens
+    /// <summary>Frees an allocation the caller owns, children first; with <paramref name="waitFor"/> (the owner's cell)
+    /// the tree leaves the registry first and, if that domain may race itself by then, the memory is reused only
+    /// after its accesses that began before the free are over. Nothing happens
     /// unless the slot still holds <paramref name="expect"/> (generation and owner, as checked; a crash cleanup may
     /// have taken it meanwhile, and it may even have been reused).</summary>
     internal abstract void Drop(HeapEntry* entry, DomainCell* waitFor, ulong expect);

@@ -128,9 +128,9 @@ public sealed unsafe partial class SharedHeap
     }
 
     /// <summary>Frees <paramref name="root"/> and every child owned by the same domain, children first. With
-    /// <paramref name="waitFor"/> (a domain that may race itself), the tree leaves the registry first (every
-    /// check fails from then on), the accesses that domain's threads began before are waited for, and only then
-    /// does the memory go back on the free lists.</summary>
+    /// <paramref name="waitFor"/> (the owner's cell), the tree leaves the registry first (every check fails from
+    /// then on); if the owner may race itself (read after that), the accesses its threads began before are waited
+    /// for; only then does the memory go back on the free lists.</summary>
     internal (int Objects, long Bytes) DropTree(HeapEntry* root, Quarantine? quarantine = null, DomainCell* waitFor = null, ulong expect = 0)
     {
         if (waitFor == null) return DropTreeNow(root, quarantine, expect);
@@ -144,7 +144,10 @@ public sealed unsafe partial class SharedHeap
             order = Gather(root);
             foreach (var e in order) ((HeapEntry*)e)->Owner = 0; // out of the registry: checks fail, walks skip it
         }
-        Accesses.WaitFor(waitFor);
+        // Read the owner's flag only now the tree is out of the registry: a thread that entered the domain after the
+        // drop's check (it was single-threaded then) and passed its own check before the change is waited for; the
+        // settling barrier orders the two (os/README.md, section 2, item 4).
+        if (Volatile.Read(ref waitFor->Shared) != 0) Accesses.WaitFor(waitFor);
         lock (_gate)
         {
             return FreeGathered(order, quarantine);

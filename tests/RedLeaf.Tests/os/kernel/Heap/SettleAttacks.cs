@@ -27,7 +27,9 @@ public sealed class SettleAttacks(ITestOutputHelper output)
 
     // ---- attacks ---------------------------------------------------------------------------------------------
 
-    // ESCAPE: a drop that read its domain's Shared flag clear is not waited out by a thread that arrives after.
+    // FINDING (fixed 2026-12-07: the drop reads the flag again once the tree is out of the registry, and waits if it is
+    // set; os/README.md, section 2, item 4): a drop that read its domain's Shared flag clear was not waited out by a
+    // thread that arrived after.
     // V has one thread (T1, its resident); T1 drops V's payload and is held after the drop's check (it read
     // DomainCell.Shared == 0, so it takes the single-threaded path: no lock, no wait, free at once). T2 now enters V
     // (a second host thread: Arrive settles V, flag set, process-wide barrier) and reads the payload: its check
@@ -94,7 +96,8 @@ public sealed class SettleAttacks(ITestOutputHelper output)
         Assert.Equal(live + 1 - (dropped.IsOk ? 1 : 0), k.Heap.LiveObjects); // S's secret in, V's payload out
     }
 
-    // ESCAPE (same root as above, across domains, no reuse needed): T1 moves V's payload to C and is held after the
+    // FINDING (fixed 2026-12-07 as above: the move reads the flag again after the slot's store; same root, across
+    // domains, no reuse needed): T1 moves V's payload to C and is held after the
     // move's check (single-threaded path); T2 arrives, reads the payload (check passes: V still owns it) and is held;
     // the move completes, C writes its secret into the object it now owns; T2 reads C's object. Fix as above.
     [Fact]
@@ -454,7 +457,8 @@ public sealed class SettleAttacks(ITestOutputHelper output)
         Assert.True(done == crash.Collection && (await crash.Collection).Collected, "V's context was not collected");
     }
 
-    // ESCAPE (device rings, not the settling itself): a driver with two threads attaches two buffers to the same
+    // FINDING (fixed 2026-12-07: a Shared holder changes slots under the ring's lock and waits out a change its first
+    // thread began before it turned Shared; os/abi/Devices/DmaRing.cs) (device rings, not the settling itself): a driver with two threads attaches two buffers to the same
     // descriptor slot at once. T1 is held inside Attach after the slot-taken check (at the buffer's check); T2 passes
     // the same check (the slot still holds nothing), attaches its buffer; T1 goes on and attaches its own over it.
     // DmaRing's per-slot record (_held) keeps one handle; the other buffer is owned by the kernel (the device cell)
