@@ -9,6 +9,9 @@
 // Attach and Detach run once per packet per ring on a NIC driver's hot path: their refusals are built
 // in methods of their own (no message formatting in the hot bodies), the slot's state is one array
 // element, and Attach reads the running domain once (the owner check tells whether it is the holder).
+// A holder with two threads (DomainCell.Shared) changes slots under the ring's lock, and waits out a change its
+// first thread began before it turned Shared (EnterAlone, AwaitAlone): two threads cannot both find a slot free
+// and lose a buffer in it (red team, 2026-12-07). A single-threaded driver pays two plain stores and a compare.
 using System.Runtime.CompilerServices;
 using RedLeaf.Abi.Runtime;
 
@@ -22,7 +25,29 @@ public sealed unsafe class DmaRing : Capability
     private readonly int _fieldStart, _fieldEnd; // [start, end) of the buffer field; empty if none
     private readonly DomainCell* _deviceCell;
     private readonly byte* _memoryBase;
-    private readonly Held[] _held;     // per slot: the buffer the device holds, if any
+    private readonly Held[] _held;     // per slot: the buffer the device holds, if any; its lock, for a Shared holder
+    private int _alone;                // 1 while a single-threaded holder changes a slot without the lock
+
+    /// <summary>A slot change by a holder that has had one thread so far goes ahead without the lock, announced in
+    /// _alone; false (announcement withdrawn) if the holder is Shared: take the lock. The flag is read after the
+    /// announcement, so the settling barrier that made the holder Shared (Accesses.Settle) leaves two cases: this
+    /// thread sees the flag set, or its announcement is visible to the thread that set it (AwaitAlone).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool EnterAlone()
+    {
+        if (Holder->Shared != 0) return false; // settled: never writes the flag (only the first thread ever does)
+        Volatile.Write(ref _alone, 1);
+        if (Holder->Shared == 0) return true;
+        Volatile.Write(ref _alone, 0);
+        return false;
+    }
+
+    /// <summary>Under the lock: waits out a change begun by the holder's first thread before it turned Shared.</summary>
+    private void AwaitAlone()
+    {
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _alone) != 0) spin.SpinOnce();
+    }
 
     private struct Held
     {
@@ -82,6 +107,14 @@ public sealed unsafe class DmaRing : Capability
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // per packet in drivers: lets the JIT share work with the loop around it
     public void Attach(int slot, RRefArray<byte> buffer)
     {
+        if (!EnterAlone()) { lock (_held) { AwaitAlone(); AttachOne(slot, buffer); } return; }
+        try { AttachOne(slot, buffer); }
+        finally { Volatile.Write(ref _alone, 0); }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AttachOne(int slot, RRefArray<byte> buffer)
+    {
         ulong h = buffer.Handle;
         var e = Prepare(slot, h, lend: false);
         HeapAccess.Move(h, Holder, _deviceCell);
@@ -94,6 +127,13 @@ public sealed unsafe class DmaRing : Capability
     /// <summary>Lends <paramref name="buffer"/> (owned or borrowed by the driver) to the device, read-only.</summary>
     public void Lend(int slot, in RRefArray<byte> buffer)
     {
+        if (!EnterAlone()) { lock (_held) { AwaitAlone(); LendOne(slot, in buffer); } return; }
+        try { LendOne(slot, in buffer); }
+        finally { Volatile.Write(ref _alone, 0); }
+    }
+
+    private void LendOne(int slot, in RRefArray<byte> buffer)
+    {
         var e = Prepare(slot, buffer.Handle, lend: true);
         ref var held = ref _held[slot];
         held.LentFrom = HeapAccess.Borrow(buffer.Handle, CurrentDomain.Cell, _deviceCell);
@@ -104,6 +144,14 @@ public sealed unsafe class DmaRing : Capability
     /// <summary>Moves the buffer in <paramref name="slot"/> back to the driver and clears the buffer field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // per packet in drivers: lets the JIT share work with the loop around it
     public RRefArray<byte> Detach(int slot)
+    {
+        if (!EnterAlone()) { lock (_held) { AwaitAlone(); return DetachOne(slot); } }
+        try { return DetachOne(slot); }
+        finally { Volatile.Write(ref _alone, 0); }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private RRefArray<byte> DetachOne(int slot)
     {
         ref var held = ref _held[CheckSlot(slot)];
         CheckLive();
@@ -116,6 +164,13 @@ public sealed unsafe class DmaRing : Capability
 
     /// <summary>Ends the device's borrow of the buffer lent in <paramref name="slot"/>.</summary>
     public void Release(int slot)
+    {
+        if (!EnterAlone()) { lock (_held) { AwaitAlone(); ReleaseOne(slot); } return; }
+        try { ReleaseOne(slot); }
+        finally { Volatile.Write(ref _alone, 0); }
+    }
+
+    private void ReleaseOne(int slot)
     {
         ref var held = ref _held[CheckSlot(slot)];
         CheckLive();
@@ -198,6 +253,11 @@ public sealed unsafe class DmaRing : Capability
 
     /// <summary>Kernel, at revocation (the device is already reset): frees moved buffers, returns lent ones.</summary>
     internal void Revoke()
+    {
+        lock (_held) RevokeAll(); // the holder is dead: its threads make no more changes once they meet a check
+    }
+
+    private void RevokeAll()
     {
         for (int i = 0; i < Count; i++)
         {
