@@ -21,6 +21,7 @@ public sealed class DomainView : IRichView
         Image = $"{domain.Image.Sha256[..12]} ({domain.Image.Assembly.Length} bytes, signed by {domain.Image.Signature?.KeyId ?? "nobody"})";
         Owned = heap.Nodes.Where(n => n.Owner == domain.Id).ToArray();
         Crashes = domain.Crashes;
+        PrivateBytesAllocated = domain.PrivateBytesAllocated;
     }
 
     public string Name { get; }
@@ -35,6 +36,10 @@ public sealed class DomainView : IRichView
     /// <summary>Shared-heap objects this instance owns right now.</summary>
     public IReadOnlyList<HeapNode> Owned { get; }
     public IReadOnlyList<CrashRecord> Crashes { get; }
+    /// <summary>Private (managed-heap) bytes this instance has allocated, as the kernel's allocation meter
+    /// charged them when the view was taken (Domain.PrivateBytesAllocated: sampled every 10 ms or so, so
+    /// the newest few milliseconds' allocation may not be counted yet).</summary>
+    public long PrivateBytesAllocated { get; }
 
     internal static Markup.RawHtml StatusBadge(DomainStatus s) => Badge(s.ToString(), s switch
     {
@@ -51,7 +56,8 @@ public sealed class DomainView : IRichView
             ("exports", Exports ?? "nothing"),
             ("granted", Granted.Count == 0 ? "nothing" : string.Join(", ", Granted)),
             ("image", Image),
-            ("owns", $"{Owned.Count} objects, {Owned.Sum(n => n.Bytes)} bytes"));
+            ("owns", $"{Owned.Count} objects, {Owned.Sum(n => n.Bytes)} bytes"),
+            ("allocated", $"{PrivateBytesAllocated:N0} private bytes"));
         if (Owned.Count > 0)
             body += Table(new[] { "RRef", "type", "kind", "bytes", "borrowed by" },
                 Owned.Take(50).Select(n => new object?[] { $"#{n.Index}", n.Type, n.Kind, n.Bytes, n.Borrows > 0 ? n.Borrower : "" }));

@@ -1,6 +1,6 @@
 // tests/kernel-ext/RedLeaf.Notebook: the notebook surface in plain C# (no .NET Interactive): a cell defined twice replaces
 // the earlier domain (killed) and the name then means the new one; restart grants; a crash watched
-// from a cell reports what cleanup freed.
+// from a cell reports what cleanup freed; a domain's view carries the private bytes the kernel charged it.
 using RedLeaf.Abi;
 using RedLeaf.Interfaces.Lab;
 using RedLeaf.Interfaces.Test;
@@ -101,6 +101,41 @@ public class NotebookKernelTests
         kernel.Define("p2", Prober(3).Replace("public RpcResult<long> Poke", "public RpcResult<long> Twice(long x) => 2 * x; public RpcResult<long> Poke"));
         Assert.Equal(RedLeaf.Os.Domains.DomainStatus.Running, kernel["p1"].Status); // built against the first set, still running
         Assert.Equal(RedLeaf.Os.Domains.DomainStatus.Running, kernel["p2"].Status); // built against the edited set
+        Lab.Shutdown();
+    }
+
+    /// <summary>A domain's view carries what the kernel's allocation meter charged it (homework 6 grades by it):
+    /// one that allocated 4 MiB in 4 KiB arrays shows 4 MiB or a little more (what host code allocated on the
+    /// same thread between calls is charged to the next domain sampled there), once a sample has charged them.</summary>
+    [Fact]
+    public void ADomainsViewCarriesThePrivateBytesTheKernelChargedIt()
+    {
+        using var kernel = Lab.Boot();
+        kernel.Define("allocator", """
+            using RedLeaf.Abi;
+            using RedLeaf.Interfaces.Test;
+            public sealed class A : IHostile
+            {
+                private byte[] _last = new byte[1];
+                public RpcResult<long> Run(long mebibytes) { long sum = 0; for (long i = 0; i < mebibytes * 256; i++) { _last = new byte[4096]; sum += _last.Length; } return sum; }
+            }
+            public static class Entry { [DomainEntry] public static IHostile Start() => new A(); }
+            """);
+        var allocator = kernel.Use<IHostile>("allocator");
+        Assert.Equal(0, kernel["allocator"].PrivateBytesAllocated);
+        const long MiB = 1 << 20;
+        using (kernel.Enter()) // the calls run on this thread, so its samples charge them
+        {
+            Assert.Equal(4 * MiB, allocator.Run(4).Value);
+            // A sample charges what the calls before allocated, at a check after the meter's clock asks (every 10 ms).
+            for (int i = 0; i < 100 && kernel["allocator"].PrivateBytesAllocated < 4 * MiB; i++)
+            {
+                Thread.Sleep(15);
+                Assert.Equal(0, allocator.Run(0).Value);
+            }
+        }
+        Assert.InRange(kernel["allocator"].PrivateBytesAllocated, 4 * MiB, 5 * MiB);
+        Assert.Contains("private bytes", kernel["allocator"].ToHtml());
         Lab.Shutdown();
     }
 

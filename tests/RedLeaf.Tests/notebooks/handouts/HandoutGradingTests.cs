@@ -20,6 +20,7 @@ public class HandoutGradingTests
     [InlineData("hw3", "shadow-driver", new[] { "shadow" })]
     [InlineData("hw4", "exchangeable-types-and-crash-cleanup", new[] { "predictions", "forest" })]
     [InlineData("hw5", "the-crossing-budget", new[] { "crossing", "budget" })]
+    [InlineData("hw6", "the-gc-tax", new[] { "telemetry" })]
     public void BlankIsLowWrongIsPartialSolutionIsFullAndCheatsGainNothing(string assignment, string notebook, string[] answers)
     {
         var release = Release(assignment, notebook);
