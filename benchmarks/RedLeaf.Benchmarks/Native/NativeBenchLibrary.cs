@@ -28,6 +28,12 @@ public static unsafe class NativeBenchLibrary
     /// <summary>Path of the pipe-pingpong child program.</summary>
     public static string EchoPath => Require(Path.Combine(Folder, EchoFileName));
 
+    /// <summary>Path of procbench, Linux's fork, fork+exec and pipe baselines for `bench rv6` (Native/procbench.c).</summary>
+    public static string ProcBenchPath => Require(Path.Combine(Folder, "procbench"));
+
+    /// <summary>Path of the static binary procbench's fork+exec baseline execs (Native/true_static.c).</summary>
+    public static string TrueStaticPath => Require(Path.Combine(Folder, "true_static"));
+
     /// <summary>"gcc 12.2.0" or similar: __VERSION__ of the compiler that built the library.</summary>
     public static string Compiler => Marshal.PtrToStringUTF8(((delegate* unmanaged<IntPtr>)Export("rl_compiler"))())!;
 

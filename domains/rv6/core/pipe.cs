@@ -61,8 +61,13 @@ internal sealed class Pipe
                 }
                 else
                 {
-                    _data[_nwrite++ % Param.PIPESIZE] = data[i];
-                    i++;
+                    // As many bytes as fit before the ring's end and the reader's position, copied at once (xv6 copies a
+                    // byte at a time; here each byte of an RRefArray is a checked access, so runs are copied whole).
+                    int at = (int)(_nwrite % Param.PIPESIZE);
+                    int run = Math.Min(n - i, Math.Min(Param.PIPESIZE - at, (int)(_nread + Param.PIPESIZE - _nwrite)));
+                    data.CopyTo(_data.AsSpan(at, run), i);
+                    _nwrite += (uint)run;
+                    i += run;
                 }
             }
             _k.Lock.Wakeup(_nreadChan);
@@ -84,10 +89,13 @@ internal sealed class Pipe
                 if (pr.Killed) return IoVecs.Fail(io);
                 _k.Lock.Sleep(_nreadChan);
             }
-            for (i = 0; i < n; i++)
+            for (i = 0; i < n && _nread != _nwrite;)
             {
-                if (_nread == _nwrite) break;
-                v.Data[i] = _data[_nread++ % Param.PIPESIZE];
+                int at = (int)(_nread % Param.PIPESIZE);
+                int run = Math.Min(n - i, Math.Min(Param.PIPESIZE - at, (int)(_nwrite - _nread)));
+                v.Data.CopyFrom(_data.AsSpan(at, run), i); // a run at once, as in Write
+                _nread += (uint)run;
+                i += run;
             }
             _k.Lock.Wakeup(_nwriteChan);
         }

@@ -29,6 +29,7 @@ internal static class BenchCommand
         [BlkSuite.Name] = (quick, progress) => BlkSuite.Run(quick, progress),
         [RecoverySuite.Name] = (quick, progress) => RecoverySuite.Run(quick, progress),
         [RiscvSuite.Name] = (quick, progress) => RiscvSuite.Run(quick, progress),
+        [Rv6Suite.Name] = (quick, progress) => Rv6Suite.Run(quick, progress),
         [HeapStressSuite.Name] = (quick, progress) => HeapStressSuite.Run(quick, progress, _seconds),
         [GcSuite.Name] = RunGc,
     };

@@ -100,6 +100,15 @@ internal static unsafe class AllocationMeter
         Charge(c, now - mark);
     }
 
+    /// <summary>What the kernel allocated on this thread since <paramref name="since"/> (a reading of
+    /// GC.GetAllocatedBytesForCurrentThread) is accounted elsewhere and not charged to the running domain: a RISC-V
+    /// process's memory, bounded by the kernel's page pool, grows on the interpreter domain's thread, and one
+    /// domain serves every RISC-V process (one process's sbrk must not use up the domain's allocation window).</summary>
+    internal static void NotCharged(long since)
+    {
+        if (CurrentDomain.AllocatedMark != 0) CurrentDomain.AllocatedMark += GC.GetAllocatedBytesForCurrentThread() - since;
+    }
+
     /// <summary>Host code about to run a domain on this thread (the kernel loading or restarting one) forgets what
     /// the thread allocated in host code since its last sample: compiling, verifying and loading a domain
     /// allocates hundreds of megabytes, which would otherwise be charged to the next domain sampled here.</summary>

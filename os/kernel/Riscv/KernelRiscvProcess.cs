@@ -30,7 +30,12 @@ internal sealed class KernelRiscvProcess : RiscvProcessBackend
 
     internal override bool Freed => Space.Freed;
     internal override ulong Size => Space.Size;
-    internal override bool Resize(ulong size) => Space.Resize(size);
+    internal override bool Resize(ulong size)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        try { return Space.Resize(size); }
+        finally { AllocationMeter.NotCharged(before); } // pool memory: the pool bounds it, not the domain's window
+    }
 
     internal override void Load(ulong va, ReadOnlySpan<byte> data)
     {
@@ -50,7 +55,9 @@ internal sealed class KernelRiscvProcess : RiscvProcessBackend
         if (execHi > Space.Mapped || execLo > execHi) throw new ArgumentException($"executable range [{execLo:x}, {execHi:x}) is not inside the process's {Space.Mapped} bytes");
         // The decoded text is host memory like the process's own: charged to the pool before it is allocated.
         if (!Space.ChargeText((long)(RiscvProcess.TextCost(execHi) / RiscvProcess.PageSize))) return false;
+        long before = GC.GetAllocatedBytesForCurrentThread();
         var code = RiscvCode.Build(Space.Bytes, execLo, execHi);
+        AllocationMeter.NotCharged(before); // charged to the pool above
         if (execHi > Space.ReadOnlyEnd) Space.AttachWritableText(code);
         _hart = new RiscvHart(Space, code) { Pc = entry };
         return true;
@@ -78,7 +85,9 @@ internal sealed class KernelRiscvProcess : RiscvProcessBackend
 
     internal override RiscvProcessBackend? Fork()
     {
+        long before = GC.GetAllocatedBytesForCurrentThread();
         var copy = Space.Clone();
+        AllocationMeter.NotCharged(before); // pool memory, as in Resize
         if (copy is null) return null;
         var p = new KernelRiscvProcess(_machine, copy, _hart?.Fork(copy));
         return _machine.Track(p);

@@ -96,4 +96,25 @@ public class RiscvProcessModelTests : IClassFixture<Rv6RiscvFixture>
         service.Revoke(after);
         Assert.Equal(0, service.OfferedCount);       // nothing offered is left behind
     }
+
+    // A process's memory grows on the interpreter domain's thread, and one domain serves every process: that memory is
+    // bounded by the kernel's page pool, not charged to the domain's allocation window (AllocationMeter.NotCharged).
+    // Before, `cases sbrkfail` (grow to the pool's end, twice) run a few times faulted the whole interpreter domain
+    // ("allocation quota"), ending every RISC-V process with it.
+    [Fact]
+    public void GrowingToThePoolsEndTimeAfterTimeDoesNotFaultTheInterpreter()
+    {
+        Assert.StartsWith("hello from riscv", _rv6.Run("hello").Text);
+        var host = _rv6.Loader.RiscvHost!;
+        int crashes = host.Crashes.Count;
+        for (int i = 0; i < 4; i++)
+        {
+            var r = _rv6.Run("cases sbrkfail");
+            _out.WriteLine($"pass {i}: status {r.Status}: {r.Text.Trim()}");
+            Assert.Contains("ok sbrkfail\n", r.Text);
+        }
+        Assert.Same(host, _rv6.Loader.RiscvHost);
+        Assert.Equal(RedLeaf.Os.Domains.DomainStatus.Running, host.Status);
+        Assert.Equal(crashes, host.Crashes.Count);
+    }
 }
