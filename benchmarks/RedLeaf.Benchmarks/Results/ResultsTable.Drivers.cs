@@ -105,8 +105,9 @@ public sealed partial class ResultsTable
                 crashing ? PerRun(runs.Select(r => Field(Row(r, name), "restarts")), Count) : "", paper));
         }
         if (RowNames(runs).Contains("read-no-crash"))
-            sb.AppendLine().AppendLine("Why rv6's reads run below the paper's while the block layer alone (`blk-*`) does not: a profile of the reading thread " +
-                "put about half its time in the process-wide memory barrier every RRef move out of a domain entered by several threads pays " +
-                "(rv6's core and fs serve a thread per process), and under 1% in copying data (benchmarks/README.md, `recovery`).");
+            sb.AppendLine().AppendLine("Why rv6's reads run below the paper's while the block layer alone (`blk-*`) does not: until 2026-12-07 half the reading " +
+                "thread's time went to a process-wide memory barrier every RRef move out of a domain entered by several threads paid (227-256 MB/s); " +
+                "with that barrier paid once per domain, a profile now puts almost all of it in handing locks to and fro (the heap's ownership lock " +
+                "and rv6's WaitLocks, shared with the block device's thread), and under 2% in copying data (benchmarks/README.md, `recovery`).");
     }
 }

@@ -56,7 +56,20 @@ public sealed partial class ResultsTable
         ["kill-latency"] = ("kill of a domain spinning in a loop, until its caller has the error (median)", "median_ms", "ms", 1),
         ["riscv/compute"] = ("RISC-V compute-bound programs (sieve, matmul; C at -O2), instructions retired over spawn-to-exit wall time (goal at least 100)", "mips", "MIPS", 1),
         ["riscv/syscall"] = ("RISC-V system-call-heavy program (getpid, uptime, a pipe write and read per round)", "mips", "MIPS", 1),
-        ["riscv/fork"] = ("RISC-V fork, child exits, parent waits (a fresh interpreter domain per process)", "us_per_fork", "ms", 1e-3),
+        ["riscv/fork"] = ("RISC-V fork, child exits, parent waits (one interpreter domain serves every RISC-V process)", "us_per_fork", "ms", 1e-3),
+        ["rv6/fork"] = ("rv6: RISC-V fork, child exits, parent waits (median of passes of 40 or 200 forks; goal at most 1 ms)", "median_us", "us", 1),
+        ["rv6/fork-exec"] = ("rv6: RISC-V fork + exec of `true` + exit + wait (median)", "median_us", "us", 1),
+        ["rv6/pipe"] = ("rv6: bytes through a pipe between two RISC-V processes (median)", "mb_per_s", "MB/s", 1),
+        ["rv6/spawn-sh"] = ("rv6: the shell line `echo hi | wc` (two C# programs, a domain each; median)", "median_us", "ms", 1e-3),
+        ["rv6/boot-warm"] = ("rv6: boot another rv6 in the same process (images cached, JIT warm; median)", "median_us", "ms", 1e-3),
+    };
+
+    // Rows measured beside Linux in the same run: the baseline's field, shown on a line of its own.
+    static readonly Dictionary<string, (string Field, string Unit, double Scale)> LinuxBeside = new()
+    {
+        ["rv6/fork"] = ("linux_us", "us", 1),
+        ["rv6/fork-exec"] = ("linux_us", "us", 1),
+        ["rv6/pipe"] = ("linux_mb_per_s", "MB/s", 1),
     };
 
     public string ToMarkdown()
@@ -233,6 +246,11 @@ public sealed partial class ResultsTable
             {
                 var values = runs.Select(r => Field(Row(r, name), h.Field) * h.Scale).ToList();
                 sb.AppendLine(Line($"{h.Label} (`{name}`)", $"{PerRun(values)} {h.Unit}", $"{Spread(values)} {h.Unit}"));
+                if (LinuxBeside.TryGetValue($"{suite}/{name}", out var l))
+                {
+                    var linux = runs.Select(r => Field(Row(r, name), l.Field) * l.Scale).ToList();
+                    sb.AppendLine(Line($"... Linux on this machine, same run (native/procbench, `{l.Field}`)", $"{PerRun(linux)} {l.Unit}", $"{Spread(linux)} {l.Unit}"));
+                }
             }
             else
             {

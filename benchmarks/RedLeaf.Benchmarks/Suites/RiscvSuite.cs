@@ -32,8 +32,8 @@ public static class RiscvSuite
         var sys = MedianPass(rv6, $"sysbench {rounds}", $"sysbench: {rounds} rounds", quick, passes, progress);
 
         int forks = quick ? 50 : 200;
-        // Where a fork's time goes: the JIT compiles the interpreter program's methods again in each fresh
-        // domain instance (its own collectible load context), measured by the runtime's JIT counters over
+        // What the JIT still compiles per fork (with a domain per process it compiled the interpreter's methods
+        // again in each fresh collectible load context; now one domain serves them all), by the runtime's JIT counters over
         // the fork passes themselves (every pass's forks, not only the median pass's).
         var jit0 = System.Runtime.JitInfo.GetCompilationTime();
         long methods0 = System.Runtime.JitInfo.GetCompiledMethodCount();
@@ -56,11 +56,10 @@ public static class RiscvSuite
                 .Set("calls_per_s", BenchRow.Round(rounds * 4 / sys.Seconds)).Set("us_per_call", BenchRow.Round((sys.Seconds - empty.Seconds) * 1e6 / (rounds * 4)))
                 .Set("empty_process_ms", BenchRow.Round(empty.Seconds * 1e3))
                 .Set("retired", sys.Retired).Set("seconds", BenchRow.Round(sys.Seconds)).Set("programs", sys.Command),
-            // What a process costs in this design (a domain per process): fork = copy the address space,
-            // park it, spawn `riscv -fork` (a fresh domain of the interpreter program, whose methods the
-            // JIT compiles again: jit_ms_per_fork), adopt; against
-            // copy_us, what copying the same address space alone costs (all a fork would cost if one
-            // interpreter domain hosted every process).
+            // What a process costs: fork = copy the address space, park it, spawn `riscv -fork` (a new program
+            // object of the one interpreter domain, on a pooled kernel thread), adopt; jit_ms_per_fork is what
+            // the JIT still compiles per fork (near 0 since one domain serves every RISC-V process: with a
+            // domain per process it was 4.5 ms); copy_us, what copying the same address space alone costs.
             new BenchRow("fork").Set("us_per_fork", BenchRow.Round((fork.Seconds - empty.Seconds) * 1e6 / forks))
                 .Set("us_per_fork_exec", BenchRow.Round((forkExec.Seconds - empty.Seconds) * 1e6 / forks))
                 .Set("jit_ms_per_fork", BenchRow.Round(jitMsPerFork)).Set("methods_jitted_per_fork", BenchRow.Round(methodsPerFork))
@@ -73,7 +72,7 @@ public static class RiscvSuite
                 ["method"] = "instructions retired by the interpreter / wall time of `sh -c PROGRAM` (spawn, domain load, ELF load, run, exit); the median pass (by MIPS; by time for fork and empty), as every suite reports medians",
                 ["compiler"] = $"{RiscvPrograms.Compiler} {string.Join(' ', RiscvPrograms.Flags)}",
                 ["passes"] = passes,
-                ["confirm_collection"] = false, // every process is a domain: a collection confirmed per exit would time the GC, not the process
+                ["confirm_collection"] = false, // C# processes (the shell) are domains: a collection confirmed per exit would time the GC, not the process
             },
         };
     }
