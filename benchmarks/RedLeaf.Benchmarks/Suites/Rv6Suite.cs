@@ -34,14 +34,13 @@ public static class Rv6Suite
             double empty = Median(Times(rv6, "true", "", passes, progress));
             // Per fork from two sizes (as the pipe below): a pass of fewForks + forks less a pass of fewForks, paired in
             // order, over forks; a separate `true` pass subtracted was noisier than 40 forks under load (a median went negative).
-            var fork = PerOp(Times(rv6, $"forkbench {fewForks}", $"forkbench: {fewForks} fork", passes, progress),
-                Times(rv6, $"forkbench {fewForks + forks}", $"forkbench: {fewForks + forks} fork", passes, progress), forks);
-            var forkExec = PerOp(Times(rv6, $"forkbench {fewForks} exec", $"forkbench: {fewForks} fork+exec", passes, progress),
-                Times(rv6, $"forkbench {fewForks + forks} exec", $"forkbench: {fewForks + forks} fork+exec", passes, progress), forks);
+            var fork = PerOp(Paired(rv6, ($"forkbench {fewForks}", $"forkbench: {fewForks} fork"),
+                ($"forkbench {fewForks + forks}", $"forkbench: {fewForks + forks} fork"), passes, progress), forks);
+            var forkExec = PerOp(Paired(rv6, ($"forkbench {fewForks} exec", $"forkbench: {fewForks} fork+exec"),
+                ($"forkbench {fewForks + forks} exec", $"forkbench: {fewForks + forks} fork+exec"), passes, progress), forks);
             // The pipe's rate from two sizes (the difference cancels the processes' start and exit, which at 16 MiB
             // would otherwise be most of a pass): passes paired in order, MB/s = extra bytes / extra time.
-            var small = Times(rv6, $"pipebench {pipeSmallKib}", $"pipebench: {pipeSmallKib} KiB", passes, progress);
-            var big = Times(rv6, $"pipebench {pipeKib}", $"pipebench: {pipeKib} KiB", passes, progress);
+            var (small, big) = Paired(rv6, ($"pipebench {pipeSmallKib}", $"pipebench: {pipeSmallKib} KiB"), ($"pipebench {pipeKib}", $"pipebench: {pipeKib} KiB"), passes, progress);
             var pipe = big.Select((s, i) => (pipeKib - pipeSmallKib) * 1024.0 / Math.Max(1e-9, s - small[i]) / 1e6).ToArray();
             var sh = Times(rv6, "echo hi | wc", "1 1 3", passes, progress).Select(s => s * 1e6).ToArray();
 
@@ -81,7 +80,21 @@ public static class Rv6Suite
     }
 
     /// <summary>Microseconds per operation: each big pass less the small pass of the same index, over the extra operations.</summary>
-    private static double[] PerOp(double[] small, double[] big, int extra) => big.Select((s, i) => (s - small[i]) * 1e6 / extra).ToArray();
+    private static double[] PerOp((double[] Small, double[] Big) t, int extra) => t.Big.Select((s, i) => (s - t.Small[i]) * 1e6 / extra).ToArray();
+
+    /// <summary>Passes of two lines, alternated (small, big, small, ...), so a trend (warm-up, a neighbour's load) hits both alike.</summary>
+    private static (double[] Small, double[] Big) Paired(Rv6System rv6, (string Line, string Expect) small, (string Line, string Expect) big, int passes, Action<string> progress)
+    {
+        var s = new double[passes];
+        var b = new double[passes];
+        for (int i = 0; i < passes; i++)
+        {
+            s[i] = Times(rv6, small.Line, small.Expect, 1, _ => { })[0];
+            b[i] = Times(rv6, big.Line, big.Expect, 1, _ => { })[0];
+        }
+        progress($"rv6: {small.Line} / {big.Line}: medians {Median(s) * 1e3:F2} / {Median(b) * 1e3:F2} ms over {passes} alternated passes");
+        return (s, b);
+    }
 
     private static BenchRow Latency(string name, double[] us, double? linux)
     {

@@ -53,23 +53,6 @@ internal static unsafe class Accesses
         if (d->Shared != 0) Interlocked.MemoryBarrier();
     }
 
-    /// <summary>Marks an announcement as the end of a lend taken without the ownership lock (no domain in the process was
-    /// Shared when it began): bit 31 of the low half, which no domain id uses, so waits on one domain never match it.</summary>
-    internal const long LockFreeReturn = 1L << 31;
-
-    /// <summary>Announces the end of a lend that takes no lock (while SharedDomains is 0). The first domain to turn Shared in
-    /// the process waits for every such announcement (Settle): a return that read the count 0 finishes its plain
-    /// count updates before any domain's second thread can lend on the same object under the lock.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void EnterReturn(DomainCell* d)
-    {
-        var r = CurrentDomain.Record;
-        if (r == null) r = Register();
-        long s = r->Serial + (1L << 32);
-        r->Serial = s;
-        Volatile.Write(ref r->Active, s | (uint)d->Id | LockFreeReturn);
-    }
-
     /// <summary>The access is over.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Leave() => Volatile.Write(ref CurrentDomain.Record->Active, 0);
@@ -144,12 +127,8 @@ internal static unsafe class Accesses
         lock (Gate)
         {
             if (d->Shared == Settled) return;
-            bool first = false;
-            if (d->Shared == 0) { Volatile.Write(ref d->Shared, 1); first = Interlocked.Increment(ref SharedDomains) == 1; }
+            if (d->Shared == 0) { Volatile.Write(ref d->Shared, 1); Interlocked.Increment(ref SharedDomains); }
             Interlocked.MemoryBarrierProcessWide();
-            // The process's first Shared domain: ends of lends that read SharedDomains 0 took no lock; wait for them (an
-            // announcement stored before the barrier is visible now, one stored after it reads the count set and locks).
-            if (first) Scan(0, onlyLockFreeReturns: true);
             Volatile.Write(ref d->Shared, Settled);
         }
     }
@@ -178,7 +157,7 @@ internal static unsafe class Accesses
 
     /// <summary>Waits for each record (but this thread's) announcing an access by <paramref name="domainId"/> (0: by
     /// anyone) to change. The caller has made the announcements it must see visible (a fence or a barrier).</summary>
-    private static void Scan(int domainId, bool onlyLockFreeReturns = false)
+    private static void Scan(int domainId)
     {
         var mine = CurrentDomain.Record;
         int n = Volatile.Read(ref _count);
@@ -188,7 +167,7 @@ internal static unsafe class Accesses
             var r = (AccessRecord*)all[i];
             if (r == mine) continue;
             long a = Volatile.Read(ref r->Active);
-            if (a == 0 || (domainId != 0 && (int)a != domainId) || (onlyLockFreeReturns && (a & LockFreeReturn) == 0)) continue;
+            if (a == 0 || (domainId != 0 && (int)a != domainId)) continue;
             var spin = new SpinWait();
             long deadline = Environment.TickCount64 + 30_000;
             while (Volatile.Read(ref r->Active) == a)

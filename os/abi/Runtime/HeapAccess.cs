@@ -195,31 +195,13 @@ internal static unsafe class HeapAccess
     internal static void Return(ulong handle, DomainCell* from, DomainCell* to, int previousBorrower)
     {
         if (Accesses.SharedDomains != 0) ReturnShared(handle, from, previousBorrower, null, to);
-        else ReturnAlone(handle, from, to, previousBorrower);
+        else if (ReturnChecked(handle, from, previousBorrower) > 0 && Volatile.Read(ref to->Shared) != 0) Accesses.WaitFor(to); // turned Shared meanwhile (as in Move)
         if (HeapTable.Orphans != 0) ReapOrphans(from);
     }
 
     /// <summary>Some domain crashed with an object lent out (HeapEntry.Orphaned): this return may have ended its last lend.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ReapOrphans(DomainCell* from) => DomainToken.Of(from)?.Heap.ReapOrphans();
-
-    /// <summary>The end of a lend while no domain in the process is Shared: no lock, announced (Accesses.EnterReturn) so
-    /// the first domain to turn Shared waits for it; the count is read after the announcement, and if it is set by then
-    /// the locked path is taken instead. A borrower that turned Shared meanwhile is waited for (as in Move).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ReturnAlone(ulong handle, DomainCell* from, DomainCell* to, int previousBorrower)
-    {
-        Accesses.EnterReturn(from);
-        if (Volatile.Read(ref Accesses.SharedDomains) != 0)
-        {
-            Accesses.Leave();
-            ReturnShared(handle, from, previousBorrower, null, to);
-            return;
-        }
-        int borrower = ReturnChecked(handle, from, previousBorrower);
-        Accesses.Leave();
-        if (borrower > 0 && Volatile.Read(ref to->Shared) != 0) Accesses.WaitFor(to);
-    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ReturnChecked(ulong handle, DomainCell* from, int previousBorrower)
@@ -275,24 +257,11 @@ internal static unsafe class HeapAccess
         HeapEntry* e = from->Entries + index;
         if (e->Generation != (int)(handle >> 32) || e->Owner == 0 || e->Borrows == 0) return;
         if (Accesses.SharedDomains != 0) ReturnShared(handle, from, previousBorrower, lentTo, lentTo);
+        else if (e->Borrower == lentTo->Id) ReturnChecked(handle, from, previousBorrower);
         else
         {
-            Accesses.EnterReturn(from); // as in ReturnAlone: the first domain to turn Shared waits for it
-            if (Volatile.Read(ref Accesses.SharedDomains) != 0)
-            {
-                Accesses.Leave();
-                ReturnShared(handle, from, previousBorrower, lentTo, lentTo);
-            }
-            else
-            {
-                if (e->Borrower == lentTo->Id) ReturnChecked(handle, from, previousBorrower);
-                else
-                {
-                    e->Borrows--;
-                    if (e->Owner < 0) LendContained(from, e, -1);
-                }
-                Accesses.Leave();
-            }
+            e->Borrows--;
+            if (e->Owner < 0) LendContained(from, e, -1);
         }
         if (HeapTable.Orphans != 0) ReapOrphans(from);
     }
