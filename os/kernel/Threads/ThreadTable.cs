@@ -16,15 +16,11 @@ internal sealed unsafe class ThreadTable : KernelServices
 {
     private readonly Microkernel _kernel;
     private readonly List<KernelThread> _threads = new();
-    private readonly HostThreadPool _pool = new();
     private int _nextId = 1;
 
     public ThreadTable(Microkernel kernel) => _kernel = kernel;
 
     public IReadOnlyList<KernelThread> All { get { lock (_threads) return _threads.ToArray(); } }
-
-    /// <summary>The host threads kernel threads run on (reused when one ends).</summary>
-    internal HostThreadPool Pool => _pool;
 
     internal override int Spawn(DomainToken caller, string name, IThreadBody body)
     {
@@ -42,7 +38,8 @@ internal sealed unsafe class ThreadTable : KernelServices
             Prune();
         }
         nint kernel = (nint)caller.Cell->Host;
-        t.Host = _pool.Run(() => Run(t, proxy, kernel), $"{t.Domain}#{t.DomainId}:{name}");
+        t.Host = new Thread(() => Run(t, proxy, kernel)) { IsBackground = true, Name = $"{t.Domain}#{t.DomainId}:{name}" };
+        t.Host.Start();
         _kernel.Log.Add($"{t.Domain}#{t.DomainId} spawned thread {t.Id} '{name}'");
         return t.Id;
     }
