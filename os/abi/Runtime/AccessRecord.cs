@@ -33,10 +33,6 @@ internal static unsafe class Accesses
     private static nint[] _all = new nint[16]; // AccessRecord*
     private static int _count;
 
-    /// <summary>How many domain instances have ever had a second thread in them (Shared cells). While it is 0
-    /// the end of a lend has no other thread of the borrower to wait for.</summary>
-    internal static int SharedDomains;
-
     /// <summary>Announces an access by <paramref name="d"/> on this thread (before its check).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Enter(DomainCell* d)
@@ -51,6 +47,23 @@ internal static unsafe class Accesses
         // flag is read after the store: a thread that read it before the domain turned Shared has its store made
         // visible by the settling barrier (Settle), one that reads it after sees it set.
         if (d->Shared != 0) Interlocked.MemoryBarrier();
+    }
+
+    /// <summary>Marks an announcement as the end of a lend taken without the ownership lock (none of the kernel's domains
+    /// was Shared when it began): bit 31 of the low half, which no domain id uses, so waits on one domain never match it.</summary>
+    internal const long LockFreeReturn = 1L << 31;
+
+    /// <summary>Announces the end of a lend that takes no lock (while the kernel's SharedDomains is 0). The kernel's first
+    /// domain to turn Shared waits for every such announcement (Settle): a return that read the count 0 finishes its
+    /// plain count updates before any domain's second thread can lend on the same object under the lock.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void EnterReturn(DomainCell* d)
+    {
+        var r = CurrentDomain.Record;
+        if (r == null) r = Register();
+        long s = r->Serial + (1L << 32);
+        r->Serial = s;
+        Volatile.Write(ref r->Active, s | (uint)d->Id | LockFreeReturn);
     }
 
     /// <summary>The access is over.</summary>
@@ -127,8 +140,13 @@ internal static unsafe class Accesses
         lock (Gate)
         {
             if (d->Shared == Settled) return;
-            if (d->Shared == 0) { Volatile.Write(ref d->Shared, 1); Interlocked.Increment(ref SharedDomains); }
+            bool first = false;
+            if (d->Shared == 0) { Volatile.Write(ref d->Shared, 1); first = Interlocked.Increment(ref d->Host->SharedDomains) == 1; }
             Interlocked.MemoryBarrierProcessWide();
+            // The kernel's first Shared domain: ends of lends that read its SharedDomains 0 took no lock; wait for them (an
+            // announcement stored before the barrier is visible now, one stored after it reads the count set and locks).
+            // Any kernel's such returns are waited for: each is a few stores.
+            if (first) Scan(0, onlyLockFreeReturns: true);
             Volatile.Write(ref d->Shared, Settled);
         }
     }
@@ -157,7 +175,7 @@ internal static unsafe class Accesses
 
     /// <summary>Waits for each record (but this thread's) announcing an access by <paramref name="domainId"/> (0: by
     /// anyone) to change. The caller has made the announcements it must see visible (a fence or a barrier).</summary>
-    private static void Scan(int domainId)
+    private static void Scan(int domainId, bool onlyLockFreeReturns = false)
     {
         var mine = CurrentDomain.Record;
         int n = Volatile.Read(ref _count);
@@ -167,7 +185,7 @@ internal static unsafe class Accesses
             var r = (AccessRecord*)all[i];
             if (r == mine) continue;
             long a = Volatile.Read(ref r->Active);
-            if (a == 0 || (domainId != 0 && (int)a != domainId)) continue;
+            if (a == 0 || (domainId != 0 && (int)a != domainId) || (onlyLockFreeReturns && (a & LockFreeReturn) == 0)) continue;
             var spin = new SpinWait();
             long deadline = Environment.TickCount64 + 30_000;
             while (Volatile.Read(ref r->Active) == a)

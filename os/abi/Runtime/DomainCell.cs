@@ -26,6 +26,10 @@ internal unsafe struct DomainCell
     /// announcements and its ownership changes take the heap's ownership lock and wait for its other threads'
     /// accesses (Accesses.WaitFor). 1 while the change is being settled, then Accesses.Settled (2).</summary>
     internal int Shared;
+    /// <summary>On the kernel's cell (every cell's <see cref="Host"/>): how many of the kernel's domain instances have ever
+    /// had a second thread in them. While it is 0 the end of a lend by the kernel's domains takes no lock
+    /// (HeapAccess.Return): no borrower has another thread to wait for, and no lend-on can race the count.</summary>
+    internal int SharedDomains;
     /// <summary>Largest array (elements) the domain may create in one allocation (instrumentation checks it).</summary>
     internal int MaxArrayLength;
     /// <summary>Shared-heap bytes the domain may have live among the objects it allocated.</summary>

@@ -194,9 +194,28 @@ internal static unsafe class HeapAccess
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Return(ulong handle, DomainCell* from, DomainCell* to, int previousBorrower)
     {
-        if (Accesses.SharedDomains != 0) ReturnShared(handle, from, previousBorrower, null, to);
-        else if (ReturnChecked(handle, from, previousBorrower) > 0 && Volatile.Read(ref to->Shared) != 0) Accesses.WaitFor(to); // turned Shared meanwhile (as in Move)
+        if (from->Host->SharedDomains != 0) ReturnShared(handle, from, previousBorrower, null, to);
+        else ReturnAlone(handle, from, to, previousBorrower);
         if (HeapTable.Orphans != 0) ReapOrphans(from);
+    }
+
+    /// <summary>The end of a lend while none of the kernel's domains is Shared: no lock, announced (Accesses.EnterReturn)
+    /// so the kernel's first domain to turn Shared waits for it; the count is read again after the announcement, and if
+    /// it is set by then the locked path is taken instead. A borrower that turned Shared meanwhile is waited for (as
+    /// in Move).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ReturnAlone(ulong handle, DomainCell* from, DomainCell* to, int previousBorrower)
+    {
+        Accesses.EnterReturn(from);
+        if (Volatile.Read(ref from->Host->SharedDomains) != 0)
+        {
+            Accesses.Leave();
+            ReturnShared(handle, from, previousBorrower, null, to);
+            return;
+        }
+        int borrower = ReturnChecked(handle, from, previousBorrower);
+        Accesses.Leave();
+        if (borrower > 0 && Volatile.Read(ref to->Shared) != 0) Accesses.WaitFor(to);
     }
 
     /// <summary>Some domain crashed with an object lent out (HeapEntry.Orphaned): this return may have ended its last lend.</summary>
@@ -210,8 +229,9 @@ internal static unsafe class HeapAccess
         if (index - 1 >= from->Capacity - 1) return 0;
         HeapEntry* e = from->Entries + index;
         if (e->Generation != (int)(handle >> 32) || e->Owner == 0 || e->Borrows == 0) return 0;
-        int borrower = e->Borrower;
-        e->Borrows--;
+        int borrows = e->Borrows, borrower = e->Borrower;
+        RaceHooks.At(RacePoint.Checked, from, e); // read, not yet written: a lend-on under the lock must not interleave here
+        e->Borrows = borrows - 1;
         e->Borrower = previousBorrower;
         if (e->Owner < 0) LendContained(from, e, -1);
         if ((e->Flags & HeapEntry.Eager) != 0) BorrowChildren(from, e, previousBorrower, -1);
@@ -256,12 +276,25 @@ internal static unsafe class HeapAccess
         if (index - 1 >= from->Capacity - 1) return;
         HeapEntry* e = from->Entries + index;
         if (e->Generation != (int)(handle >> 32) || e->Owner == 0 || e->Borrows == 0) return;
-        if (Accesses.SharedDomains != 0) ReturnShared(handle, from, previousBorrower, lentTo, lentTo);
-        else if (e->Borrower == lentTo->Id) ReturnChecked(handle, from, previousBorrower);
+        if (from->Host->SharedDomains != 0) ReturnShared(handle, from, previousBorrower, lentTo, lentTo);
         else
         {
-            e->Borrows--;
-            if (e->Owner < 0) LendContained(from, e, -1);
+            Accesses.EnterReturn(from); // as in ReturnAlone: the kernel's first domain to turn Shared waits for it
+            if (Volatile.Read(ref from->Host->SharedDomains) != 0)
+            {
+                Accesses.Leave();
+                ReturnShared(handle, from, previousBorrower, lentTo, lentTo);
+            }
+            else
+            {
+                if (e->Borrower == lentTo->Id) ReturnChecked(handle, from, previousBorrower);
+                else
+                {
+                    e->Borrows--;
+                    if (e->Owner < 0) LendContained(from, e, -1);
+                }
+                Accesses.Leave();
+            }
         }
         if (HeapTable.Orphans != 0) ReapOrphans(from);
     }

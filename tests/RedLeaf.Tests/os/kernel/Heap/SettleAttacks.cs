@@ -392,6 +392,80 @@ public sealed class SettleAttacks(ITestOutputHelper output)
         Assert.Equal(live, k.Heap.LiveObjects); // the lent payload out, S's secret in
     }
 
+    // FINDING (found by reading, then forced and fixed, 2026-12-07: os/README.md, section 2, item 4): while none of
+    // a kernel's domains is Shared, the end of a lend takes no lock; a lend-on under the lock by the borrower's
+    // second thread could interleave with that count update and be lost. The host lends its payload to X (one
+    // thread), X stashes the borrow; the end of the lend (T1, lock-free: the kernel has no Shared domain yet) is held
+    // between reading the count and writing it. T2 enters X (the kernel's first Shared domain) and passes the stash
+    // on to Y, held inside Y's read. Were the lend-on to pass, T1's write would end both lends at once (count 0):
+    // the host drops the payload, S reuses the block, and Y reads S's secret. The first settling in a kernel now waits
+    // for the lock-free ends of lends in flight, so X's lend-on comes after the end of its borrow and is refused.
+    [Fact]
+    public void ALendOnAtTheKernelsFirstSharedDomainDoesNotInterleaveWithALockFreeReturn()
+    {
+        using var k = HostileKit.Boot();
+        var s = k.Load(Compile("settle_secret", SecretKeeper));
+        using var holds = new Holds();
+        long t1Done = 0;
+        RpcResult<long> peeked = default, passedOn = default;
+        Domain? x = null, y = null;
+        RRef<Payload> lent = default;
+        var loaded = new ManualResetEventSlim();
+        var goPeek = new ManualResetEventSlim();
+        var t1 = Run("T1", () =>
+        {
+            using var _ = k.Enter();
+            y = k.Load(Compile("settle_onward", Transfer(peek: "s_a = a; return a.Value.A;")));
+            x = k.Load(Compile("settle_stasher", Transfer(peek: "s_a = a; return a.Value.A;", lendBoth: "return s_t.Peek(in s_a).Value;",
+                members: "internal static ITransfer s_t;", entry: "ITransfer t", entryBody: "Attack.s_t = t;")), y.Export!);
+            lent = RRef<Payload>.New(new Payload(Original, Original));
+            loaded.Set();
+            goPeek.Wait(Bound);
+            holds.Hold(Microkernel.KernelId, skip: 1); // past the host's lend, to the end of it
+            peeked = x.Get<ITransfer>().Peek(in lent);
+            Interlocked.Exchange(ref t1Done, 1);
+        });
+        Assert.True(loaded.Wait(Bound), "T1 did not load the domains");
+        long live = k.Heap.LiveObjects;
+        goPeek.Set();
+        var h1 = holds.Reached(0, "T1's end of the lend to X", Bound);
+        var t2 = Run("T2", () =>
+        {
+            using var _ = k.Enter();
+            var a = RRef<Payload>.New(new Payload(1, 1));
+            var b = RRef<Payload>.New(new Payload(2, 2));
+            holds.Hold(y!.Id); // Y's read of what X passed on
+            passedOn = x!.Get<ITransfer>().LendBoth(in a, in b); // X lends its stash on to Y, on this thread
+            a.Drop();
+            b.Drop();
+        });
+        bool inY = holds.TryReached(1, TimeSpan.FromSeconds(1));
+        h1.Release();
+        Assert.True(SpinUntil(() => Interlocked.Read(ref t1Done) == 1, Bound), "T1's call did not come back");
+        bool dropped = false;
+        if (inY)
+        {
+            using (k.Enter()) dropped = TryDrop(lent); // the count says 0: the host may drop what Y is reading
+            if (dropped) WriteSecret(k, s);
+        }
+        holds.ReleaseAll();
+        Assert.True(t1.Join(Bound) && t2.Join(Bound), "a thread did not come back");
+        if (!dropped) { using (k.Enter()) lent.Drop(); WriteSecret(k, s); }
+        output.WriteLine($"Peek: {peeked}; X's lend-on {(inY ? "passed while the end of X's borrow was under way" : "waited for it")}: {passedOn}; " +
+            $"X {x!.Status}: {x.LastCrash?.Reason}");
+        Assert.True(!passedOn.IsOk || passedOn.Value != Secret, $"ESCAPE: Y read {s.Name}'s secret through a lend the end of another had erased");
+        Assert.False(inY, "X's lend-on of its stashed borrow passed while the lock-free end of that borrow was under way");
+        Assert.Equal(Original, peeked.Value);
+        Assert.False(passedOn.IsOk, $"X passed on a borrow that had ended: {passedOn}");
+        Assert.Equal(live, k.Heap.LiveObjects); // the lent payload out, S's secret in
+    }
+
+    private static bool TryDrop(RRef<Payload> r)
+    {
+        try { r.Drop(); return true; }
+        catch (Exception) { return false; } // refused: the count still says lent
+    }
+
     // A kill in the middle of the escape above: T1's drop is held after its check (single-threaded path), T2 (arrived
     // after) is held inside its read, and the host kills V. The crash cleanup's grace period waits for T2's read and
     // quarantines V's memory, so neither the late free nor S's allocation can hand T2 S's secret; T1's drop finds the
@@ -607,10 +681,11 @@ public sealed class SettleAttacks(ITestOutputHelper output)
 
         public Holds() => HeapRaceHook.Install(OnPoint);
 
-        /// <summary>Called on the thread to hold, before the action: its next Checked point in domain <paramref name="domainId"/>.</summary>
-        public void Hold(int domainId)
+        /// <summary>Called on the thread to hold, before the action: its next Checked point in domain <paramref name="domainId"/>
+        /// after <paramref name="skip"/> others there.</summary>
+        public void Hold(int domainId, int skip = 0)
         {
-            var h = new Hold(domainId);
+            var h = new Hold(domainId) { Skip = skip };
             lock (_byThread)
             {
                 _byThread[Environment.CurrentManagedThreadId] = h;
@@ -632,11 +707,23 @@ public sealed class SettleAttacks(ITestOutputHelper output)
             if (point != HeapRacePoint.Checked) return;
             Hold? h;
             lock (_byThread) _byThread.TryGetValue(Environment.CurrentManagedThreadId, out h);
-            if (h is null || h.DomainId != domain || Interlocked.Exchange(ref h.Used, 1) != 0) return;
+            if (h is null || h.DomainId != domain || Interlocked.Decrement(ref h.Skip) >= 0 || Interlocked.Exchange(ref h.Used, 1) != 0) return;
             h.Slot = slot;
             h.First = first;
             h.At.Set();
             h.Go.Wait(Bound);
+        }
+
+        /// <summary>Whether the <paramref name="index"/>th hold set is reached within <paramref name="bound"/>.</summary>
+        public bool TryReached(int index, TimeSpan bound)
+        {
+            Hold? h = null;
+            return SpinUntil(() => { lock (_byThread) h = _order.Count <= index ? null : _order[index]; return h is not null; }, bound) && h!.At.Wait(bound);
+        }
+
+        public void ReleaseAll()
+        {
+            lock (_byThread) foreach (var h in _order) h.Go.Set();
         }
 
         public void Dispose()
@@ -652,6 +739,7 @@ public sealed class SettleAttacks(ITestOutputHelper output)
         public readonly ManualResetEventSlim At = new();
         public readonly ManualResetEventSlim Go = new();
         public int Used;
+        public int Skip;
         public int Slot;
         public long First;
         public void Release() => Go.Set();
