@@ -32,6 +32,8 @@ public sealed unsafe partial class SharedHeap
     private int _highWater = 1; // slots below this have been used at least once
     private long _liveBytes;
     private int _liveObjects;
+    private long _bytesAllocated;   // ever handed out, freed or not: a meter of what allocation has cost
+    private long _allocations;
 
     /// <summary>Builds the heap over <paramref name="memory"/> with room for <paramref name="slots"/> live allocations.</summary>
     public SharedHeap(PhysicalMemory memory, int slots = 1 << 16)
@@ -86,6 +88,11 @@ public sealed unsafe partial class SharedHeap
     public int Capacity => _slots;
     public int LiveObjects { get { lock (_gate) return _liveObjects; } }
     public long LiveBytes { get { lock (_gate) return _liveBytes; } }
+    /// <summary>Bytes of objects allocated since the heap was built, freed ones included (as LiveBytes counts them):
+    /// read before and after some calls, what they allocated on the shared heap, a copy's cost made visible.</summary>
+    public long BytesAllocated { get { lock (_gate) return _bytesAllocated; } }
+    /// <summary>Objects allocated since the heap was built, freed ones included.</summary>
+    public long Allocations { get { lock (_gate) return _allocations; } }
     /// <summary>Bytes of physical memory the heap has carved out so far (high-water mark).</summary>
     public long PhysicalBytesUsed => _bump - _memory.Base;
     public PhysicalMemory Memory => _memory;
@@ -173,6 +180,8 @@ public sealed unsafe partial class SharedHeap
             _allocatedBy[owner.Id] = mine + bytes;
             _liveObjects++;
             _liveBytes += bytes;
+            _allocations++;
+            _bytesAllocated += bytes;
             return HeapAccess.MakeHandle(index, e->Generation);
         }
     }

@@ -16,7 +16,7 @@ public class HandoutGradingTests
 {
     [Theory]
     [InlineData("hw1", "write-a-domain", new[] { "stack", "refused", "answers" })]
-    [InlineData("hw2", "pass-data-without-copying", new[] { "buffers", "proof", "answers" })]
+    [InlineData("hw2", "pass-data-without-copying", new[] { "frames", "answers" })]
     [InlineData("hw3", "shadow-driver", new[] { "shadow" })]
     [InlineData("hw4", "exchangeable-types-and-crash-cleanup", new[] { "predictions", "forest" })]
     [InlineData("hw5", "the-crossing-budget", new[] { "crossing", "budget" })]

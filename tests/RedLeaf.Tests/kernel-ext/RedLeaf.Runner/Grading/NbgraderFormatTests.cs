@@ -124,6 +124,28 @@ public class NbgraderFormatTests
         Assert.Contains("a solution cell must be a code cell starting with #!domain, #!idl, #!rv6", e.Message);
     }
 
+    [Fact]
+    public void ASolutionRegionsOwnStubIsReleasedUncommentedAndMustBeCommentedInTheSource()
+    {
+        var nb = (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(SourceRoot, "hw1", "write-a-domain.ipynb")))!;
+        var solution = Cells(nb).First(c => IsSolution(c!))!;
+        string first = Text(solution).Split('\n')[0];
+        solution["source"] = first + "\nclass A\n{\n    // BEGIN SOLUTION\n    // BEGIN STUB\n    // int Copy()\n    // {\n    //     return 1;\n    // }\n    //\n    // END STUB\n" +
+                             "    int Move() => 2;\n    // END SOLUTION\n}\n";
+        var release = Assignment.Release(nb, "hw1");
+        string released = Text(Cells(release).First(c => IsSolution(c!))!);
+        Assert.Equal(first + "\nclass A\n{\n    // YOUR CODE HERE\n    int Copy()\n    {\n        return 1;\n    }\n}\n", released);
+
+        // A stub line left uncommented would run in the source beside the solution: refused, naming it.
+        solution["source"] = first + "\n// BEGIN SOLUTION\n// BEGIN STUB\nint Copy() => 1;\n// END STUB\nint Move() => 2;\n// END SOLUTION\n";
+        var e = Assert.Throws<InvalidDataException>(() => Assignment.Release(nb, "hw1"));
+        Assert.Contains("a stub's lines are commented out in the source", e.Message);
+        Assert.Contains("int Copy() => 1;", e.Message);
+        // And a stub block must open its region, inside a solution cell.
+        solution["source"] = first + "\n// BEGIN SOLUTION\nint Move() => 2;\n// BEGIN STUB\n// int Copy() => 1;\n// END STUB\n// END SOLUTION\n";
+        Assert.Contains("must open its solution region", Assert.Throws<InvalidDataException>(() => Assignment.Release(nb, "hw1")).Message);
+    }
+
     private static (JsonObject Source, JsonObject Release) Hw1()
     {
         var source = (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(SourceRoot, "hw1", "write-a-domain.ipynb")))!;

@@ -1,7 +1,7 @@
 // tests/os/kernel/Heap: the shared heap (os/kernel/Heap): objects live in the machine's physical memory, not
 // on the GC heap; the registry records owner, type, size and borrows; drops are recursive and stop
-// at children moved away; crash cleanup (DropAllOwnedBy); and the limits (slots, physical memory)
-// fault the allocating domain with a clear message.
+// at children moved away; crash cleanup (DropAllOwnedBy); the counts of what was ever allocated; and the
+// limits (slots, physical memory) fault the allocating domain with a clear message.
 using RedLeaf.Abi;
 using RedLeaf.Hardware;
 using RedLeaf.Interfaces.Test;
@@ -469,5 +469,26 @@ public unsafe class SharedHeapTests
             var e = Record.Exception(() => mine.Value);
             Assert.True(e is null, $"k2's object was freed through the disposed k1's heap: {e?.Message}");
         }
+    }
+
+    [Fact]
+    public void BytesAllocatedCountsEveryAllocationAndNothingElse()
+    {
+        using var k = TestDomains.Boot();
+        using var scope = k.Enter();
+        long bytes = k.Heap.BytesAllocated, objects = k.Heap.Allocations;
+        var a = RRefArray<byte>.New(1000);
+        var r = RRef<Payload>.New(new Payload(1, 2));
+        Assert.Equal(bytes + 1000 + System.Runtime.CompilerServices.Unsafe.SizeOf<Payload>(), k.Heap.BytesAllocated);
+        Assert.Equal(objects + 2, k.Heap.Allocations);
+        // Reading, writing and freeing allocate nothing: the counts stay, while the live ones fall.
+        a[999] = 7;
+        _ = r.Value;
+        long live = k.Heap.LiveBytes;
+        a.Drop();
+        r.Drop();
+        Assert.True(k.Heap.LiveBytes < live);
+        Assert.Equal(bytes + 1000 + System.Runtime.CompilerServices.Unsafe.SizeOf<Payload>(), k.Heap.BytesAllocated);
+        Assert.Equal(objects + 2, k.Heap.Allocations);
     }
 }
