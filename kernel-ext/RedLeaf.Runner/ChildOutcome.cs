@@ -5,7 +5,7 @@ namespace RedLeaf.Runner;
 
 public sealed record ChildOutcome(string Path, bool Passed, string? Reason, int CellsRun, TimeSpan Elapsed, string? Page)
 {
-    /// <summary>"tour.ipynb, cell 4: ..." for a failure, null when it passed.</summary>
+    /// <summary>"00-tour.ipynb, cell 4: ..." for a failure, null when it passed.</summary>
     public string? Summary => Passed ? null : Reason;
 
     /// <summary>True when the child finished on its own and wrote its report (its cells may still have failed).</summary>

@@ -7,7 +7,7 @@ public sealed record NotebookResult(string Path, IReadOnlyList<CellOutcome> Cell
     public CellOutcome? FirstError => Cells.FirstOrDefault(c => c.Failed);
     public bool Succeeded => FirstError is null;
 
-    /// <summary>"tour.ipynb, cell 4: ..." for the first error; null if none.</summary>
+    /// <summary>"00-tour.ipynb, cell 4: ..." for the first error; null if none.</summary>
     public string? ErrorSummary => FirstError is { } c ? $"{System.IO.Path.GetFileName(Path)}, cell {c.Index + 1}: {c.Error}" : null;
 
     /// <summary>Everything the notebook printed or displayed, in order.</summary>

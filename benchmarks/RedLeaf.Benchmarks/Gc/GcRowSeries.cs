@@ -1,5 +1,5 @@
 // benchmarks/RedLeaf.Benchmarks/Gc: a `bench gc` row's series read back as numbers, for charts (the notebook
-// gc-cost.ipynb) and checks: the slowest batch of each window (`max_us`), batches per window, and the GC
+// 07-gc-cost.ipynb) and checks: the slowest batch of each window (`max_us`), batches per window, and the GC
 // pauses that began in the window (`pauses`). The rows carry them as JSON arrays because each mode's row
 // was measured in a child process and reached the parent as JSON.
 using System.Text.Json.Nodes;

@@ -97,7 +97,7 @@ public sealed partial class ResultsTable
     }
 
     /// <summary>The TCB by folder and role, counted from the source tree when the table is generated
-    /// (notebooks/trusted-computing-base.ipynb tells the story).</summary>
+    /// (notebooks/08-trusted-computing-base.ipynb tells the story).</summary>
     static void TrustedComputingBase(StringBuilder sb, string root)
     {
         var parts = Tcb.TrustedBase.Count(root);

@@ -1,4 +1,4 @@
-// tests/notebooks: gc-cost.ipynb's parameters, as papermill would inject them through `redleaf run -p`: the rates and
+// tests/notebooks: 07-gc-cost.ipynb's parameters, as papermill would inject them through `redleaf run -p`: the rates and
 // GC modes it measures are the ones asked for (the notebook's quick run as a whole is NotebookRunTests').
 using System.Text.Json.Nodes;
 using Xunit;
@@ -14,10 +14,10 @@ public class GcCostNotebookTests
     {
         string outDir = Directory.CreateTempSubdirectory("redleaf-gc-cost-").FullName;
         var (exit, stdout, stderr) = Cli.CliTests.RedleafWithin(TimeSpan.FromMinutes(5), "run",
-            Path.Combine(TestNotebook.Root, "notebooks", "gc-cost.ipynb"), "--quick", "-p", "rates", "0,256", "-p", "modes", "svr,wks-conc", "--out", outDir);
+            Path.Combine(TestNotebook.Root, "notebooks", "07-gc-cost.ipynb"), "--quick", "-p", "rates", "0,256", "-p", "modes", "svr,wks-conc", "--out", outDir);
         Assert.True(exit == 0, stdout + stderr);
 
-        var cells = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "gc-cost.ipynb")))!["cells"]!.AsArray();
+        var cells = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "07-gc-cost.ipynb")))!["cells"]!.AsArray();
         var injected = cells.Single(c => c!["metadata"]?["tags"]?.AsArray().Any(t => (string?)t == "injected-parameters") == true)!;
         string source = string.Concat(injected["source"]!.AsArray().Select(l => (string?)l));
         Assert.Contains("var rates = \"0,256\";", source);

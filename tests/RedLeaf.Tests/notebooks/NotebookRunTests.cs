@@ -18,7 +18,7 @@ public class NotebookRunTests
     public static IEnumerable<object[]> Notebooks() => TestNotebook.RepositoryNotebooks().Select(p => new object[] { Path.GetRelativePath(Path.Combine(TestNotebook.Root, "notebooks"), p) });
 
     /// <summary>Notebooks whose pages must show an ownership graph.</summary>
-    private static readonly string[] WithGraph = { "tour.ipynb", "rv6.ipynb", "recovery.ipynb", "write-a-domain.ipynb", "pass-data-without-copying.ipynb", "shadow-driver.ipynb" };
+    private static readonly string[] WithGraph = { "00-tour.ipynb", "01-rv6.ipynb", "06-recovery.ipynb", "write-a-domain.ipynb", "pass-data-without-copying.ipynb", "shadow-driver.ipynb" };
 
     [Theory]
     [MemberData(nameof(Notebooks))]

@@ -1,4 +1,4 @@
-// tests/benchmarks/RedLeaf.Benchmarks: the TCB count behind notebooks/trusted-computing-base.ipynb: every listed folder is
+// tests/benchmarks/RedLeaf.Benchmarks: the TCB count behind notebooks/08-trusted-computing-base.ipynb: every listed folder is
 // counted with its role, build output is skipped, and the third-party binaries are found.
 using RedLeaf.Benchmarks.Tcb;
 using RedLeaf.Os.Compiler;

@@ -16,7 +16,7 @@ public class BrowserTests
     {
         string chromium = ExternalTools.Require("chromium", "chromium");
         string outDir = Directory.CreateTempSubdirectory("redleaf-browser-").FullName;
-        var result = await new NotebookRunner(new RunOptions { OutputFolder = outDir, Quick = true }).RunAsync(Path.Combine(TestNotebook.Root, "notebooks", "tour.ipynb"));
+        var result = await new NotebookRunner(new RunOptions { OutputFolder = outDir, Quick = true }).RunAsync(Path.Combine(TestNotebook.Root, "notebooks", "00-tour.ipynb"));
         Assert.True(result.Succeeded, result.ErrorSummary);
         string url = new Uri(result.Page!).AbsoluteUri;
         string[] common = { "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--virtual-time-budget=15000", "--window-size=1280,6000" };
@@ -35,7 +35,7 @@ public class BrowserTests
     {
         string chromium = ExternalTools.Require("chromium", "chromium");
         string outDir = Directory.CreateTempSubdirectory("redleaf-browser-").FullName;
-        var result = await new NotebookRunner(new RunOptions { OutputFolder = outDir, Quick = true }).RunAsync(Path.Combine(TestNotebook.Root, "notebooks", "rv6.ipynb"));
+        var result = await new NotebookRunner(new RunOptions { OutputFolder = outDir, Quick = true }).RunAsync(Path.Combine(TestNotebook.Root, "notebooks", "01-rv6.ipynb"));
         Assert.True(result.Succeeded, result.ErrorSummary);
         string url = new Uri(result.Page!).AbsoluteUri;
         string[] common = { "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--virtual-time-budget=15000", "--window-size=1280,7000" };

@@ -43,9 +43,9 @@ public class ParameterTests
     {
         string outDir = Directory.CreateTempSubdirectory("redleaf-param-run-").FullName;
         var (exit, stdout, stderr) = Cli.CliTests.RedleafWithin(TimeSpan.FromMinutes(5), "run",
-            Path.Combine(TestNotebook.Root, "notebooks", "why-calls-are-cheap.ipynb"), "--quick", "-p", "runs", "2", "--out", outDir);
+            Path.Combine(TestNotebook.Root, "notebooks", "03-why-calls-are-cheap.ipynb"), "--quick", "-p", "runs", "2", "--out", outDir);
         Assert.True(exit == 0, stdout + stderr);
-        var nb = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "why-calls-are-cheap.ipynb")))!;
+        var nb = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "03-why-calls-are-cheap.ipynb")))!;
         var cells = nb["cells"]!.AsArray().Select(c => c!).ToList();
         int defaults = cells.FindIndex(c => Tags(c).Contains("parameters"));
         int injected = cells.FindIndex(c => Tags(c).Contains("injected-parameters"));

@@ -15,7 +15,7 @@ public class JupyterTests
     [Fact]
     public void TheTourRunsInRealJupyter()
     {
-        string all = Execute("tour.ipynb");
+        string all = Execute("00-tour.ipynb");
         Assert.Contains("redleaf-graph", all);
         Assert.Contains("plotly.js v2.28.0", all);
     }
@@ -23,7 +23,7 @@ public class JupyterTests
     [Fact]
     public void AnIdlCellWorksInRealJupyter()
     {
-        string all = Execute("trusted-compiler.ipynb");
+        string all = Execute("02-trusted-compiler.ipynb");
         Assert.Contains("interface set Cell.Interfaces.", all);
         Assert.Contains("tally is a TallyProxy from Cell.Proxies.", all);
     }
