@@ -10,8 +10,9 @@
 //   the background: nothing of it may run during the timed call) -> Restart (timed on its own) -> Arg(1) on the
 //   new instance (its JIT and first-arrival bookkeeping, untimed) -> timed: Arg(-1) through the proxy, which
 //   throws in domains/workloads/crash_domain, until the error is back in the caller.
-// Beside it, measured the same way with the sampler: the same exception thrown and caught in host code one frame
-// up (no domain, no cleanup), which is the unwinding alone.
+// Beside it, to split the cost: the same cleanup alone (kill_*: the kernel kills a fresh, warmed, idle instance; no
+// exception, no proxy), and the same exception thrown and caught one frame up in host code (throw_catch_*: no domain,
+// no cleanup), which is .NET's unwinding alone.
 using System.Runtime.CompilerServices;
 using RedLeaf.Abi;
 using RedLeaf.Hardware;
@@ -44,37 +45,24 @@ public sealed class CrashCall : IDisposable
         _scope = _kernel.Enter();
     }
 
-    /// <summary>The kernel's records of the crashes so far (one per timed call, plus the discarded ones).</summary>
+    /// <summary>The kernel's records of the crashes so far (a crash and a kill per timed call, and per discarded one).</summary>
     public IReadOnlyList<CrashRecord> Crashes => _domain.Crashes;
 
-    /// <summary>Times <paramref name="crashes"/> crashing calls (after <see cref="Discarded"/> untimed ones); returns
-    /// the row: the crashing call's ticks per call as the calls suite's other rows have them, the restarts' ticks
-    /// beside (restart_*), the host-only throw and catch beside (throw_catch_*).</summary>
+    /// <summary>Times <paramref name="crashes"/> crashing calls and as many kills (after <see cref="Discarded"/> untimed
+    /// ones); returns the row: the crashing call's ticks as the calls suite's other rows have them, and beside them the
+    /// kills (kill_*), the host-only throw and catch (throw_catch_*), the restarts (restart_*).</summary>
     public BenchRow Measure(int crashes, SamplerSettings throwSettings)
     {
         if (crashes < 3) throw new ArgumentOutOfRangeException(nameof(crashes), crashes, "at least 3 crashes (the row reports thirds)");
         double readCost = Tsc.ReadCost;
         var ticks = new double[crashes];
+        var kills = new double[crashes];
         var restarts = new double[crashes];
         var collectedMs = new double[crashes];
         long allocated = 0;
         for (int i = -Discarded; i < crashes; i++)
         {
-            if (i > -Discarded || _domain.Status != DomainStatus.Running)
-            {
-                double waited = AwaitCollected();
-                ulong r0 = Tsc.Read();
-                _kernel.Restart(_domain);
-                ulong r1 = Tsc.Read();
-                if (i >= 0)
-                {
-                    restarts[i] = r1 - r0 - readCost;
-                    collectedMs[i] = waited;
-                }
-            }
-            var proxy = _domain.Get<IBench>();
-            var warm = proxy.Arg(1);
-            if (!warm.IsOk || warm.Value != 1) throw new InvalidOperationException($"{RowName}: crash_domain's warming call Arg(1) returned {(warm.IsOk ? warm.Value : warm.Error)}, not 1");
+            var proxy = Fresh(i == -Discarded, out double restart, out double waited);
             long a0 = GC.GetAllocatedBytesForCurrentThread();
             ulong t0 = Tsc.Read();
             var r = proxy.Arg(-1);
@@ -84,8 +72,19 @@ public sealed class CrashCall : IDisposable
                 throw new InvalidOperationException($"{RowName}: Arg(-1) returned {(r.IsOk ? $"a value, {r.Value}" : r.Error)}, not CalleeCrashed");
             if (_domain.Status != DomainStatus.Crashed)
                 throw new InvalidOperationException($"{RowName}: after the crashing call crash_domain is {_domain.Status}, not Crashed");
+
+            // The same cleanup with no exception and no proxy: the kernel kills a fresh, warmed, idle instance.
+            Fresh(false, out _, out _);
+            ulong k0 = Tsc.Read();
+            _kernel.Kill(_domain, "killed by bench calls (proxy-crash's cleanup alone)");
+            ulong k1 = Tsc.Read();
+            if (_domain.Status != DomainStatus.Killed)
+                throw new InvalidOperationException($"{RowName}: after the kill crash_domain is {_domain.Status}, not Killed");
             if (i < 0) continue;
             ticks[i] = Math.Max(0, t1 - t0 - readCost);
+            kills[i] = Math.Max(0, k1 - k0 - readCost);
+            restarts[i] = restart;
+            collectedMs[i] = waited;
             allocated += a1 - a0;
         }
         AwaitCollected(); // nothing of the last cleanup runs on into the next row
@@ -93,18 +92,40 @@ public sealed class CrashCall : IDisposable
         double ratio = Sampler.ThirdsRatio(ticks, out double first, out double last);
         bool settled = Math.Max(first, last) <= Math.Min(first, last) * 1.2;
         var m = new Measurement(Stats.Of(ticks), ticks, (double)allocated / crashes, crashes, ticks, 1, ratio, settled);
-        var restart = Stats.Of(restarts);
+        var restartStats = Stats.Of(restarts);
+        var kill = Stats.Of(kills);
         var throwOp = new HostThrowOp();
         var thrown = Sampler.Measure(ref throwOp, throwSettings);
         if (throwOp.Caught == 0) throw new InvalidOperationException($"{RowName}: the host throw-and-catch loop caught nothing");
         return BenchRow.FromMeasurement(RowName, m)
             .Set("crashes", crashes)
-            .Set("restart_median_cycles", BenchRow.Round(restart.Median))
-            .Set("restart_median_us", BenchRow.Round(BenchRow.Nanoseconds(restart.Median) / 1000))
-            .Set("collected_wait_median_ms", BenchRow.Round(Stats.Of(collectedMs).Median))
+            .Set("kill_median_cycles", BenchRow.Round(kill.Median))
+            .Set("kill_median_ns", BenchRow.Round(BenchRow.Nanoseconds(kill.Median)))
             .Set("throw_catch_median_cycles", BenchRow.Round(thrown.Batch.Median))
             .Set("throw_catch_median_ns", BenchRow.Round(BenchRow.Nanoseconds(thrown.Batch.Median)))
-            .Set("throw_catch_alloc_bytes_per_op", BenchRow.Round(thrown.AllocBytesPerOp));
+            .Set("throw_catch_alloc_bytes_per_op", BenchRow.Round(thrown.AllocBytesPerOp))
+            .Set("restart_median_cycles", BenchRow.Round(restartStats.Median))
+            .Set("restart_median_us", BenchRow.Round(BenchRow.Nanoseconds(restartStats.Median) / 1000))
+            .Set("collected_wait_median_ms", BenchRow.Round(Stats.Of(collectedMs).Median));
+    }
+
+    /// <summary>A running, warmed instance: unless <paramref name="first"/> (the one Load started), waits for the last
+    /// instance's collection and restarts (timed, in ticks); then Arg(1), which JITs this instance's Arg.</summary>
+    IBench Fresh(bool first, out double restartTicks, out double waitedMs)
+    {
+        restartTicks = waitedMs = 0;
+        if (!first || _domain.Status != DomainStatus.Running)
+        {
+            waitedMs = AwaitCollected();
+            ulong r0 = Tsc.Read();
+            _kernel.Restart(_domain);
+            ulong r1 = Tsc.Read();
+            restartTicks = r1 - r0 - Tsc.ReadCost;
+        }
+        var proxy = _domain.Get<IBench>();
+        var warm = proxy.Arg(1);
+        if (!warm.IsOk || warm.Value != 1) throw new InvalidOperationException($"{RowName}: crash_domain's warming call Arg(1) returned {(warm.IsOk ? warm.Value : warm.Error)}, not 1");
+        return proxy;
     }
 
     /// <summary>Waits until the last crashed instance's load context is confirmed collected (so no background
