@@ -106,7 +106,8 @@ public static class CallsSuite
                 + "thread (instance marked crashed, its heap objects dropped, proxies unbound, load context unloaded), until RpcErrorKind.CalleeCrashed "
                 + "is back in the caller; one timed call per fresh instance (untimed before it: waiting for the previous instance's collection, "
                 + "Restart (restart_*, the ordinary path: no standby), and Arg(1) to JIT the instance's method); the first "
-                + $"{CrashCall.Discarded} crashes discarded; throw_catch_*: the same exception thrown and caught one frame up in host code, the unwinding alone",
+                + $"{CrashCall.Discarded} crashes discarded; beside it, measured on their own: kill_*, the kernel's cleanup of a fresh, warmed, idle instance "
+                + "(Microkernel.Kill: no exception, no proxy), throw_catch_*, the same exception thrown and caught one frame up in host code (the unwinding alone)",
             ["syscall"] = "getppid(2) via P/Invoke into glibc, SuppressGCTransition (kernel entry/exit plus glibc's wrapper)",
             ["thread-pingpong"] = "round trip to a second thread through a Linux futex word (FUTEX_WAIT/FUTEX_WAKE_PRIVATE, no spinning): two wakes, up to two sleeps; both threads pinned to one CPU",
             ["pipe-pingpong"] = "round trip to a child process (native/pipe_echo, C, gcc) through two pipes: write(2) one byte, read(2) the echo; both processes pinned to one CPU",
