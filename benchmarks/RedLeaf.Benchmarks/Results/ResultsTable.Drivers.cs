@@ -57,6 +57,12 @@ public sealed partial class ResultsTable
             sb.AppendLine(Line($"`{name}`", PerRun(runs.Select(r => Field(Row(r, name), "mpps"))),
                 parts[1] == "driver" ? "" : PerRun(runs.Select(r => Field(Row(r, name), "of_driver")), Ratio), checks, paper));
         }
+        if (RowNames(runs).Any(n => n.StartsWith("nullnet-c-", StringComparison.Ordinal)))
+            sb.AppendLine().AppendLine("`nullnet-c-b1`, `nullnet-c-b32`: the nullnet transmit loop of `nullnet-driver` written in C (gcc -O2) over the same ring layout, " +
+                "measured in the same run: the same per-packet ring work with none of the ownership checks, RRef owner rewrites, domains or stop checks " +
+                "(`of driver` is C over our driver). The nearest thing here to the paper's DPDK row " +
+                $"({Paper("figures6-7-network", r => (string?)r["configuration"] == "DPDK", "batch_1")} / {Paper("figures6-7-network", r => (string?)r["configuration"] == "DPDK", "batch_32")} Mpps " +
+                "at batch 1 / 32), which drove a real 82599 and is bound by it at batch 32 (line rate): there is no nullnet DPDK in the paper.");
         string Rv6(string config) => $"{Paper("figures6-7-network", r => (string?)r["configuration"] == config && (string?)r["device"] == "nullnet", "batch_1")} / " +
             Paper("figures6-7-network", r => (string?)r["configuration"] == config && (string?)r["device"] == "nullnet", "batch_32");
         if (RowNames(runs).Any(n => n.StartsWith("nullnet-domain", StringComparison.Ordinal)))

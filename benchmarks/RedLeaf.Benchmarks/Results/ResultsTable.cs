@@ -37,6 +37,7 @@ public sealed partial class ResultsTable
         ["proxy-borrow"] = "call lending an RRef immutably",
         ["shadow-null"] = "null call through a shadow domain (two crossings)",
         ["shadow-rref"] = "RRef moved through a shadow domain, in and back out",
+        ["proxy-crash"] = "call whose callee throws: unwinding, crash cleanup, error back (a fresh instance each)",
         ["syscall"] = "Linux system call (getppid)",
         ["thread-pingpong"] = "round trip between two threads (futex)",
         ["pipe-pingpong"] = "round trip between two processes (pipes)",
@@ -181,6 +182,16 @@ public sealed partial class ResultsTable
                 "callee can unwind to its caller; .NET unwinds from tables and saves nothing on the fast path. Like for like, the paper's other 38 cycles " +
                 $"(switch domains, check and return) stand against our `proxy-null` minus `direct` (the interface dispatch both share): {PerRun(overhead)} ticks per run, " +
                 $"{PerRun(overheadCore)} core cycles.");
+        if (names.Contains("proxy-crash"))
+        {
+            IEnumerable<double?> Us(string field) => runs.Select(r => Field(Row(r, "proxy-crash"), field) / 1000);
+            var calls = runs.Select(r => Field(Row(r, "proxy-crash"), "median_cycles") * (double?)r["clock"]?["core_cycles_per_tick"] / 86);
+            sb.AppendLine().AppendLine($"Where .NET pays instead (`proxy-crash`, benchmarks/README.md): a call whose callee throws takes {PerRun(Us("median_ns"))} µs per run; " +
+                $"of that, the same exception thrown and caught one frame up in host code takes {PerRun(Us("throw_catch_median_ns"), v => v.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture))} µs (the unwinding alone), " +
+                $"and the kernel's crash cleanup of an idle instance (a kill, no exception) {PerRun(Us("kill_median_ns"))} µs; restarting the instance, not in the row, " +
+                $"{PerRun(runs.Select(r => Field(Row(r, "proxy-crash"), "restart_median_us") / 1000), v => v.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture))} ms. " +
+                $"In core cycles one crash costs what the paper's continuation saving (86 cycles) costs over {PerRun(calls)} calls.");
+        }
         var mitigations = runs.Select(r => (string?)r["details"]?["kernel_mitigations"]).OfType<string>().Distinct().ToList();
         if (names.Contains("syscall") && mitigations.Count > 0)
         {

@@ -8,7 +8,8 @@
 // per row (NullOp<Direct>, NullOp<Proxy>, ...), and the JIT compiles a struct instantiation, and the
 // sampler's loop around it, separately for each, so no interface call site sees two targets (a shared
 // one made `direct`, `proxy-null` and `shadow-null` one polymorphic dispatch).
-// The shadow-domain rows of Table 1 (shadow-null, shadow-rref) go through workloads/shadow_bench.
+// The shadow-domain rows of Table 1 (shadow-null, shadow-rref) go through workloads/shadow_bench; `proxy-crash`, a call
+// whose callee throws (the path where .NET pays for the paper's cheap calls), is CrashCall's, in a kernel of its own.
 using System.Text.Json.Nodes;
 using RedLeaf.Abi;
 using RedLeaf.Benchmarks.Baselines;
@@ -26,7 +27,10 @@ public static class CallsSuite
 
     /// <summary>Every row this suite produces, in order.</summary>
     public static readonly string[] RowNames =
-        { "direct", "proxy-null", "proxy-arg", "proxy-rref", "proxy-borrow", "shadow-null", "shadow-rref", "syscall", "thread-pingpong", "pipe-pingpong" };
+        { "direct", "proxy-null", "proxy-arg", "proxy-rref", "proxy-borrow", "shadow-null", "shadow-rref", CrashCall.RowName, "syscall", "thread-pingpong", "pipe-pingpong" };
+
+    /// <summary>Timed crashing calls of the proxy-crash row (each needs a restart and a confirmed collection: milliseconds).</summary>
+    public static int ProxyCrashCalls(bool quick) => quick ? 200 : 1_000;
 
     public static SuiteResult Run(bool quick, Action<string>? progress = null)
     {
@@ -34,11 +38,6 @@ public static class CallsSuite
         var slow = quick ? SamplerSettings.QuickSlow : SamplerSettings.FullSlow;
         progress ??= _ => { };
         progress($"calls: clock {Tsc.Source} at {Tsc.Hz / 1e9:F3} GHz, read cost {Tsc.ReadCost:F1} cycles");
-
-        using var targets = new CallTargets();
-        IBench proxy = targets.Proxy;
-        IBench direct = targets.Direct;
-        var payload = targets.Payload;
 
         var rows = new List<BenchRow>();
         BenchRow Row<T>(string name, T op, SamplerSettings? with = null) where T : struct, IOperation
@@ -51,15 +50,28 @@ public static class CallsSuite
             return row;
         }
 
-        Row("direct", new NullOp<Direct> { Target = direct });
-        Row("proxy-null", new NullOp<Proxy> { Target = proxy });
-        Row("proxy-arg", new ArgOp { Target = proxy });
-        Row("proxy-rref", new BounceOp<Proxy> { Target = proxy, Payload = payload });
-        Row("proxy-borrow", new BorrowOp { Target = proxy, Payload = payload });
-        Row("shadow-null", new NullOp<Shadow> { Target = targets.Shadow });
-        Row("shadow-rref", new BounceOp<Shadow> { Target = targets.Shadow, Payload = payload });
+        using (var targets = new CallTargets())
+        {
+            IBench proxy = targets.Proxy;
+            var payload = targets.Payload;
+            Row("direct", new NullOp<Direct> { Target = targets.Direct });
+            Row("proxy-null", new NullOp<Proxy> { Target = proxy });
+            Row("proxy-arg", new ArgOp { Target = proxy });
+            Row("proxy-rref", new BounceOp<Proxy> { Target = proxy, Payload = payload });
+            Row("proxy-borrow", new BorrowOp { Target = proxy, Payload = payload });
+            Row("shadow-null", new NullOp<Shadow> { Target = targets.Shadow });
+            Row("shadow-rref", new BounceOp<Shadow> { Target = targets.Shadow, Payload = payload });
+            targets.CheckCalleeRunning();
+        }
 
-        targets.CheckCalleeRunning();
+        // In a kernel of its own (crash_domain, restarted before every timed call), after the rows above.
+        using (var crash = new CrashCall())
+        {
+            progress($"calls: {CrashCall.RowName} ({ProxyCrashCalls(quick)} crashes, each on a fresh instance) ...");
+            var row = crash.Measure(ProxyCrashCalls(quick), slow);
+            progress($"calls: {CrashCall.RowName} median {row.Number("median_cycles"):F0} cycles ({row.Number("median_ns"):F0} ns), restart median {row.Number("restart_median_us"):F0} us");
+            rows.Add(row);
+        }
 
         Row("syscall", new SyscallOp(), slow);
         using (var threads = new ThreadPingPong())
@@ -89,6 +101,13 @@ public static class CallsSuite
             ["proxy-arg"] = "IBench.Arg(long) through the proxy",
             ["proxy-rref"] = "IBench.Bounce: one RRef<Payload64> moved to the callee and moved back in the result",
             ["proxy-borrow"] = "IBench.Borrow: one RRef<Payload64> lent immutably, the callee reads it",
+            [CrashCall.RowName] = "IBench.Arg(-1) through the generated proxy into domains/workloads/crash_domain, which throws: the exception "
+                + "dispatched to the proxy's catch, the crash record's reading of it as the callee, the switch back, the crash cleanup on the caller's "
+                + "thread (instance marked crashed, its heap objects dropped, proxies unbound, load context unloaded), until RpcErrorKind.CalleeCrashed "
+                + "is back in the caller; one timed call per fresh instance (untimed before it: waiting for the previous instance's collection, "
+                + "Restart (restart_*, the ordinary path: no standby), and Arg(1) to JIT the instance's method); the first "
+                + $"{CrashCall.Discarded} crashes discarded; beside it, measured on their own: kill_*, the kernel's cleanup of a fresh, warmed, idle instance "
+                + "(Microkernel.Kill: no exception, no proxy), throw_catch_*, the same exception thrown and caught one frame up in host code (the unwinding alone)",
             ["syscall"] = "getppid(2) via P/Invoke into glibc, SuppressGCTransition (kernel entry/exit plus glibc's wrapper)",
             ["thread-pingpong"] = "round trip to a second thread through a Linux futex word (FUTEX_WAIT/FUTEX_WAKE_PRIVATE, no spinning): two wakes, up to two sleeps; both threads pinned to one CPU",
             ["pipe-pingpong"] = "round trip to a child process (native/pipe_echo, C, gcc) through two pipes: write(2) one byte, read(2) the echo; both processes pinned to one CPU",

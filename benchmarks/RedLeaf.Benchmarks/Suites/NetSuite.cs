@@ -3,6 +3,11 @@
 // its generator forwarded back out to its checking sink, at most at 10 GbE line rate, 14.88 Mpps) and
 // on nullnet (no device limit: transmit batches complete at once). Rows `<nic|nullnet>-<config>-b<batch>`
 // with `mpps` (median over chunks); NIC rows say whether the sink's checks stayed clean.
+// In the same run, rows `nullnet-c-b<batch>`: the nullnet transmit loop written in C (Native/nullnet.c, gcc -O2 at build
+// time) over the same ring layout, the nearest thing here to the paper's DPDK row; `of_driver` is its rate over
+// nullnet-driver's at the same batch.
+using System.Text.Json.Nodes;
+using RedLeaf.Benchmarks.Native;
 using RedLeaf.Hardware.Devices;
 using RedLeaf.Interfaces.Workloads;
 using RedLeaf.Measure;
@@ -28,6 +33,17 @@ public static class NetSuite
                     progress($"net: {row.Name} {row.Number("mpps"):F2} Mpps");
                     rows.Add(row);
                 }
+        foreach (var batch in new[] { 1, 32 })
+        {
+            var row = MeasureC(batch, warmup, measure);
+            progress($"net: {row.Name} {row.Number("mpps"):F2} Mpps");
+            rows.Add(row);
+        }
+        foreach (var b in new[] { 1, 32 })
+        {
+            var c = rows.First(r => r.Name == $"nullnet-c-b{b}");
+            c.Set("of_driver", BenchRow.Round(c.Number("mpps") / rows.First(r => r.Name == $"nullnet-driver-b{b}").Number("mpps")));
+        }
         foreach (var nic in new[] { "nic", "nullnet" })
             foreach (var b in new[] { 1, 32 })
             {
@@ -38,7 +54,39 @@ public static class NetSuite
                     r.Set("of_driver", BenchRow.Round(r.Number("mpps") / driver));
                 }
             }
-        return new SuiteResult(Name, quick, rows);
+        return new SuiteResult(Name, quick, rows) { Details = Details() };
+    }
+
+    /// <summary>What the C rows are, so a reader of the JSON need not read nullnet.c.</summary>
+    private static JsonObject Details() => new()
+    {
+        ["rows"] = new JsonObject
+        {
+            ["nullnet-c-b<batch>"] = "the nullnet transmit loop of the driver configuration (net_app_nullnet: NetApp.Transmit calling NullNetDriver.SubmitAndPoll) "
+                + "in C (Native/nullnet.c, gcc " + NativeBenchLibrary.CFlags + ", " + NativeBenchLibrary.Compiler + "): per packet, pop it from the submitted ring and "
+                + "push it on the completed one with the C# rings' range checks, over the same layout (16-byte header {head, count}, 16-byte Packet elements, "
+                + "2048-byte buffers); per batch, a call through a function pointer and the count. Not done: ownership checks and RRef owner rewrites, "
+                + "domains and stop checks, RpcResult. One call into C per chunk; the nearest thing here to the paper's DPDK row (which ran on an 82599)",
+        },
+    };
+
+    /// <summary>The C loop: chunks of packets timed like the driver rows' (Throughput.Time), one call into C each.</summary>
+    public static BenchRow MeasureC(int batch, TimeSpan warmup, TimeSpan measure)
+    {
+        using var net = new NativeNullNet(batch);
+        long chunk = batch == 1 ? 4_000_000 : 16_000_000;
+        var (rates, alloc, ops) = Throughput.Time(() => net.Transmit(chunk), warmup, measure);
+        if (net.Transmitted < ops) // warm-up and timed chunks
+            throw new InvalidOperationException($"nullnet-c-b{batch}: the C driver counted {net.Transmitted} packets transmitted, fewer than the {ops} timed");
+        if (net.BatchCount != batch)
+            throw new InvalidOperationException($"nullnet-c-b{batch}: the application's batch holds {net.BatchCount} packets after the run, not {batch}");
+        var stats = Stats.Of(rates);
+        return new BenchRow($"nullnet-c-b{batch}")
+            .Set("mpps", BenchRow.Round(stats.Median / 1e6))
+            .Set("min_mpps", BenchRow.Round(stats.Min / 1e6))
+            .Set("max_mpps", BenchRow.Round(stats.Max / 1e6))
+            .Set("packets", ops)
+            .Set("alloc_bytes_per_packet", BenchRow.Round(alloc));
     }
 
     private static BenchRow Measure(string nic, string config, int batch, TimeSpan warmup, TimeSpan measure)
