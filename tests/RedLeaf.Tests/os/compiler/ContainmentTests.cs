@@ -34,7 +34,11 @@ public class ContainmentTests
         using var k = TestDomains.Boot();
         var d = k.Load(Spinner);
         long live = k.Heap.LiveObjects;
-        var call = Task.Run(() => d.Get<IHostile>().Run(mode));
+        // A thread of its own, not the pool's: on a loaded machine a pool task could start after the kill, and the
+        // call would then be refused (NotRunning) instead of stopped.
+        var done = new TaskCompletionSource<RpcResult<long>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() => done.SetResult(d.Get<IHostile>().Run(mode))) { IsBackground = true, Name = "spinner caller" }.Start();
+        var call = done.Task;
         await Task.Delay(200);
         Assert.False(call.IsCompleted, "the spinner should still be spinning");
         var sw = System.Diagnostics.Stopwatch.StartNew();
