@@ -100,9 +100,8 @@ public sealed class CycleHistogram : IPngView
                 ["width"] = Numbers(Enumerable.Range(0, Bins).Select(i => edges[i + 1] - edges[i])),
                 ["opacity"] = Series.Count > 1 ? 0.6 : 0.85,
                 ["marker"] = new JsonObject { ["color"] = color, ["line"] = new JsonObject { ["width"] = 0 } },
-                ["hoverinfo"] = "text",
-                ["hovertext"] = new JsonArray(Enumerable.Range(0, Bins).Select(i =>
-                    (JsonNode)$"{s.Label}<br>{Num(edges[i])} to {Num(edges[i + 1])} ticks: {counts[i]:N0} calls<br>{stats}").ToArray()),
+                // One template per series (not a text per bin): the bin's centre and count, then the series' statistics.
+                ["hovertemplate"] = $"{Escape(s.Label)}<br>around %{{x:,.1f}} ticks: %{{y:,}} calls<br>{stats}<extra></extra>",
             });
         }
         int top = Math.Max(1, tops.Max());
@@ -135,6 +134,8 @@ public sealed class CycleHistogram : IPngView
             ["xaxis"] = new JsonObject { ["title"] = $"TSC ticks per call, timer cost subtracted (1 tick = {BenchRow.Nanoseconds(1).ToString("0.###", CultureInfo.InvariantCulture)} ns)" },
             ["yaxis"] = new JsonObject { ["title"] = LogScale ? "calls (log scale)" : "calls" },
         };
+        // The x range is the bins' (empty bins at the ends included), in both renderings alike.
+        layout["xaxis"]!["range"] = LogScale ? Numbers(new[] { Math.Log10(edges[0]), Math.Log10(edges[^1]) }) : Numbers(new[] { edges[0], edges[^1] });
         if (LogScale)
         {
             layout["xaxis"]!["type"] = "log";
@@ -154,7 +155,7 @@ public sealed class CycleHistogram : IPngView
         get
         {
             var (low, width, hidden) = Range();
-            return hidden > 0 ? $"{hidden:N0} samples above {Num(low + width * Bins)} ticks not drawn" : null;
+            return hidden > 0 ? $"{hidden:N0} sample{(hidden == 1 ? "" : "s")} above {Num(low + width * Bins)} ticks not drawn" : null;
         }
     }
 
@@ -168,6 +169,9 @@ public sealed class CycleHistogram : IPngView
     public override string ToString() => $"{Caption}:" + Environment.NewLine + string.Join(Environment.NewLine, Series.Select(s => "  " + s));
 
     private static string Ticks(double ticks) => $"{Num(ticks)} ticks ({Num(BenchRow.Nanoseconds(ticks))} ns)";
+
+    /// <summary>A label inside plotly's hover template: its markup and template characters made literal.</summary>
+    private static string Escape(string text) => System.Net.WebUtility.HtmlEncode(text).Replace("%{", "%\u200b{", StringComparison.Ordinal);
 
     private static string Num(double v) => v.ToString(Math.Abs(v) >= 100 ? "N0" : "0.#", CultureInfo.InvariantCulture);
 
