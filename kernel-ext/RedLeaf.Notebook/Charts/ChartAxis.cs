@@ -101,6 +101,6 @@ internal sealed class ChartAxis
             return Label(value / div, step / div) + suffix;
         }
         int decimals = step >= 1 || step <= 0 ? 0 : Math.Min(6, (int)Math.Ceiling(-Math.Log10(step) - 1e-9));
-        return value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        return value.ToString(decimals == 0 ? "0" : "0." + new string('#', decimals), CultureInfo.InvariantCulture); // 1, 1.5, 2 as plotly writes them
     }
 }
