@@ -5,7 +5,6 @@
 // series names (statistics go in hover text), every trace given its colour explicitly from one palette
 // (plotly's own ten), DejaVu Sans in both renderings, light grid, axis lines with outside ticks.
 // Margins are computed here from the measured tick labels and legend rows, and both renderers use them.
-using System.Net;
 using System.Text.Json.Nodes;
 
 namespace RedLeaf.Notebook.Charts;
@@ -132,6 +131,7 @@ public static class ChartStyle
         }
     }
 
-    /// <summary>Text for plotly's pseudo-HTML labels: markup characters as entities.</summary>
-    private static string Escape(string text) => WebUtility.HtmlEncode(text);
+    /// <summary>Text for plotly's pseudo-HTML labels: its markup characters as entities (others, such as µ, as they are).</summary>
+    internal static string Escape(string text) =>
+        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 }

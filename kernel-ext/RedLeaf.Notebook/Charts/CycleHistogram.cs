@@ -171,7 +171,7 @@ public sealed class CycleHistogram : IPngView
     private static string Ticks(double ticks) => $"{Num(ticks)} ticks ({Num(BenchRow.Nanoseconds(ticks))} ns)";
 
     /// <summary>A label inside plotly's hover template: its markup and template characters made literal.</summary>
-    private static string Escape(string text) => System.Net.WebUtility.HtmlEncode(text).Replace("%{", "%\u200b{", StringComparison.Ordinal);
+    private static string Escape(string text) => ChartStyle.Escape(text).Replace("%{", "%\u200b{", StringComparison.Ordinal);
 
     private static string Num(double v) => v.ToString(Math.Abs(v) >= 100 ? "N0" : "0.#", CultureInfo.InvariantCulture);
 

@@ -43,7 +43,7 @@ public sealed class XPlotHistogram : IPngView
         var chart = XPlot.Plotly.Chart.Plot(traces);
         chart.WithLayout(new Layout.Layout
         {
-            title = Title + (_bins.Hidden is { } n ? $"<br><span style=\"font-size:{ChartStyle.NoteSize}px\">{System.Net.WebUtility.HtmlEncode(n)}</span>" : ""),
+            title = ChartStyle.Escape(Title) + (_bins.Hidden is { } n ? $"<br><span style=\"font-size:{ChartStyle.NoteSize}px\">{ChartStyle.Escape(n)}</span>" : ""),
             barmode = "overlay",
             bargap = 0,
             showlegend = frame.LegendRows.Count > 0,
