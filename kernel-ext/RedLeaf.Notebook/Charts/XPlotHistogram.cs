@@ -51,10 +51,29 @@ public sealed class XPlotHistogram : IPngView
             font = new Font { family = ChartFont.Family + ", Verdana, Arial, sans-serif", size = 12 },
             margin = new Margin { l = frame.Left, r = frame.Right, t = frame.Top, b = frame.Bottom, pad = 0 },
             legend = new Legend { orientation = "h", x = 0, y = -(frame.XBand + 8) / (figure.Height - frame.Top - frame.Bottom), yanchor = "top" },
-            xaxis = new Xaxis { title = figure.AxisTitle("xaxis"), range = new[] { low, low + width * _bins.Bins }, gridcolor = ChartStyle.Grid, showline = true, linecolor = ChartStyle.AxisLine, ticks = "outside", zeroline = false,
-                titlefont = new Font { size = ChartStyle.AxisTitleSize }, tickfont = new Font { size = ChartStyle.TickSize } },
-            yaxis = new Yaxis { title = figure.AxisTitle("yaxis"), gridcolor = ChartStyle.Grid, showline = true, linecolor = ChartStyle.AxisLine, ticks = "outside", zeroline = false,
-                titlefont = new Font { size = ChartStyle.AxisTitleSize }, tickfont = new Font { size = ChartStyle.TickSize } },
+            xaxis = new Xaxis
+            {
+                title = figure.AxisTitle("xaxis"),
+                range = new[] { low, low + width * _bins.Bins },
+                gridcolor = ChartStyle.Grid,
+                showline = true,
+                linecolor = ChartStyle.AxisLine,
+                ticks = "outside",
+                zeroline = false,
+                titlefont = new Font { size = ChartStyle.AxisTitleSize },
+                tickfont = new Font { size = ChartStyle.TickSize }
+            },
+            yaxis = new Yaxis
+            {
+                title = figure.AxisTitle("yaxis"),
+                gridcolor = ChartStyle.Grid,
+                showline = true,
+                linecolor = ChartStyle.AxisLine,
+                ticks = "outside",
+                zeroline = false,
+                titlefont = new Font { size = ChartStyle.AxisTitleSize },
+                tickfont = new Font { size = ChartStyle.TickSize }
+            },
         });
         chart.Width = figure.Width;
         chart.Height = figure.Height;
