@@ -162,9 +162,11 @@ public sealed class CycleHistogram : IPngView
     /// <summary>The title with a note of the samples cut from the axis, if any.</summary>
     public string Caption => Note is { } n ? $"{Title} ({n})" : Title;
 
-    public string ToHtml() => PlotlyPage.ScriptOnce() + _figure.Value.ToHtml("cycle-histogram");
+    public string ToHtml() => PlotlyPage.ScriptOnce() + _figure.Value.ToHtml("cycle-histogram", ToPng());
 
-    public byte[] ToPng() => PngChart.Render(_figure.Value);
+    public byte[] ToPng() => _png ??= PngChart.Render(_figure.Value);
+
+    private byte[]? _png; // drawn once: the image/png output and the picture inside the HTML
 
     public override string ToString() => $"{Caption}:" + Environment.NewLine + string.Join(Environment.NewLine, Series.Select(s => "  " + s));
 

@@ -127,13 +127,20 @@ internal sealed class PlotlyFigure
         ? v.TryGetValue<double>(out var d) ? d : double.TryParse(v.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out d) ? d : double.NaN
         : double.NaN;
 
-    /// <summary>The chart for a page: a full-width &lt;div&gt; of the nominal height and the script that draws it.</summary>
-    public string ToHtml(string cssClass)
+    /// <summary>The chart for a page: a full-width &lt;div&gt; of the nominal height and the script that draws it.
+    /// With <paramref name="picture"/> (the chart as a PNG), the &lt;div&gt; first holds that picture, and the script
+    /// clears it before plotly.js draws: where scripts do not run (GitHub, nbviewer, an untrusted notebook, a
+    /// sanitised page), which show a notebook's text/html output rather than its image/png, the picture stays.</summary>
+    public string ToHtml(string cssClass, byte[]? picture = null)
     {
         string id = "redleaf-chart-" + Guid.NewGuid().ToString("N");
         var config = new JsonObject { ["responsive"] = true, ["displaylogo"] = false, ["modeBarButtonsToRemove"] = new JsonArray("lasso2d", "select2d") };
-        string script = $"Plotly.newPlot('{id}', {Data.ToJsonString()}, {Layout.ToJsonString()}, {config.ToJsonString()});";
-        return $"<div class=\"redleaf {cssClass}\" style=\"width:100%;margin:4px 0\"><div id=\"{id}\" style=\"width:100%;height:{Height}px\"></div>" +
+        string script = $"(function () {{ var d = document.getElementById('{id}'); if (!window.Plotly || !d) return; d.textContent = ''; " +
+                        $"Plotly.newPlot(d, {Data.ToJsonString()}, {Layout.ToJsonString()}, {config.ToJsonString()}); }})();";
+        string still = picture is null ? "" :
+            $"<img class=\"redleaf-chart-picture\" alt=\"{System.Net.WebUtility.HtmlEncode(Title ?? "chart")} (a picture of the chart; it is drawn interactively where scripts run)\" " +
+            $"style=\"max-width:100%;height:auto\" width=\"{Width}\" height=\"{Height}\" src=\"data:image/png;base64,{Convert.ToBase64String(picture)}\">";
+        return $"<div class=\"redleaf {cssClass}\" style=\"width:100%;margin:4px 0\"><div id=\"{id}\" style=\"width:100%;min-height:{Height}px\">{still}</div>" +
                ChartHtml.Contain($"<script type=\"text/javascript\">{script}</script>") + "</div>";
     }
 }

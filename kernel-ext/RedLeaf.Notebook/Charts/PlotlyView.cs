@@ -31,9 +31,11 @@ public sealed class PlotlyView : IPngView
     public int Width => _figure.Value.Width;
     public int Height => _figure.Value.Height;
 
-    public string ToHtml() => PlotlyPage.ScriptOnce() + _figure.Value.ToHtml("plotly-chart");
+    public string ToHtml() => PlotlyPage.ScriptOnce() + _figure.Value.ToHtml("plotly-chart", ToPng());
 
-    public byte[] ToPng() => PngChart.Render(_figure.Value);
+    public byte[] ToPng() => _png ??= PngChart.Render(_figure.Value);
+
+    private byte[]? _png; // drawn once: the image/png output and the picture inside the HTML
 
     public override string ToString()
     {

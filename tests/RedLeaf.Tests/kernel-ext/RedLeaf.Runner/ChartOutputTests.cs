@@ -1,7 +1,8 @@
 // tests/kernel-ext/RedLeaf.Runner: a chart's PNG reaches the executed notebook and the static tools. A small
 // notebook displays a cycle histogram and a PlotlyView; the runner's .ipynb holds image/png beside
-// text/html in the same output, the exported page shows the interactive chart without repeating the
-// picture, and nbconvert (Debian's jupyter-nbconvert) turning the notebook into LaTeX, its route to a
+// text/html in the same output, and the HTML holds the same picture (cleared by its script before plotly
+// draws, so viewers that do not run scripts show it); the exported page shows the interactive chart; nbconvert's
+// HTML keeps the picture; and nbconvert (Debian's jupyter-nbconvert) turning the notebook into LaTeX, its route to a
 // PDF, takes that PNG: it is extracted as a file of the chart's size. The page is screenshot in headless
 // Chromium (artifacts/screenshots/charts.png) with the PNG itself beside it (charts-fallback.png).
 using System.Text.Json.Nodes;
@@ -46,10 +47,28 @@ public class ChartOutputTests
             pngs.Add(png);
         }
 
-        // The page shows the interactive charts, not the pictures again.
+        // The chart's HTML holds the same picture, which its script clears before drawing: viewers that show
+        // text/html without running scripts (GitHub, nbviewer, an untrusted notebook) show the picture.
+        for (int i = 0; i < charts.Count; i++)
+        {
+            string html = MultilineString(charts[i]!["data"]!["text/html"]!);
+            Assert.Contains("<img class=\"redleaf-chart-picture\"", html);
+            Assert.Contains("data:image/png;base64," + Convert.ToBase64String(pngs[i]), html);
+            Assert.Contains("d.textContent = ''", html);
+        }
+
+        // The page draws the interactive charts; each picture is there once, inside the chart its script clears.
         string page = File.ReadAllText(result.Page!);
-        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(page, "Plotly.newPlot\\('redleaf-chart-").Count);
-        foreach (var png in pngs) Assert.DoesNotContain(Convert.ToBase64String(png)[..200], page);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(page, "Plotly.newPlot\\(d, ").Count);
+        foreach (var png in pngs) Assert.Single(System.Text.RegularExpressions.Regex.Matches(page, System.Text.RegularExpressions.Regex.Escape(Convert.ToBase64String(png)[..200])));
+
+        // nbconvert's HTML, like GitHub and nbviewer, takes text/html: the picture comes with it.
+        string nbconvertHtml = Directory.CreateTempSubdirectory("redleaf-chart-html-").FullName;
+        var (htmlExit, htmlOut, htmlErr) = ExternalTools.Run(ExternalTools.Require("jupyter-nbconvert", "jupyter-nbconvert"),
+            new[] { "--to", "html", result.ExecutedNotebook!, "--output-dir", nbconvertHtml }, TimeSpan.FromMinutes(2));
+        Assert.True(htmlExit == 0, htmlOut + htmlErr);
+        string converted = File.ReadAllText(Directory.GetFiles(nbconvertHtml, "*.html").Single());
+        foreach (var png in pngs) Assert.Contains("data:image/png;base64," + Convert.ToBase64String(png)[..200], converted);
 
         // nbconvert's LaTeX (its PDF route) prefers image/png to text/html and extracts it; its HTML and
         // markdown exporters prefer text/html, as Jupyter does.
