@@ -1,5 +1,5 @@
 // kernel-ext/RedLeaf.Interactive: tells .NET Interactive how to show RedLeaf objects: every notebook
-// view (IRichView) as its HTML with a plain-text fallback, and a few core types (benchmark results,
+// view (IRichView) as its HTML with a plain-text fallback (charts, IPngView, with a PNG as well), and a few core types (benchmark results,
 // the kernel log) directly. Registrations are process-wide; the runner resets them per notebook.
 using Microsoft.DotNet.Interactive.Formatting;
 using RedLeaf.Abi;
@@ -12,7 +12,7 @@ namespace RedLeaf.Interactive;
 
 internal static class Formatters
 {
-    private const string Html = "text/html", Text = "text/plain";
+    private const string Html = "text/html", Text = "text/plain", Png = "image/png";
 
     public static IReadOnlyList<string> Register()
     {
@@ -22,7 +22,14 @@ internal static class Formatters
         {
             Formatter.Register(t, (o, w) => w.Write(((IRichView)o).ToHtml()), Html);
             Formatter.Register(t, (o, w) => w.Write(o.ToString()), Text);
-            Formatter.SetPreferredMimeTypesFor(t, Html, Text);
+            if (typeof(IPngView).IsAssignableFrom(t))
+            {
+                // A chart's picture in the same display as its HTML: front ends that run scripts show the
+                // HTML, nbconvert's PDF and other static renderings take the PNG (Jupyter stores it base64).
+                Formatter.Register(t, (o, w) => w.Write(Convert.ToBase64String(((IPngView)o).ToPng())), Png);
+                Formatter.SetPreferredMimeTypesFor(t, Html, Png, Text);
+            }
+            else Formatter.SetPreferredMimeTypesFor(t, Html, Text);
         }
         // Anything else that is a view (such as the extension's own load summary).
         Formatter.Register(typeof(IRichView), (o, w) => w.Write(((IRichView)o).ToHtml()), Html);

@@ -65,6 +65,9 @@ public sealed class RedLeafExtension : IKernelExtension
             typeof(RedLeaf.Hardware.Machine), typeof(RedLeaf.Abi.RpcResult), typeof(RedLeaf.Os.Microkernel),
             typeof(RedLeaf.Os.Compiler.TrustedCompiler), typeof(RedLeaf.Systems.Rv6.Rv6System), typeof(RedLeaf.Xv6.FsImage),
             typeof(RedLeaf.Measure.SuiteResult), typeof(RedLeaf.Benchmarks.Suites.CallsSuite), typeof(RedLeaf.Notebook.Session.Lab),
+            // Notebooks draw their own charts with Plotly.NET's C# API (PlotlyView); RedLeaf.Notebook writes
+            // plotly's JSON itself, so its metadata no longer brings these in.
+            typeof(Plotly.NET.GenericChart), typeof(Plotly.NET.CSharp.Chart),
         };
         csharp.AddAssemblyReferences(libraries.Select(t => t.Assembly.Location).Where(l => l.Length > 0).Distinct());
     }

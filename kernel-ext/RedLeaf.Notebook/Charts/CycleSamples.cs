@@ -1,13 +1,15 @@
 // kernel-ext/RedLeaf.Notebook/Charts: what one kind of operation cost, call by call, in TSC cycles
 // (the timer's own calibrated cost already subtracted), with its order statistics. Shown as a
-// histogram with the median and tail percentiles marked.
+// histogram with the median and tail percentiles marked (a CycleHistogram of one series, page and PNG).
 using RedLeaf.Measure;
 using RedLeaf.Notebook.Html;
 
 namespace RedLeaf.Notebook.Charts;
 
-public sealed class CycleSamples : IRichView
+public sealed class CycleSamples : IPngView
 {
+    private Lazy<CycleHistogram>? _histogram;
+
     public CycleSamples(string label, double[] cycles)
     {
         if (cycles.Length == 0) throw new ArgumentException($"'{label}': no samples", nameof(cycles));
@@ -35,9 +37,17 @@ public sealed class CycleSamples : IRichView
     /// <summary>Why these numbers may not mean what they seem (set by Measure when a domain crashed meanwhile).</summary>
     public string? Warning { get; init; }
 
+    /// <summary>The histogram these samples are shown as (one series).</summary>
+    private CycleHistogram Histogram => LazyInitializer.EnsureInitialized(ref _histogram, () => new(() => new CycleHistogram(new[] { this }, Label))).Value;
+
+    public int Width => Histogram.Width;
+    public int Height => Histogram.Height;
+
     public string ToHtml() =>
         (Warning is null ? "" : $"<div class=\"redleaf warning\" style=\"color:#b71c1c\">warning: {Html.Markup.Escape(Warning)}</div>")
-        + new CycleHistogram(new[] { this }).ToHtml();
+        + Histogram.ToHtml();
+
+    public byte[] ToPng() => Histogram.ToPng();
 
     public override string ToString() =>
         $"{Label}: median {Median:F1}, p90 {P90:F1}, p99 {P99:F1}, min {Min:F1} cycles ({Cycles.Length} calls)"

@@ -1,5 +1,5 @@
 // tests/kernel-ext/RedLeaf.Interactive: `dotnet pack` makes a package .NET Interactive discovers: the extension and all it
-// needs under interactive-extensions/dotnet (and lib/ for #r "nuget:"), none of the host's own
+// needs under interactive-extensions/dotnet (and lib/ for #r "nuget:"; SkiaSharp's native library too), none of the host's own
 // assemblies (.NET Interactive, Roslyn, FSharp.Core), and no package dependencies.
 using System.IO.Compression;
 using Xunit;
@@ -25,6 +25,10 @@ public class PackageTests
             Assert.Contains("interactive-extensions/dotnet/" + dll, names);
             Assert.Contains("lib/net10.0/" + dll, names);
         }
+        // SkiaSharp's native library (the charts' PNG) sits beside the assemblies, where a host that loads them by path looks.
+        foreach (var folder in new[] { "interactive-extensions/dotnet/", "lib/net10.0/" })
+            foreach (var file in new[] { "SkiaSharp.dll", "libSkiaSharp.so" })
+                Assert.Contains(folder + file, names);
         Assert.DoesNotContain(names, n => n.Contains("Microsoft.DotNet.Interactive", StringComparison.Ordinal) || n.Contains("Microsoft.CodeAnalysis", StringComparison.Ordinal) || n.EndsWith("FSharp.Core.dll", StringComparison.Ordinal));
         using var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
         Assert.DoesNotContain("<dependency ", nuspec.ReadToEnd());
