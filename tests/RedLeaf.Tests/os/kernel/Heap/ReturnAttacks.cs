@@ -22,6 +22,7 @@ public sealed class ReturnAttacks
     private const long Secret = 0x5EC2E7_0000_3D3D;
     private const long Evil = 0x0BAD_0000_3D3D;
     private const long Marker = 0x3A2C_0000_3D3D; // the attacker's own object, before its write: where the hold catches it
+    private const long DeviceMarker = 0x0DEC_0000_3D3D; // what the host's buffer lent to a driver and on to its device holds
 
     // FINDING (fixed 2026-12-07, HostCall.Wait: the kill on the entry point's deadline runs under an access record of
     // its own; os/README.md, section 2, item 7). A host-call worker makes its RRef accesses under the waiting host
@@ -104,6 +105,61 @@ public sealed class ReturnAttacks
         Assert.Equal(DomainStatus.Running, y.Status);
     }
 
+    // FINDING (fixed 2026-12-07, DmaRing.Revoke: the crash cleanup ends the device's lends with the kernel's ends of lends
+    // under the ownership lock, after waiting out those in flight without it (Accesses.LockReturns); os/README.md,
+    // section 2, item 4). The end of a lend takes no lock while none of the kernel's domains is Shared, on the premise that
+    // one thread alone touches a lent object's counts then. The crash cleanup is another thread. The host (T1) lends
+    // buffer b to driver D (ISyscalls.Write); D lends it on to its device (DmaRing.Lend: b is lent twice, to the kernel
+    // last) and returns without releasing it. T1's proxy ends the host's lend and is held after reading b's count; the
+    // host kills D from thread Z, whose cleanup revokes the ring and ends the device's lend (ReturnLend) from the same
+    // stale count. Before the fix the two plain read-modify-writes lost one end of a lend: b stayed lent for good (to
+    // the dead driver), and the host could never drop it.
+    [Fact]
+    public void ACleanupEndingADeviceLendDoesNotRaceTheCallersEndOfTheSameLend()
+    {
+        using var k = Microkernel.Boot(new RedLeaf.Hardware.MachineConfig { Cpus = 1, MemoryBytes = 64L << 20 });
+        var dev = k.Machine.Attach(new RedLeaf.Hardware.Devices.NvmeDevice("nvme0", new RedLeaf.Hardware.Devices.MemoryBlockStore(4096, 16), 64));
+        var driver = Compile("return_lending_driver", Driver);
+        using var hook = new MarkerHook(0, hold: TimeSpan.FromSeconds(1));
+        hook.WaitAtHit = 4; // T1's end of the host's lend (after the host's lend, the ring's check and its lend on)
+        Domain? d = null;
+        long before = -1, dropped = -1;
+        RpcResult<int> written = default;
+        var goDrop = new ManualResetEventSlim();
+        var t1 = new Thread(() =>
+        {
+            using var _ = k.Enter();
+            // Loaded from this thread (its entry runs under this thread's record), so T1 is D's only thread: D is not Shared.
+            d = k.Load(driver, dev);
+            before = k.Heap.LiveObjects;
+            var b = RRefArray<byte>.New(4096);
+            hook.Watch(Environment.CurrentManagedThreadId);
+            b.CopyFrom(BitConverter.GetBytes(DeviceMarker)); // the check that names b's slot to the hook
+            written = d.Get<ISyscalls>().Write(1, in b, 8);
+            goDrop.Wait(TimeSpan.FromSeconds(10));
+            dropped = Record.Exception(() => b.Drop()) is null ? 1 : 0;
+        }, 4 << 20)
+        { IsBackground = true, Name = "return attacks T1" };
+        t1.Start();
+        // T1 has read b's count in its end of the lend and waits (until Z is held, or 1 s).
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref hook.Watched) >= 4, TimeSpan.FromSeconds(10)), "the host's end of its lend never reached its check");
+
+        var z = new Thread(() => { hook.HoldHere(); k.Kill(d!, "killed by the return attacks"); }, 4 << 20) { IsBackground = true, Name = "return attacks Z" };
+        z.Start();
+        // Z either reaches its own check of b's count (held there: T1 then writes first, and Z after it, from what it read)
+        // or waits for T1's end of the lend to finish and then ends the device's lend under the lock.
+        Assert.True(SpinWait.SpinUntil(() => hook.At.IsSet || !z.IsAlive, TimeSpan.FromSeconds(10)), "the kill neither reached the device's lend nor came back");
+        hook.Go.Set();
+        Assert.True(z.Join(TimeSpan.FromSeconds(10)), "the kill did not come back");
+        goDrop.Set();
+        Assert.True(t1.Join(TimeSpan.FromSeconds(10)), "T1 did not come back");
+
+        Assert.True(written.IsOk || written.Error.Kind == RpcErrorKind.CalleeKilled, $"the driver's Write: {written}"); // killed before its proxy left it
+        Assert.True(dropped == 1, "the host could not drop its own buffer after the driver died: one end of a lend was lost and it stays lent for good");
+        Assert.Equal(before, k.Heap.LiveObjects);
+        Assert.Equal(0, k.Heap.OrphanedTrees);
+    }
+
     // ---- domains -------------------------------------------------------------------------------------------------
 
     /// <summary>Run(v != 0) allocates a payload (v, v) and keeps it; Run(0) returns the kept payload's A if A == B.</summary>
@@ -115,16 +171,8 @@ public sealed class ReturnAttacks
         "        if (argument != 0) { s_kept = RRef<Payload>.New(new Payload(argument, argument)); return 0; }\n" +
         "        var v = s_kept.Value;\n        return v.A == v.B ? v.A : -1;\n    }\n}\n";
 
-    /// <summary>k2's ISyscalls: Write reads what it is lent and counts the secrets; Getpid returns that count, Uptime the writes.</summary>
-    private static readonly string Spy =
-        "using RedLeaf.Abi;\nusing RedLeaf.Interfaces.Rv6;\n" +
-        "public static class Entry\n{\n    [DomainEntry]\n    public static ISyscalls Start() { return new Spy(); }\n}\n" +
-        "sealed class Spy : ISyscalls\n{\n    static int s_secrets; static int s_writes;\n" +
-        "    public RpcResult<int> Write(int fd, in RRefArray<byte> data, int n)\n    {\n" +
-        "        s_writes++;\n        long v = 0;\n        for (int i = 0; i < 8 && i < data.Length; i++) v |= (long)data[i] << (8 * i);\n" +
-        $"        if (v == {Secret}L) s_secrets++;\n        return n;\n    }}\n" +
-        "    public RpcResult<int> Getpid() { return s_secrets; }\n" +
-        "    public RpcResult<int> Uptime() { return s_writes; }\n" +
+    /// <summary>The ISyscalls methods the test domains do not use.</summary>
+    private const string Rest =
         "    public RpcResult<int> Spawn(in RRefArray<byte> argv, in RRefArray<int> fds) { return -1; }\n" +
         "    public RpcResult<int> Exec(in RRefArray<byte> argv) { return -1; }\n" +
         "    public RpcResult<WaitStatus> Wait() { return default(WaitStatus); }\n" +
@@ -141,8 +189,29 @@ public sealed class ReturnAttacks
         "    public RpcResult<int> Mkdir(in RRefArray<byte> path) { return -1; }\n" +
         "    public RpcResult<int> Mknod(in RRefArray<byte> path, short major, short minor) { return -1; }\n" +
         "    public RpcResult<int> Link(in RRefArray<byte> oldPath, in RRefArray<byte> newPath) { return -1; }\n" +
-        "    public RpcResult<int> Unlink(in RRefArray<byte> path) { return -1; }\n" +
-        "}\n";
+        "    public RpcResult<int> Unlink(in RRefArray<byte> path) { return -1; }\n";
+
+    /// <summary>k2's ISyscalls: Write reads what it is lent and counts the secrets; Getpid returns that count, Uptime the writes.</summary>
+    private static readonly string Spy =
+        "using RedLeaf.Abi;\nusing RedLeaf.Interfaces.Rv6;\n" +
+        "public static class Entry\n{\n    [DomainEntry]\n    public static ISyscalls Start() { return new Spy(); }\n}\n" +
+        "sealed class Spy : ISyscalls\n{\n    static int s_secrets; static int s_writes;\n" +
+        "    public RpcResult<int> Write(int fd, in RRefArray<byte> data, int n)\n    {\n" +
+        "        s_writes++;\n        long v = 0;\n        for (int i = 0; i < 8 && i < data.Length; i++) v |= (long)data[i] << (8 * i);\n" +
+        $"        if (v == {Secret}L) s_secrets++;\n        return n;\n    }}\n" +
+        "    public RpcResult<int> Getpid() { return s_secrets; }\n" +
+        "    public RpcResult<int> Uptime() { return s_writes; }\n" +
+        Rest + "}\n";
+
+    /// <summary>A driver serving ISyscalls: Write lends what it is lent on to its device (slot 0 of nvme0's sq) and returns.</summary>
+    private static readonly string Driver =
+        "using RedLeaf.Abi;\nusing RedLeaf.Interfaces.Rv6;\n" +
+        "public static class Entry\n{\n    [DomainEntry]\n    public static ISyscalls Start(DeviceAccess device) { Spy.s_sq = device.Ring(\"sq\"); return new Spy(); }\n}\n" +
+        "sealed class Spy : ISyscalls\n{\n    internal static DmaRing s_sq;\n" +
+        "    public RpcResult<int> Write(int fd, in RRefArray<byte> data, int n)\n    {\n" +
+        "        s_sq.Lend(0, in data);\n        return n;\n    }\n" +
+        "    public RpcResult<int> Getpid() { return 0; }\n" +
+        "    public RpcResult<int> Uptime() { return 0; }\n" + Rest + "}\n";
 
     /// <summary>k1's IRiscvHost: Serve lends eight arrays of its own, one at a time, to the ISyscalls it is handed.</summary>
     private const string CrossKernel =
@@ -178,6 +247,13 @@ public sealed class ReturnAttacks
         public readonly ManualResetEventSlim At = new();
         public readonly ManualResetEventSlim Go = new();
         public Thread? Worker;
+        /// <summary>Marker hits on the watched thread (not held there).</summary>
+        public int Watched;
+        /// <summary>The watched thread's hit that waits (before its write) until the held thread is held; 0: none.</summary>
+        public int WaitAtHit;
+        /// <summary>The watched thread's wait ended before the held thread was held.</summary>
+        public bool WaitedOut;
+        private int _watched = -1, _holder = -1, _slot;
         public int Slot;
         public TimeSpan HeldFor;
 
@@ -190,7 +266,17 @@ public sealed class ReturnAttacks
 
         private void OnPoint(HeapRacePoint point, int domain, int slot, long first)
         {
-            if (point != HeapRacePoint.Checked || first != _marker || Interlocked.Exchange(ref _used, 1) != 0) return;
+            if (point != HeapRacePoint.Checked) return;
+            int me = Environment.CurrentManagedThreadId;
+            if (me == Volatile.Read(ref _watched) && Volatile.Read(ref _slot) == 0) { Volatile.Write(ref _slot, slot); return; } // its object's first check
+            if (_marker != 0 ? first != _marker : slot != Volatile.Read(ref _slot)) return;
+            if (me == Volatile.Read(ref _watched))
+            {
+                if (Interlocked.Increment(ref Watched) == WaitAtHit && !At.Wait(_hold)) WaitedOut = true; // read, not yet written: until the held thread is too
+                return;
+            }
+            int holder = Volatile.Read(ref _holder);
+            if ((holder >= 0 && me != holder) || Interlocked.Exchange(ref _used, 1) != 0) return;
             Worker = Thread.CurrentThread;
             Slot = slot;
             var sw = System.Diagnostics.Stopwatch.StartNew();
@@ -198,6 +284,14 @@ public sealed class ReturnAttacks
             Go.Wait(_hold);
             HeldFor = sw.Elapsed;
         }
+
+        /// <summary>Counts the marker's hits on <paramref name="thread"/> instead of holding it. With marker 0 (an object
+        /// whose elements are under 8 bytes: no first 8 bytes at its checks), the object is the one of that thread's next
+        /// check, and hits are checks of its slot.</summary>
+        public void Watch(int thread) => Volatile.Write(ref _watched, thread);
+
+        /// <summary>Holds only the calling thread (by default, the first thread to hit the marker).</summary>
+        public void HoldHere() => Volatile.Write(ref _holder, Environment.CurrentManagedThreadId);
 
         public void Dispose()
         {
