@@ -254,7 +254,22 @@ public sealed unsafe class DmaRing : Capability
     /// <summary>Kernel, at revocation (the device is already reset): frees moved buffers, returns lent ones.</summary>
     internal void Revoke()
     {
-        lock (_held) RevokeAll(); // the holder is dead: its threads make no more changes once they meet a check
+        lock (_held) // the holder is dead: its threads make no more changes once they meet a check
+        {
+            bool lent = false;
+            foreach (var h in _held) lent |= h.Handle != 0 && h.LentFrom >= 0;
+            if (!lent)
+            {
+                RevokeAll();
+                return;
+            }
+            // Ending a lent buffer's device lend here races the end of the lend of the call that lent it to the driver,
+            // which takes no lock while no domain is Shared: both take the lock meanwhile (Accesses.LockReturns).
+            var kernel = _deviceCell->Host;
+            Accesses.LockReturns(kernel);
+            try { RevokeAll(); }
+            finally { Accesses.UnlockReturns(kernel); }
+        }
     }
 
     private void RevokeAll()

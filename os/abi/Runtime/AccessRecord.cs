@@ -151,6 +151,27 @@ internal static unsafe class Accesses
         }
     }
 
+    /// <summary>The crash cleanup is about to end lends on another thread's behalf (a dead driver's device lends,
+    /// DmaRing.Revoke): while none of the kernel's domains is Shared, the thread of the call that lent the object may
+    /// be ending its own lend of it without the lock, and two plain read-modify-writes of one count lose one (red team,
+    /// 2026-12-07, ReturnAttacks.cs). Counts the cleanup as a Shared domain of <paramref name="host"/>'s kernel until
+    /// <see cref="UnlockReturns"/>, and waits, as the kernel's first Shared domain does (Settle), for every end of a
+    /// lend that read the count 0: from then on every end of a lend in the kernel takes the ownership lock.</summary>
+    internal static void LockReturns(DomainCell* host)
+    {
+        lock (Gate)
+        {
+            Interlocked.Increment(ref host->SharedDomains);
+            Interlocked.MemoryBarrierProcessWide();
+            Scan(0, onlyLockFreeReturns: true);
+        }
+    }
+
+    /// <summary>The cleanup's ends of lends are done (under the lock): the kernel's ends of lends may go without it again
+    /// once no domain of it is Shared. No locked end of a lend can be left racing a lock-free one: a lent object's counts
+    /// are touched only by the one thread of its call while no domain is Shared, and the cleanup's are over.</summary>
+    internal static void UnlockReturns(DomainCell* host) => Interlocked.Decrement(ref host->SharedDomains);
+
     /// <summary>After an ownership change by or from <paramref name="d"/> (a domain that may race itself): waits until
     /// no access by it that could have passed its check before the change is still running (on any thread but this
     /// one). A settled domain's threads fence their announcements, so a fence here is enough; before it settles,

@@ -27,7 +27,7 @@ internal unsafe struct DomainCell
     /// accesses (Accesses.WaitFor). 1 while the change is being settled, then Accesses.Settled (2).</summary>
     internal int Shared;
     /// <summary>On the kernel's cell (every cell's <see cref="Host"/>): how many of the kernel's domain instances have ever
-    /// had a second thread in them. While it is 0 the end of a lend by the kernel's domains takes no lock
+    /// had a second thread in them, plus the crash cleanups ending device lends meanwhile (Accesses.LockReturns). While it is 0 the end of a lend by the kernel's domains takes no lock
     /// (HeapAccess.Return): no borrower has another thread to wait for, and no lend-on can race the count.</summary>
     internal int SharedDomains;
     /// <summary>Largest array (elements) the domain may create in one allocation (instrumentation checks it).</summary>

@@ -84,7 +84,7 @@ public static unsafe class HostCall
             {
                 var once = onDeadline;
                 onDeadline = null;
-                once();
+                KillUnderOwnRecord(once);
             }
             if (callee->State == DomainState.Running) continue;
             if (stoppedAt < 0) stoppedAt = now;
@@ -103,6 +103,25 @@ public static unsafe class HostCall
         w.Finished.Wait(); // Done is set just before; the worker may still be on its way back
         if (w.Retired) t_worker = null;
         return default;
+    }
+
+    /// <summary>Runs the deadline's kill on this thread under an access record of its own. The worker is still in the
+    /// domain under this thread's record, and the kill's crash cleanup waits for every access in flight but its own
+    /// thread's (Accesses.WaitFor(0)): under the shared record it would not wait for the worker's, and would free a
+    /// slot the worker's write had just checked (red team, 2026-12-07, ReturnAttacks.cs: the write landed in another
+    /// domain's object that took the slot). The record is this thread's again afterwards, for the worker's call.</summary>
+    private static void KillUnderOwnRecord(Action kill)
+    {
+        var record = CurrentDomain.Record;
+        var owner = CurrentDomain.RecordOwner;
+        CurrentDomain.Record = null;
+        CurrentDomain.RecordOwner = null;
+        try { kill(); }
+        finally
+        {
+            CurrentDomain.Record = record;
+            CurrentDomain.RecordOwner = owner;
+        }
     }
 
     /// <summary>Completes when every worker that was running a call into domain instance <paramref name="id"/>
