@@ -25,6 +25,9 @@ internal struct AccessRecord
     internal long Serial;
     /// <summary>1 while the record belongs to no thread (its thread ended; the next new thread reuses it).</summary>
     internal int Free;
+    /// <summary>1 once the host thread this record was made for gave up on the host-call worker still using it
+    /// (<see cref="Accesses.BeginAbandon"/>): the worker's late ends of lends may no longer restore a borrower.</summary>
+    internal int Abandoned;
 }
 
 internal static unsafe class Accesses
@@ -86,7 +89,7 @@ internal static unsafe class Accesses
         lock (Gate)
         {
             for (int i = 0; i < _count && r == null; i++)
-                if (((AccessRecord*)_all[i])->Free != 0) { r = (AccessRecord*)_all[i]; r->Free = 0; r->Active = 0; }
+                if (((AccessRecord*)_all[i])->Free != 0) { r = (AccessRecord*)_all[i]; r->Free = 0; r->Active = 0; r->Abandoned = 0; }
             if (r == null)
             {
                 r = (AccessRecord*)NativeMemory.AlignedAlloc((nuint)sizeof(AccessRecord), 64);
@@ -165,6 +168,48 @@ internal static unsafe class Accesses
             Interlocked.MemoryBarrierProcessWide();
             Scan(0, onlyLockFreeReturns: true);
         }
+    }
+
+    /// <summary>A host thread is about to give up on the host-call worker that runs its call under <paramref name="record"/>
+    /// (the host thread's record until now). From here until <see cref="EndAbandon"/> (the worker has left the domain's
+    /// code, or it finished after all): the record is marked, so the worker's late end of a lend only drops the count
+    /// unless the object is still lent to the callee (HeapAccess.ReturnShared: a lend the host made after giving up keeps
+    /// its borrower); every end of a lend in the kernel takes the ownership lock (the kernel counts one more Shared
+    /// domain, as in <see cref="LockReturns"/>); and so do the host's own lends, moves and drops (its cell counts as
+    /// Shared), so the host's next lend of the same object and the worker's late end of its lend cannot lose one
+    /// another's count (red team, 2026-12-07, ReturnAttacks.cs). <see cref="SettleAbandon"/> completes it.</summary>
+    internal static void BeginAbandon(AccessRecord* record, DomainCell* host)
+    {
+        Volatile.Write(ref record->Abandoned, 1);
+        lock (Gate)
+        {
+            if (host->AbandonedCalls++ == 0) Volatile.Write(ref host->Shared, 1);
+            Interlocked.Increment(ref host->SharedDomains);
+        }
+    }
+
+    /// <summary>The host thread gave up on the worker and took a record of its own: waits, as the kernel's first Shared
+    /// domain does (Settle), for every end of a lend that read the kernel's count 0 (the worker's among them, announced
+    /// under the record this thread no longer has), so none is left racing the host's next lend.</summary>
+    internal static void SettleAbandon()
+    {
+        lock (Gate)
+        {
+            Interlocked.MemoryBarrierProcessWide();
+            Scan(0, onlyLockFreeReturns: true);
+        }
+    }
+
+    /// <summary>Undoes <see cref="BeginAbandon"/>: the worker given up on has left the domain's code (every lend of its
+    /// call has ended), or it finished before the host could give up on it.</summary>
+    internal static void EndAbandon(AccessRecord* record, DomainCell* host)
+    {
+        lock (Gate)
+        {
+            Interlocked.Decrement(ref host->SharedDomains);
+            if (--host->AbandonedCalls == 0) Volatile.Write(ref host->Shared, 0);
+        }
+        Volatile.Write(ref record->Abandoned, 0);
     }
 
     /// <summary>The cleanup's ends of lends are done (under the lock): the kernel's ends of lends may go without it again

@@ -24,12 +24,16 @@ internal unsafe struct DomainCell
     internal nint Resident;
     /// <summary>Nonzero once a second thread has entered: the domain may race itself, so its accesses fence their
     /// announcements and its ownership changes take the heap's ownership lock and wait for its other threads'
-    /// accesses (Accesses.WaitFor). 1 while the change is being settled, then Accesses.Settled (2).</summary>
+    /// accesses (Accesses.WaitFor). 1 while the change is being settled, then Accesses.Settled (2). On the kernel's cell: 1 while
+    /// <see cref="AbandonedCalls"/> is nonzero, else 0.</summary>
     internal int Shared;
     /// <summary>On the kernel's cell (every cell's <see cref="Host"/>): how many of the kernel's domain instances have ever
     /// had a second thread in them, plus the crash cleanups ending device lends meanwhile (Accesses.LockReturns). While it is 0 the end of a lend by the kernel's domains takes no lock
     /// (HeapAccess.Return): no borrower has another thread to wait for, and no lend-on can race the count.</summary>
     internal int SharedDomains;
+    /// <summary>On the kernel's cell: host-call workers given up on (Accesses.Abandon) that have not yet left the domain they
+    /// ran in. While it is nonzero the host's cell counts as Shared (its lends and moves take the ownership lock).</summary>
+    internal int AbandonedCalls;
     /// <summary>Largest array (elements) the domain may create in one allocation (instrumentation checks it).</summary>
     internal int MaxArrayLength;
     /// <summary>Shared-heap bytes the domain may have live among the objects it allocated.</summary>

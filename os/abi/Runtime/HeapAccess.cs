@@ -173,7 +173,10 @@ internal static unsafe class HeapAccess
                     // reads would take the first one's borrow away under it. Passing on a borrow (rv6's core lends
                     // a process's buffer to fs; a shadow lends its caller's request to the driver) is allowed: the
                     // count keeps the object lent, so its owner cannot drop or move it until every lend ended.
-                    if (e->Borrows != 0 && e->Borrower != to->Id && e->Borrower != from->Id) // its own borrow passed on is not another lend
+                    // The host (its cell is Shared only while a host-call worker it gave up on may still end a lend late:
+                    // Accesses.BeginAbandon) may lend again what that worker's call still has lent: the late end then only
+                    // drops the count (ReturnShared), and host code's own races are its own.
+                    if (e->Borrows != 0 && e->Borrower != to->Id && e->Borrower != from->Id && from->IsKernel == 0) // its own borrow passed on is not another lend
                         Fault(from, $"domain {from->Id} tried to lend RRef #{index} ({TypeRegistry.NameOf(e->TypeId)}) to domain {to->Id} while another of its threads has it lent to domain {e->Borrower}");
                 }
             }
@@ -248,6 +251,10 @@ internal static unsafe class HeapAccess
     private static void ReturnShared(ulong handle, DomainCell* from, int previousBorrower, DomainCell* lentTo, DomainCell* borrowerCell)
     {
         int borrower;
+        // A host-call worker the host gave up on (Accesses.BeginAbandon) ends its call's lends late: the host may have lent
+        // the object again since, and that lend keeps its borrower (only the count drops) unless it is over.
+        var record = CurrentDomain.Record;
+        if (lentTo == null && record != null && Volatile.Read(ref record->Abandoned) != 0) lentTo = borrowerCell;
         lock (Token(from).Heap.Ownership)
         {
             uint index = (uint)handle;

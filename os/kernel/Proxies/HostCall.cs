@@ -88,13 +88,16 @@ public static unsafe class HostCall
             }
             if (callee->State == DomainState.Running) continue;
             if (stoppedAt < 0) stoppedAt = now;
-            else if (now - stoppedAt >= KillGrace.TotalMilliseconds && w.TryAbandon())
+            else if (now - stoppedAt >= KillGrace.TotalMilliseconds && w.TryAbandon((AccessRecord*)work.Record, callee->Host))
             {
                 t_worker = null;
                 // The abandoned worker keeps this thread's record until it leaves; this thread takes a new one.
                 w.KeepRecord(CurrentDomain.RecordOwner);
                 CurrentDomain.Record = null;
                 CurrentDomain.RecordOwner = null;
+                // The worker may still end the call's lends, late: none of its ends in flight is left to race this
+                // thread's next lend of the same object (Accesses.BeginAbandon).
+                Accesses.SettleAbandon();
                 var error = ProxyRuntime.AfterFailedCall(callee);
                 ProxyRuntime.AwaitCleanup(callee); // a cleanup another thread started (the worker's proxy, a kill) has finished
                 return error;
@@ -208,14 +211,21 @@ public static unsafe class HostCall
             _go.Release();
         }
 
-        /// <summary>Gives up on the worker unless it finished meanwhile (then false: the caller takes its result).</summary>
-        public bool TryAbandon()
+        /// <summary>Gives up on the worker unless it finished meanwhile (then false: the caller takes its result). The call's
+        /// late ends of lends are set apart first (Accesses.BeginAbandon; undone when the worker leaves).</summary>
+        public bool TryAbandon(AccessRecord* record, DomainCell* host)
         {
             Interlocked.Increment(ref s_abandoned);
+            _abandonedRecord = (nint)record;
+            _abandonedHost = (nint)host;
+            Accesses.BeginAbandon(record, host);
             if (Interlocked.CompareExchange(ref _state, Given_up, Busy) == Busy) return true;
+            Accesses.EndAbandon(record, host);
             Interlocked.Decrement(ref s_abandoned);
             return false;
         }
+
+        private nint _abandonedRecord, _abandonedHost;
 
         private void Loop()
         {
@@ -248,6 +258,7 @@ public static unsafe class HostCall
                 // Given up on while it was inside a domain: it has left now. The thread ends, and its
                 // results (already dropped by the proxy it ran in) with it.
                 Interlocked.Decrement(ref s_abandoned);
+                Accesses.EndAbandon((AccessRecord*)_abandonedRecord, (DomainCell*)_abandonedHost); // its call's lends are all ended
                 _keptRecord = null; // the host thread's old record may be reused once this thread is gone
                 return false;
             }

@@ -23,11 +23,11 @@ public class RunIsolationTests
         Put(dir, "e-fine.ipynb", TestNotebook.LoadCell, "display(\"fine\");\n6 * 7");
         string outDir = Directory.CreateTempSubdirectory("redleaf-hostile-out-").FullName;
 
-        var (exit, stdout, stderr) = Cli.CliTests.RedleafWithin(TimeSpan.FromMinutes(6), "run", dir, "--out", outDir, "--timeout", "40", "--notebook-timeout", "100");
+        var (exit, stdout, stderr) = Cli.CliTests.RedleafWithin(TimeSpan.FromMinutes(6), "run", dir, "--out", outDir, "--timeout", "15", "--notebook-timeout", "100");
 
         Assert.True(exit == 1, $"exit {exit}\n{stdout}\n{stderr}");
         Assert.Contains("FAIL  " + Path.Combine(dir, "a-exit.ipynb") + ": a-exit.ipynb, cell 2: the notebook's process ended before the notebook did (exit code 0", stdout);
-        Assert.Contains("b-loop.ipynb, cell 2: the cell ran past its 40 s timeout", stdout);
+        Assert.Contains("b-loop.ipynb, cell 2: the cell ran past its 15 s timeout", stdout);
         Assert.Contains("c-overflow.ipynb, cell 2: the notebook's process died of a stack overflow", stdout);
         Assert.Contains("d-malformed.ipynb: not a valid Jupyter notebook", stdout);
         Assert.Contains("ok    " + Path.Combine(dir, "e-fine.ipynb"), stdout);

@@ -167,7 +167,7 @@ internal static class HostileKit
 
     /// <summary>Loads <paramref name="image"/>, calls Run(argument), kills the domain after 150 ms, expects the
     /// call to come back CalleeKilled within <paramref name="within"/> of the kill, then full containment.</summary>
-    public static async Task<CallOutcome> KilledContained(DomainImage image, long argument = 0, double within = 2.0)
+    public static async Task<CallOutcome> KilledContained(DomainImage image, long argument = 0, double within = 5.0)
     {
         using var k = Boot();
         var d = k.Load(image);

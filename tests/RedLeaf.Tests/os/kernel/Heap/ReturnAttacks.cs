@@ -23,6 +23,7 @@ public sealed class ReturnAttacks
     private const long Evil = 0x0BAD_0000_3D3D;
     private const long Marker = 0x3A2C_0000_3D3D; // the attacker's own object, before its write: where the hold catches it
     private const long DeviceMarker = 0x0DEC_0000_3D3D; // what the host's buffer lent to a driver and on to its device holds
+    private const long AbandonMarker = 0x0AB0_0000_3D3D; // the host's payload lent to a reader it gives up on, then to another
 
     // FINDING (fixed 2026-12-07, HostCall.Wait: the kill on the entry point's deadline runs under an access record of
     // its own; os/README.md, section 2, item 7). A host-call worker makes its RRef accesses under the waiting host
@@ -158,6 +159,180 @@ public sealed class ReturnAttacks
         Assert.True(dropped == 1, "the host could not drop its own buffer after the driver died: one end of a lend was lost and it stays lent for good");
         Assert.Equal(before, k.Heap.LiveObjects);
         Assert.Equal(0, k.Heap.OrphanedTrees);
+    }
+
+    // FINDING (fixed 2026-12-07, Accesses.BeginAbandon; os/README.md, section 2, item 7). A host call's lend can outlive
+    // the host's wait: host thread H lends payload b to D0 (ITransfer.Peek), which reads it in a loop on H's host-call
+    // worker W1. The host kills D0 while W1 is inside a read (held there, as a thread stuck in a long base-library call
+    // would be); H gives up on W1 after HostCall.KillGrace and gets CalleeKilled, and lends b to an innocent reader E
+    // (held between its two reads). Then W1 leaves D0 and its proxy ends D0's lend, late: the lend to E, made after it,
+    // is still on. Before the fix the late end restored the borrower from before D0's lend (nobody), so E's second read
+    // failed its check and E was crashed ("tried to read RRef #1 owned by domain 1: use after move"). Now the late end
+    // of a lend by a worker given up on only drops the count while the object is lent to someone else.
+    [Fact]
+    public void AnAbandonedWorkersLateEndOfALendDoesNotEndALendMadeAfterIt()
+    {
+        var run = AbandonRun.Start(holdReturn: false);
+        using var _ = run;
+        Assert.True(run.Hook.AtE.Wait(TimeSpan.FromSeconds(10)), $"H did not give up on W1 and lend the payload to E while W1 was held: the window was not hit (D0's call: {run.First}; H alive: {run.H.IsAlive})");
+        run.Hook.GoW1.Set();
+        Assert.True(run.Hook.W1!.Join(TimeSpan.FromSeconds(10)), "W1 did not leave");
+        run.Hook.GoE.Set();
+        run.AssertContained();
+    }
+
+    // FINDING (fixed 2026-12-07, Accesses.SettleAbandon), the same race inside one count update: W1 leaves the killed D0
+    // at once and its proxy ends D0's lend without the lock (no domain of the kernel is Shared), held after it read the
+    // count and before it wrote it; meanwhile H gives up on W1 and lends b to E, also without the lock. Before the fix
+    // the two plain read-modify-writes of the count interleaved: H's lend to E went ahead while W1 was held (E reached its
+    // first read), and W1's write then erased it. Now giving up on a worker waits for its lock-free ends of lends in
+    // flight, and puts the kernel's ends of lends and the host's lends under the lock until the worker has left.
+    [Fact]
+    public void AHostGivingUpOnAWorkerDoesNotLendAgainInsideTheWorkersEndOfTheLend()
+    {
+        var run = AbandonRun.Start(holdReturn: true);
+        using var _ = run;
+        Assert.True(run.Hook.AtReturn.Wait(TimeSpan.FromSeconds(10)), $"W1 never ended D0's lend (D0's call: {run.First})");
+        bool lentMeanwhile = run.Hook.AtE.Wait(TimeSpan.FromSeconds(1)); // H gives up after KillGrace (50 ms)
+        run.Hook.GoReturn.Set();
+        Assert.False(lentMeanwhile, "H lent the payload to E while W1 was inside its end of D0's lend of it");
+        Assert.True(run.Hook.W1!.Join(TimeSpan.FromSeconds(10)), "W1 did not leave");
+        Assert.True(run.Hook.AtE.Wait(TimeSpan.FromSeconds(10)), "H did not lend the payload to E once W1 had ended its lend");
+        run.Hook.GoE.Set();
+        run.AssertContained();
+    }
+
+    /// <summary>The abandoned-worker attacks' set-up: host thread H lends a payload to D0, which reads it in a loop on
+    /// H's host-call worker W1, until the test kills D0 (<see cref="Start"/> does, once D0 reads; without holdReturn, W1
+    /// is held inside its read through the kill); H then gives up on W1 and lends the payload to E.</summary>
+    private sealed class AbandonRun : IDisposable
+    {
+        public readonly Microkernel K = TestDomains.Boot();
+        public readonly AbandonHook Hook = new(AbandonMarker);
+        public readonly Thread H;
+        public Domain? D0, E;
+        public RpcResult<long> First, Second;
+        public long Dropped = -1;
+
+        private AbandonRun()
+        {
+            var stuck = Compile("return_stuck_reader", Transfer("long s = 0; for (long i = 0; i < long.MaxValue; i++) s ^= a.Value.A; return s;"));
+            var innocent = Compile("return_innocent_reader", Transfer("long s = a.Value.A; s += a.Value.A; return s;"));
+            var loaded = new ManualResetEventSlim();
+            H = new Thread(() =>
+            {
+                D0 = K.Load(stuck);
+                Hook.D0 = D0.Id;
+                loaded.Set();
+                RRef<Payload> b;
+                using (K.Enter()) b = RRef<Payload>.New(new Payload(AbandonMarker, 1));
+                First = D0.Get<ITransfer>().Peek(in b); // a plain host call: on this thread's host-call worker
+                // Loaded now, under the record this thread took when it gave up on W1, so H's calls are E's only thread
+                // (E is not Shared: no Shared domain's settling waits for W1's end of the lend).
+                E = K.Load(innocent);
+                Hook.E = E.Id;
+                Second = E.Get<ITransfer>().Peek(in b);
+                using (K.Enter()) Dropped = Record.Exception(() => b.Drop()) is null ? 1 : 0;
+            }, 4 << 20)
+            { IsBackground = true, Name = "return attacks H" };
+            H.Start();
+            Assert.True(loaded.Wait(TimeSpan.FromSeconds(20)), "the readers did not load");
+        }
+
+        public static AbandonRun Start(bool holdReturn)
+        {
+            var run = new AbandonRun();
+            run.Hook.HoldReturn = holdReturn;
+            Assert.True(run.Hook.D0Reading.Wait(TimeSpan.FromSeconds(10)), "D0 never read the payload");
+            if (!holdReturn)
+            {
+                run.Hook.KillIssued = true; // W1's next read in D0 is held; D0 is killed under it
+                Assert.True(run.Hook.AtW1.Wait(TimeSpan.FromSeconds(10)), "W1 was not held inside D0's read");
+            }
+            run.K.Kill(run.D0!, "killed by the return attacks");
+            return run;
+        }
+
+        public void AssertContained()
+        {
+            Assert.True(H.Join(TimeSpan.FromSeconds(10)), "H did not come back");
+            Assert.False(First.IsOk, $"D0's call: {First}");
+            Assert.True(Second.IsOk && Second.Value == 2 * AbandonMarker, $"the innocent reader's call: {Second}; E {E!.Status}: {E.LastCrash?.Reason}");
+            Assert.Equal(DomainStatus.Running, E.Status);
+            Assert.True(Dropped == 1, "the host could not drop its payload after both lends ended");
+            Assert.Equal(0, K.Heap.LiveObjects);
+        }
+
+        public void Dispose()
+        {
+            Hook.Dispose();
+            H.Join(TimeSpan.FromSeconds(10));
+            K.Dispose();
+        }
+    }
+
+    /// <summary>A domain exporting ITransfer whose Peek body is <paramref name="peek"/>; the rest return 0.</summary>
+    private static string Transfer(string peek) =>
+        "using RedLeaf.Abi;\nusing RedLeaf.Interfaces.Test;\n" +
+        "public static class Entry\n{\n    [DomainEntry]\n    public static ITransfer Start() { return new Reader(); }\n}\n" +
+        "sealed class Reader : ITransfer\n{\n" +
+        "    public RpcResult<long> Both(RRef<Payload> a, RRef<Payload> b) { return 0; }\n" +
+        "    public RpcResult<long> LendThenMove(in RRef<Payload> a, RRef<Payload> b) { return 0; }\n" +
+        "    public RpcResult<long> MoveThenLend(RRef<Payload> a, in RRef<Payload> b) { return 0; }\n" +
+        "    public RpcResult<long> LendBoth(in RRef<Payload> a, in RRef<Payload> b) { return 0; }\n" +
+        "    public RpcResult<long> BatchThenOne(RRefDeque<RRef<Payload>> batch, RRef<Payload> b) { return 0; }\n" +
+        "    public RpcResult<long> MoveThenCounter(RRef<Payload> a, ICounter counter) { return 0; }\n" +
+        "    public RpcResult<long> Peek(in RRef<Payload> a) { " + peek + " }\n}\n";
+
+    /// <summary>The pause points of the abandoned-worker attacks, told apart by the payload's marker and the domain a
+    /// point runs as: D0's reads name W1; once KillIssued is set, W1's next read in D0 is held (the test kills D0 under
+    /// it; released, W1 leaves D0 and its proxy ends the lend); with HoldReturn, W1's end of the lend (a point run as
+    /// the lender, not D0) is held; E's first read is held.</summary>
+    private sealed class AbandonHook : IDisposable
+    {
+        private readonly long _marker;
+        public int D0 = -1, E = -1;
+        public volatile bool KillIssued, HoldReturn;
+        public Thread? W1;
+        private int _w1Held, _returnHeld, _eHeld;
+        public readonly ManualResetEventSlim D0Reading = new(), AtW1 = new(), GoW1 = new(), AtReturn = new(), GoReturn = new(), AtE = new(), GoE = new();
+
+        public AbandonHook(long marker)
+        {
+            _marker = marker;
+            HeapRaceHook.Install(OnPoint);
+        }
+
+        private void OnPoint(HeapRacePoint point, int domain, int slot, long first)
+        {
+            if (point != HeapRacePoint.Checked || first != _marker) return;
+            if (domain == D0 && W1 is null) { W1 = Thread.CurrentThread; D0Reading.Set(); return; }
+            if (KillIssued && Thread.CurrentThread == W1 && domain == D0 && Interlocked.Exchange(ref _w1Held, 1) == 0)
+            {
+                AtW1.Set();
+                GoW1.Wait(TimeSpan.FromSeconds(10));
+                return;
+            }
+            if (HoldReturn && Thread.CurrentThread == W1 && domain != D0 && Interlocked.Exchange(ref _returnHeld, 1) == 0)
+            {
+                AtReturn.Set();
+                GoReturn.Wait(TimeSpan.FromSeconds(3));
+                return;
+            }
+            if (domain == E && Interlocked.Exchange(ref _eHeld, 1) == 0)
+            {
+                AtE.Set();
+                GoE.Wait(TimeSpan.FromSeconds(10));
+            }
+        }
+
+        public void Dispose()
+        {
+            HeapRaceHook.Install(null);
+            GoW1.Set();
+            GoReturn.Set();
+            GoE.Set();
+        }
     }
 
     // ---- domains -------------------------------------------------------------------------------------------------
