@@ -6,7 +6,7 @@ using Xunit;
 namespace RedLeaf.Tests.Notebooks;
 
 [Trait("suite", "notebooks")]
-[Collection(NotebookCollection.Name)]
+[Collection(ChildProcessNotebookCollection.Name)]
 public class GcCostNotebookTests
 {
     [Fact]

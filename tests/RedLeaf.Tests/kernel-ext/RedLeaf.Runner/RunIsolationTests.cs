@@ -9,7 +9,7 @@ using Xunit;
 namespace RedLeaf.Tests.Classroom;
 
 [Trait("suite", "classroom")]
-[Collection(NotebookCollection.Name)]
+[Collection(ChildProcessNotebookCollection.Name)]
 public class RunIsolationTests
 {
     [Fact]

@@ -11,7 +11,7 @@ using static RedLeaf.Tests.Classroom.Handouts;
 namespace RedLeaf.Tests.Classroom;
 
 [Trait("suite", "classroom")]
-[Collection(Notebooks.NotebookCollection.Name)]
+[Collection(Notebooks.ChildProcessNotebookCollection.Name)]
 public class HandoutGradingTests
 {
     [Theory]

@@ -14,7 +14,7 @@ using static RedLeaf.Tests.Classroom.Handouts;
 namespace RedLeaf.Tests.Classroom;
 
 [Trait("suite", "classroom")]
-[Collection(NotebookCollection.Name)]
+[Collection(ChildProcessNotebookCollection.Name)]
 public class GradeCommandTests
 {
     private const string Spinning = """
