@@ -157,6 +157,7 @@ public sealed partial class TrustedCompiler
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)) + ".uninstrumented";
         var files = Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal)
             .Select(f => new DomainSource(DisplayPath(f), File.ReadAllText(f))).ToList();
+        files.AddRange(LinkedSources(folder, name)); // a driver linked into its application, as CompileFolder does
         return SourceBounds.OnBigStack(() => Build(name, files, DisplayPath(folder), instrument: false),
             () => new DomainCompileException(name, [SourceBounds.TooLong(files.Count > 0 ? files[0].Path : name)]));
     }
