@@ -26,7 +26,7 @@ public sealed class MarkdownFactsTests
         ["2.6 GHz"] = "the paper's machine: a 2.6 GHz Xeon",
         ["175 cycles"] = "the paper's 2.6 GHz core divided by line rate",
         ["457 K IOPS"] = "the paper's Figure 8: NVMe",
-        ["5,300 cycles"] = "the paper's 2.4 GHz NVMe machine divided by its 457 K IOPS",
+        ["5,250 cycles"] = "the paper's 2.4 GHz NVMe machine divided by its 457 K IOPS",
         ["2.4 GHz"] = "the paper's NVMe machine: a 2.4 GHz Xeon (hardware.json)",
         ["200 ms"] = "recovery: the crash interval in quick mode (a setting)",
         ["10 ms"] = "recovery: the throughput bin (a setting)",
