@@ -52,9 +52,8 @@ public sealed class PacketSink
         var header = _headers is null ? _format.HeaderOf(seq) : _headers[_format.FlowOf(seq)];
         if (!PacketFormat.Intact(frame, header, seq))
         {
-            if (_headers is not null && PacketFormat.IntactBody(frame, seq)) Misrouted++;
-            else Corrupted++;
-            return;
+            if (_headers is null || !PacketFormat.IntactBody(frame, seq)) { Corrupted++; return; }
+            Misrouted++; // delivered to the wrong place, but its number is sound: it is not also lost
         }
         if (seq == _expected) { _expected++; return; }
         if (seq < _expected) { Duplicated++; return; }
