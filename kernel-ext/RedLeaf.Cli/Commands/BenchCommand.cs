@@ -13,7 +13,7 @@ namespace RedLeaf.Cli.Commands;
 
 internal static class BenchCommand
 {
-    public const string Usage = "redleaf bench <calls|langtax|lifecycle|instrumentation|net|blk|recovery|riscv|heap-stress|gc> [--quick] [--seconds N (heap-stress, gc)] [--rates MB/s,... (gc)] [--here (gc)] [--json PATH|-] [--save]";
+    public const string Usage = "redleaf bench <calls|langtax|lifecycle|instrumentation|net|blk|recovery|riscv|heap-stress|gc|apps> [--quick] [--seconds N (heap-stress, gc)] [--rates MB/s,... (gc)] [--here (gc)] [--json PATH|-] [--save]";
 
     private static double? _seconds;
     private static string? _rates;
@@ -32,6 +32,7 @@ internal static class BenchCommand
         [Rv6Suite.Name] = (quick, progress) => Rv6Suite.Run(quick, progress),
         [HeapStressSuite.Name] = (quick, progress) => HeapStressSuite.Run(quick, progress, _seconds),
         [GcSuite.Name] = RunGc,
+        [AppsSuite.Name] = (quick, progress) => AppsSuite.Run(quick, progress),
     };
 
     private static SuiteResult RunGc(bool quick, Action<string> progress)

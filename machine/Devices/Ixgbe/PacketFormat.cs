@@ -85,6 +85,15 @@ public static class PacketFormat
         return diff == 0;
     }
 
+    /// <summary>True if everything after the header (sequence number, check word, filler) is what the generator
+    /// wrote for <paramref name="seq"/>: the frame was rewritten, not damaged, if only its header differs.</summary>
+    public static bool IntactBody(ReadOnlySpan<byte> frame, ulong seq)
+    {
+        if (frame.Length < MinBytes || SequenceOf(frame) != seq) return false;
+        if (BinaryPrimitives.ReadUInt64LittleEndian(frame[CheckOffset..]) != CheckWord(seq)) return false;
+        return !frame[(CheckOffset + 8)..].ContainsAnyExcept(Filler(seq));
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void BadFrame() => throw new ArgumentException($"a frame is at least {MinBytes} bytes and its header {HeaderBytes}");
 

@@ -1,13 +1,16 @@
 // machine/Devices/Ixgbe: the far end of the NIC's transmit wire: checks every frame against what the
 // generator would have written for the sequence number it carries. Expecting consecutive numbers, it
 // counts a gap as lost frames, a number at or below one already seen as a duplicate, and a frame
-// whose bytes do not match its number as corrupted.
+// whose bytes do not match its number as corrupted. An application that rewrites headers on the way
+// (a load balancer choosing a backend per flow) gives the sink the header it must have written for each
+// flow (ExpectHeaders): a frame whose body is intact but whose header is not that one is misrouted.
 namespace RedLeaf.Hardware.Devices;
 
 public sealed class PacketSink
 {
     private readonly TrafficGenerator _format;
     private ulong _expected;
+    private byte[][]? _headers; // per flow, the header an application on the path must have written; null: the generator's
 
     /// <summary>A sink expecting the frames <paramref name="format"/> writes (its size and flows).</summary>
     public PacketSink(TrafficGenerator format) => _format = format;
@@ -16,20 +19,42 @@ public sealed class PacketSink
     public long Lost { get; private set; }
     public long Duplicated { get; private set; }
     public long Corrupted { get; private set; }
+    /// <summary>Frames whose body was intact but whose header was not the one expected for their flow (ExpectHeaders).</summary>
+    public long Misrouted { get; private set; }
     /// <summary>Frames of the wrong length.</summary>
     public long Malformed { get; private set; }
     /// <summary>The next sequence number the sink expects.</summary>
     public long Expected => (long)_expected;
 
     /// <summary>Nothing lost, duplicated, corrupted or malformed so far.</summary>
-    public bool Clean => Lost == 0 && Duplicated == 0 && Corrupted == 0 && Malformed == 0;
+    public bool Clean => Lost == 0 && Duplicated == 0 && Corrupted == 0 && Malformed == 0 && Misrouted == 0;
+
+    /// <summary>From now on, frames of flow f must carry <paramref name="headersByFlow"/>[f] (one
+    /// PacketFormat.HeaderBytes header per flow of the generator); null: the generator's own headers again.</summary>
+    public void ExpectHeaders(byte[][]? headersByFlow)
+    {
+        if (headersByFlow is not null)
+        {
+            if (headersByFlow.Length != _format.Flows)
+                throw new ArgumentException($"the sink needs one expected header per flow: {_format.Flows} flows, {headersByFlow.Length} headers given", nameof(headersByFlow));
+            for (int f = 0; f < headersByFlow.Length; f++)
+                if (headersByFlow[f]?.Length != PacketFormat.HeaderBytes)
+                    throw new ArgumentException($"the expected header of flow {f} is not {PacketFormat.HeaderBytes} bytes", nameof(headersByFlow));
+        }
+        _headers = headersByFlow;
+    }
 
     public void Accept(ReadOnlySpan<byte> frame)
     {
         Received++;
         if (frame.Length != _format.PacketBytes) { Malformed++; return; }
         ulong seq = PacketFormat.SequenceOf(frame);
-        if (!PacketFormat.Intact(frame, _format.HeaderOf(seq), seq)) { Corrupted++; return; }
+        var header = _headers is null ? _format.HeaderOf(seq) : _headers[_format.FlowOf(seq)];
+        if (!PacketFormat.Intact(frame, header, seq))
+        {
+            if (_headers is null || !PacketFormat.IntactBody(frame, seq)) { Corrupted++; return; }
+            Misrouted++; // delivered to the wrong place, but its number is sound: it is not also lost
+        }
         if (seq == _expected) { _expected++; return; }
         if (seq < _expected) { Duplicated++; return; }
         Lost += (long)(seq - _expected);
@@ -37,5 +62,5 @@ public sealed class PacketSink
     }
 
     public override string ToString() =>
-        $"sink: {Received} received, {Lost} lost, {Duplicated} duplicated, {Corrupted} corrupted, {Malformed} malformed";
+        $"sink: {Received} received, {Lost} lost, {Duplicated} duplicated, {Corrupted} corrupted, {Misrouted} misrouted, {Malformed} malformed";
 }

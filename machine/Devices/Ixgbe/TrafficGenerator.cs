@@ -29,7 +29,10 @@ public sealed class TrafficGenerator
     /// <summary>Frames written so far; also the next sequence number.</summary>
     public long Generated { get; private set; }
 
-    internal ReadOnlySpan<byte> HeaderOf(ulong seq) => _headers[(int)(_flowMask != 0 || Flows == 1 ? seq & _flowMask : seq % (ulong)Flows)];
+    internal ReadOnlySpan<byte> HeaderOf(ulong seq) => _headers[FlowOf(seq)];
+
+    /// <summary>The flow frame <paramref name="seq"/> belongs to (round-robin over the flows).</summary>
+    public int FlowOf(ulong seq) => (int)(_flowMask != 0 || Flows == 1 ? seq & _flowMask : seq % (ulong)Flows);
 
     /// <summary>Writes the next frame into <paramref name="frame"/> (at least PacketBytes long).</summary>
     internal void WriteNext(Span<byte> frame)

@@ -1,0 +1,102 @@
+// benchmarks/RedLeaf.Benchmarks/Suites: the paper's applications on this machine (its Maglev row, datasets/reference/
+// applications.json): the Maglev balancer (domains/workloads/maglev) on the ixgbe-like NIC model, batch 1 and 32,
+// configurations driver / domain / shadow as in `bench net`, beside the same balancer and driver in C on the same
+// device model (Native/maglev.c), measured in the same run. The generator is unpaced (a paced 10 GbE wire would
+// make every ratio 1.0 by construction) over the model's 65,536 flows (the paper used 1 M); the sink checks every
+// frame, none sampled, against the backend its flow hashes to. Rows `maglev-<c|driver|domain|shadow>-b<batch>`
+// with `mpps` (median over chunks), `sink_clean`, `alloc_b_per_op` (bytes the measuring thread allocated per
+// frame) and `of_c` (the row's rate over the C row's at the same batch).
+using System.Text.Json.Nodes;
+using RedLeaf.Benchmarks.Apps;
+using RedLeaf.Benchmarks.Native;
+using RedLeaf.Hardware.Devices;
+using RedLeaf.Measure;
+using RedLeaf.Systems.Drivers;
+
+namespace RedLeaf.Benchmarks.Suites;
+
+public static class AppsSuite
+{
+    public const string Name = "apps";
+    public static readonly int[] Batches = { 1, 32 };
+
+    public static SuiteResult Run(bool quick, Action<string>? progress = null)
+    {
+        progress ??= _ => { };
+        var warmup = TimeSpan.FromMilliseconds(quick ? 300 : 1000);
+        var measure = TimeSpan.FromMilliseconds(quick ? 1000 : 3000);
+        var rows = new List<BenchRow>();
+        foreach (var batch in Batches)
+        {
+            var c = MeasureMaglevC(batch, warmup, measure);
+            progress($"apps: {c.Name} {c.Number("mpps"):F2} Mpps");
+            rows.Add(c);
+            foreach (var config in DriverStacks.Configs)
+            {
+                var row = MeasureMaglev(config, batch, warmup, measure);
+                row.Set("of_c", BenchRow.Round(row.Number("mpps") / c.Number("mpps")));
+                progress($"apps: {row.Name} {row.Number("mpps"):F2} Mpps ({row.Number("of_c"):F2} of C)");
+                rows.Add(row);
+            }
+        }
+        return new SuiteResult(Name, quick, rows) { Details = Details() };
+    }
+
+    /// <summary>What the rows are, so a reader of the JSON need not read the sources.</summary>
+    private static JsonObject Details() => new()
+    {
+        ["flows"] = MaglevRun.Flows,
+        ["backends"] = MaglevRun.DefaultBackends,
+        ["maglev_table_size"] = Domains.Workloads.Maglev.MaglevTable.DefaultSize,
+        ["packet_bytes"] = MaglevRun.PacketBytes,
+        ["generator"] = "unpaced (no line rate)",
+        ["sink"] = "checks every frame: sequence, body, and the header rewritten for its flow's backend (misrouted otherwise)",
+        ["rows"] = new JsonObject
+        {
+            ["maglev-c-b<batch>"] = "the balancer and the NIC driver in C (Native/maglev.c, gcc " + NativeBenchLibrary.CFlags + ", " + NativeBenchLibrary.Compiler
+                + ") on the same NIC model, generator and sink; registers through function pointers into the managed device (a native-to-managed "
+                + "transition per doorbell or head read); no shared heap, ownership, ring capability, domains or stop checks. The nearest thing here to "
+                + "the paper's C-on-DPDK row, which drove a real 82599 with DPDK's driver",
+            ["maglev-driver-b<batch>"] = "the balancer with the NIC driver linked into its domain (workloads/maglev_nic): no crossing",
+            ["maglev-domain-b<batch>"] = "the balancer in its domain, the NIC driver in another, two proxy calls per batch",
+            ["maglev-shadow-b<batch>"] = "as domain, through the net shadow (domains/shadow/net)",
+            ["of_c"] = "mpps over the C row's at the same batch; the device model's own work (generator, sink) is in every row, C's too",
+        },
+    };
+
+    /// <summary>The C balancer: chunks of frames timed like the domain rows', one call into C each.</summary>
+    public static BenchRow MeasureMaglevC(int batch, TimeSpan warmup, TimeSpan measure)
+    {
+        using var c = new NativeMaglev(batch);
+        var (rates, alloc, ops) = Throughput.Time(() => c.Forward(Chunk(batch)), warmup, measure);
+        return Row($"maglev-c-b{batch}", rates, alloc, ops, c.Device.Sink, c.Connections);
+    }
+
+    /// <summary>The balancer as a domain in configuration <paramref name="config"/> (driver, domain, shadow).</summary>
+    public static BenchRow MeasureMaglev(string config, int batch, TimeSpan warmup, TimeSpan measure)
+    {
+        using var run = new MaglevRun(config, batch);
+        var (rates, alloc, ops) = Throughput.Time(() => run.Forward(Chunk(batch)), warmup, measure);
+        return Row($"maglev-{config}-b{batch}", rates, alloc, ops, run.Device.Sink, run.Connections);
+    }
+
+    private static long Chunk(int batch) => batch == 1 ? 100_000 : 400_000;
+
+    private static BenchRow Row(string name, double[] rates, double alloc, long ops, PacketSink sink, long connections)
+    {
+        var stats = Stats.Of(rates);
+        return new BenchRow(name)
+            .Set("mpps", BenchRow.Round(stats.Median / 1e6))
+            .Set("min_mpps", BenchRow.Round(stats.Min / 1e6))
+            .Set("max_mpps", BenchRow.Round(stats.Max / 1e6))
+            .Set("packets", ops)
+            .Set("alloc_b_per_op", BenchRow.Round(alloc))
+            .Set("connections", connections)
+            .Set("sink_received", sink.Received)
+            .Set("sink_lost", sink.Lost)
+            .Set("sink_duplicated", sink.Duplicated)
+            .Set("sink_corrupted", sink.Corrupted + sink.Malformed)
+            .Set("sink_misrouted", sink.Misrouted)
+            .Set("sink_clean", sink.Clean);
+    }
+}

@@ -1,0 +1,45 @@
+// tests/benchmarks/RedLeaf.Benchmarks/Suites: `bench apps` rows have what the CLI and the results tables read: the
+// name, a positive finite rate, the sink's counts with `sink_clean` true, every flow tracked, and 0 bytes
+// allocated per frame on the domain path (GC.GetAllocatedBytesForCurrentThread around the timed chunks). Shapes,
+// never speeds: the timings are cut to a tenth of a second.
+using RedLeaf.Benchmarks.Apps;
+using RedLeaf.Benchmarks.Suites;
+using RedLeaf.Measure;
+using Xunit;
+
+namespace RedLeaf.Tests.Apps;
+
+[Trait("suite", "apps")]
+public class AppsSuiteTests
+{
+    private static readonly TimeSpan Warmup = TimeSpan.FromMilliseconds(100), Measure = TimeSpan.FromMilliseconds(150);
+
+    [Theory]
+    [InlineData("c", 1)]
+    [InlineData("c", 32)]
+    [InlineData("domain", 32)]
+    [InlineData("shadow", 1)]
+    public void ARowHasItsRateItsCleanSinkAndItsFlows(string config, int batch)
+    {
+        var row = config == "c" ? AppsSuite.MeasureMaglevC(batch, Warmup, Measure) : AppsSuite.MeasureMaglev(config, batch, Warmup, Measure);
+        Assert.Equal($"maglev-{config}-b{batch}", row.Name);
+        foreach (var field in new[] { "mpps", "min_mpps", "max_mpps", "packets", "sink_received" })
+        {
+            double v = row.Number(field);
+            Assert.True(double.IsFinite(v) && v > 0, $"{field} = {v}");
+        }
+        Assert.True(row.Fields.First(f => f.Key == "sink_clean").Value!.GetValue<bool>(), Describe(row));
+        Assert.Equal(0, row.Number("sink_misrouted"));
+        Assert.Equal(MaglevRun.Flows, row.Number("connections"));
+        Assert.True(row.Number("sink_received") >= row.Number("packets"));
+    }
+
+    [Fact]
+    public void TheDomainPathAllocatesNothingPerFrame()
+    {
+        var row = AppsSuite.MeasureMaglev("domain", 32, TimeSpan.FromMilliseconds(300), Measure);
+        Assert.True(row.Number("alloc_b_per_op") == 0, Describe(row));
+    }
+
+    private static string Describe(BenchRow row) => string.Join(", ", row.Fields.Select(f => $"{f.Key} = {f.Value}"));
+}
