@@ -31,7 +31,7 @@ public static class CommandTable
         new("bench instrumentation [--quick] [--json PATH|-]",
             "what the trusted compiler's checks cost on a compute-bound domain (same source built with and without them), and how long a kill takes to stop a domain spinning in a loop"),
         new("bench net [--quick] [--json PATH|-]",
-            "Figures 6-7: rows `<nic|nullnet>-<driver|domain|shadow>-b<1|32>`, field `mpps` (NIC rows: frames forwarded from the NIC's generator back to its checking sink at 10 GbE line rate, `sink_clean`), and in the same run `nullnet-c-b<1|32>`, nullnet's transmit loop in C over the same rings (the nearest thing here to the paper's DPDK row)"),
+            "Figures 6-7: rows `<nic|nullnet>-<driver|domain|shadow>-b<1|32>`, field `mpps` (NIC rows: frames forwarded from the NIC's generator back to its checking sink at 10 GbE line rate, `sink_clean`), and in the same run `nullnet-c-b<1|32>`, nullnet's transmit loop in C over the same rings (the nearest thing here to the paper's DPDK row), and `nullnet-driver-uninstrumented-b<1|32>` (the driver's domain built without stop checks; `stop_checks_ticks_per_packet` measured paired)"),
         new("bench blk [--quick] [--json PATH|-]",
             "Figure 8: rows `<read|write>-<config>-b<batch>`, field `iops` (4 KiB sequential, in-memory NVMe-like device)"),
         new("bench recovery [--quick] [--json PATH|-]",
