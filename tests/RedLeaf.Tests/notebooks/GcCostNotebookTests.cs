@@ -6,7 +6,7 @@ using Xunit;
 namespace RedLeaf.Tests.Notebooks;
 
 [Trait("suite", "notebooks")]
-[Collection(ChildProcessNotebookCollection.Name)]
+[Collection(MeasurementNotebookCollection.Name)]
 public class GcCostNotebookTests
 {
     [Fact]

@@ -19,7 +19,16 @@ public class NotebookRunTests
     private static readonly Dictionary<string, string> RunElsewhere = new()
     {
         ["03-why-calls-are-cheap.ipynb"] = "ParameterTests.ARunWithAParameterInjectsItRecordsItAndTheNotebookUsesIt (runs = 2)",
+        ["04-language-tax.ipynb"] = HeavyInChildProcess,
+        ["05-drivers-and-batching.ipynb"] = HeavyInChildProcess,
+        ["06-recovery.ipynb"] = HeavyInChildProcess,
     };
+
+    private const string HeavyInChildProcess = "NotebookChildRunTests: the longest measurement notebooks run in a child process (`redleaf run --quick`), " +
+        "alongside the parallel suites, instead of one at a time in this process";
+
+    /// <summary>The notebooks NotebookChildRunTests runs.</summary>
+    public static IEnumerable<object[]> HeavyNotebooks() => RunElsewhere.Where(kv => kv.Value == HeavyInChildProcess).Select(kv => new object[] { kv.Key });
 
     public static IEnumerable<object[]> Notebooks() => TestNotebook.RepositoryNotebooks()
         .Select(p => Path.GetRelativePath(Path.Combine(TestNotebook.Root, "notebooks"), p))

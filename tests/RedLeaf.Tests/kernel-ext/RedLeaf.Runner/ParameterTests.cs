@@ -9,7 +9,7 @@ using Xunit;
 namespace RedLeaf.Tests.Notebooks;
 
 [Trait("suite", "notebooks")]
-[Collection(ChildProcessNotebookCollection.Name)]
+[Collection(MeasurementNotebookCollection.Name)]
 public class ParameterTests
 {
     [Theory]
