@@ -34,7 +34,11 @@ public class BaselineTests
         {
             pid = pair.ChildId;
             Assert.NotEqual(Environment.ProcessId, pid);
-            Assert.Contains("pipe_echo", File.ReadAllText($"/proc/{pid}/cmdline"));
+            // /proc/PID/cmdline read empty once, right after the start, on a loaded machine: read until it names the program
+            // (a child that died meanwhile fails here after the bound, its command line shown).
+            string cmdline = "";
+            Assert.True(SpinWait.SpinUntil(() => (cmdline = File.ReadAllText($"/proc/{pid}/cmdline")).Contains("pipe_echo"), TimeSpan.FromSeconds(5)),
+                $"the child's command line is \"{cmdline.Replace('\0', ' ')}\", not pipe_echo");
             for (int i = 0; i < 200; i++) pair.RoundTrip();
         }
         // Closing its stdin ends the child (and the runtime reaps it).
