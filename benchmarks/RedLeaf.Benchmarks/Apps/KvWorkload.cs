@@ -4,6 +4,7 @@
 // domains/workloads/kv/KvFrame.cs. The Zipf CDF is computed once; a cycle of 2^20 (key, op) pairs is then drawn
 // with a seeded Random, so request n is a function of n alone (the generator repeats the cycle) and the reply
 // checker (KvModel) knows what each returning frame asked. A SET's value is derived from n: 1..64 bytes.
+using System.Buffers.Binary;
 using Domains.Workloads.Kv;
 using RedLeaf.Hardware.Devices;
 
@@ -55,8 +56,8 @@ public sealed class KvWorkload : IRequestSource
     public static void ValueOf(ulong seq, Span<byte> value)
     {
         ulong w = seq * 0xD6E8FEB86659FD93UL + 0x632BE59BD9B4E019UL;
-        int length = LengthOf(seq);
-        for (int j = 0; j < KvFrame.MaxValueBytes; j++) value[j] = j < length ? (byte)((w >> ((j & 7) * 8)) + (ulong)j) : (byte)0;
+        for (int k = 0; k < KvFrame.MaxValueBytes / 8; k++) BinaryPrimitives.WriteUInt64LittleEndian(value[(k * 8)..], w ^ ((ulong)k * 0x9E3779B97F4A7C15UL));
+        value[LengthOf(seq)..KvFrame.MaxValueBytes].Clear();
     }
 
     public void Write(Span<byte> frame, ulong seq)
