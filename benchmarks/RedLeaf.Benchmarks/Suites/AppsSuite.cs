@@ -9,7 +9,7 @@
 // (domains/workloads/kv) on the same NIC model, configurations driver / domain / shadow, GET shares 95% and 50%
 // over 65,536 Zipf-distributed keys, batch 1 and 32: rows `kv-<driver|domain|shadow>-<get95|get50>-b<batch>` with
 // `mpps` (requests per second), `sink_clean` (every reply checked against the host's model, none sampled) and
-// `alloc_b_per_op` (no C row for the store yet, so no `of_c`).
+// `alloc_b_per_op`, and `of_c` over `kv-c-<mix>-b<batch>`, the same store and driver in C (Native/kv.c).
 using System.Text.Json.Nodes;
 using RedLeaf.Benchmarks.Apps;
 using RedLeaf.Benchmarks.Native;
@@ -50,12 +50,18 @@ public static class AppsSuite
         var kvMeasure = TimeSpan.FromMilliseconds(quick ? 600 : 3000);
         foreach (var batch in Batches)
             foreach (var (mix, getShare) in KvMixes)
+            {
+                var c = MeasureKvC(mix, getShare, batch, kvWarmup, kvMeasure);
+                progress($"apps: {c.Name} {c.Number("mpps"):F2} Mpps");
+                rows.Add(c);
                 foreach (var config in DriverStacks.Configs)
                 {
                     var row = MeasureKv(config, mix, getShare, batch, kvWarmup, kvMeasure);
-                    progress($"apps: {row.Name} {row.Number("mpps"):F2} Mpps");
+                    row.Set("of_c", BenchRow.Round(row.Number("mpps") / c.Number("mpps")));
+                    progress($"apps: {row.Name} {row.Number("mpps"):F2} Mpps ({row.Number("of_c"):F2} of C)");
                     rows.Add(row);
                 }
+            }
         return new SuiteResult(Name, quick, rows) { Details = Details() };
     }
 
@@ -81,6 +87,8 @@ public static class AppsSuite
             ["kv-<driver|domain|shadow>-<get95|get50>-b<batch>"] = "the key-value store (workloads/kv; linked with the NIC driver in workloads/kv_nic for driver) "
                 + "serving GET/SET requests (95% or 50% GETs) over Zipf-distributed keys, one request per frame, the reply in the same frame; "
                 + "mpps are requests per second; the sink checks every reply against the host's model of the store (a GET returns the last value SET)",
+            ["kv-c-<get95|get50>-b<batch>"] = "the store and the NIC driver in C (Native/kv.c) on the same NIC model, clients and checking sink; "
+                + "as maglev-c: no shared heap, ownership, ring capability, domains or stop checks, the frame answered in place; the kv rows' of_c is over it",
         },
         ["kv"] = new JsonObject
         {
@@ -110,21 +118,32 @@ public static class AppsSuite
         return Row($"maglev-{config}-b{batch}", rates, alloc, ops, run.Device.Sink, run.Connections);
     }
 
+    /// <summary>The C store (Native/kv.c): chunks of requests timed like the domain rows', one call into C each.</summary>
+    public static BenchRow MeasureKvC(string mix, double getShare, int batch, TimeSpan warmup, TimeSpan measure)
+    {
+        using var c = new NativeKv(batch, getShare);
+        var (rates, alloc, ops) = Throughput.Time(() => c.Serve(Chunk(batch)), warmup, measure);
+        return KvRow($"kv-c-{mix}-b{batch}", rates, alloc, ops, c.Stored, c.Model, c.Device.Sink);
+    }
+
     /// <summary>The key-value store as a domain in configuration <paramref name="config"/>, <paramref name="getShare"/> of its requests GETs.</summary>
     public static BenchRow MeasureKv(string config, string mix, double getShare, int batch, TimeSpan warmup, TimeSpan measure)
     {
         using var run = new KvRun(config, batch, getShare);
         var (rates, alloc, ops) = Throughput.Time(() => run.Serve(Chunk(batch)), warmup, measure);
+        return KvRow($"kv-{config}-{mix}-b{batch}", rates, alloc, ops, run.Stored, run.Model, run.Device.Sink);
+    }
+
+    private static BenchRow KvRow(string name, double[] rates, double alloc, long ops, long stored, KvModel model, PacketSink sink)
+    {
         var stats = Stats.Of(rates);
-        var sink = run.Device.Sink;
-        var model = run.Model;
-        return new BenchRow($"kv-{config}-{mix}-b{batch}")
+        return new BenchRow(name)
             .Set("mpps", BenchRow.Round(stats.Median / 1e6))
             .Set("min_mpps", BenchRow.Round(stats.Min / 1e6))
             .Set("max_mpps", BenchRow.Round(stats.Max / 1e6))
             .Set("requests", ops)
             .Set("alloc_b_per_op", BenchRow.Round(alloc))
-            .Set("stored", run.Stored)
+            .Set("stored", stored)
             .Set("gets", model.Gets)
             .Set("sets", model.Sets)
             .Set("get_hits", model.Hits)
