@@ -5,7 +5,11 @@
 // make every ratio 1.0 by construction) over the model's 65,536 flows (the paper used 1 M); the sink checks every
 // frame, none sampled, against the backend its flow hashes to. Rows `maglev-<c|driver|domain|shadow>-b<batch>`
 // with `mpps` (median over chunks), `sink_clean`, `alloc_b_per_op` (bytes the measuring thread allocated per
-// frame) and `of_c` (the row's rate over the C row's at the same batch).
+// frame) and `of_c` (the row's rate over the C row's at the same batch). In the same run, the key-value store
+// (domains/workloads/kv) on the same NIC model, configurations driver / domain / shadow, GET shares 95% and 50%
+// over 65,536 Zipf-distributed keys, batch 1 and 32: rows `kv-<driver|domain|shadow>-<get95|get50>-b<batch>` with
+// `mpps` (requests per second), `sink_clean` (every reply checked against the host's model, none sampled) and
+// `alloc_b_per_op`, and `of_c` over `kv-c-<mix>-b<batch>`, the same store and driver in C (Native/kv.c).
 using System.Text.Json.Nodes;
 using RedLeaf.Benchmarks.Apps;
 using RedLeaf.Benchmarks.Native;
@@ -19,6 +23,8 @@ public static class AppsSuite
 {
     public const string Name = "apps";
     public static readonly int[] Batches = { 1, 32 };
+    /// <summary>The store's mixes: row suffix and share of GETs.</summary>
+    public static readonly (string Name, double GetShare)[] KvMixes = { ("get95", 0.95), ("get50", 0.50) };
 
     public static SuiteResult Run(bool quick, Action<string>? progress = null)
     {
@@ -39,6 +45,23 @@ public static class AppsSuite
                 rows.Add(row);
             }
         }
+        // The store's rows are shorter in quick mode: twelve of them.
+        var kvWarmup = TimeSpan.FromMilliseconds(quick ? 200 : 1000);
+        var kvMeasure = TimeSpan.FromMilliseconds(quick ? 600 : 3000);
+        foreach (var batch in Batches)
+            foreach (var (mix, getShare) in KvMixes)
+            {
+                var c = MeasureKvC(mix, getShare, batch, kvWarmup, kvMeasure);
+                progress($"apps: {c.Name} {c.Number("mpps"):F2} Mpps");
+                rows.Add(c);
+                foreach (var config in DriverStacks.Configs)
+                {
+                    var row = MeasureKv(config, mix, getShare, batch, kvWarmup, kvMeasure);
+                    row.Set("of_c", BenchRow.Round(row.Number("mpps") / c.Number("mpps")));
+                    progress($"apps: {row.Name} {row.Number("mpps"):F2} Mpps ({row.Number("of_c"):F2} of C)");
+                    rows.Add(row);
+                }
+            }
         return new SuiteResult(Name, quick, rows) { Details = Details() };
     }
 
@@ -61,6 +84,21 @@ public static class AppsSuite
             ["maglev-domain-b<batch>"] = "the balancer in its domain, the NIC driver in another, two proxy calls per batch",
             ["maglev-shadow-b<batch>"] = "as domain, through the net shadow (domains/shadow/net)",
             ["of_c"] = "mpps over the C row's at the same batch; the device model's own work (generator, sink) is in every row, C's too",
+            ["kv-<driver|domain|shadow>-<get95|get50>-b<batch>"] = "the key-value store (workloads/kv; linked with the NIC driver in workloads/kv_nic for driver) "
+                + "serving GET/SET requests (95% or 50% GETs) over Zipf-distributed keys, one request per frame, the reply in the same frame; "
+                + "mpps are requests per second; the sink checks every reply against the host's model of the store (a GET returns the last value SET)",
+            ["kv-c-<get95|get50>-b<batch>"] = "the store and the NIC driver in C (Native/kv.c) on the same NIC model, clients and checking sink; "
+                + "as maglev-c: no shared heap, ownership, ring capability, domains or stop checks, the frame answered in place; the kv rows' of_c is over it",
+        },
+        ["kv"] = new JsonObject
+        {
+            ["keys"] = KvRun.Keys,
+            ["zipf_skew"] = 0.99,
+            ["clients"] = KvRun.Clients,
+            ["packet_bytes"] = KvRun.PacketBytes,
+            ["value_bytes"] = "1..64 (a SET's length derived from its request number)",
+            ["table"] = $"{KvRun.Partitions} partitions x {KvRun.SlotsPerPartition} slots, open addressing (linear probing)",
+            ["format"] = "domains/workloads/kv/KvFrame.cs",
         },
     };
 
@@ -78,6 +116,46 @@ public static class AppsSuite
         using var run = new MaglevRun(config, batch);
         var (rates, alloc, ops) = Throughput.Time(() => run.Forward(Chunk(batch)), warmup, measure);
         return Row($"maglev-{config}-b{batch}", rates, alloc, ops, run.Device.Sink, run.Connections);
+    }
+
+    /// <summary>The C store (Native/kv.c): chunks of requests timed like the domain rows', one call into C each.</summary>
+    public static BenchRow MeasureKvC(string mix, double getShare, int batch, TimeSpan warmup, TimeSpan measure)
+    {
+        using var c = new NativeKv(batch, getShare);
+        var (rates, alloc, ops) = Throughput.Time(() => c.Serve(Chunk(batch)), warmup, measure);
+        return KvRow($"kv-c-{mix}-b{batch}", rates, alloc, ops, c.Stored, c.Model, c.Device.Sink);
+    }
+
+    /// <summary>The key-value store as a domain in configuration <paramref name="config"/>, <paramref name="getShare"/> of its requests GETs.</summary>
+    public static BenchRow MeasureKv(string config, string mix, double getShare, int batch, TimeSpan warmup, TimeSpan measure)
+    {
+        using var run = new KvRun(config, batch, getShare);
+        var (rates, alloc, ops) = Throughput.Time(() => run.Serve(Chunk(batch)), warmup, measure);
+        return KvRow($"kv-{config}-{mix}-b{batch}", rates, alloc, ops, run.Stored, run.Model, run.Device.Sink);
+    }
+
+    private static BenchRow KvRow(string name, double[] rates, double alloc, long ops, long stored, KvModel model, PacketSink sink)
+    {
+        var stats = Stats.Of(rates);
+        return new BenchRow(name)
+            .Set("mpps", BenchRow.Round(stats.Median / 1e6))
+            .Set("min_mpps", BenchRow.Round(stats.Min / 1e6))
+            .Set("max_mpps", BenchRow.Round(stats.Max / 1e6))
+            .Set("requests", ops)
+            .Set("alloc_b_per_op", BenchRow.Round(alloc))
+            .Set("stored", stored)
+            .Set("gets", model.Gets)
+            .Set("sets", model.Sets)
+            .Set("get_hits", model.Hits)
+            .Set("get_never_set", model.Misses)
+            .Set("get_unverified", model.Unverified)
+            .Set("sink_received", sink.Received)
+            .Set("sink_lost", sink.Lost)
+            .Set("sink_duplicated", sink.Duplicated)
+            .Set("sink_corrupted", sink.Corrupted + sink.Malformed)
+            .Set("sink_misrouted", sink.Misrouted)
+            .Set("sink_wrong_replies", sink.WrongReplies)
+            .Set("sink_clean", sink.Clean);
     }
 
     private static long Chunk(int batch) => batch == 1 ? 100_000 : 400_000;

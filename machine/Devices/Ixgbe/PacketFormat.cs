@@ -17,6 +17,8 @@ public static class PacketFormat
     public const int HeaderBytes = 42;
     public const int SequenceOffset = 42;
     public const int CheckOffset = 50;
+    /// <summary>Where the filler starts, and a request (IRequestSource) when the generator carries one.</summary>
+    public const int BodyOffset = 58;
     public const int MinBytes = 64;
     public const int MaxBytes = 1514;
 
@@ -93,6 +95,10 @@ public static class PacketFormat
         if (BinaryPrimitives.ReadUInt64LittleEndian(frame[CheckOffset..]) != CheckWord(seq)) return false;
         return !frame[(CheckOffset + 8)..].ContainsAnyExcept(Filler(seq));
     }
+
+    /// <summary>True if the frame carries <paramref name="seq"/> and its check word: the number is sound, whatever follows.</summary>
+    public static bool IntactNumber(ReadOnlySpan<byte> frame, ulong seq) =>
+        frame.Length >= MinBytes && SequenceOf(frame) == seq && BinaryPrimitives.ReadUInt64LittleEndian(frame[CheckOffset..]) == CheckWord(seq);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void BadFrame() => throw new ArgumentException($"a frame is at least {MinBytes} bytes and its header {HeaderBytes}");

@@ -3,7 +3,10 @@
 // counts a gap as lost frames, a number at or below one already seen as a duplicate, and a frame
 // whose bytes do not match its number as corrupted. An application that rewrites headers on the way
 // (a load balancer choosing a backend per flow) gives the sink the header it must have written for each
-// flow (ExpectHeaders): a frame whose body is intact but whose header is not that one is misrouted.
+// flow (ExpectHeaders): a frame whose body is intact but whose header is not that one is misrouted. An
+// application that answers requests (a key-value store) gives the sink a reply checker (ExpectReplies): the
+// frame's number and check word must still be sound, and what follows them must be the right reply to that
+// request (a wrong one is counted in WrongReplies).
 namespace RedLeaf.Hardware.Devices;
 
 public sealed class PacketSink
@@ -11,6 +14,7 @@ public sealed class PacketSink
     private readonly TrafficGenerator _format;
     private ulong _expected;
     private byte[][]? _headers; // per flow, the header an application on the path must have written; null: the generator's
+    private IReplyChecker? _replies;
 
     /// <summary>A sink expecting the frames <paramref name="format"/> writes (its size and flows).</summary>
     public PacketSink(TrafficGenerator format) => _format = format;
@@ -21,13 +25,15 @@ public sealed class PacketSink
     public long Corrupted { get; private set; }
     /// <summary>Frames whose body was intact but whose header was not the one expected for their flow (ExpectHeaders).</summary>
     public long Misrouted { get; private set; }
+    /// <summary>Frames whose number was sound but whose reply was not the right one (ExpectReplies).</summary>
+    public long WrongReplies { get; private set; }
     /// <summary>Frames of the wrong length.</summary>
     public long Malformed { get; private set; }
     /// <summary>The next sequence number the sink expects.</summary>
     public long Expected => (long)_expected;
 
     /// <summary>Nothing lost, duplicated, corrupted or malformed so far.</summary>
-    public bool Clean => Lost == 0 && Duplicated == 0 && Corrupted == 0 && Malformed == 0 && Misrouted == 0;
+    public bool Clean => Lost == 0 && Duplicated == 0 && Corrupted == 0 && Malformed == 0 && Misrouted == 0 && WrongReplies == 0;
 
     /// <summary>From now on, frames of flow f must carry <paramref name="headersByFlow"/>[f] (one
     /// PacketFormat.HeaderBytes header per flow of the generator); null: the generator's own headers again.</summary>
@@ -44,11 +50,16 @@ public sealed class PacketSink
         _headers = headersByFlow;
     }
 
+    /// <summary>From now on, what follows each frame's check word is a reply, checked by <paramref name="checker"/> (in order
+    /// of the frames' numbers) instead of compared with the generator's filler; null: filler again.</summary>
+    public void ExpectReplies(IReplyChecker? checker) => _replies = checker;
+
     public void Accept(ReadOnlySpan<byte> frame)
     {
         Received++;
         if (frame.Length != _format.PacketBytes) { Malformed++; return; }
         ulong seq = PacketFormat.SequenceOf(frame);
+        if (_replies is not null) { AcceptReply(frame, seq); return; }
         var header = _headers is null ? _format.HeaderOf(seq) : _headers[_format.FlowOf(seq)];
         if (!PacketFormat.Intact(frame, header, seq))
         {
@@ -61,6 +72,17 @@ public sealed class PacketSink
         _expected = seq + 1;
     }
 
+    private void AcceptReply(ReadOnlySpan<byte> frame, ulong seq)
+    {
+        if (!PacketFormat.IntactNumber(frame, seq)) { Corrupted++; return; }
+        var header = _headers is null ? _format.HeaderOf(seq) : _headers[_format.FlowOf(seq)];
+        if (!frame[..PacketFormat.HeaderBytes].SequenceEqual(header)) Misrouted++;
+        if (seq < _expected) { Duplicated++; return; }
+        Lost += (long)(seq - _expected);
+        _expected = seq + 1;
+        if (!_replies!.Check(frame, seq)) WrongReplies++;
+    }
+
     public override string ToString() =>
-        $"sink: {Received} received, {Lost} lost, {Duplicated} duplicated, {Corrupted} corrupted, {Misrouted} misrouted, {Malformed} malformed";
+        $"sink: {Received} received, {Lost} lost, {Duplicated} duplicated, {Corrupted} corrupted, {Misrouted} misrouted, {WrongReplies} wrong replies, {Malformed} malformed";
 }

@@ -1,7 +1,8 @@
 // machine/Devices/Ixgbe: the far end of the NIC's receive wire: writes real frames (PacketFormat) with
 // consecutive sequence numbers, spread round-robin over a number of flows, at line rate or unpaced.
 // It never skips a number: a frame that finds no free receive descriptor is not sent yet (the wire's
-// unused credit is counted as forgone by the pacer), so every gap the sink sees was lost inside.
+// unused credit is counted as forgone by the pacer), so every gap the sink sees was lost inside. An
+// application's clients (IRequestSource) may write a request into each frame after its check word.
 namespace RedLeaf.Hardware.Devices;
 
 public sealed class TrafficGenerator
@@ -26,6 +27,8 @@ public sealed class TrafficGenerator
     public LinePacer Pacer { get; }
     /// <summary>While true the wire carries nothing (a pulled cable, for tests).</summary>
     public bool Paused { get; set; }
+    /// <summary>When set, writes each frame's request after its check word (an application's clients); null: filler only.</summary>
+    public IRequestSource? Requests { get; set; }
     /// <summary>Frames written so far; also the next sequence number.</summary>
     public long Generated { get; private set; }
 
@@ -39,8 +42,13 @@ public sealed class TrafficGenerator
     {
         ulong seq = (ulong)Generated++;
         PacketFormat.Write(frame[..PacketBytes], HeaderOf(seq), seq);
+        Requests?.Write(frame[..PacketBytes], seq);
     }
 
     /// <summary>The frame with sequence number <paramref name="seq"/>, for tests and host-side senders.</summary>
-    public void Write(Span<byte> frame, ulong seq) => PacketFormat.Write(frame[..PacketBytes], HeaderOf(seq), seq);
+    public void Write(Span<byte> frame, ulong seq)
+    {
+        PacketFormat.Write(frame[..PacketBytes], HeaderOf(seq), seq);
+        Requests?.Write(frame[..PacketBytes], seq);
+    }
 }

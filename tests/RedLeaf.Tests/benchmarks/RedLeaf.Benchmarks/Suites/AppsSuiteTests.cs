@@ -1,6 +1,7 @@
 // tests/benchmarks/RedLeaf.Benchmarks/Suites: `bench apps` rows have what the CLI and the results tables read: the
 // name, a positive finite rate, the sink's counts with `sink_clean` true, every flow tracked, and 0 bytes
-// allocated per frame on the domain path (GC.GetAllocatedBytesForCurrentThread around the timed chunks). Shapes,
+// allocated per frame on the domain path (GC.GetAllocatedBytesForCurrentThread around the timed chunks); the store's
+// rows likewise, every reply checked by the model and the GET share the mix's. Shapes,
 // never speeds: the timings are cut to a tenth of a second.
 using RedLeaf.Benchmarks.Apps;
 using RedLeaf.Benchmarks.Suites;
@@ -38,6 +39,33 @@ public class AppsSuiteTests
     public void TheDomainPathAllocatesNothingPerFrame()
     {
         var row = AppsSuite.MeasureMaglev("domain", 32, TimeSpan.FromMilliseconds(300), Measure);
+        Assert.True(row.Number("alloc_b_per_op") == 0, Describe(row));
+    }
+
+    [Theory]
+    [InlineData("c", "get50", 0.50, 32)]
+    [InlineData("driver", "get95", 0.95, 32)]
+    [InlineData("domain", "get50", 0.50, 1)]
+    [InlineData("shadow", "get95", 0.95, 32)]
+    public void AKvRowHasItsRateItsCheckedRepliesAndItsMix(string config, string mix, double getShare, int batch)
+    {
+        var row = config == "c" ? AppsSuite.MeasureKvC(mix, getShare, batch, Warmup, Measure) : AppsSuite.MeasureKv(config, mix, getShare, batch, Warmup, Measure);
+        Assert.Equal($"kv-{config}-{mix}-b{batch}", row.Name);
+        foreach (var field in new[] { "mpps", "min_mpps", "max_mpps", "requests", "sink_received", "gets", "sets", "get_hits", "stored" })
+        {
+            double v = row.Number(field);
+            Assert.True(double.IsFinite(v) && v > 0, $"{field} = {v}");
+        }
+        Assert.True(row.Fields.First(f => f.Key == "sink_clean").Value!.GetValue<bool>(), Describe(row));
+        Assert.Equal(0, row.Number("sink_wrong_replies"));
+        Assert.Equal(row.Number("sink_received"), row.Number("gets") + row.Number("sets")); // every reply checked
+        Assert.InRange(row.Number("gets") / row.Number("sink_received"), getShare - 0.03, getShare + 0.03);
+    }
+
+    [Fact]
+    public void TheKvDomainPathAllocatesNothingPerRequest()
+    {
+        var row = AppsSuite.MeasureKv("domain", "get95", 0.95, 32, TimeSpan.FromMilliseconds(300), Measure);
         Assert.True(row.Number("alloc_b_per_op") == 0, Describe(row));
     }
 

@@ -1,0 +1,79 @@
+// benchmarks/RedLeaf.Benchmarks/Apps: one key-value store set-up on the ixgbe-like NIC model, as the apps suite and
+// its tests use it: a kernel, the NIC with an unpaced generator whose frames carry the clients' requests
+// (KvWorkload: a GET share over 65,536 Zipf-distributed keys), its sink told each client's reply header (source and
+// destination swapped) and checking every reply against the host's model (KvModel), and the store loaded in one of
+// the driver stacks' configurations (driver: linked with the NIC driver; domain: through the driver's proxy;
+// shadow: through the net shadow).
+using Domains.Workloads.Kv;
+using RedLeaf.Abi;
+using RedLeaf.Hardware.Devices;
+using RedLeaf.Interfaces.Workloads;
+using RedLeaf.Os;
+using RedLeaf.Os.Domains;
+using RedLeaf.Systems.Drivers;
+
+namespace RedLeaf.Benchmarks.Apps;
+
+public sealed class KvRun : IDisposable
+{
+    public const int Keys = 65536, Clients = 1024, RingEntries = 512, ReceiveBuffers = 1024;
+    public const int Partitions = 8, SlotsPerPartition = 16384; // twice as many slots as keys
+    public const int PacketBytes = KvFrame.FrameBytes;
+
+    public KvRun(string config, int batch, double getShare)
+    {
+        Kernel = DriverStacks.Boot();
+        try
+        {
+            Device = Kernel.Machine.Attach(new IxgbeDevice("nic0", new TrafficGenerator(PacketBytes, Clients, lineRate: false), RingEntries));
+            Workload = new KvWorkload(Keys, getShare);
+            Model = new KvModel(Workload);
+            Device.Generator.Requests = Workload;
+            Device.Sink.ExpectHeaders(ReplyHeaders());
+            Device.Sink.ExpectReplies(Model);
+            App = DriverStacks.Load(Kernel, config, Device, "drivers/nic", "workloads/kv", "workloads/kv_nic", "shadow/net");
+            Store = App.Get<IKvBench>();
+            Setup(batch);
+        }
+        catch
+        {
+            DriverStacks.ShutDown(Kernel);
+            throw;
+        }
+    }
+
+    public Microkernel Kernel { get; }
+    public IxgbeDevice Device { get; }
+    public KvWorkload Workload { get; }
+    public KvModel Model { get; }
+    public Domain App { get; }
+    public IKvBench Store { get; }
+
+    /// <summary>Per client, the header its replies must carry: its request's, source and destination swapped.</summary>
+    public static byte[][] ReplyHeaders() => Enumerable.Range(0, Clients).Select(f =>
+    {
+        var h = PacketFormat.Header(f, PacketBytes);
+        KvFrame.SwapAddresses(h);
+        return h;
+    }).ToArray();
+
+    /// <summary>(Re)starts the store empty, with batches of <paramref name="batch"/>.</summary>
+    public void Setup(int batch) => Check(Store.Setup(batch, ReceiveBuffers, Partitions, SlotsPerPartition));
+
+    /// <summary>Serves at least <paramref name="requests"/> requests; returns how many.</summary>
+    public long Serve(long requests) => Check(Store.Serve(requests));
+
+    public long Stored => Check(Store.Stored());
+
+    public T Check<T>(RpcResult<T> r) =>
+        r.IsOk ? r.Value : throw new InvalidOperationException($"the key-value store failed: {r.Error} ({LastCrash()})");
+
+    public void Check(RpcResult r)
+    {
+        if (!r.IsOk) throw new InvalidOperationException($"the key-value store failed: {r.Error} ({LastCrash()})");
+    }
+
+    private string LastCrash() => Kernel.Domains.Select(d => d.LastCrash).LastOrDefault(c => c is not null)?.ToString() ?? "no crash recorded";
+
+    public void Dispose() => DriverStacks.ShutDown(Kernel);
+}

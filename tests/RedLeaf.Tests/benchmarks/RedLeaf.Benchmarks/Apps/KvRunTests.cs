@@ -1,0 +1,107 @@
+// tests/benchmarks/RedLeaf.Benchmarks/Apps: the key-value store as a domain over the NIC model, in each of the driver
+// stacks' configurations and both mixes: the sink checks every reply against the host's model (a GET returns the
+// last value SET, NOT_FOUND for a key never set), nothing is lost or duplicated, the store's loop allocates nothing
+// per request, and the check can fail: a reply with one value byte changed, and a store emptied under the clients
+// (its GETs of keys the model holds come back NOT_FOUND), are counted as wrong replies. The clients' keys follow
+// Zipf's law: the most popular key is asked for about as often as the CDF says.
+using Domains.Workloads.Kv;
+using RedLeaf.Benchmarks.Apps;
+using RedLeaf.Hardware.Devices;
+using Xunit;
+
+namespace RedLeaf.Tests.Apps;
+
+[Trait("suite", "apps")]
+public class KvRunTests
+{
+    [Theory]
+    [InlineData("driver", 32, 0.95)]
+    [InlineData("domain", 1, 0.50)]
+    [InlineData("domain", 32, 0.95)]
+    [InlineData("shadow", 32, 0.50)]
+    public void EveryReplyIsTheModelsAnswer(string config, int batch, double getShare)
+    {
+        using var run = new KvRun(config, batch, getShare);
+        long served = run.Serve(200_000);
+        var sink = run.Device.Sink;
+        var model = run.Model;
+        Assert.True(sink.Clean, $"{sink}; {model}");
+        Assert.True(sink.Received >= served, $"{served} served, the sink received {sink.Received}");
+        Assert.Equal(sink.Received, model.Gets + model.Sets); // every reply went through the model
+        Assert.True(model.Hits > 0 && model.Misses > 0 && model.Unverified == 0, model.ToString());
+        Assert.InRange((double)model.Gets / sink.Received, getShare - 0.02, getShare + 0.02);
+        Assert.Equal(model.Stored, run.Stored);
+    }
+
+    [Fact]
+    public void OneWrongValueByteIsCaught()
+    {
+        using var run = new KvRun("domain", 32, 0.95);
+        var flip = new FlippingChecker(run.Model);
+        run.Device.Sink.ExpectReplies(flip);
+        run.Serve(50_000);
+        var sink = run.Device.Sink;
+        Assert.True(flip.Flipped > 0);
+        Assert.Equal(flip.Flipped, sink.WrongReplies);
+        Assert.False(sink.Clean);
+        Assert.True(sink.Lost == 0 && sink.Corrupted == 0, sink.ToString());
+    }
+
+    [Fact]
+    public void AStoreEmptiedUnderItsClientsIsCaught()
+    {
+        using var run = new KvRun("domain", 32, 0.95);
+        run.Serve(50_000);
+        Assert.True(run.Device.Sink.Clean, run.Device.Sink.ToString());
+        run.Setup(32); // the store starts over empty; the model still holds every key's last value
+        run.Serve(50_000);
+        var sink = run.Device.Sink;
+        Assert.True(sink.WrongReplies > 100, sink.ToString());
+        Assert.True(sink.Lost == 0 && sink.Corrupted == 0 && sink.Misrouted == 0, sink.ToString());
+    }
+
+    [Fact]
+    public void TheDomainPathAllocatesNothingPerRequest()
+    {
+        using var run = new KvRun("domain", 32, 0.95);
+        run.Serve(100_000); // the JIT done
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        long served = run.Serve(200_000);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(served >= 200_000);
+        Assert.True(allocated < served / 100, $"{allocated} bytes allocated serving {served} requests");
+    }
+
+    [Fact]
+    public void KeysFollowZipfAndOpsTheMix()
+    {
+        var w = new KvWorkload(KvRun.Keys, 0.5);
+        int top = 0, gets = 0;
+        const int n = 1 << KvWorkload.CycleBits;
+        for (ulong s = 0; s < n; s++)
+        {
+            if (w.RankOf(s) == 0) top++;
+            if (w.OpOf(s) == KvFrame.Get) gets++;
+        }
+        Assert.InRange((double)top / n, w.Cdf[0] * 0.95, w.Cdf[0] * 1.05);
+        Assert.InRange((double)gets / n, 0.49, 0.51);
+        Assert.Equal(w.RankOf(12345), w.RankOf(n + 12345)); // the cycle repeats: request n is a function of n alone
+    }
+
+    /// <summary>Changes one byte of every 97th GET hit's value on its way to the model.</summary>
+    private sealed class FlippingChecker(KvModel inner) : IReplyChecker
+    {
+        private readonly byte[] _copy = new byte[KvFrame.FrameBytes];
+        public long Flipped { get; private set; }
+
+        public bool Check(ReadOnlySpan<byte> frame, ulong seq)
+        {
+            if (seq % 97 != 0 || frame[KvFrame.OpOffset] != (KvFrame.Get | KvFrame.ReplyBit) || frame[KvFrame.StatusOffset] != KvFrame.Ok)
+                return inner.Check(frame, seq);
+            frame.CopyTo(_copy);
+            _copy[KvFrame.ValueOffset] ^= 0x01;
+            Flipped++;
+            return inner.Check(_copy, seq);
+        }
+    }
+}
