@@ -2,8 +2,10 @@
 // empty slot, FNV-1a written out over the key's 8 bytes, linear probing with a power-of-two mask, no
 // allocation after construction, no interfaces or delegates on the hot path. It is the same
 // algorithm, line for line, as Native/langtax.c; the only thing C does not do is the array bounds
-// check on slot access, which stays (no unsafe code on the hot path): the language tax as a careful
-// C# programmer would pay it.
+// check on slot access. TSlots says how a slot is reached: BoundsCheckedSlots (the `cstyle` rows: the
+// check stays, no unsafe code, the language tax as a careful C# programmer would pay it) or
+// UncheckedSlots (the `unchecked` rows: the same code without the check, so the pair measures the bounds
+// check on its own).
 // Layout matters as much as code here. A new Slot[] has its data 8 bytes off a 16-byte boundary
 // (array header), so one slot in four straddles two cache lines and a probe there misses twice;
 // malloc in C returns 16-byte-aligned memory and never does. So the slots live in a ulong[] on the
@@ -14,7 +16,8 @@ using RedLeaf.Hardware;
 
 namespace RedLeaf.Benchmarks.LangTax;
 
-public sealed class CStyleHashTable : IHashTableBench
+public sealed class CStyleHashTable<TSlots> : IHashTableBench
+    where TSlots : struct, ISlotIndexer
 {
     struct Slot
     {
@@ -55,7 +58,7 @@ public sealed class CStyleHashTable : IHashTableBench
         fixed (ulong* p = &pinned[index]) return (nuint)p;
     }
 
-    public string Kind => "cstyle";
+    public string Kind => TSlots.Kind;
     public long Count => _count;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -85,7 +88,7 @@ public sealed class CStyleHashTable : IHashTableBench
         ulong i = Fnv1a(key) & mask;
         for (ulong n = 0; n <= mask; n++, i = (i + 1) & mask)
         {
-            ref Slot s = ref slots[(int)i];
+            ref Slot s = ref TSlots.At(slots, i);
             if (s.Key == key) { s.Value = value; return 0; }
             if (s.Key == 0) { s.Key = key; s.Value = value; count++; return 1; }
         }
@@ -101,7 +104,7 @@ public sealed class CStyleHashTable : IHashTableBench
         ulong i = Fnv1a(key) & mask;
         for (ulong n = 0; n <= mask; n++, i = (i + 1) & mask)
         {
-            ref Slot s = ref slots[(int)i];
+            ref Slot s = ref TSlots.At(slots, i);
             if (s.Key == key) { value = s.Value; return true; }
             if (s.Key == 0) break;
         }

@@ -10,7 +10,10 @@ namespace RedLeaf.Benchmarks.LangTax;
 public readonly struct Fnv1aHasher : IKeyHasher<ulong>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Hash(ulong key)
+    public ulong Hash(ulong key) => Fnv1a(key);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Fnv1a(ulong key)
     {
         ulong hash = 0xcbf29ce484222325;
         for (int shift = 0; shift < 64; shift += 8)

@@ -6,7 +6,7 @@ namespace RedLeaf.Benchmarks.LangTax;
 
 public interface IHashTableBench : IDisposable
 {
-    /// <summary>"c", "cstyle", "idiomatic", "linq" or "dictionary": the first part of the row names.</summary>
+    /// <summary>One of LangTaxSuite.Kinds ("c", "unchecked", "cstyle", "idiomatic", "delegate", "linq", "dictionary"): the first part of the row names.</summary>
     string Kind { get; }
 
     /// <summary>Keys stored.</summary>

@@ -1,7 +1,8 @@
 // benchmarks/RedLeaf.Benchmarks/LangTax: Figure 5's hash table as a senior .NET engineer writes it by default, the
 // counterpart of the paper's idiomatic Rust (Option<T> slots, generics, closures that compile away):
 // generic over key, value and hasher; empty slots are nulls of a nullable record struct (Entry?, the
-// Option<(K, V)>); the hash is a struct type parameter whose static Hash the JIT inlines (IKeyHasher);
+// Option<(K, V)>); the hash is a value of a struct type parameter whose Hash the JIT inlines (IKeyHasher;
+// DelegateHasher wraps a Func<> instead, for the `delegate` rows);
 // keys compare through IEquatable<TKey>, which the JIT devirtualises for a struct key; plain loops over
 // the slots; no allocation per operation; no unsafe code, bounds checks left in.
 // The price of Entry? is its size: for ulong keys and values a slot is 24 bytes (the flag, padded, then
@@ -16,9 +17,11 @@ public sealed class IdiomaticHashTable<TKey, TValue, THasher>
     public readonly record struct Entry(TKey Key, TValue Value);
 
     private readonly Entry?[] _slots;
+    private readonly THasher _hasher;
 
-    public IdiomaticHashTable(int capacity)
+    public IdiomaticHashTable(int capacity, THasher hasher = default)
     {
+        _hasher = hasher;
         if (capacity <= 0 || (capacity & (capacity - 1)) != 0)
             throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "capacity must be a power of two");
         _slots = new Entry?[capacity];
@@ -33,7 +36,7 @@ public sealed class IdiomaticHashTable<TKey, TValue, THasher>
     {
         var slots = _slots;
         int mask = slots.Length - 1;
-        int i = (int)THasher.Hash(key) & mask;
+        int i = (int)_hasher.Hash(key) & mask;
         for (int probes = 0; probes < slots.Length; probes++, i = (i + 1) & mask)
         {
             if (slots[i] is not { } entry) break;
@@ -52,7 +55,7 @@ public sealed class IdiomaticHashTable<TKey, TValue, THasher>
     {
         var slots = _slots;
         int mask = slots.Length - 1;
-        int i = (int)THasher.Hash(key) & mask;
+        int i = (int)_hasher.Hash(key) & mask;
         for (int probes = 0; probes < slots.Length; probes++, i = (i + 1) & mask)
         {
             if (slots[i] is { } entry && !entry.Key.Equals(key)) continue;

@@ -2,7 +2,11 @@
 // addressing, linear probing, FNV-1a, 8-byte keys and values, 2^n slots kept 75% full) written four
 // ways (LangTax/): C compiled by gcc at build time and timed inside C, C-style C#, idiomatic C# (what a
 // senior .NET engineer writes by default: Entry? slots, generics, an inlined struct hasher), LINQ C#
-// (every idiom taken literally: what idiomatic can cost), and beside them .NET's own Dictionary.
+// (every idiom taken literally: what idiomatic can cost), and beside them .NET's own Dictionary. Two more
+// rows take one abstraction at a time: `unchecked` is C-style C# without its bounds check (cstyle over
+// unchecked: the check's cost) and `delegate` the idiomatic table calling its hash through a Func<>
+// (delegate over idiomatic: a higher-order function not specialised away); cstyle to idiomatic is the
+// Option (Entry? slots) with generics.
 // For each size the tables are filled with the same keys, then each rep runs, table after
 // table, one timed pass of sets (updates: the table stays 75% full) and one timed pass of gets over
 // the same deterministic key sequence; every pass of gets must return exactly the sum the sets
@@ -19,7 +23,7 @@ namespace RedLeaf.Benchmarks.Suites;
 public static class LangTaxSuite
 {
     public const string Name = "langtax";
-    public static readonly string[] Kinds = { "c", "cstyle", "idiomatic", "linq", "dictionary" };
+    public static readonly string[] Kinds = { "c", "unchecked", "cstyle", "idiomatic", "delegate", "linq", "dictionary" };
     const ulong FillSalt = 0xF111_F111_F111_F111;
 
     /// <summary>Table sizes (log2 of slots), operations per timed pass, and passes per size.</summary>
@@ -48,8 +52,10 @@ public static class LangTaxSuite
     static IHashTableBench Create(string kind, int log2) => kind switch
     {
         "c" => new NativeHashTable(log2),
-        "cstyle" => new CStyleHashTable(log2),
-        "idiomatic" => new IdiomaticHashTableBench(log2),
+        "unchecked" => new CStyleHashTable<UncheckedSlots>(log2),
+        "cstyle" => new CStyleHashTable<BoundsCheckedSlots>(log2),
+        "idiomatic" => new IdiomaticHashTableBench<Fnv1aHasher>("idiomatic", log2),
+        "delegate" => new IdiomaticHashTableBench<DelegateHasher<ulong>>("delegate", log2, new(key => Fnv1aHasher.Fnv1a(key))),
         "linq" => new LinqHashTableBench(log2),
         "dictionary" => new DictionaryBench(log2),
         _ => throw new ArgumentException($"no hash table of kind '{kind}' (kinds: {string.Join(", ", Kinds)})", nameof(kind)),
@@ -163,8 +169,10 @@ public static class LangTaxSuite
         ["kinds"] = new JsonObject
         {
             ["c"] = "Native/langtax.c, gcc; 16-byte slots {key, value}, key 0 empty",
+            ["unchecked"] = "cstyle without the bounds check on slot access (Unsafe.Add; the same machine code otherwise): cstyle over unchecked is the bounds check's cost",
             ["cstyle"] = "one flat array of 16-byte structs on a cache line, FNV written out, no allocation",
             ["idiomatic"] = "IdiomaticHashTable<ulong, ulong, Fnv1aHasher>: Entry? slots (24 bytes: flag + 16), generics, a struct hasher the JIT inlines, loops, no allocation per op",
+            ["delegate"] = "the idiomatic table with its hash passed as a lambda (DelegateHasher over Func<ulong, ulong>): an indirect call per hash, not inlined; delegate over idiomatic is a higher-order function's cost when not specialised",
             ["linq"] = "LinqHashTable: Entry? slots, Func<> hash over BitConverter.GetBytes, the probe sequence a LINQ query with lambdas (allocates per op): what idiomatic can cost",
             ["dictionary"] = "Dictionary<ulong, ulong> with the capacity it needs: separate chaining, ulong.GetHashCode (not FNV-1a)",
         },

@@ -1,5 +1,5 @@
-// tests/benchmarks/RedLeaf.Benchmarks: Figure 5's hash tables (C via gcc, C-style C#, idiomatic C#, LINQ C#,
-// Dictionary) and the langtax suite: that all of them store and find exactly the same values for the same keys, refuse what they
+// tests/benchmarks/RedLeaf.Benchmarks: Figure 5's hash tables (C via gcc, C-style C# with and without bounds checks,
+// idiomatic C# with an inlined and a delegate hasher, LINQ C#, Dictionary) and the langtax suite: that all of them store and find exactly the same values for the same keys, refuse what they
 // must, and that the suite's rows, fields and recorded compiler are there. Never the timings.
 using System.Text.Json.Nodes;
 using RedLeaf.Benchmarks.LangTax;
@@ -13,7 +13,20 @@ namespace RedLeaf.Tests.Bench;
 public class LangTaxTests
 {
     static IHashTableBench[] All(int log2) =>
-        [new NativeHashTable(log2), new CStyleHashTable(log2), new IdiomaticHashTableBench(log2), new LinqHashTableBench(log2), new DictionaryBench(log2)];
+        [new NativeHashTable(log2), new CStyleHashTable<UncheckedSlots>(log2), new CStyleHashTable<BoundsCheckedSlots>(log2), Idiomatic(log2), Delegate(log2),
+         new LinqHashTableBench(log2), new DictionaryBench(log2)];
+
+    static IdiomaticHashTableBench<Fnv1aHasher> Idiomatic(int log2) => new("idiomatic", log2);
+
+    static IdiomaticHashTableBench<DelegateHasher<ulong>> Delegate(int log2) => new("delegate", log2, new(Fnv1aHasher.Fnv1a));
+
+    [Fact]
+    public void EveryKindOfTheSuiteIsATableHereNamedAsTheSuiteNamesIt()
+    {
+        var tables = All(4);
+        try { Assert.Equal(LangTaxSuite.Kinds, tables.Select(t => t.Kind)); }
+        finally { foreach (var t in tables) t.Dispose(); }
+    }
 
     [Fact]
     public void KeySequenceIsDeterministicDistinctNonzeroAndOpsComeFromFill()
@@ -75,7 +88,7 @@ public class LangTaxTests
     public void AFullTableRefusesANewKeyButTakesUpdates()
     {
         ulong[] four = { 11, 22, 33, 44 };
-        foreach (var t in new IHashTableBench[] { new NativeHashTable(2), new CStyleHashTable(2) })
+        foreach (var t in new IHashTableBench[] { new NativeHashTable(2), new CStyleHashTable<BoundsCheckedSlots>(2), new CStyleHashTable<UncheckedSlots>(2) })
         {
             using (t)
             {
@@ -117,27 +130,54 @@ public class LangTaxTests
     public void TheIdiomaticHasherIsFnv1aAsTheOthersHashIt()
     {
         foreach (ulong k in new ulong[] { 1, 0xDEADBEEF, ulong.MaxValue, KeySequence.FillSeed })
-            Assert.Equal(LinqHashTable<ulong, ulong>.Fnv1a(k), Fnv1aHasher.Hash(k));
+            Assert.Equal(LinqHashTable<ulong, ulong>.Fnv1a(k), default(Fnv1aHasher).Hash(k));
     }
 
     [Fact]
-    public void TheIdiomaticTableAllocatesNothingPerOperation()
+    public void TheIdiomaticTablesAllocateNothingPerOperationWithEitherHasher()
     {
         var keys = KeySequence.For(10, 20_000);
-        using var t = new IdiomaticHashTableBench(10);
-        t.TimeSets(keys.Fill, 1, out _);
-        t.TimeGets(keys.Ops, out _, out _); // compiled before counting
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        t.TimeSets(keys.Ops, 2, out _);
-        t.TimeGets(keys.Ops, out _, out _);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        foreach (IHashTableBench t in new IHashTableBench[] { Idiomatic(10), Delegate(10) })
+        {
+            t.TimeSets(keys.Fill, 1, out _);
+            t.TimeGets(keys.Ops, out _, out _); // compiled before counting
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            t.TimeSets(keys.Ops, 2, out _);
+            t.TimeGets(keys.Ops, out _, out _);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+
+    [Fact]
+    public void TheDelegateTableHashesThroughItsDelegateOncePerOperation()
+    {
+        long calls = 0;
+        var table = new IdiomaticHashTable<ulong, ulong, DelegateHasher<ulong>>(16, new(k => { calls++; return Fnv1aHasher.Fnv1a(k); }));
+        table.Set(5, 50);
+        table.Set(6, 60);
+        Assert.True(table.TryGetValue(5, out ulong v));
+        Assert.Equal(50UL, v);
+        Assert.Equal(3, calls);
+        Assert.Throws<ArgumentNullException>(() => new DelegateHasher<ulong>(null!));
+    }
+
+    [Fact]
+    public void UncheckedSlotsReachTheSameSlotsAsCheckedOnesAndOnlyTheCheckedOnesRefuseAnIndexPastTheEnd()
+    {
+        var cells = new ulong[8];
+        for (ulong i = 0; i < 8; i++)
+            Assert.True(System.Runtime.CompilerServices.Unsafe.AreSame(ref BoundsCheckedSlots.At(cells.AsSpan(), i), ref UncheckedSlots.At(cells.AsSpan(), i)));
+        Assert.Throws<IndexOutOfRangeException>(() => BoundsCheckedSlots.At(cells.AsSpan(0, 4), 4));
     }
 
     [Fact]
     public void CStyleSlotsStartOnACacheLine()
     {
         foreach (int log2 in new[] { 2, 10, 17 })
-            Assert.Equal(0, new CStyleHashTable(log2).SlotMisalignment);
+        {
+            Assert.Equal(0, new CStyleHashTable<BoundsCheckedSlots>(log2).SlotMisalignment);
+            Assert.Equal(0, new CStyleHashTable<UncheckedSlots>(log2).SlotMisalignment);
+        }
     }
 
     [Fact]
@@ -166,7 +206,7 @@ public class LangTaxTests
             Assert.Equal(1, result[$"c-get-{log2}"].Number("ratio_to_c"));
             var sums = LangTaxSuite.Kinds.Select(k => result[$"{k}-get-{log2}"].Fields.First(f => f.Key == "checksum").Value!.ToJsonString()).Distinct();
             Assert.Single(sums);
-            foreach (string kind in new[] { "cstyle", "idiomatic", "dictionary" })
+            foreach (string kind in new[] { "unchecked", "cstyle", "idiomatic", "delegate", "dictionary" })
                 foreach (string op in new[] { "get", "set" })
                     Assert.Equal(0, result[$"{kind}-{op}-{log2}"].Number("alloc_bytes_per_op"));
             Assert.True(result[$"linq-get-{log2}"].Number("alloc_bytes_per_op") > 0, "the linq row allocates per operation");
