@@ -16,6 +16,7 @@ public sealed class DomainView : IRichView
         Id = domain.Id;
         Status = domain.Status;
         Restarts = domain.Restarts;
+        StandbyRestarts = domain.StandbyRestarts;
         Exports = domain.Export?.Interface.Name;
         Granted = domain.GrantedInterfaces;
         Image = $"{domain.Image.Sha256[..12]} ({domain.Image.Assembly.Length} bytes, signed by {domain.Image.Signature?.KeyId ?? "nobody"})";
@@ -29,6 +30,8 @@ public sealed class DomainView : IRichView
     public int Id { get; }
     public DomainStatus Status { get; }
     public int Restarts { get; }
+    /// <summary>Of the restarts, those that started the standby the kernel had prepared (Domain.StandbyRestarts).</summary>
+    public int StandbyRestarts { get; }
     /// <summary>The interface its entry point returned, if any.</summary>
     public string? Exports { get; }
     public IReadOnlyList<string> Granted { get; }
@@ -52,7 +55,7 @@ public sealed class DomainView : IRichView
     {
         var body = Facts(
             ("status", StatusBadge(Status)),
-            ("instance", $"#{Id}{(Restarts > 0 ? $" (restarted {Restarts}x)" : "")}"),
+            ("instance", $"#{Id}{(Restarts > 0 ? $" (restarted {Restarts}x, {StandbyRestarts} from a standby)" : "")}"),
             ("exports", Exports ?? "nothing"),
             ("granted", Granted.Count == 0 ? "nothing" : string.Join(", ", Granted)),
             ("image", Image),

@@ -23,6 +23,11 @@ public sealed class Domain
     /// <summary>Id of the current instance (a new one after each restart).</summary>
     public int Id => Instance.Token.Id;
     public int Restarts { get; internal set; }
+    /// <summary>Of <see cref="Restarts"/>, those that started the instance the kernel had prepared ahead of time
+    /// (a standby: loaded and compiled in the background); the others loaded the image then (the slower path).</summary>
+    public int StandbyRestarts { get; internal set; }
+    /// <summary>True while a prepared next instance waits for this domain's next restart (a shadow holds its restart right).</summary>
+    public bool StandbyReady => Standby is { IsCompletedSuccessfully: true, Result: not null };
 
     /// <summary>What the domain may consume (kept across restarts).</summary>
     public DomainLimits Limits { get; internal set; } = DomainLimits.Default;

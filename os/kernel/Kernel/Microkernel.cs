@@ -213,6 +213,7 @@ public sealed unsafe partial class Microkernel : IDisposable
         AllocationMeter.ForgetHostAllocation(); // the kernel's work, even when a shadow asked for it on its thread
         StartInstance(domain, facts, standby);
         domain.Restarts++;
+        if (standby is not null) domain.StandbyRestarts++;
         Log.Add($"{domain.Name} restarted as instance {domain.Id}{(standby is null ? "" : " (from its standby)")}");
         if (domain.Standby is null && _restartable.Contains(domain)) PrepareStandby(domain);
         return domain;
