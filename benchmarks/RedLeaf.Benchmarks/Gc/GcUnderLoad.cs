@@ -5,7 +5,9 @@
 // call, Batch packets; TSC ticks from the previous batch's completion to this one's) while the runtime's events (GcPauseListener) say when
 // every managed thread was stopped. Per rate, a row `<mode>-<rate>mb`; then `<mode>-crash-cleanup`: the
 // allocating domain killed mid-window, its cleanup's full collections (the kernel confirms a dead domain's
-// code is gone by collecting until its load context is) timed beside the batches they stalled.
+// code is gone by collecting until its load context is) timed beside the batches they stalled. Each rate's row also
+// carries the collector's memory after its window (committed, heap size, fragmentation) and, measured once after all
+// rates by a full collection, the bytes alive (live_after_full_gc_mb): the collector's memory cost.
 using System.Runtime;
 using System.Text.Json.Nodes;
 using RedLeaf.Abi;
@@ -53,13 +55,19 @@ public static class GcUnderLoad
                 var row = w.ToRow($"{mode.Name}-{RateName(rate)}", s)
                     .Set("alloc_mb_per_s_target", rate)
                     .Set("shared_heap_kb", BenchRow.Round(k.Heap.LiveBytes / 1024.0));
+                SetMemory(row);
                 progress($"gc: {row.Name}: {row.Number("mpps"):F2} Mpps, median {row.Number("median_ns"):F0} ns, p99.9 {row.Number("p999_ns"):F0} ns, max {row.Number("max_ns") / 1000:F0} us, " +
                     $"{row.Number("gc_pauses")} pauses (max {row.Number("pause_max_us"):F0} us), allocating {row.Number("alloc_mb_per_s"):F0} MB/s");
                 rows.Add(row);
             }
 
-            // Crash cleanup: the allocating domain (its ring full of live objects) is killed a third of the way in.
+            // What the objects alive need, against what the collector held for them (SetMemory): one full, blocking
+            // collection, between the rates' windows and the crash's.
             Check(churn.Run(1 << 16), "the allocating domain");
+            double liveMb = GC.GetTotalMemory(forceFullCollection: true) / 1e6;
+            foreach (var row in rows) row.Set("live_after_full_gc_mb", BenchRow.Round(liveMb));
+
+            // Crash cleanup: the allocating domain (its ring full of live objects) is killed a third of the way in.
             CrashRecord? crash = null;
             var cw = Window(k, bench, s, s.Rates.Max(), churn, kill: () =>
             {
@@ -101,6 +109,17 @@ public static class GcUnderLoad
     }
 
     private const string GcSuiteName = "gc";
+
+    /// <summary>The collector's memory as its last collection left it: what it had committed from the OS (the
+    /// memory cost of collecting: room for young objects to pile up in, survivors, fragmentation) and the
+    /// heap's size then.</summary>
+    private static void SetMemory(BenchRow row)
+    {
+        var info = GC.GetGCMemoryInfo(GCKind.Any);
+        row.Set("gc_committed_mb", BenchRow.Round(info.TotalCommittedBytes / 1e6))
+           .Set("gc_heap_mb", BenchRow.Round(info.HeapSizeBytes / 1e6))
+           .Set("gc_fragmented_mb", BenchRow.Round(info.FragmentedBytes / 1e6));
+    }
 
     public static string RateName(double rate) => $"{rate.ToString(System.Globalization.CultureInfo.InvariantCulture)}mb";
 

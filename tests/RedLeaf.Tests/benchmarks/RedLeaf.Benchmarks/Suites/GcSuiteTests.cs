@@ -22,6 +22,7 @@ public class GcSuiteTests
         "pause_max_us", "pause_share_pct", "runtime_pause_ms", "other_suspensions", "stalls", "stall_windows_in_pause_pct",
         "long_stalls", "long_stall_windows_in_pause_pct",
         "seconds", "alloc_mb_per_s_target", "server_gc", "concurrent_gc", "max_us", "batches_per_window", "pauses",
+        "gc_committed_mb", "gc_heap_mb", "gc_fragmented_mb", "live_after_full_gc_mb",
     ];
 
     [Fact]
@@ -73,6 +74,11 @@ public class GcSuiteTests
                 Assert.All(pauses, p => Assert.InRange(p.AtMs, -1.0, row.Number("seconds") * 1000 + 1));
                 Assert.True(row.Fields.First(f => f.Key == "events_complete").Value!.GetValue<bool>(), $"{row.Name}: every collection's events arrived");
                 Assert.True(row.Number("long_stalls") <= row.Number("stalls"), $"{row.Name}: a stall of a millisecond is a stall of 100 µs too");
+                // The collector's memory: the allocating domain's ring alone (65,536 nodes, each with a 48-byte array:
+                // at least 72 bytes a node) is 4.7 MB alive, and the collector holds at least what is alive.
+                Assert.True(row.Number("live_after_full_gc_mb") >= 4.7, $"{row.Name}: {row.Number("live_after_full_gc_mb")} MB alive after a full collection");
+                Assert.True(row.Number("gc_committed_mb") >= row.Number("live_after_full_gc_mb") * 0.9, $"{row.Name}: the collector committed {row.Number("gc_committed_mb")} MB for {row.Number("live_after_full_gc_mb")} MB alive");
+                Assert.True(row.Number("gc_heap_mb") > 0 && row.Number("gc_fragmented_mb") >= 0, $"{row.Name}: heap {row.Number("gc_heap_mb")} MB, fragmented {row.Number("gc_fragmented_mb")} MB");
             }
 
             var idle = result[$"{mode.Name}-0mb"];
