@@ -28,6 +28,22 @@ public class CommandTableTests
     }
 
     [Fact]
+    public void EverySuiteBenchRunsHasItsRowAndTheUsageNamesThemAll()
+    {
+        var (exit, _, stderr) = CliTests.Redleaf("bench");
+        Assert.NotEqual(0, exit);
+        var m = Regex.Match(stderr, @"redleaf bench <([a-z0-9|-]+)>");
+        Assert.True(m.Success, $"`redleaf bench` printed no usage naming its suites: {stderr}");
+        var suites = m.Groups[1].Value.Split('|');
+        Assert.Contains("rv6", suites);
+        Assert.Contains("gc", suites);
+        foreach (var suite in suites)
+            Assert.Contains(CommandTable.Commands, c => c.Usage.StartsWith($"bench {suite} ", StringComparison.Ordinal));
+        foreach (var c in CommandTable.Commands.Where(c => c.Usage.StartsWith("bench ", StringComparison.Ordinal) && !c.Usage.StartsWith("bench <", StringComparison.Ordinal)))
+            Assert.Contains(c.Usage.Split(' ')[1], suites);
+    }
+
+    [Fact]
     public void HelpPrintsTheSameRows()
     {
         var (exit, stdout, stderr) = CliTests.Redleaf("help");
