@@ -10,11 +10,11 @@
 using RedLeaf.Abi;
 using RedLeaf.Interfaces.Test;
 using RedLeaf.Os;
-using RedLeaf.Os.Compiler;
 using RedLeaf.Os.Domains;
 using RedLeaf.Os.Heap;
 using RedLeaf.Os.Proxies;
 using Xunit;
+using static RedLeaf.Tests.Kernel.Heap.HeapAttackDomains;
 
 namespace RedLeaf.Tests.Kernel.Heap;
 
@@ -99,51 +99,19 @@ public sealed class ColludingAbandonAttacks
     /// <summary>E: Peek reads the lent payload's B until it changes or LendBoth (called on another thread) stops it, and
     /// keeps what it saw (0: no change; -1: its read faulted, which ends it too); Both returns that; LendBoth returns
     /// whether Peek was still reading when it was stopped (1), the proof that the window was open.</summary>
-    private const string Accomplice =
-        "using RedLeaf.Abi;\nusing RedLeaf.Interfaces.Test;\n" +
-        "public static class Entry\n{\n    [DomainEntry]\n    public static ITransfer Start() { return new E(); }\n}\n" +
-        "sealed class E : ITransfer\n{\n    static long s_seen;\n    static volatile int s_stop;\n    static volatile int s_reading;\n" +
-        "    public RpcResult<long> Both(RRef<Payload> a, RRef<Payload> b) { a.Drop(); b.Drop(); return s_seen; }\n" +
-        "    public RpcResult<long> LendThenMove(in RRef<Payload> a, RRef<Payload> b) { return 0; }\n" +
-        "    public RpcResult<long> MoveThenLend(RRef<Payload> a, in RRef<Payload> b) { return 0; }\n" +
-        "    public RpcResult<long> LendBoth(in RRef<Payload> a, in RRef<Payload> b) { s_stop = 1; return s_reading; }\n" +
-        "    public RpcResult<long> BatchThenOne(RRefDeque<RRef<Payload>> batch, RRef<Payload> b) { return 0; }\n" +
-        "    public RpcResult<long> MoveThenCounter(RRef<Payload> a, ICounter counter) { return 0; }\n" +
-        "    public RpcResult<long> Peek(in RRef<Payload> a)\n    {\n        s_reading = 1;\n" +
-        "        s_seen = -1;\n        long before = a.Value.B;\n        s_seen = 0;\n" +
-        "        for (long i = 0; i < 4000000000L && s_stop == 0; i++)\n        {\n" +
-        "            s_seen = -1;\n            long now = a.Value.B;\n            s_seen = 0;\n" +
-        "            if (now != before) { s_seen = now; s_reading = 0; return now; }\n        }\n        s_reading = 0;\n        return 0;\n    }\n}\n";
+    private static readonly string Accomplice = Transfer(
+        members: "    static volatile int s_stop;\n    static volatile int s_reading;",
+        both: "a.Drop(); b.Drop(); return s_seen;",
+        lendBoth: "s_stop = 1; return s_reading;",
+        peek: "s_reading = 1; s_seen = -1; long before = a.Value.B; s_seen = 0; " +
+              "for (long i = 0; i < 4000000000L && s_stop == 0; i++) { s_seen = -1; long now = a.Value.B; s_seen = 0; " +
+              "if (now != before) { s_seen = now; s_reading = 0; return now; } } s_reading = 0; return 0;");
 
     /// <summary>D: Peek lends what it is lent on to its accomplice (granted at load).</summary>
-    private const string Lender =
-        "using RedLeaf.Abi;\nusing RedLeaf.Interfaces.Test;\n" +
-        "public static class Entry\n{\n    [DomainEntry]\n    public static ITransfer Start(ITransfer accomplice) { D.s_e = accomplice; return new D(); }\n}\n" +
-        "sealed class D : ITransfer\n{\n    internal static ITransfer s_e;\n" +
-        "    public RpcResult<long> Both(RRef<Payload> a, RRef<Payload> b) { return 0; }\n" +
-        "    public RpcResult<long> LendThenMove(in RRef<Payload> a, RRef<Payload> b) { return 0; }\n" +
-        "    public RpcResult<long> MoveThenLend(RRef<Payload> a, in RRef<Payload> b) { return 0; }\n" +
-        "    public RpcResult<long> LendBoth(in RRef<Payload> a, in RRef<Payload> b) { return 0; }\n" +
-        "    public RpcResult<long> BatchThenOne(RRefDeque<RRef<Payload>> batch, RRef<Payload> b) { return 0; }\n" +
-        "    public RpcResult<long> MoveThenCounter(RRef<Payload> a, ICounter counter) { return 0; }\n" +
-        "    public RpcResult<long> Peek(in RRef<Payload> a) { return s_e.Peek(in a); }\n}\n";
+    private static readonly string Lender = Transfer(
+        members: "    internal static ITransfer s_e;", entry: "ITransfer accomplice", entryBody: "Attack.s_e = accomplice;",
+        peek: "return s_e.Peek(in a);");
 
     /// <summary>F: MoveThenLend takes the first payload, writes the secret into it and keeps it.</summary>
-    private static readonly string NextOwner =
-        "using RedLeaf.Abi;\nusing RedLeaf.Interfaces.Test;\n" +
-        "public static class Entry\n{\n    [DomainEntry]\n    public static ITransfer Start() { return new F(); }\n}\n" +
-        "sealed class F : ITransfer\n{\n    static RRef<Payload> s_kept;\n" +
-        "    public RpcResult<long> Both(RRef<Payload> a, RRef<Payload> b) { return 0; }\n" +
-        "    public RpcResult<long> LendThenMove(in RRef<Payload> a, RRef<Payload> b) { return 0; }\n" +
-        $"    public RpcResult<long> MoveThenLend(RRef<Payload> a, in RRef<Payload> b) {{ a.Value = new Payload(a.Value.A, {Secret}L); s_kept = a; return 0; }}\n" +
-        "    public RpcResult<long> LendBoth(in RRef<Payload> a, in RRef<Payload> b) { return 0; }\n" +
-        "    public RpcResult<long> BatchThenOne(RRefDeque<RRef<Payload>> batch, RRef<Payload> b) { return 0; }\n" +
-        "    public RpcResult<long> MoveThenCounter(RRef<Payload> a, ICounter counter) { return 0; }\n" +
-        "    public RpcResult<long> Peek(in RRef<Payload> a) { return 0; }\n}\n";
-
-    private static DomainImage Compile(string name, string source)
-    {
-        try { return TrustedCompiler.Default.CompileText(name, source, name + ".cs"); }
-        catch (DomainCompileException e) { throw new Xunit.Sdk.XunitException($"{name} should compile, but:\n{string.Join("\n", e.Diagnostics)}"); }
-    }
+    private static readonly string NextOwner = Transfer(moveThenLend: $"a.Value = new Payload(a.Value.A, {Secret}L); s_a = a; return 0;");
 }

@@ -12,6 +12,7 @@ using RedLeaf.Os.Compiler;
 using RedLeaf.Os.Domains;
 using RedLeaf.Os.Heap;
 using Xunit;
+using static RedLeaf.Tests.Kernel.Heap.HeapAttackDomains;
 
 namespace RedLeaf.Tests.Kernel.Heap;
 
@@ -271,19 +272,6 @@ public sealed class ReturnAttacks
         }
     }
 
-    /// <summary>A domain exporting ITransfer whose Peek body is <paramref name="peek"/>; the rest return 0.</summary>
-    private static string Transfer(string peek) =>
-        "using RedLeaf.Abi;\nusing RedLeaf.Interfaces.Test;\n" +
-        "public static class Entry\n{\n    [DomainEntry]\n    public static ITransfer Start() { return new Reader(); }\n}\n" +
-        "sealed class Reader : ITransfer\n{\n" +
-        "    public RpcResult<long> Both(RRef<Payload> a, RRef<Payload> b) { return 0; }\n" +
-        "    public RpcResult<long> LendThenMove(in RRef<Payload> a, RRef<Payload> b) { return 0; }\n" +
-        "    public RpcResult<long> MoveThenLend(RRef<Payload> a, in RRef<Payload> b) { return 0; }\n" +
-        "    public RpcResult<long> LendBoth(in RRef<Payload> a, in RRef<Payload> b) { return 0; }\n" +
-        "    public RpcResult<long> BatchThenOne(RRefDeque<RRef<Payload>> batch, RRef<Payload> b) { return 0; }\n" +
-        "    public RpcResult<long> MoveThenCounter(RRef<Payload> a, ICounter counter) { return 0; }\n" +
-        "    public RpcResult<long> Peek(in RRef<Payload> a) { " + peek + " }\n}\n";
-
     /// <summary>The pause points of the abandoned-worker attacks, told apart by the payload's marker and the domain a
     /// point runs as: D0's reads name W1; once KillIssued is set, W1's next read in D0 is held (the test kills D0 under
     /// it; released, W1 leaves D0 and its proxy ends the lend); with HoldReturn, W1's end of the lend (a point run as
@@ -399,12 +387,6 @@ public sealed class ReturnAttacks
         "        for (int i = 0; i < 8; i++) sys.Write(1, in mine[i], 8);\n" +
         "        for (int i = 0; i < 8; i++) mine[i].Drop();\n" +
         "        IProgram none = null;\n        return new RpcResult<IProgram>(none);\n    }\n}\n";
-
-    private static DomainImage Compile(string name, string source)
-    {
-        try { return TrustedCompiler.Default.CompileText(name, source, name + ".cs"); }
-        catch (DomainCompileException e) { throw new Xunit.Sdk.XunitException($"{name} should compile, but:\n{string.Join("\n", e.Diagnostics)}"); }
-    }
 
     /// <summary>A domain exporting IHostile whose entry point runs <paramref name="entryBody"/>.</summary>
     private static string Hostile(string run, string entryBody = "") =>

@@ -14,6 +14,7 @@ using RedLeaf.Os.Heap;
 using RedLeaf.Tests.Hostile;
 using Xunit;
 using Xunit.Abstractions;
+using static RedLeaf.Tests.Kernel.Heap.HeapAttackDomains;
 
 namespace RedLeaf.Tests.Kernel.Heap;
 
@@ -634,12 +635,6 @@ public sealed class SettleAttacks(ITestOutputHelper output)
     private static Microkernel DriverKitBoot() =>
         Microkernel.Boot(new RedLeaf.Hardware.MachineConfig { Cpus = 1, MemoryBytes = 64L << 20 });
 
-    private static DomainImage Compile(string name, string source)
-    {
-        try { return TrustedCompiler.Default.CompileText(name, source, name + ".cs"); }
-        catch (DomainCompileException e) { throw new Xunit.Sdk.XunitException($"{name} should compile, but:\n{string.Join("\n", e.Diagnostics)}"); }
-    }
-
     /// <summary>A domain exporting IHostile (as HostileKit.Source) whose entry point takes <paramref name="entry"/>
     /// (grants) and runs <paramref name="entryBody"/>.</summary>
     private static string Hostile(string run, string members = "", string entry = "", string entryBody = "") =>
@@ -649,21 +644,6 @@ public sealed class SettleAttacks(ITestOutputHelper output)
         "    public RpcResult<long> Run(long argument)\n    {\n" + run + "\n    }\n}\n";
 
     /// <summary>A domain exporting ITransfer; bodies not given return 0.</summary>
-    private static string Transfer(string peek = "return 0;", string both = "return 0;", string lendBoth = "return 0;", string moveThenLend = "return 0;",
-        string members = "", string entry = "", string entryBody = "") =>
-        "using RedLeaf.Abi;\nusing RedLeaf.Interfaces.Test;\n" +
-        "public static class Entry\n{\n    [DomainEntry]\n    public static ITransfer Start(" + entry + ") { " + entryBody + " return new Attack(); }\n}\n" +
-        "sealed class Attack : ITransfer\n{\n" + members + "\n" +
-        "    static RRef<Payload> s_a; static RRef<Payload> s_b; static long s_seen;\n" +
-        "    public RpcResult<long> Both(RRef<Payload> a, RRef<Payload> b) { " + both + " }\n" +
-        "    public RpcResult<long> LendThenMove(in RRef<Payload> a, RRef<Payload> b) { return 0; }\n" +
-        "    public RpcResult<long> MoveThenLend(RRef<Payload> a, in RRef<Payload> b) { " + moveThenLend + " }\n" +
-        "    public RpcResult<long> LendBoth(in RRef<Payload> a, in RRef<Payload> b) { " + lendBoth + " }\n" +
-        "    public RpcResult<long> BatchThenOne(RRefDeque<RRef<Payload>> batch, RRef<Payload> b) { return 0; }\n" +
-        "    public RpcResult<long> MoveThenCounter(RRef<Payload> a, ICounter counter) { return 0; }\n" +
-        "    public RpcResult<long> Peek(in RRef<Payload> a) { " + peek + " }\n" +
-        "}\n";
-
     private static Thread Run(string name, Action body)
     {
         var t = new Thread(() => body(), 4 << 20) { IsBackground = true, Name = "settle attack " + name };
