@@ -48,6 +48,8 @@ public sealed class KvRun : IDisposable
     public KvModel Model { get; }
     public Domain App { get; }
     public IKvBench Store { get; }
+    /// <summary>The NIC driver's own domain (domain and shadow configurations); null when it is linked into the store's.</summary>
+    public Domain? Driver => Kernel.DriverOf(Device) is { } d && d != App ? d : null;
 
     /// <summary>Per client, the header its replies must carry: its request's, source and destination swapped.</summary>
     public static byte[][] ReplyHeaders() => Enumerable.Range(0, Clients).Select(f =>

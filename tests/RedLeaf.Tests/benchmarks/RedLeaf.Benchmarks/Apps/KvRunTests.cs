@@ -28,7 +28,7 @@ public class KvRunTests
         Assert.True(sink.Clean, $"{sink}; {model}");
         Assert.True(sink.Received >= served, $"{served} served, the sink received {sink.Received}");
         Assert.Equal(sink.Received, model.Gets + model.Sets); // every reply went through the model
-        Assert.True(model.Hits > 0 && model.Misses > 0 && model.Unverified == 0, model.ToString());
+        Assert.True(model.Hits > 0 && model.Misses > 0 && model.Uncertain == 0 && model.LostSets == 0, model.ToString());
         Assert.InRange((double)model.Gets / sink.Received, getShare - 0.02, getShare + 0.02);
         Assert.Equal(model.Stored, run.Stored);
     }
