@@ -72,6 +72,7 @@ internal sealed class ReplayLog
     /// until the re-sent frames are confirmed). Allocates: only after a crash.</summary>
     public RRefDeque<Packet> Copies(int bufferBytes)
     {
+        DropEmpty(); // a packet that carried no frame is not re-sent
         var batch = RRefDeque<Packet>.New(_count);
         for (int i = 0; i < _count; i++)
         {
@@ -83,6 +84,20 @@ internal sealed class ReplayLog
             batch.TryPushBack(new Packet { Buffer = buffer, Length = _lengths[at] });
         }
         return batch;
+    }
+
+    private void DropEmpty()
+    {
+        int kept = 0;
+        for (int i = 0; i < _count; i++)
+        {
+            int at = (_head + i) % _copies.Length, to = (_head + kept) % _copies.Length;
+            if (_lengths[at] == 0) { Release(_copies[at]); continue; }
+            _copies[to] = _copies[at];
+            _lengths[to] = _lengths[at];
+            kept++;
+        }
+        _count = kept;
     }
 
     private void Release(RRefArray<byte> copy)
