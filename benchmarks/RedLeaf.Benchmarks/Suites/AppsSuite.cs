@@ -9,7 +9,10 @@
 // (domains/workloads/kv) on the same NIC model, configurations driver / domain / shadow, GET shares 95% and 50%
 // over 65,536 Zipf-distributed keys, batch 1 and 32: rows `kv-<driver|domain|shadow>-<get95|get50>-b<batch>` with
 // `mpps` (requests per second), `sink_clean` (every reply checked against the host's model, none sampled) and
-// `alloc_b_per_op`, and `of_c` over `kv-c-<mix>-b<batch>`, the same store and driver in C (Native/kv.c).
+// `alloc_b_per_op`, and `of_c` over `kv-c-<mix>-b<batch>`, the same store and driver in C (Native/kv.c). Last,
+// `kv-shadow-crashing-b32`: the shadow row with the NIC driver crashed every 200 ms (Crasher) while it is measured,
+// with `crashes`, `lost` and `repeated` (requests whose reply never came / came twice, from the sink's sequence
+// numbers: Details says exactly how) and `of_no_crash` over `kv-shadow-get95-b32`.
 using System.Text.Json.Nodes;
 using RedLeaf.Benchmarks.Apps;
 using RedLeaf.Benchmarks.Native;
