@@ -31,7 +31,7 @@ public sealed class KvRun : IDisposable
             Device.Generator.Requests = Workload;
             Device.Sink.ExpectHeaders(ReplyHeaders());
             Device.Sink.ExpectReplies(Model);
-            App = DriverStacks.Load(Kernel, config, Device, "drivers/nic", "workloads/kv", "workloads/kv_nic", "shadow/net");
+            App = DriverStacks.Load(Kernel, config, Device, "drivers/nic", "workloads/kv", "workloads/kv_nic", "shadow/net_replay");
             Store = App.Get<IKvBench>();
             Setup(batch);
         }

@@ -96,7 +96,8 @@ public static class AppsSuite
             ["of_c"] = "mpps over the C row's at the same batch; the device model's own work (generator, sink) is in every row, C's too",
             ["kv-<driver|domain|shadow>-<get95|get50>-b<batch>"] = "the key-value store (workloads/kv; linked with the NIC driver in workloads/kv_nic for driver) "
                 + "serving GET/SET requests (95% or 50% GETs) over Zipf-distributed keys, one request per frame, the reply in the same frame; "
-                + "mpps are requests per second; the sink checks every reply against the host's model of the store (a GET returns the last value SET)",
+                + "mpps are requests per second; the sink checks every reply against the host's model of the store (a GET returns the last value SET); "
+                + "shadow: through the net shadow with its transmit replay on (domains/shadow/net_replay: a copy of each reply kept until it is reported sent)",
             ["kv-shadow-crashing-b<batch>"] = "kv-shadow-get95 with the NIC driver crashed every " + CrashEvery.TotalMilliseconds + " ms (a host thread injects "
                 + "a fault; the driver unwinds at its next check and the net shadow restarts it, the kernel resetting the NIC) during the measured time only; "
                 + "mpps: requests served over the whole measured time, restarts included; crashes: the driver's crash records in that time (each one a "
