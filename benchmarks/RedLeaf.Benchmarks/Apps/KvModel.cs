@@ -3,9 +3,16 @@
 // number, KvWorkload.ValueOf). The sink calls it for every frame in order of its number, which is the order the
 // store served the requests (one store, one queue, batches in order), so the model advances in the store's order:
 // a SET must answer OK with its length echoed and becomes the key's last value; a GET must answer the value of the
-// key's last SET, or NOT_FOUND for a key never set. A request the sink never saw (a lost frame) may or may not have
-// been served: a SET among them makes its key unknown until the next SET (its GETs are counted as unverified, and
-// the sink already counts the loss). Nothing is allocated per reply.
+// key's last SET, or NOT_FOUND for a key never set.
+//
+// Under crashes (a driver dying under the store) requests go missing: the sink never shows the model a number it
+// skipped. A lost SET may have been applied (its request reached the store and its reply died) or not (its request
+// died in a receive ring), so its key may hold either value: the model keeps, per key, the value it last confirmed
+// and the lost SETs since (candidates, in a node pool grown only when a crash needs more: nothing is allocated per
+// reply). A GET of such a key must answer one of them (a value no candidate has is still a wrong reply), and the
+// answer settles the key: later GETs must agree with it. A SET answered wrongly is kept as a candidate too (the store
+// may have stored it). "Applied twice" cannot happen on this path: requests are never replayed (the net shadow
+// replays replies only), and a reply that comes twice is counted by the sink as a duplicate and never shown here.
 using Domains.Workloads.Kv;
 using RedLeaf.Hardware.Devices;
 
@@ -13,16 +20,22 @@ namespace RedLeaf.Benchmarks.Apps;
 
 public sealed class KvModel : IReplyChecker
 {
-    private const long NeverSet = -1, Unknown = -2;
+    private const long NeverSet = -1;
     private readonly KvWorkload _requests;
-    private readonly long[] _lastSet;
+    private readonly long[] _lastSet;   // per key: the last SET confirmed (its number), or NeverSet
+    private readonly int[] _candidates; // per key: the first node of its lost SETs since, or -1
+    private long[] _nodeSeq = new long[1024];
+    private int[] _nodeNext = new int[1024];
+    private int _free = -1, _used;
     private ulong _next;
 
     public KvModel(KvWorkload requests)
     {
         _requests = requests;
         _lastSet = new long[requests.Keys];
+        _candidates = new int[requests.Keys];
         Array.Fill(_lastSet, NeverSet);
+        Array.Fill(_candidates, -1);
     }
 
     public long Gets { get; private set; }
@@ -31,15 +44,18 @@ public sealed class KvModel : IReplyChecker
     public long Hits { get; private set; }
     /// <summary>GETs answered NOT_FOUND (checked: the key was never set).</summary>
     public long Misses { get; private set; }
-    /// <summary>GETs of a key whose last SET was lost on the way (not checkable).</summary>
-    public long Unverified { get; private set; }
-    /// <summary>Keys the model holds a value for.</summary>
+    /// <summary>GETs of a key whose value was uncertain (a SET of it lost since the last value confirmed): checked
+    /// against every value it may hold, then settled by the answer.</summary>
+    public long Uncertain { get; private set; }
+    /// <summary>SETs the model never saw a reply to (numbers the sink skipped).</summary>
+    public long LostSets { get; private set; }
+    /// <summary>Keys the model holds a confirmed value for (a key whose only SETs were lost is not counted).</summary>
     public long Stored { get; private set; }
 
     public bool Check(ReadOnlySpan<byte> frame, ulong seq)
     {
         for (ulong s = _next; s < seq; s++)
-            if (_requests.OpOf(s) == KvFrame.Set) Forget(_requests.RankOf(s));
+            if (_requests.OpOf(s) == KvFrame.Set) { LostSets++; AddCandidate(_requests.RankOf(s), s); }
         _next = seq + 1;
         int rank = _requests.RankOf(seq);
         byte op = _requests.OpOf(seq);
@@ -51,29 +67,67 @@ public sealed class KvModel : IReplyChecker
             Sets++;
             KvWorkload.ValueOf(seq, value);
             bool ok = frame[KvFrame.StatusOffset] == KvFrame.Ok && frame[KvFrame.LengthOffset] == KvWorkload.LengthOf(seq) && got.SequenceEqual(value);
-            if (!ok) { Forget(rank); return false; }
-            if (_lastSet[rank] < 0) Stored++;
-            _lastSet[rank] = (long)seq;
+            if (!ok) { AddCandidate(rank, seq); return false; }
+            Settle(rank, (long)seq);
             return true;
         }
         Gets++;
-        long last = _lastSet[rank];
-        if (last == Unknown) { Unverified++; return true; }
-        if (last == NeverSet)
+        if (_candidates[rank] < 0)
         {
-            Misses++;
-            return frame[KvFrame.StatusOffset] == KvFrame.NotFound && frame[KvFrame.LengthOffset] == 0 && !got.ContainsAnyExcept((byte)0);
+            if (_lastSet[rank] == NeverSet) Misses++; else Hits++;
+            return Answers(frame, _lastSet[rank], value);
         }
-        Hits++;
-        KvWorkload.ValueOf((ulong)last, value);
-        return frame[KvFrame.StatusOffset] == KvFrame.Ok && frame[KvFrame.LengthOffset] == KvWorkload.LengthOf((ulong)last) && got.SequenceEqual(value);
+        Uncertain++;
+        if (Answers(frame, _lastSet[rank], value)) { Settle(rank, _lastSet[rank]); return true; }
+        for (int n = _candidates[rank]; n >= 0; n = _nodeNext[n])
+            if (Answers(frame, _nodeSeq[n], value)) { Settle(rank, _nodeSeq[n]); return true; }
+        return false; // no value the key may hold: wrong, and the key stays uncertain
     }
 
-    private void Forget(int rank)
+    /// <summary>Whether <paramref name="frame"/> is a GET's answer for a key whose value is SET <paramref name="set"/>'s
+    /// (NeverSet: NOT_FOUND).</summary>
+    private static bool Answers(ReadOnlySpan<byte> frame, long set, Span<byte> scratch)
     {
-        if (_lastSet[rank] >= 0) Stored--;
-        _lastSet[rank] = Unknown;
+        var got = frame.Slice(KvFrame.ValueOffset, KvFrame.MaxValueBytes);
+        if (set == NeverSet)
+            return frame[KvFrame.StatusOffset] == KvFrame.NotFound && frame[KvFrame.LengthOffset] == 0 && !got.ContainsAnyExcept((byte)0);
+        KvWorkload.ValueOf((ulong)set, scratch);
+        return frame[KvFrame.StatusOffset] == KvFrame.Ok && frame[KvFrame.LengthOffset] == KvWorkload.LengthOf((ulong)set) && got.SequenceEqual(scratch);
     }
 
-    public override string ToString() => $"model: {Sets} SETs, {Gets} GETs ({Hits} hits, {Misses} never set, {Unverified} unverified), {Stored} keys";
+    /// <summary>The key's value is now SET <paramref name="set"/>'s (or NeverSet): its candidates go back to the pool.</summary>
+    private void Settle(int rank, long set)
+    {
+        for (int n = _candidates[rank]; n >= 0;)
+        {
+            int next = _nodeNext[n];
+            _nodeNext[n] = _free;
+            _free = n;
+            n = next;
+        }
+        _candidates[rank] = -1;
+        if (_lastSet[rank] == NeverSet && set != NeverSet) Stored++;
+        _lastSet[rank] = set;
+    }
+
+    private void AddCandidate(int rank, ulong seq)
+    {
+        int n;
+        if (_free >= 0) { n = _free; _free = _nodeNext[n]; }
+        else
+        {
+            if (_used == _nodeSeq.Length)
+            {
+                Array.Resize(ref _nodeSeq, _used * 2);
+                Array.Resize(ref _nodeNext, _used * 2);
+            }
+            n = _used++;
+        }
+        _nodeSeq[n] = (long)seq;
+        _nodeNext[n] = _candidates[rank];
+        _candidates[rank] = n;
+    }
+
+    public override string ToString() =>
+        $"model: {Sets} SETs ({LostSets} lost), {Gets} GETs ({Hits} hits, {Misses} never set, {Uncertain} of an uncertain key), {Stored} keys";
 }

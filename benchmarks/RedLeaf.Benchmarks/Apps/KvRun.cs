@@ -31,7 +31,7 @@ public sealed class KvRun : IDisposable
             Device.Generator.Requests = Workload;
             Device.Sink.ExpectHeaders(ReplyHeaders());
             Device.Sink.ExpectReplies(Model);
-            App = DriverStacks.Load(Kernel, config, Device, "drivers/nic", "workloads/kv", "workloads/kv_nic", "shadow/net");
+            App = DriverStacks.Load(Kernel, config, Device, "drivers/nic", "workloads/kv", "workloads/kv_nic", "shadow/net_replay");
             Store = App.Get<IKvBench>();
             Setup(batch);
         }
@@ -48,6 +48,8 @@ public sealed class KvRun : IDisposable
     public KvModel Model { get; }
     public Domain App { get; }
     public IKvBench Store { get; }
+    /// <summary>The NIC driver's own domain (domain and shadow configurations); null when it is linked into the store's.</summary>
+    public Domain? Driver => Kernel.DriverOf(Device) is { } d && d != App ? d : null;
 
     /// <summary>Per client, the header its replies must carry: its request's, source and destination swapped.</summary>
     public static byte[][] ReplyHeaders() => Enumerable.Range(0, Clients).Select(f =>

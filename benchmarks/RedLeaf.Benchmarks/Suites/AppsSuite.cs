@@ -9,10 +9,14 @@
 // (domains/workloads/kv) on the same NIC model, configurations driver / domain / shadow, GET shares 95% and 50%
 // over 65,536 Zipf-distributed keys, batch 1 and 32: rows `kv-<driver|domain|shadow>-<get95|get50>-b<batch>` with
 // `mpps` (requests per second), `sink_clean` (every reply checked against the host's model, none sampled) and
-// `alloc_b_per_op`, and `of_c` over `kv-c-<mix>-b<batch>`, the same store and driver in C (Native/kv.c).
+// `alloc_b_per_op`, and `of_c` over `kv-c-<mix>-b<batch>`, the same store and driver in C (Native/kv.c). Last,
+// `kv-shadow-crashing-b32`: the shadow row with the NIC driver crashed every 200 ms (Crasher) while it is measured,
+// with `crashes`, `lost` and `repeated` (requests whose reply never came / came twice, from the sink's sequence
+// numbers: Details says exactly how) and `of_no_crash` over `kv-shadow-get95-b32`.
 using System.Text.Json.Nodes;
 using RedLeaf.Benchmarks.Apps;
 using RedLeaf.Benchmarks.Native;
+using RedLeaf.Hardware;
 using RedLeaf.Hardware.Devices;
 using RedLeaf.Measure;
 using RedLeaf.Systems.Drivers;
@@ -62,6 +66,12 @@ public static class AppsSuite
                     rows.Add(row);
                 }
             }
+        // The store under crashes: its NIC driver crashed every 200 ms through the shadow, set beside the calm shadow row.
+        var crashing = MeasureKvCrashing(32, kvWarmup, TimeSpan.FromMilliseconds(quick ? 1000 : 3000), CrashEvery);
+        var calm = rows.First(r => r.Name == "kv-shadow-get95-b32");
+        crashing.Set("of_no_crash", BenchRow.Round(crashing.Number("mpps") / calm.Number("mpps")));
+        progress($"apps: {crashing.Name} {crashing.Number("mpps"):F2} Mpps, {crashing.Number("crashes")} crashes, {crashing.Number("lost")} lost, {crashing.Number("repeated")} repeated");
+        rows.Add(crashing);
         return new SuiteResult(Name, quick, rows) { Details = Details() };
     }
 
@@ -86,7 +96,15 @@ public static class AppsSuite
             ["of_c"] = "mpps over the C row's at the same batch; the device model's own work (generator, sink) is in every row, C's too",
             ["kv-<driver|domain|shadow>-<get95|get50>-b<batch>"] = "the key-value store (workloads/kv; linked with the NIC driver in workloads/kv_nic for driver) "
                 + "serving GET/SET requests (95% or 50% GETs) over Zipf-distributed keys, one request per frame, the reply in the same frame; "
-                + "mpps are requests per second; the sink checks every reply against the host's model of the store (a GET returns the last value SET)",
+                + "mpps are requests per second; the sink checks every reply against the host's model of the store (a GET returns the last value SET); "
+                + "shadow: through the net shadow with its transmit replay on (domains/shadow/net_replay: a copy of each reply kept until it is reported sent)",
+            ["kv-shadow-crashing-b<batch>"] = "kv-shadow-get95 with the NIC driver crashed every " + CrashEvery.TotalMilliseconds + " ms (a host thread injects "
+                + "a fault; the driver unwinds at its next check and the net shadow restarts it, the kernel resetting the NIC) during the measured time only; "
+                + "mpps: requests served over the whole measured time, restarts included; crashes: the driver's crash records in that time (each one a "
+                + "restart); lost: requests numbered below a reply the sink received whose own reply never came (the sink's gaps in the clients' sequence "
+                + "numbers; a request still in flight at the end is not counted); repeated: replies whose number the sink had already passed (the path is "
+                + "FIFO and nothing lost ever comes back late, so each is a second copy of a reply); of_no_crash: mpps over kv-shadow-get95-b<batch>'s in "
+                + "the same run. The model accepts either outcome of a lost SET (applied or not) and still flags any other value (get_uncertain, lost_sets)",
             ["kv-c-<get95|get50>-b<batch>"] = "the store and the NIC driver in C (Native/kv.c) on the same NIC model, clients and checking sink; "
                 + "as maglev-c: no shared heap, ownership, ring capability, domains or stop checks, the frame answered in place; the kv rows' of_c is over it",
         },
@@ -134,6 +152,44 @@ public static class AppsSuite
         return KvRow($"kv-{config}-{mix}-b{batch}", rates, alloc, ops, run.Stored, run.Model, run.Device.Sink);
     }
 
+    /// <summary>How often the crashing row crashes the NIC driver.</summary>
+    public static readonly TimeSpan CrashEvery = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The store through the net shadow (95% GETs), its NIC driver crashed every <paramref name="every"/> during the
+    /// measured time only. Its rate is the requests served over the whole measured time (restarts included), not a median
+    /// of chunks, which would leave the crashes out.</summary>
+    public static BenchRow MeasureKvCrashing(int batch, TimeSpan warmup, TimeSpan measure, TimeSpan every)
+    {
+        using var run = new KvRun("shadow", batch, 0.95);
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        while (sw.Elapsed < warmup) run.Serve(CrashingChunk);
+        var sink = run.Device.Sink;
+        long lost0 = sink.Lost, repeated0 = sink.Duplicated, requests = 0;
+        var driver = run.Driver!;
+        int crashes0 = driver.Crashes.Count;
+        var chunks = new List<double>();
+        long alloc0 = GC.GetAllocatedBytesForCurrentThread();
+        ulong start = Tsc.Read();
+        using (new Crasher(run.Kernel, driver, every))
+            while (Tsc.ToSeconds(Tsc.Read() - start) < measure.TotalSeconds)
+            {
+                ulong t0 = Tsc.Read();
+                long n = run.Serve(CrashingChunk);
+                chunks.Add(n / Tsc.ToSeconds(Tsc.Read() - t0));
+                requests += n;
+            }
+        double seconds = Tsc.ToSeconds(Tsc.Read() - start);
+        double alloc = (GC.GetAllocatedBytesForCurrentThread() - alloc0) / (double)Math.Max(requests, 1);
+        var row = KvRow($"kv-shadow-crashing-b{batch}", chunks.ToArray(), alloc, requests, run.Stored, run.Model, sink);
+        return row
+            .Set("mpps", BenchRow.Round(requests / seconds / 1e6))
+            .Set("crashes", driver.Crashes.Count - crashes0)
+            .Set("lost", sink.Lost - lost0)
+            .Set("repeated", sink.Duplicated - repeated0);
+    }
+
+    private const long CrashingChunk = 50_000;
+
     private static BenchRow KvRow(string name, double[] rates, double alloc, long ops, long stored, KvModel model, PacketSink sink)
     {
         var stats = Stats.Of(rates);
@@ -148,7 +204,8 @@ public static class AppsSuite
             .Set("sets", model.Sets)
             .Set("get_hits", model.Hits)
             .Set("get_never_set", model.Misses)
-            .Set("get_unverified", model.Unverified)
+            .Set("get_uncertain", model.Uncertain)
+            .Set("lost_sets", model.LostSets)
             .Set("sink_received", sink.Received)
             .Set("sink_lost", sink.Lost)
             .Set("sink_duplicated", sink.Duplicated)

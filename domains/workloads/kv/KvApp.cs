@@ -2,8 +2,9 @@
 // values up to 64 bytes) come from the network driver in batches (its receive call fills the deque it is
 // given); each is served from the partitioned open-addressing table (KvTable), its reply written into the
 // same frame (addresses swapped, status, the value for a GET) and the batch goes back to the driver to
-// transmit. Nothing is allocated per request: one 136-byte scratch frame, the table's arrays. The driver is a
-// proxy into another domain (kv), or an object linked into this one (kv_nic: the "driver" configuration).
+// transmit (an empty buffer among the requests, which a net shadow hands back after a driver crash, is held back
+// from the transmit and joins the next receive). Nothing is allocated per request: one 136-byte scratch frame, the
+// table's arrays. The driver is a proxy into another domain (kv), or an object linked into this one (kv_nic: the "driver" configuration).
 using RedLeaf.Abi;
 using RedLeaf.Interfaces.Net;
 using RedLeaf.Interfaces.Workloads;
@@ -17,6 +18,7 @@ public sealed class KvApp : IKvBench
     private readonly byte[] _frame = new byte[KvFrame.FrameBytes];
     private KvTable _table = new(1, 2);
     private RRefDeque<Packet> _batch;
+    private RRefDeque<Packet> _aside; // empty buffers held back from a transmit (after a driver crash), made on first need
 
     public KvApp(INet net) => _net = net;
 
@@ -49,16 +51,33 @@ public sealed class KvApp : IKvBench
         {
             var rx = _net.SubmitAndPoll(q, false); // empty buffers in, requests out
             if (!rx.IsOk) return rx.Error;
-            served += ServeBatch(rx.Value);
+            int answered = ServeBatch(rx.Value);
+            served += answered;
+            // Empty buffers among the requests (a shadow's fresh ones after a driver crash) must not go on the wire as
+            // frames: they wait aside and join the sent buffers for the next receive.
+            bool aside = answered < rx.Value.Count;
+            if (aside) SetEmptyAside(rx.Value);
             var tx = _net.SubmitAndPoll(rx.Value, true); // replies out, sent buffers back
             if (!tx.IsOk) return tx.Error;
             q = tx.Value;
+            if (aside)
+                while (_aside.TryPopFront(out var e)) if (!q.TryPushBack(e)) e.Buffer.Drop();
         }
         _batch = q;
         return served;
     }
 
     public RpcResult<long> Stored() => _table.Count;
+
+    private void SetEmptyAside(RRefDeque<Packet> q)
+    {
+        if (_aside.IsNull) _aside = RRefDeque<Packet>.New(q.Capacity);
+        for (int i = 0, n = q.Count; i < n; i++)
+        {
+            q.TryPopFront(out var p);
+            if (p.Length >= KvFrame.FrameBytes || !_aside.TryPushBack(p)) q.TryPushBack(p);
+        }
+    }
 
     /// <summary>Answers every request of <paramref name="q"/> in place; returns how many.</summary>
     private int ServeBatch(RRefDeque<Packet> q)

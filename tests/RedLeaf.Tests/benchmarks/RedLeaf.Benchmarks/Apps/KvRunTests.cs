@@ -3,7 +3,9 @@
 // last value SET, NOT_FOUND for a key never set), nothing is lost or duplicated, the store's loop allocates nothing
 // per request, and the check can fail: a reply with one value byte changed, and a store emptied under the clients
 // (its GETs of keys the model holds come back NOT_FOUND), are counted as wrong replies. The clients' keys follow
-// Zipf's law: the most popular key is asked for about as often as the CDF says.
+// Zipf's law: the most popular key is asked for about as often as the CDF says. Under crashes of the NIC driver (through
+// the net shadow, injected inside its receive call at a chosen request): the requests lost are exactly those in the
+// driver and its receive ring when it died, none repeated, the store serves on, and a wrong reply is still caught.
 using Domains.Workloads.Kv;
 using RedLeaf.Benchmarks.Apps;
 using RedLeaf.Hardware.Devices;
@@ -28,7 +30,7 @@ public class KvRunTests
         Assert.True(sink.Clean, $"{sink}; {model}");
         Assert.True(sink.Received >= served, $"{served} served, the sink received {sink.Received}");
         Assert.Equal(sink.Received, model.Gets + model.Sets); // every reply went through the model
-        Assert.True(model.Hits > 0 && model.Misses > 0 && model.Unverified == 0, model.ToString());
+        Assert.True(model.Hits > 0 && model.Misses > 0 && model.Uncertain == 0 && model.LostSets == 0, model.ToString());
         Assert.InRange((double)model.Gets / sink.Received, getShare - 0.02, getShare + 0.02);
         Assert.Equal(model.Stored, run.Stored);
     }
@@ -86,6 +88,69 @@ public class KvRunTests
         Assert.InRange((double)top / n, w.Cdf[0] * 0.95, w.Cdf[0] * 1.05);
         Assert.InRange((double)gets / n, 0.49, 0.51);
         Assert.Equal(w.RankOf(12345), w.RankOf(n + 12345)); // the cycle repeats: request n is a function of n alone
+    }
+
+    [Fact]
+    public void ACrashInAReceiveLosesExactlyTheRequestsInTheRingAndTheStoreServesOn()
+    {
+        using var run = new KvRun("shadow", 32, 0.95);
+        run.Serve(50_000);
+        var driver = run.Driver!;
+        var trigger = new CrashingRequests(run, driver, first: (ulong)run.Device.Generator.Generated + 20_000, every: 0);
+        run.Device.Generator.Requests = trigger;
+        run.Serve(100_000);
+        var sink = run.Device.Sink;
+        Assert.Equal(1, trigger.Injected);
+        Assert.Single(driver.Crashes);
+        // Every request numbered from the sink's next expected one at the crash to the first frame the reset NIC received:
+        // in the driver or its receive ring when it died.
+        long expectedLost = (long)trigger.FirstAfterReset - trigger.ExpectedAtCrash;
+        Assert.True(expectedLost > 0, $"{expectedLost}");
+        Assert.Equal(expectedLost, sink.Lost);
+        Assert.Equal(0, sink.Duplicated);
+        Assert.Equal(0, sink.WrongReplies);
+        Assert.True(sink.Corrupted == 0 && sink.Malformed == 0 && sink.Misrouted == 0, sink.ToString());
+        Assert.True(sink.Expected > (long)trigger.FirstAfterReset + 50_000, sink.ToString()); // served on after the restart
+    }
+
+    [Fact]
+    public void AWrongReplyIsCaughtWhileTheDriverCrashes()
+    {
+        using var run = new KvRun("shadow", 32, 0.95);
+        var driver = run.Driver!;
+        var trigger = new CrashingRequests(run, driver, first: (ulong)run.Device.Generator.Generated + 10_000, every: 30_000);
+        run.Device.Generator.Requests = trigger;
+        var flip = new FlippingChecker(run.Model);
+        run.Device.Sink.ExpectReplies(flip);
+        run.Serve(200_000);
+        var sink = run.Device.Sink;
+        Assert.True(trigger.Injected >= 3 && driver.Crashes.Count == trigger.Injected, $"{trigger.Injected} injected, {driver.Crashes.Count} crashes");
+        Assert.True(sink.Lost > 0 && run.Model.LostSets > 0 && run.Model.Uncertain > 0, $"{sink}; {run.Model}");
+        Assert.True(flip.Flipped > 0);
+        Assert.Equal(flip.Flipped, sink.WrongReplies); // every flipped value, and nothing else
+    }
+
+    /// <summary>The clients, crashing the NIC driver when the NIC receives request <c>first</c> (and every <c>every</c>
+    /// after it, 0: once): the fault is injected inside the driver's receive call (the NIC writes requests when the
+    /// driver rings its doorbell or reads its head), so the driver dies there with the ring's requests.</summary>
+    private sealed class CrashingRequests(KvRun run, RedLeaf.Os.Domains.Domain driver, ulong first, ulong every) : IRequestSource
+    {
+        private ulong _next = first;
+        private long _resetsAtCrash = -1;
+        public long Injected { get; private set; }
+        public long ExpectedAtCrash { get; private set; }
+        public ulong FirstAfterReset { get; private set; }
+
+        public void Write(Span<byte> frame, ulong seq)
+        {
+            run.Workload.Write(frame, seq);
+            if (_resetsAtCrash >= 0 && run.Device.Resets > _resetsAtCrash && FirstAfterReset == 0) FirstAfterReset = seq;
+            if (seq != _next) return;
+            ExpectedAtCrash = run.Device.Sink.Expected;
+            _resetsAtCrash = run.Device.Resets;
+            if (run.Kernel.InjectFault(driver, "crash injected by the test")) Injected++;
+            _next = every == 0 ? ulong.MaxValue : _next + every;
+        }
     }
 
     /// <summary>Changes one byte of every 97th GET hit's value on its way to the model.</summary>

@@ -1,7 +1,8 @@
 // tests/benchmarks/RedLeaf.Benchmarks/Suites: `bench apps` rows have what the CLI and the results tables read: the
 // name, a positive finite rate, the sink's counts with `sink_clean` true, every flow tracked, and 0 bytes
 // allocated per frame on the domain path (GC.GetAllocatedBytesForCurrentThread around the timed chunks); the store's
-// rows likewise, every reply checked by the model and the GET share the mix's. Shapes,
+// rows likewise, every reply checked by the model and the GET share the mix's; the crashing row crashes the driver and
+// the store serves on, every reply still checked. Shapes,
 // never speeds: the timings are cut to a tenth of a second.
 using RedLeaf.Benchmarks.Apps;
 using RedLeaf.Benchmarks.Suites;
@@ -67,6 +68,20 @@ public class AppsSuiteTests
     {
         var row = AppsSuite.MeasureKv("domain", "get95", 0.95, 32, TimeSpan.FromMilliseconds(300), Measure);
         Assert.True(row.Number("alloc_b_per_op") == 0, Describe(row));
+    }
+
+    [Fact]
+    public void TheCrashingRowCrashesTheDriverAndTheStoreKeepsServing()
+    {
+        var row = AppsSuite.MeasureKvCrashing(32, Warmup, TimeSpan.FromMilliseconds(700), TimeSpan.FromMilliseconds(100));
+        Assert.Equal("kv-shadow-crashing-b32", row.Name);
+        Assert.True(row.Number("crashes") >= 1, Describe(row));
+        Assert.True(row.Number("mpps") > 0 && row.Number("requests") > 0, Describe(row));
+        Assert.Equal(0, row.Number("sink_wrong_replies"));
+        Assert.Equal(row.Number("sink_lost"), row.Number("lost"));
+        Assert.Equal(row.Number("sink_duplicated"), row.Number("repeated"));
+        Assert.True(row.Number("sink_corrupted") == 0 && row.Number("sink_misrouted") == 0, Describe(row));
+        Assert.Equal(row.Number("sink_received"), row.Number("gets") + row.Number("sets") + row.Number("repeated")); // every reply checked once
     }
 
     private static string Describe(BenchRow row) => string.Join(", ", row.Fields.Select(f => $"{f.Key} = {f.Value}"));
