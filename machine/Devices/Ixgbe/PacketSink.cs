@@ -60,7 +60,7 @@ public sealed class PacketSink
         if (frame.Length != _format.PacketBytes) { Malformed++; return; }
         ulong seq = PacketFormat.SequenceOf(frame);
         if (_replies is not null) { AcceptReply(frame, seq); return; }
-        var header = _headers is null ? _format.HeaderOf(seq) : _headers[_format.FlowOf(seq)];
+        var header = _headers is null ? _format.HeaderOf(seq) : new FlowHeader(_headers[_format.FlowOf(seq)]);
         if (!PacketFormat.Intact(frame, header, seq))
         {
             if (_headers is null || !PacketFormat.IntactBody(frame, seq)) { Corrupted++; return; }
@@ -75,8 +75,8 @@ public sealed class PacketSink
     private void AcceptReply(ReadOnlySpan<byte> frame, ulong seq)
     {
         if (!PacketFormat.IntactNumber(frame, seq)) { Corrupted++; return; }
-        var header = _headers is null ? _format.HeaderOf(seq) : _headers[_format.FlowOf(seq)];
-        if (!frame[..PacketFormat.HeaderBytes].SequenceEqual(header)) Misrouted++;
+        var header = _headers is null ? _format.HeaderOf(seq) : new FlowHeader(_headers[_format.FlowOf(seq)]);
+        if (!header.Matches(frame)) Misrouted++;
         if (seq < _expected) { Duplicated++; return; }
         Lost += (long)(seq - _expected);
         _expected = seq + 1;
