@@ -37,7 +37,7 @@ public sealed unsafe class NativeMaglev : IDisposable
         {
             Device = _machine.Attach(new IxgbeDevice("nic0", new TrafficGenerator(MaglevRun.PacketBytes, MaglevRun.Flows, lineRate: false), MaglevRun.RingEntries));
             Expected = new MaglevFlows(MaglevRun.Flows, MaglevRun.PacketBytes, backends);
-            Device.Sink.ExpectHeaders(Expected.Headers());
+            Device.Sink.ExpectFlowHeaders(Expected);
             var table = new int[Expected.Table.Size];
             for (int s = 0; s < table.Length; s++) table[s] = Expected.Table[s];
             byte* memory = _machine.Memory.Base;
