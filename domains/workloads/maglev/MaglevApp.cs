@@ -14,7 +14,7 @@ namespace Domains.Workloads.Maglev;
 public sealed class MaglevApp : IMaglevBench
 {
     private const int BufferBytes = 2048;
-    private const int ConnectionSlots = 1 << 17; // twice the NIC model's 65,536 flows
+    private const int ConnectionSlots = 1 << 21; // twice the apps suite's 1,048,576 flows (40 MB, allocated once)
     private const int MaxProbe = 64;             // a longer run is not tracked: the flow follows the table
     private readonly INet _net;
     private readonly ulong[] _addresses = new ulong[ConnectionSlots], _ports = new ulong[ConnectionSlots];

@@ -3,7 +3,8 @@
 // counts a gap as lost frames, a number at or below one already seen as a duplicate, and a frame
 // whose bytes do not match its number as corrupted. An application that rewrites headers on the way
 // (a load balancer choosing a backend per flow) gives the sink the header it must have written for each
-// flow (ExpectHeaders): a frame whose body is intact but whose header is not that one is misrouted. An
+// flow (ExpectHeaders, or ExpectFlowHeaders to compute it per frame for many flows): a frame whose body is
+// intact but whose header is not that one is misrouted. An
 // application that answers requests (a key-value store) gives the sink a reply checker (ExpectReplies): the
 // frame's number and check word must still be sound, and what follows them must be the right reply to that
 // request (a wrong one is counted in WrongReplies).
@@ -14,6 +15,7 @@ public sealed class PacketSink
     private readonly TrafficGenerator _format;
     private ulong _expected;
     private byte[][]? _headers; // per flow, the header an application on the path must have written; null: the generator's
+    private IFlowHeaders? _flowHeaders; // the same, computed per frame (ExpectFlowHeaders); set, _headers is null
     private IReplyChecker? _replies;
 
     /// <summary>A sink expecting the frames <paramref name="format"/> writes (its size and flows).</summary>
@@ -48,6 +50,15 @@ public sealed class PacketSink
                     throw new ArgumentException($"the expected header of flow {f} is not {PacketFormat.HeaderBytes} bytes", nameof(headersByFlow));
         }
         _headers = headersByFlow;
+        _flowHeaders = null;
+    }
+
+    /// <summary>From now on, frames of flow f must carry <paramref name="headers"/>.HeaderOf(f), asked once per frame
+    /// (for more flows than stored headers would suit); null: the generator's own headers again.</summary>
+    public void ExpectFlowHeaders(IFlowHeaders? headers)
+    {
+        _headers = null;
+        _flowHeaders = headers;
     }
 
     /// <summary>From now on, what follows each frame's check word is a reply, checked by <paramref name="checker"/> (in order
@@ -60,10 +71,10 @@ public sealed class PacketSink
         if (frame.Length != _format.PacketBytes) { Malformed++; return; }
         ulong seq = PacketFormat.SequenceOf(frame);
         if (_replies is not null) { AcceptReply(frame, seq); return; }
-        var header = _headers is null ? _format.HeaderOf(seq) : _headers[_format.FlowOf(seq)];
+        var header = ExpectedHeader(seq);
         if (!PacketFormat.Intact(frame, header, seq))
         {
-            if (_headers is null || !PacketFormat.IntactBody(frame, seq)) { Corrupted++; return; }
+            if ((_headers is null && _flowHeaders is null) || !PacketFormat.IntactBody(frame, seq)) { Corrupted++; return; }
             Misrouted++; // delivered to the wrong place, but its number is sound: it is not also lost
         }
         if (seq == _expected) { _expected++; return; }
@@ -75,13 +86,16 @@ public sealed class PacketSink
     private void AcceptReply(ReadOnlySpan<byte> frame, ulong seq)
     {
         if (!PacketFormat.IntactNumber(frame, seq)) { Corrupted++; return; }
-        var header = _headers is null ? _format.HeaderOf(seq) : _headers[_format.FlowOf(seq)];
-        if (!frame[..PacketFormat.HeaderBytes].SequenceEqual(header)) Misrouted++;
+        if (!ExpectedHeader(seq).Matches(frame)) Misrouted++;
         if (seq < _expected) { Duplicated++; return; }
         Lost += (long)(seq - _expected);
         _expected = seq + 1;
         if (!_replies!.Check(frame, seq)) WrongReplies++;
     }
+
+    private FlowHeader ExpectedHeader(ulong seq) =>
+        _flowHeaders is not null ? _flowHeaders.HeaderOf(_format.FlowOf(seq))
+        : _headers is not null ? new FlowHeader(_headers[_format.FlowOf(seq)]) : _format.HeaderOf(seq);
 
     public override string ToString() =>
         $"sink: {Received} received, {Lost} lost, {Duplicated} duplicated, {Corrupted} corrupted, {Misrouted} misrouted, {WrongReplies} wrong replies, {Malformed} malformed";

@@ -1,5 +1,6 @@
 // machine/Devices/Ixgbe: the far end of the NIC's receive wire: writes real frames (PacketFormat) with
-// consecutive sequence numbers, spread round-robin over a number of flows, at line rate or unpaced.
+// consecutive sequence numbers, spread round-robin over a number of flows (up to 2^24: each frame's header is
+// computed from its flow, FlowHeaders, not stored per flow), at line rate or unpaced.
 // It never skips a number: a frame that finds no free receive descriptor is not sent yet (the wire's
 // unused credit is counted as forgone by the pacer), so every gap the sink sees was lost inside. An
 // application's clients (IRequestSource) may write a request into each frame after its check word.
@@ -7,17 +8,17 @@ namespace RedLeaf.Hardware.Devices;
 
 public sealed class TrafficGenerator
 {
-    private readonly byte[][] _headers;
+    private readonly FlowHeaders _headers;
     private readonly ulong _flowMask; // Flows - 1 when Flows is a power of two (no division per packet), else 0
 
     public TrafficGenerator(int packetBytes = 64, int flows = 1, bool lineRate = true, int burst = 512)
     {
         if (packetBytes is < PacketFormat.MinBytes or > PacketFormat.MaxBytes)
             throw new ArgumentOutOfRangeException(nameof(packetBytes), packetBytes, $"packets are {PacketFormat.MinBytes}..{PacketFormat.MaxBytes} bytes");
-        if (flows is < 1 or > 65536) throw new ArgumentOutOfRangeException(nameof(flows), flows, "1..65536 flows");
+        if (flows is < 1 or > FlowHeaders.MaxFlows) throw new ArgumentOutOfRangeException(nameof(flows), flows, $"1..{FlowHeaders.MaxFlows} flows");
         PacketBytes = packetBytes;
         Flows = flows;
-        _headers = Enumerable.Range(0, flows).Select(f => PacketFormat.Header(f, packetBytes)).ToArray();
+        _headers = new FlowHeaders(packetBytes);
         _flowMask = ulong.IsPow2((ulong)flows) ? (ulong)flows - 1 : 0;
         Pacer = new LinePacer(lineRate ? LinePacer.LineRate(packetBytes) : 0, burst);
     }
@@ -32,7 +33,8 @@ public sealed class TrafficGenerator
     /// <summary>Frames written so far; also the next sequence number.</summary>
     public long Generated { get; private set; }
 
-    internal ReadOnlySpan<byte> HeaderOf(ulong seq) => _headers[FlowOf(seq)];
+    /// <summary>The header of frame <paramref name="seq"/>: its flow's (PacketFormat.Header).</summary>
+    internal FlowHeader HeaderOf(ulong seq) => _headers.Of(FlowOf(seq));
 
     /// <summary>The flow frame <paramref name="seq"/> belongs to (round-robin over the flows).</summary>
     public int FlowOf(ulong seq) => (int)(_flowMask != 0 || Flows == 1 ? seq & _flowMask : seq % (ulong)Flows);
