@@ -90,9 +90,10 @@ public sealed partial class ResultsTable
 
         if (suites.Contains(CallsSuite.Name)) Calls(sb, _results.Runs(CallsSuite.Name));
         if (suites.Contains(LangTaxSuite.Name)) LangTax(sb, _results.Runs(LangTaxSuite.Name));
-        foreach (var suite in suites.Where(s => s != CallsSuite.Name && s != LangTaxSuite.Name && !DriverSuites.Contains(s)))
+        foreach (var suite in suites.Where(s => s != CallsSuite.Name && s != LangTaxSuite.Name && s != AppsSuite.Name && !DriverSuites.Contains(s)))
             Other(sb, suite, _results.Runs(suite));
         Drivers(sb, suites);
+        if (suites.Contains(AppsSuite.Name)) Apps(sb, _results.Runs(AppsSuite.Name));
         if (_sourceRoot is not null) TrustedComputingBase(sb, _sourceRoot);
         return sb.ToString();
     }
