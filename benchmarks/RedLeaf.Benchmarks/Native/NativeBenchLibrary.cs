@@ -1,7 +1,7 @@
 // benchmarks/RedLeaf.Benchmarks/Native: the managed door to native/libredleafbench.so, the C side of the baselines (built by
-// gcc at build time from langtax.c and futex.c, see RedLeaf.Benchmarks.csproj). Loaded once with
-// NativeLibrary from beside the assemblies; each export becomes an unmanaged function pointer. If
-// the library is missing the error says where it looked and how it is made.
+// gcc at build time from this folder's C files: langtax.c, futex.c, nullnet.c, maglev.c, kv.c and nic_driver.h; see
+// RedLeaf.Benchmarks.csproj). Loaded once with NativeLibrary from beside the assemblies; each export becomes an
+// unmanaged function pointer. If the library is missing the error says where it looked and how it is made.
 using System.Runtime.InteropServices;
 
 namespace RedLeaf.Benchmarks.Native;

@@ -2,7 +2,7 @@
 // balancer of domains/workloads/maglev and the ixgbe-like NIC driver of domains/drivers/nic written in C, on the
 // same device model (machine/Devices/Ixgbe: its generator, its descriptor rings, its checking sink). The nearest
 // thing here to the paper's C-on-DPDK Maglev row: C, polling, batches, no kernel and no isolation in the loop.
-// Built by gcc at build time into native/libredleafbench.so and driven by Apps/NativeMaglev.cs, one call per
+// Built by gcc at build time into native/libredleafbench.so and driven by Native/NativeMaglev.cs, one call per
 // chunk of frames.
 //
 // The same work per batch as MaglevApp.Forward over IxgbeDriver: the driver (nic_driver.h, shared with kv.c) posts
@@ -95,7 +95,7 @@ static int32_t balance(void *app, rl_frame *q, int32_t n)
     return frames;
 }
 
-// ---- the entry points (Apps/NativeMaglev.cs) ----
+// ---- the entry points (Native/NativeMaglev.cs) ----
 
 // Rings of ring_entries descriptors at rx and tx; buffer_count 2048-byte buffers at buffers inside memory; the
 // Maglev table copied from table. Returns NULL when out of memory.
