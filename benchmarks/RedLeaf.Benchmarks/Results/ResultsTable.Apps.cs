@@ -15,9 +15,11 @@ public sealed partial class ResultsTable
 {
     void Apps(StringBuilder sb, IReadOnlyList<JsonObject> runs)
     {
+        // A suite's results file holds one mode's runs (ResultsStore.Save keeps the newest of the mode saved last).
+        string mode = runs.All(r => r["quick"] is JsonValue q && q.GetValueKind() == JsonValueKind.True) ? "quick runs, about 1 s a row" : "full runs, 3 s a row";
         var names = RowNames(runs);
         var flows = runs.Select(r => Field(r["details"] as JsonObject, "flows") is double f ? Number(f) : "?").Distinct();
-        sb.AppendLine().AppendLine($"Applications on the NIC model ({RunCount(runs)}, {Dates(runs)}; generator unpaced; Maglev over {string.Join("/", flows)} flows; " +
+        sb.AppendLine().AppendLine($"Applications on the NIC model ({RunCount(runs)}, {mode}, {Dates(runs)}; generator unpaced; Maglev over {string.Join("/", flows)} flows; " +
             $"the sink checks every frame; {Settings(runs)}):").AppendLine();
         sb.AppendLine(Line($"row ({Commands(runs)})", "Mpps, per run", "of the C row, per run", "checks", "paper, of its C on DPDK"));
         sb.AppendLine(Rule(5));
@@ -48,8 +50,8 @@ public sealed partial class ResultsTable
             sb.AppendLine().AppendLine("The paper's Maglev (Mpps): " + string.Join(", ", maglev.OfType<JsonObject>().Select(r => $"{r["system"]} {Number(Field(r, "mpps") ?? double.NaN)}")) +
                 "; its rv6 rows cross rv6's core and network stack, which ours do not, so they have no row here. The C rows here are C over this " +
                 "device model (the nearest thing to the paper's C on DPDK, which drove a real 82599): `of the C row` compares like with like, " +
-                "the paper's column is its own RedLeaf over its own C. Quick runs measure each row for about a second; between runs the C rows " +
-                "alone move by up to a factor of two on this shared machine (benchmarks/README.md, `apps`).");
+                "the paper's column is its own RedLeaf over its own C. Between runs the C rows alone move by up to a factor of two on this " +
+                "shared machine (benchmarks/README.md, `apps`); the full runs time three times as many chunks a row.");
     }
 
     static string SinkChecks(IReadOnlyList<JsonObject> runs, string name)

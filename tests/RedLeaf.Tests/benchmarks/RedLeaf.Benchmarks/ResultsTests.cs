@@ -105,6 +105,8 @@ public sealed class ResultsTests : IDisposable
         store.Save(Apps(2.0, false), "redleaf bench apps --quick");
         string md = new ResultsTable(store, ReferenceData.Default).ToMarkdown();
 
+        Assert.Contains("(2 runs, quick runs, about 1 s a row, ", md);
+        Assert.Equal(1, md.Split("The paper's Maglev (Mpps)").Length - 1);
         Assert.Contains("Maglev over 1,048,576 flows", md);
         Assert.Contains("| `maglev-driver-b32` | 2.5, 2.5 | 0.50, 0.50 | sink clean | 0.74 |", md); // the paper: 7.2 / 9.7
         Assert.Contains("| `maglev-domain-b32` | 2.4, 2.0 | 0.48, 0.40 | sink NOT clean in run 2 |  |", md);
