@@ -1,11 +1,11 @@
 // machine/Devices/Ixgbe: the far end of the NIC's transmit wire: checks every frame against what the
 // generator would have written for the sequence number it carries. Expecting consecutive numbers, it
 // counts a gap as lost frames, a number at or below one already seen as a duplicate, and a frame
-// whose bytes do not match its number as corrupted. An application that rewrites headers on the way
-// (a load balancer choosing a backend per flow) gives the sink the header it must have written for each
-// flow (ExpectHeaders, or ExpectFlowHeaders to compute it per frame for many flows): a frame whose body is
-// intact but whose header is not that one is misrouted. An
-// application that answers requests (a key-value store) gives the sink a reply checker (ExpectReplies): the
+// whose bytes do not match its number as corrupted (and, when its number is damaged too, as missing from
+// the sequence: a number its check word vouches for still counts as seen). An application that rewrites
+// headers on the way (a load balancer choosing a backend per flow) gives the sink the header it must have
+// written for each flow (ExpectHeaders, or ExpectFlowHeaders to compute it per frame for many flows): a
+// frame whose body is intact but whose header is not that one is misrouted. An application that answers requests (a key-value store) gives the sink a reply checker (ExpectReplies): the
 // frame's number and check word must still be sound, and what follows them must be the right reply to that
 // request (a wrong one is counted in WrongReplies).
 namespace RedLeaf.Hardware.Devices;
@@ -74,11 +74,24 @@ public sealed class PacketSink
         var header = ExpectedHeader(seq);
         if (!PacketFormat.Intact(frame, header, seq))
         {
-            if ((_headers is null && _flowHeaders is null) || !PacketFormat.IntactBody(frame, seq)) { Corrupted++; return; }
+            if ((_headers is null && _flowHeaders is null) || !PacketFormat.IntactBody(frame, seq))
+            {
+                Corrupted++;
+                // A number its check word still vouches for says which frame this was: it arrived, damaged, so it is
+                // not also lost. A damaged number says nothing: the frame is missing from the sequence too.
+                if (PacketFormat.IntactNumber(frame, seq) && seq >= _expected) Advance(seq);
+                return;
+            }
             Misrouted++; // delivered to the wrong place, but its number is sound: it is not also lost
         }
         if (seq == _expected) { _expected++; return; }
         if (seq < _expected) { Duplicated++; return; }
+        Advance(seq);
+    }
+
+    /// <summary>Frame <paramref name="seq"/> (at or past the next expected) arrived: the numbers skipped before it are lost.</summary>
+    private void Advance(ulong seq)
+    {
         Lost += (long)(seq - _expected);
         _expected = seq + 1;
     }
@@ -88,8 +101,7 @@ public sealed class PacketSink
         if (!PacketFormat.IntactNumber(frame, seq)) { Corrupted++; return; }
         if (!ExpectedHeader(seq).Matches(frame)) Misrouted++;
         if (seq < _expected) { Duplicated++; return; }
-        Lost += (long)(seq - _expected);
-        _expected = seq + 1;
+        Advance(seq);
         if (!_replies!.Check(frame, seq)) WrongReplies++;
     }
 

@@ -1,6 +1,6 @@
 // tests/machine/Devices: the sink's check of frames an application rewrote on the way (machine/Devices/Ixgbe/
 // PacketSink.cs, ExpectHeaders): a frame with the expected header for its flow is clean, one with another
-// header but an intact body is misrouted (and not also lost), one with a damaged body is corrupted, and expected headers that do
+// header but an intact body is misrouted (and not also lost), one with a damaged body is corrupted (and lost as well only if its number is damaged too), and expected headers that do
 // not cover every flow are refused with a message saying so. The same with the expected headers computed per frame
 // (ExpectFlowHeaders), as a balancer over a million flows gives them.
 using RedLeaf.Hardware.Devices;
@@ -40,9 +40,17 @@ public class PacketSinkTests
         sink.ExpectHeaders(null); // the generator's own headers again
         gen.Write(frame, 3);
         sink.Accept(frame);
-        // The misrouted frame's number was sound and counted as seen; the corrupted one's was not trusted, so
-        // frame 2 is also missing from the sequence.
-        Assert.Equal((1L, 1L, 1L), (sink.Misrouted, sink.Corrupted, sink.Lost));
+        // The misrouted frame's number was sound and counted as seen; so was the corrupted one's (its check word
+        // vouches for it: frame 2 arrived, damaged), so nothing is missing from the sequence.
+        Assert.Equal((1L, 1L, 0L), (sink.Misrouted, sink.Corrupted, sink.Lost));
+
+        gen.Write(frame, 4);
+        frame[PacketFormat.SequenceOffset] ^= 1; // the number itself damaged: which frame it was is unknown
+        sink.Accept(frame);
+        gen.Write(frame, 5);
+        sink.Accept(frame);
+        Assert.Equal((2L, 1L), (sink.Corrupted, sink.Lost)); // frame 4 corrupted, and missing from the sequence
+        Assert.Equal(6, sink.Expected);
     }
 
     [Fact]
