@@ -140,6 +140,12 @@ public static class HeapStressSuite
             public static IDomB Start(ICounter tally{{(peer ? ", IDomB peer" : "")}}) { return new Stress(tally, {{(peer ? "peer" : "null")}}); }
         }
 
+        static class Tags
+        {
+            // A tag is 0x7A6 << 40 | (domain index + 1) << 24 | instance (HeapStressSuite.Stress's Start).
+            public static string Name(long t) => (t >> 40) == 0x7A6 ? "stress" + (((t >> 24) & 0xFFFF) - 1) + " instance " + (t & 0xFFFFFF) : "no tag (" + t + ")";
+        }
+
         sealed class Shared
         {
             public long Tag;
@@ -166,7 +172,7 @@ public static class HeapStressSuite
 
             private void Mine(long a)
             {
-                if (a != S.Tag) throw new InvalidOperationException("FOREIGN READ: an object of domain tag " + S.Tag + " held tag " + a);
+                if (a != S.Tag) throw new InvalidOperationException("FOREIGN READ: an object of " + Tags.Name(S.Tag) + " held the tag of " + Tags.Name(a));
             }
 
             private RRef<Payload> Take()
@@ -220,7 +226,7 @@ public static class HeapStressSuite
                             if (_n > 0 && peer != null)
                             {
                                 var seen = peer.Inspect(in _pool[at]);
-                                if (seen.IsOk && seen.Value != S.Tag) throw new InvalidOperationException("FOREIGN READ: the peer read tag " + seen.Value + " in an object of tag " + S.Tag);
+                                if (seen.IsOk && seen.Value != S.Tag) throw new InvalidOperationException("FOREIGN READ: the peer read the tag of " + Tags.Name(seen.Value) + " in an object of " + Tags.Name(S.Tag));
                             }
                             break;
                         case 8:
@@ -332,7 +338,10 @@ public static class HeapStressSuite
             {
                 var v = p.Value;                              // the sender's tag: given to us
                 p.Value = new Payload(S.Tag, v.B);
-                if (p.Value.A != S.Tag) throw new InvalidOperationException("FOREIGN READ: a write by the sender landed after its move");
+                var back = p.Value;
+                if (back.A != S.Tag)
+                    throw new InvalidOperationException("FOREIGN READ: a write landed after the move (" + p + ": the sender's tag " + Tags.Name(v.A)
+                        + ", ours " + Tags.Name(S.Tag) + ", read back " + Tags.Name(back.A) + " with B " + back.B + "; a sender's hostile write has B -1)");
                 p.Drop();
                 return v.B;
             }
