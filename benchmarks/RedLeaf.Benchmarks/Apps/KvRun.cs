@@ -5,51 +5,34 @@
 // the driver stacks' configurations (driver: linked with the NIC driver; domain: through the driver's proxy;
 // shadow: through the net shadow).
 using Domains.Workloads.Kv;
-using RedLeaf.Abi;
 using RedLeaf.Hardware.Devices;
 using RedLeaf.Interfaces.Workloads;
-using RedLeaf.Os;
-using RedLeaf.Os.Domains;
-using RedLeaf.Systems.Drivers;
 
 namespace RedLeaf.Benchmarks.Apps;
 
-public sealed class KvRun : IDisposable
+public sealed class KvRun : NicAppRun
 {
     public const int Keys = 65536, Clients = 1024, RingEntries = 512, ReceiveBuffers = 1024;
     public const int Partitions = 8, SlotsPerPartition = 16384; // twice as many slots as keys
     public const int PacketBytes = KvFrame.FrameBytes;
 
-    public KvRun(string config, int batch, double getShare)
+    public KvRun(string config, int batch, double getShare) : base("the key-value store", PacketBytes, Clients, RingEntries)
     {
-        Kernel = DriverStacks.Boot();
-        try
+        Build(() =>
         {
-            Device = Kernel.Machine.Attach(new IxgbeDevice("nic0", new TrafficGenerator(PacketBytes, Clients, lineRate: false), RingEntries));
             Workload = new KvWorkload(Keys, getShare);
             Model = new KvModel(Workload);
             Device.Generator.Requests = Workload;
             Device.Sink.ExpectHeaders(ReplyHeaders());
             Device.Sink.ExpectReplies(Model);
-            App = DriverStacks.Load(Kernel, config, Device, "drivers/nic", "workloads/kv", "workloads/kv_nic", "shadow/net_replay");
-            Store = App.Get<IKvBench>();
+            Store = Load(config, "workloads/kv", "workloads/kv_nic", "shadow/net_replay").Get<IKvBench>();
             Setup(batch);
-        }
-        catch
-        {
-            DriverStacks.ShutDown(Kernel);
-            throw;
-        }
+        });
     }
 
-    public Microkernel Kernel { get; }
-    public IxgbeDevice Device { get; }
-    public KvWorkload Workload { get; }
-    public KvModel Model { get; }
-    public Domain App { get; }
-    public IKvBench Store { get; }
-    /// <summary>The NIC driver's own domain (domain and shadow configurations); null when it is linked into the store's.</summary>
-    public Domain? Driver => Kernel.DriverOf(Device) is { } d && d != App ? d : null;
+    public KvWorkload Workload { get; private set; } = null!;
+    public KvModel Model { get; private set; } = null!;
+    public IKvBench Store { get; private set; } = null!;
 
     /// <summary>Per client, the header its replies must carry: its request's, source and destination swapped.</summary>
     public static byte[][] ReplyHeaders() => Enumerable.Range(0, Clients).Select(f =>
@@ -66,16 +49,4 @@ public sealed class KvRun : IDisposable
     public long Serve(long requests) => Check(Store.Serve(requests));
 
     public long Stored => Check(Store.Stored());
-
-    public T Check<T>(RpcResult<T> r) =>
-        r.IsOk ? r.Value : throw new InvalidOperationException($"the key-value store failed: {r.Error} ({LastCrash()})");
-
-    public void Check(RpcResult r)
-    {
-        if (!r.IsOk) throw new InvalidOperationException($"the key-value store failed: {r.Error} ({LastCrash()})");
-    }
-
-    private string LastCrash() => Kernel.Domains.Select(d => d.LastCrash).LastOrDefault(c => c is not null)?.ToString() ?? "no crash recorded";
-
-    public void Dispose() => DriverStacks.ShutDown(Kernel);
 }

@@ -42,13 +42,7 @@ public sealed partial class ResultsTable
         {
             var parts = name.Split('-'); // nic|nullnet, driver|domain|shadow, b1|b32
             if (parts.Length != 3) continue;
-            string checks = "";
-            if (parts[0] == "nic")
-            {
-                var dirty = runs.Select((r, i) => (Row(r, name)?["sink_clean"] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.True, i + 1))
-                    .Where(x => !x.Item1).Select(x => x.Item2).ToList();
-                checks = dirty.Count == 0 ? "sink clean" : $"sink NOT clean in run {string.Join(", ", dirty)}";
-            }
+            string checks = parts[0] == "nic" ? SinkChecks(runs, name) : "";
             string device = parts[0] == "nic" ? "ixgbe" : "nullnet";
             // The paper ran nullnet only as redleaf-driver and through rv6 (rv6-domain, rv6-shadow), which also crosses rv6's core:
             // our nullnet domain and shadow rows have no counterpart there, so their paper cell stays empty (see the note below).

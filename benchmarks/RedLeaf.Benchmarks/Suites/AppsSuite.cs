@@ -194,13 +194,8 @@ public static class AppsSuite
 
     private const long CrashingChunk = 50_000;
 
-    private static BenchRow KvRow(string name, double[] rates, double alloc, long ops, long stored, KvModel model, PacketSink sink)
-    {
-        var stats = Stats.Of(rates);
-        return new BenchRow(name)
-            .Set("mpps", BenchRow.Round(stats.Median / 1e6))
-            .Set("min_mpps", BenchRow.Round(stats.Min / 1e6))
-            .Set("max_mpps", BenchRow.Round(stats.Max / 1e6))
+    private static BenchRow KvRow(string name, double[] rates, double alloc, long ops, long stored, KvModel model, PacketSink sink) =>
+        NicRows.Rates(name, rates)
             .Set("requests", ops)
             .Set("alloc_b_per_op", BenchRow.Round(alloc))
             .Set("stored", stored)
@@ -210,32 +205,14 @@ public static class AppsSuite
             .Set("get_never_set", model.Misses)
             .Set("get_uncertain", model.Uncertain)
             .Set("lost_sets", model.LostSets)
-            .Set("sink_received", sink.Received)
-            .Set("sink_lost", sink.Lost)
-            .Set("sink_duplicated", sink.Duplicated)
-            .Set("sink_corrupted", sink.Corrupted + sink.Malformed)
-            .Set("sink_misrouted", sink.Misrouted)
-            .Set("sink_wrong_replies", sink.WrongReplies)
-            .Set("sink_clean", sink.Clean);
-    }
+            .SetSink(sink, routes: true, replies: true);
 
     private static long Chunk(int batch) => batch == 1 ? 100_000 : 400_000;
 
-    private static BenchRow Row(string name, double[] rates, double alloc, long ops, PacketSink sink, long connections)
-    {
-        var stats = Stats.Of(rates);
-        return new BenchRow(name)
-            .Set("mpps", BenchRow.Round(stats.Median / 1e6))
-            .Set("min_mpps", BenchRow.Round(stats.Min / 1e6))
-            .Set("max_mpps", BenchRow.Round(stats.Max / 1e6))
+    private static BenchRow Row(string name, double[] rates, double alloc, long ops, PacketSink sink, long connections) =>
+        NicRows.Rates(name, rates)
             .Set("packets", ops)
             .Set("alloc_b_per_op", BenchRow.Round(alloc))
             .Set("connections", connections)
-            .Set("sink_received", sink.Received)
-            .Set("sink_lost", sink.Lost)
-            .Set("sink_duplicated", sink.Duplicated)
-            .Set("sink_corrupted", sink.Corrupted + sink.Malformed)
-            .Set("sink_misrouted", sink.Misrouted)
-            .Set("sink_clean", sink.Clean);
-    }
+            .SetSink(sink, routes: true);
 }

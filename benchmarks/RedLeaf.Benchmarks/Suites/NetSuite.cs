@@ -184,23 +184,11 @@ public static class NetSuite
             ? () => Check(bench.Forward(chunk), app)
             : () => Check(bench.Transmit(chunk), app);
         var (rates, alloc, ops) = Throughput.Time(run, warmup, measure);
-        var stats = Stats.Of(rates);
-        var row = new BenchRow(name)
-            .Set("mpps", BenchRow.Round(stats.Median / 1e6))
-            .Set("min_mpps", BenchRow.Round(stats.Min / 1e6))
-            .Set("max_mpps", BenchRow.Round(stats.Max / 1e6))
+        var row = NicRows.Rates(name, rates)
             .Set("packets", ops)
             .Set("alloc_bytes_per_packet", BenchRow.Round(alloc));
         if (dev is not null)
-        {
-            var sink = dev.Sink;
-            row.Set("line_rate_mpps", BenchRow.Round(dev.Generator.Pacer.PacketsPerSecond / 1e6))
-               .Set("sink_received", sink.Received)
-               .Set("sink_lost", sink.Lost)
-               .Set("sink_duplicated", sink.Duplicated)
-               .Set("sink_corrupted", sink.Corrupted + sink.Malformed)
-               .Set("sink_clean", sink.Clean);
-        }
+            row.Set("line_rate_mpps", BenchRow.Round(dev.Generator.Pacer.PacketsPerSecond / 1e6)).SetSink(dev.Sink);
         return row;
     }
 

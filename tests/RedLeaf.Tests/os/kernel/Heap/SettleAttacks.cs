@@ -150,6 +150,61 @@ public sealed class SettleAttacks(ITestOutputHelper output)
         Assert.True(!read.IsOk || read.Value == Original, $"T2 read {read.Value}, neither the payload nor an error");
     }
 
+    // The heap storm's one foreign read (OPEN-ESCAPES.md, 2026-12-07: "a write by the sender landed after its move"),
+    // forced: V is Shared and settled (two host threads have been in it). T2 writes V's payload through a copy of its
+    // handle (the storm's graveyard) and is held after the write's check; T1 moves the payload to C. The move must wait
+    // for T2's write (MoveShared: the slot changes, then Accesses.WaitFor scans V's records), so C, which writes its
+    // own value and reads it back, never reads T2's. If the move returned while T2 was held, T2's write would land in
+    // C's object.
+    [Fact]
+    public void ASettledDomainsMoveWaitsForAWriteItsOtherThreadHadChecked()
+    {
+        using var k = HostileKit.Boot();
+        var c = k.Load(Compile("settle_write_taker", Transfer(moveThenLend:
+            "a.Value = new Payload(" + Secret + ", " + Secret + "); long back = a.Value.A; a.Drop(); return back;")));
+        using var holds = new Holds();
+        long t1Done = 0;
+        RpcResult<long> moved = default, wrote = default;
+        Domain? v = null;
+        var loaded = new ManualResetEventSlim();
+        var goMove = new ManualResetEventSlim();
+        var t1 = Run("T1", () =>
+        {
+            using var _ = k.Enter();
+            v = k.Load(Compile("settle_write_mover", Hostile(
+                "if (argument == 1) { s_kept = RRef<Payload>.New(new Payload(" + Original + ", " + Original + ")); s_other = RRef<Payload>.New(new Payload(1, 1)); return 1; }\n" +
+                "if (argument == 2) { return s_t.MoveThenLend(s_kept, in s_other).Value; }\n" +
+                "if (argument == 3) { s_kept.Value = new Payload(-1, -1); return 3; }\n" +
+                "return s_other.Value.A;",
+                "static RRef<Payload> s_kept; static RRef<Payload> s_other; internal static ITransfer s_t;",
+                entry: "ITransfer t", entryBody: "Attack.s_t = t;")), c.Export!);
+            var p = v.Get<IHostile>();
+            Assert.Equal(1, p.Run(1).Value);
+            loaded.Set();
+            goMove.Wait(Bound);
+            moved = p.Run(2);
+            Interlocked.Exchange(ref t1Done, 1);
+        });
+        Assert.True(loaded.Wait(Bound), "T1 did not load the attacker");
+        var t2 = Run("T2", () =>
+        {
+            using var _ = k.Enter();
+            var p = v!.Get<IHostile>();
+            Assert.Equal(1, p.Run(4).Value); // a second thread in V: Shared, settled
+            holds.Hold(v.Id); // the write's check
+            wrote = p.Run(3);
+        });
+        var h2 = holds.Reached(0, "T2's write", Bound);
+        goMove.Set();
+        bool moveReturned = SpinUntil(() => Interlocked.Read(ref t1Done) == 1, TimeSpan.FromSeconds(1));
+        output.WriteLine($"T1's move {(moveReturned ? "returned while T2 was inside its write" : "waited for T2's write")}");
+        h2.Release();
+        Assert.True(t1.Join(Bound) && t2.Join(Bound), "a thread did not come back");
+        output.WriteLine($"write: {wrote}; move: {moved} (C read back {(moved.IsOk ? moved.Value : 0)}, its own {Secret}); V {v!.Status}");
+        Assert.False(moveReturned, "ESCAPE: the move of a settled domain's payload returned while another of its threads was inside a checked write of it");
+        Assert.True(moved.IsOk && moved.Value == Secret, $"C read back {moved}, not its own write: V's write landed in C's object");
+    }
+
     // The settling protects what the resident began before it: T1 (V's only thread) reads V's payload and is held
     // after its check (a plain announcement, no fence: V is not Shared). T2 enters V (settles it) and drops the
     // payload: V is Shared now, so the drop takes the slot out of the registry and waits (a fence and a scan, no
