@@ -336,12 +336,16 @@ public static class HeapStressSuite
 
             public RpcResult<long> Keep(RRef<Payload> p)
             {
+                // The tag read once: a restarted instance serves its peer's calls before the host's Add has set its tag,
+                // and Add may set it between the write and the read back (red team, 2026-12-07: the storm's one
+                // FOREIGN READ was that, not a heap write after the move).
+                long tag = S.Tag;
                 var v = p.Value;                              // the sender's tag: given to us
-                p.Value = new Payload(S.Tag, v.B);
+                p.Value = new Payload(tag, v.B);
                 var back = p.Value;
-                if (back.A != S.Tag)
+                if (back.A != tag)
                     throw new InvalidOperationException("FOREIGN READ: a write landed after the move (" + p + ": the sender's tag " + Tags.Name(v.A)
-                        + ", ours " + Tags.Name(S.Tag) + ", read back " + Tags.Name(back.A) + " with B " + back.B + "; a sender's hostile write has B -1)");
+                        + ", ours " + Tags.Name(tag) + ", read back " + Tags.Name(back.A) + " with B " + back.B + "; a sender's hostile write has B -1)");
                 p.Drop();
                 return v.B;
             }
