@@ -68,7 +68,188 @@ public sealed class WriteAfterMoveAttacks(ITestOutputHelper output)
             $"STORM FALSE POSITIVE: the receiver read back its own write (tag 0, set before the engine's Add) and reported: {reason}");
     }
 
+    // ---- the heap's own paths (each shown safe: the escape message names what a failure would mean) -------------
+
+    // SAFE: a deque's leaf written through a kept copy of its handle (HeapAccess.Refused lets the owner of the deque write a
+    // leaf inside it; the storm's Bump) while another thread of the Shared sender moves the deque to a receiver, which pops
+    // the leaf, writes its own value and reads it back. MoveShared changes the deque's slot, then Accesses.WaitFor scans the
+    // sender's records: the leaf's write is announced by the sender's id, so the move waits for it.
+    [Fact]
+    public void ADequeMoveWaitsForAWriteToALeafInsideIt()
+    {
+        using var k = HostileKit.Boot();
+        var c = k.Load(Compile("wam_batch_taker", Receiver(batchThenOne:
+            "batch.TryPopFront(out var x); x.Value = new Payload(" + Secret + ", " + Secret + "); long back = x.Value.A; x.Drop(); batch.Drop(); b.Drop(); return back;")));
+        using var holds = new Holds();
+        long t1Done = 0;
+        RpcResult<long> moved = default, wrote = default;
+        Domain? v = null;
+        var loaded = new ManualResetEventSlim();
+        var goMove = new ManualResetEventSlim();
+        var t1 = Run("T1", () =>
+        {
+            using var _ = k.Enter();
+            v = k.Load(Compile("wam_batch_sender", Hostile(
+                "if (argument == 1) { s_leaf = RRef<Payload>.New(new Payload(" + Original + ", " + Original + ")); s_q = RRefDeque<RRef<Payload>>.New(4); s_q.TryPushBack(s_leaf); s_b = RRef<Payload>.New(new Payload(1, 1)); return 1; }\n" +
+                "if (argument == 2) { return s_t.BatchThenOne(s_q, s_b).Value; }\n" +
+                "if (argument == 3) { s_leaf.Value = new Payload(-1, -1); return 3; }\n" +
+                "return 1;",
+                "static RRef<Payload> s_leaf; static RRefDeque<RRef<Payload>> s_q; static RRef<Payload> s_b; internal static ITransfer s_t;",
+                entry: "ITransfer t", entryBody: "Attack.s_t = t;")), c.Export!);
+            var p = v.Get<IHostile>();
+            Assert.Equal(1, p.Run(1).Value);
+            loaded.Set();
+            goMove.Wait(Bound);
+            moved = p.Run(2);
+            Interlocked.Exchange(ref t1Done, 1);
+        });
+        Assert.True(loaded.Wait(Bound), "T1 did not load the sender");
+        var t2 = Run("T2", () =>
+        {
+            using var _ = k.Enter();
+            var p = v!.Get<IHostile>();
+            Assert.Equal(1, p.Run(4).Value); // a second thread in V: Shared, settled
+            holds.Hold(v.Id); // the leaf write's check (allowed: the leaf sits in V's own deque)
+            wrote = p.Run(3);
+        });
+        var h2 = holds.Reached(0, "T2's write to the leaf", Bound);
+        goMove.Set();
+        bool moveReturned = SpinUntil(() => Interlocked.Read(ref t1Done) == 1, TimeSpan.FromSeconds(1));
+        output.WriteLine($"T1's move of the deque {(moveReturned ? "returned while T2 was inside its write" : "waited for T2's write")}");
+        h2.Release();
+        Assert.True(t1.Join(Bound) && t2.Join(Bound), "a thread did not come back");
+        output.WriteLine($"write: {wrote}; move: {moved} (C read back {(moved.IsOk ? moved.Value : 0)}, its own {Secret}); V {v!.Status}");
+        Assert.False(moveReturned, "ESCAPE: the move of a deque returned while another thread of the sender was inside a checked write of a leaf in it");
+        Assert.True(moved.IsOk && moved.Value == Secret, $"C read back {moved}, not its own write: V's write landed in C's leaf");
+    }
+
+    // SAFE: the receiver is killed between the proxy's check and the move (HeapAccess.MovedIntoStopped: the object is freed
+    // at once, no quarantine) while another thread of the Shared sender is inside a checked write of the object. T1 is held
+    // at the move's check (inside the ownership lock, before the slot's compare-and-swap); C is killed on a third thread
+    // (its cleanup orphans nothing of the sender's and waits, in its grace period, for T2's write); T1 goes on: the slot
+    // names C, then the move waits for the sender's accesses (T2) before it frees the object as C's. T2's write lands before
+    // the free; a third domain's allocation that takes the block afterwards keeps its secret.
+    [Fact]
+    public void AMoveIntoAReceiverKilledMeanwhileWaitsForTheSendersWriteBeforeItFreesTheObject()
+    {
+        using var k = HostileKit.Boot();
+        var s = k.Load(Compile("wam_secret", SecretKeeper));
+        var c = k.Load(Compile("wam_dead_taker", Transfer(moveThenLend:
+            "a.Value = new Payload(" + Secret + ", " + Secret + "); long back = a.Value.A; a.Drop(); return back;")));
+        using var holds = new Holds();
+        long t1Done = 0;
+        RpcResult<long> moved = default, wrote = default;
+        Domain? v = null;
+        var loaded = new ManualResetEventSlim();
+        var goMove = new ManualResetEventSlim();
+        var t1 = Run("T1", () =>
+        {
+            using var _ = k.Enter();
+            v = k.Load(Compile("wam_mover", Hostile(
+                "if (argument == 1) { s_kept = RRef<Payload>.New(new Payload(" + Original + ", " + Original + ")); s_other = RRef<Payload>.New(new Payload(1, 1)); return 1; }\n" +
+                "if (argument == 2) { return s_t.MoveThenLend(s_kept, in s_other).Value; }\n" +
+                "if (argument == 3) { s_kept.Value = new Payload(-1, -1); return 3; }\n" +
+                "return s_other.Value.A;",
+                "static RRef<Payload> s_kept; static RRef<Payload> s_other; internal static ITransfer s_t;",
+                entry: "ITransfer t", entryBody: "Attack.s_t = t;")), c.Export!);
+            var p = v.Get<IHostile>();
+            Assert.Equal(1, p.Run(1).Value);
+            loaded.Set();
+            goMove.Wait(Bound);
+            holds.Hold(v.Id); // the move's check (MoveShared, before the compare-and-swap)
+            moved = p.Run(2);
+            Interlocked.Exchange(ref t1Done, 1);
+        });
+        Assert.True(loaded.Wait(Bound), "T1 did not load the sender");
+        var t2 = Run("T2", () =>
+        {
+            using var _ = k.Enter();
+            var p = v!.Get<IHostile>();
+            Assert.Equal(1, p.Run(4).Value); // Shared, settled
+            holds.Hold(v.Id); // the write's check
+            wrote = p.Run(3);
+        });
+        var h2 = holds.Reached(0, "T2's write", Bound);
+        goMove.Set();
+        var h1 = holds.Reached(1, "T1's move", Bound);
+        var killer = Run("killer", () => k.Kill(c, "killed between the proxy's check and the move"));
+        Assert.True(SpinUntil(() => c.Status != DomainStatus.Running, Bound), "C was not stopped");
+        h1.Release();
+        bool moveReturned = SpinUntil(() => Interlocked.Read(ref t1Done) == 1, TimeSpan.FromSeconds(1));
+        output.WriteLine($"T1's move into the killed C {(moveReturned ? "returned while T2 was inside its write" : "waited for T2's write")}");
+        h2.Release();
+        Assert.True(t1.Join(Bound) && t2.Join(Bound) && killer.Join(Bound), "a thread did not come back");
+        using (k.Enter()) Assert.True(s.Get<IHostile>().Run(Secret).IsOk); // S takes a block (the freed payload's, LIFO)
+        long kept;
+        using (k.Enter()) kept = s.Get<IHostile>().Run(0).Value;
+        output.WriteLine($"write: {wrote}; move: {moved}; C {c.Status}; S reads its secret back as {kept}");
+        Assert.False(moveReturned, "ESCAPE: the move into a killed receiver returned (and freed the object) while the sender's write was in flight");
+        Assert.Equal(Secret, kept);
+    }
+
+    // SAFE across domains, a documented limit within one: a generation is 20 bits (SharedHeap.NextGeneration) and the slot
+    // free list is LIFO, so a domain that drops an object and allocates and drops 1,048,574 more gets the same slot with the
+    // same generation back on its next allocation: a copy of the first handle then passes its check again. Within the
+    // domain it reaches the domain's own newer object (a use after free not refused); across domains the owner is part of
+    // the same compare, so when a third domain takes the slot at that generation the stale copy's write is refused.
+    [Fact]
+    public void AWrappedGenerationLetsAStaleHandleReachOnlyItsOwnDomainsObject()
+    {
+        using var k = HostileKit.Boot();
+        var s = k.Load(Compile("wam_wrap_secret", SecretKeeper));
+        var v = k.Load(Compile("wam_wrapper", Hostile(
+            "if (argument == 1) { var p = RRef<Payload>.New(new Payload(1, 1)); s_copy = p; p.Drop(); long n = 0;\n" +
+            "  while (n < 3000000) { n++; var x = RRef<Payload>.New(new Payload(2, 2)); if (x == s_copy) { s_same = x; return n; } x.Drop(); }\n" +
+            "  return -1; }\n" +
+            "if (argument == 2) { return s_copy.Value.A; }\n" +
+            "if (argument == 3) { s_same.Drop(); for (long i = 1; i < s_cycle; i++) RRef<Payload>.New(new Payload(3, 3)).Drop(); return 3; }\n" +
+            "if (argument == 4) { s_copy.Value = new Payload(-1, -1); return 4; }\n" +
+            "s_cycle = argument; return 0;",
+            "static RRef<Payload> s_copy; static RRef<Payload> s_same; static long s_cycle;")));
+        using var _ = k.Enter();
+        var p = v.Get<IHostile>();
+        long cycle = p.Run(1).Value;
+        output.WriteLine($"the slot came back with the dropped handle's generation after {cycle} allocations");
+        Assert.Equal(0xFFFFF, cycle);
+        var same = p.Run(2);
+        output.WriteLine($"the stale copy read {same} in V's own newer object (use after free within V, not refused)");
+        Assert.True(p.Run(cycle).IsOk);
+        Assert.True(p.Run(3).IsOk);
+        Assert.True(s.Get<IHostile>().Run(Secret).IsOk); // S's object: the same slot, the same generation, owner S
+        var wrote = p.Run(4);
+        long kept = s.Get<IHostile>().Run(0).Value;
+        output.WriteLine($"V's stale write into S's object: {wrote}; S's secret reads {kept}; V {v.Status}");
+        Assert.False(wrote.IsOk, "ESCAPE: a stale handle whose generation wrapped wrote into another domain's object");
+        Assert.Equal(Secret, kept);
+    }
+
     // ---- tools -------------------------------------------------------------------------------------------------
+
+    /// <summary>Keeps what it is given: Run(x) allocates a payload holding x twice and keeps it; Run(0) reads the first back.</summary>
+    private static readonly string SecretKeeper = Hostile(
+        "if (argument == 0) return s_all[0].Value.A; s_all.Add(RRef<Payload>.New(new Payload(argument, argument))); return s_all.Count;",
+        "static readonly System.Collections.Generic.List<RRef<Payload>> s_all = new();");
+
+    /// <summary>A domain exporting IHostile whose entry point takes <paramref name="entry"/> and runs <paramref name="entryBody"/>.</summary>
+    private static string Hostile(string run, string members = "", string entry = "", string entryBody = "") =>
+        "using RedLeaf.Abi;\nusing RedLeaf.Interfaces.Test;\n" +
+        "public static class Entry\n{\n    [DomainEntry]\n    public static IHostile Start(" + entry + ") { " + entryBody + " return new Attack(); }\n}\n" +
+        "sealed class Attack : IHostile\n{\n" + members + "\n" +
+        "    public RpcResult<long> Run(long argument)\n    {\n" + run + "\n    }\n}\n";
+
+    /// <summary>An ITransfer domain whose BatchThenOne runs <paramref name="batchThenOne"/> (HeapAttackDomains.Transfer's returns 0).</summary>
+    private static string Receiver(string batchThenOne) =>
+        "using RedLeaf.Abi;\nusing RedLeaf.Interfaces.Test;\n" +
+        "public static class Entry\n{\n    [DomainEntry]\n    public static ITransfer Start() { return new Attack(); }\n}\n" +
+        "sealed class Attack : ITransfer\n{\n" +
+        "    public RpcResult<long> Both(RRef<Payload> a, RRef<Payload> b) { return 0; }\n" +
+        "    public RpcResult<long> LendThenMove(in RRef<Payload> a, RRef<Payload> b) { return 0; }\n" +
+        "    public RpcResult<long> MoveThenLend(RRef<Payload> a, in RRef<Payload> b) { return 0; }\n" +
+        "    public RpcResult<long> LendBoth(in RRef<Payload> a, in RRef<Payload> b) { return 0; }\n" +
+        "    public RpcResult<long> BatchThenOne(RRefDeque<RRef<Payload>> batch, RRef<Payload> b) { " + batchThenOne + " }\n" +
+        "    public RpcResult<long> MoveThenCounter(RRef<Payload> a, ICounter counter) { return 0; }\n" +
+        "    public RpcResult<long> Peek(in RRef<Payload> a) { return 0; }\n" +
+        "}\n";
 
     private sealed class NoTally : ICounter
     {
