@@ -68,6 +68,70 @@ public sealed class WriteAfterMoveAttacks(ITestOutputHelper output)
             $"STORM FALSE POSITIVE: the receiver read back its own write (tag 0, set before the engine's Add) and reported: {reason}");
     }
 
+    // ---- a kill racing a single-threaded sender's move ----------------------------------------------------------
+
+    // FINDING (escape: a third domain's secret overwritten, default options, quarantine on): the fast path of
+    // HeapAccess.Move (a sender that is not Shared) checks the slot, then stores the new owner with a plain 8-byte store;
+    // it is not announced (no Accesses.Enter, unlike a lend's BorrowChecked) and not a compare-and-swap (unlike MoveShared).
+    // The host kills the sender V between the check and the store: the crash cleanup (SharedHeap.DropOwned) orphans V's
+    // payload, its grace period (Accesses.WaitFor(0)) finds no announcement to wait for, and it frees the slot (the block
+    // goes to quarantine, the slot to the free list). The move's store then lands: the freed slot names C again, with its
+    // old generation. C's Keep (the storm's own receiver) reads it and passes its write's check (held there); a third
+    // domain S allocates and takes the slot from the free list (a new block, a new generation); C's write then loads the
+    // slot's Data, which is S's block now: C's tag lands in S's secret. Neither the quarantine (it holds blocks, not slots)
+    // nor C's own checks help: C did nothing wrong.
+    [Fact]
+    public void AKillBetweenASingleThreadedMovesCheckAndItsStoreLetsTheReceiversWriteLandInAThirdDomainsObject()
+    {
+        using var k = HostileKit.Boot();
+        var s = k.Load(Compile("wam_kill_secret", SecretKeeper));
+        var source = (string)typeof(HeapStressSuite).GetMethod("Source", BindingFlags.NonPublic | BindingFlags.Static)!.Invoke(null, [false, 0])!;
+        var c = k.Load("stress0", TrustedCompiler.Default.CompileText("heap_stress_first", source), new NoTally());
+        const long tagC = 0x7A6L << 40 | 1L << 24 | 1;
+        using (k.Enter()) Assert.True(c.Get<IDomB>().Add(tagC, 0).IsOk);
+        using var holds = new Holds();
+        RpcResult<long> kept = default;
+        int t1Id = 0;
+        Domain? v = null;
+        var t1 = Run("T1", () =>
+        {
+            t1Id = Environment.CurrentManagedThreadId;
+            using var _ = k.Enter();
+            // Loaded and used on this thread only (the loader's worker runs under this thread's record): V is not Shared.
+            v = k.Load(Compile("wam_killed_sender", Hostile(
+                "if (argument == 1) { s_kept = RRef<Payload>.New(new Payload(" + Original + ", " + Original + ")); return 1; }\n" +
+                "var r = s_peer.Keep(s_kept); return r.IsOk ? r.Value : -1;",
+                "static RRef<Payload> s_kept; internal static IDomB s_peer;",
+                entry: "IDomB peer", entryBody: "Attack.s_peer = peer;")), c.Export!);
+            var p = v.Get<IHostile>();
+            Assert.Equal(1, p.Run(1).Value);
+            holds.Hold(v.Id); // the move's check (V is single-threaded: HeapAccess.Move's fast path)
+            kept = p.Run(2);
+        });
+        var h1 = holds.Reached(0, "T1's move", Bound);
+        long liveBefore = k.Heap.LiveObjects;
+        var killer = Run("killer", () => k.Kill(v!, "killed by the host during its move"));
+        Assert.True(killer.Join(Bound), "the kill did not complete while the move was held (it waited for it)");
+        output.WriteLine($"V killed while its move was held; live objects {liveBefore} -> {k.Heap.LiveObjects}");
+        holds.HoldThread(t1Id, c.Id, skip: 1); // then C's write, in Keep (after its read)
+        h1.Release();
+        if (!holds.TryReached(1, TimeSpan.FromSeconds(3)))
+        {
+            t1.Join(Bound);
+            Assert.Fail($"T1 never reached C's write: Keep {kept}; C {c.Status} ({c.LastCrash?.Reason}); V {v!.Status}; live {k.Heap.LiveObjects}");
+        }
+        var h2 = holds.Reached(1, "C's write in Keep", Bound);
+        using (k.Enter()) Assert.True(s.Get<IHostile>().Run(Secret).IsOk); // S allocates: the slot at the free list's head
+        output.WriteLine($"C's write is held on slot {h2.Slot}; S allocated its secret");
+        h2.Release();
+        Assert.True(t1.Join(Bound), "T1 did not come back");
+        long secret;
+        using (k.Enter()) secret = s.Get<IHostile>().Run(0).Value;
+        output.WriteLine($"Keep: {kept}; C {c.Status} ({c.LastCrash?.Reason}); S's secret reads {secret:x} (was {Secret:x}; C's tag {tagC:x})");
+        Assert.True(secret == Secret,
+            $"ESCAPE: a write by C (the receiver of a move from V, killed between the move's check and its store) landed in domain {s.Name}'s object: its secret reads {secret:x}, C's tag is {tagC:x}");
+    }
+
     // ---- the heap's own paths (each shown safe: the escape message names what a failure would mean) -------------
 
     // SAFE: a deque's leaf written through a kept copy of its handle (HeapAccess.Refused lets the owner of the deque write a
@@ -279,6 +343,23 @@ public sealed class WriteAfterMoveAttacks(ITestOutputHelper output)
             lock (_byThread)
             {
                 _byThread[Environment.CurrentManagedThreadId] = h;
+                _order.Add(h);
+            }
+        }
+
+        public bool TryReached(int index, TimeSpan bound)
+        {
+            Hold? h = null;
+            return SpinUntil(() => { lock (_byThread) h = _order.Count <= index ? null : _order[index]; return h is not null; }, bound) && h!.At.Wait(bound);
+        }
+
+        /// <summary>As Hold, for another thread (by its managed id).</summary>
+        public void HoldThread(int threadId, int domainId, int skip = 0)
+        {
+            var h = new Hold(domainId) { Skip = skip };
+            lock (_byThread)
+            {
+                _byThread[threadId] = h;
                 _order.Add(h);
             }
         }
