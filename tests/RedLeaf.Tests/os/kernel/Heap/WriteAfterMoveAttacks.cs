@@ -132,6 +132,55 @@ public sealed class WriteAfterMoveAttacks(ITestOutputHelper output)
             $"ESCAPE: a write by C (the receiver of a move from V, killed between the move's check and its store) landed in domain {s.Name}'s object: its secret reads {secret:x}, C's tag is {tagC:x}");
     }
 
+    // SAFE (the order that can be forced): the same kill against a Shared sender. MoveShared checks under the ownership lock
+    // and changes the slot by a compare-and-swap from (sender, generation): the cleanup, which takes neither the lock nor a
+    // compare-and-swap, orphans and frees the payload while the move is held at its check, and the move's swap then fails
+    // (the sender is faulted; C never gets the object). NOT forced (no pause point inside SharedHeap.DropOwned): the swap
+    // landing between DropOwned's read of the root's owner and its plain `Owner = Orphaned` store (the Gather of the tree in
+    // between) would overwrite C's ownership; the grace period comes after that store, so C's accesses in flight are waited
+    // for and the result is an innocent receiver crashed ("use after free"), not a write into another domain's object.
+    [Fact]
+    public void AKillDuringASharedSendersMoveMakesTheMovesSwapFail()
+    {
+        using var k = HostileKit.Boot();
+        var s = k.Load(Compile("wam_kill_secret2", SecretKeeper));
+        var source = (string)typeof(HeapStressSuite).GetMethod("Source", BindingFlags.NonPublic | BindingFlags.Static)!.Invoke(null, [false, 0])!;
+        var c = k.Load("stress0", TrustedCompiler.Default.CompileText("heap_stress_first", source), new NoTally());
+        const long tagC = 0x7A6L << 40 | 1L << 24 | 1;
+        using (k.Enter()) Assert.True(c.Get<IDomB>().Add(tagC, 0).IsOk);
+        var v = k.Load(Compile("wam_killed_shared_sender", Hostile(
+            "if (argument == 1) { s_kept = RRef<Payload>.New(new Payload(" + Original + ", " + Original + ")); return 1; }\n" +
+            "var r = s_peer.Keep(s_kept); return r.IsOk ? r.Value : -1;",
+            "static RRef<Payload> s_kept; internal static IDomB s_peer;",
+            entry: "IDomB peer", entryBody: "Attack.s_peer = peer;")), c.Export!);
+        using (k.Enter()) Assert.Equal(1, v.Get<IHostile>().Run(1).Value); // this thread is V's resident; T1 makes it Shared
+        using var holds = new Holds();
+        RpcResult<long> kept = default;
+        int t1Id = 0;
+        var t1 = Run("T1", () =>
+        {
+            t1Id = Environment.CurrentManagedThreadId;
+            using var _ = k.Enter();
+            holds.Hold(v.Id); // MoveShared's check, inside the ownership lock
+            kept = v.Get<IHostile>().Run(2);
+        });
+        var h1 = holds.Reached(0, "T1's move", Bound);
+        var killer = Run("killer", () => k.Kill(v, "killed by the host during its move"));
+        Assert.True(killer.Join(Bound), "the kill did not complete while the move was held");
+        holds.HoldThread(t1Id, c.Id, skip: 1);
+        h1.Release();
+        bool reached = holds.TryReached(1, TimeSpan.FromSeconds(2));
+        using (k.Enter()) Assert.True(s.Get<IHostile>().Run(Secret).IsOk);
+        holds.Dispose();
+        Assert.True(t1.Join(Bound), "T1 did not come back");
+        long secret;
+        using (k.Enter()) secret = s.Get<IHostile>().Run(0).Value;
+        output.WriteLine($"C's write {(reached ? "was reached" : "never ran")}; Keep: {kept}; C {c.Status}; V {v.Status} ({v.LastCrash?.Reason}); S's secret {secret:x}");
+        Assert.False(reached, "ESCAPE: the killed Shared sender's move still gave C the freed slot");
+        Assert.True(c.Status == DomainStatus.Running, $"C was crashed: {c.LastCrash?.Reason}");
+        Assert.Equal(Secret, secret);
+    }
+
     // ---- the heap's own paths (each shown safe: the escape message names what a failure would mean) -------------
 
     // SAFE: a deque's leaf written through a kept copy of its handle (HeapAccess.Refused lets the owner of the deque write a
