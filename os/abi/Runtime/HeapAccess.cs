@@ -84,10 +84,17 @@ internal static unsafe class HeapAccess
         if ((e->Borrows | e->LentChildren) != 0) ThrowLent(from, e, "move");
         if ((e->Flags & HeapEntry.Eager) != 0) CheckChildren(from, e, "move");
         RaceHooks.At(RacePoint.Checked, from, e);
-        // Write Generation and Owner as one 8-byte store: the next check of this slot (often the
-        // move back, a few instructions later) loads them as one 8-byte value, and a 4-byte store
-        // under an 8-byte load cannot be forwarded and stalls the pipeline.
-        *(ulong*)&e->Generation = ((ulong)(uint)to->Id << 32) | (handle >> 32);
+        // Generation and Owner change as one 8-byte compare-and-swap from what the check saw (an 8-byte value: the next
+        // check of this slot, often the move back a few instructions later, loads them as one, and a 4-byte store under
+        // an 8-byte load cannot be forwarded). Not a plain store: the check is not announced, so a crash cleanup of this
+        // domain (a host kill between the check and the change) may have taken the slot meanwhile, freed it and given it
+        // to a third domain; a plain store would give the freed slot back to the receiver under its old generation, and
+        // the receiver's next write would land in the third domain's object (red team, 2026-12-07,
+        // WriteAfterMoveAttacks). The cleanup takes a root by the same compare-and-swap (SharedHeap.DropOwned), so one
+        // of the two wins.
+        long expected = (long)(((ulong)(uint)from->Id << 32) | (handle >> 32));
+        if (Interlocked.CompareExchange(ref *(long*)&e->Generation, (long)(((ulong)(uint)to->Id << 32) | (handle >> 32)), expected) != expected)
+            MoveLost(from, e);
         if ((e->Flags & HeapEntry.Eager) != 0) MoveChildren(from, e, to);
         // A second thread may have entered the domain since the flag was read above, and passed its check before
         // the change: read the flag again now the slot has changed (the settling barrier orders the two: either
@@ -95,6 +102,16 @@ internal static unsafe class HeapAccess
         if (Volatile.Read(ref from->Shared) != 0) Accesses.WaitFor(from);
         if (to->State >= DomainState.Crashed) MovedIntoStopped(handle, from, to);
         RaceHooks.At(RacePoint.Changed, from, e);
+    }
+
+    /// <summary>A move's compare-and-swap found the slot changed since its check: the sender's crash cleanup took it (the
+    /// sender was killed meanwhile), or another thread of the sender pushed it into a deque. Nothing moved.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void MoveLost(DomainCell* from, HeapEntry* e)
+    {
+        if (from->State != DomainState.Running)
+            throw new DomainStoppedException($"domain {from->Id} stopped while it moved RRef #{e - from->Entries} ({TypeRegistry.NameOf(e->TypeId)}): its crash cleanup took it, nothing moved");
+        Fault(from, $"domain {from->Id} tried to move RRef #{e - from->Entries} ({TypeRegistry.NameOf(e->TypeId)}) while another of its threads pushed it into a deque");
     }
 
     /// <summary>The receiver stopped between the proxy's check and the move, and its crash cleanup may already have
@@ -120,7 +137,7 @@ internal static unsafe class HeapAccess
             RaceHooks.At(RacePoint.Checked, from, e);
             long expected = (long)(((ulong)(uint)from->Id << 32) | (handle >> 32));
             if (Interlocked.CompareExchange(ref *(long*)&e->Generation, (long)(((ulong)(uint)to->Id << 32) | (handle >> 32)), expected) != expected)
-                Fault(from, $"domain {from->Id} tried to move RRef #{e - from->Entries} ({TypeRegistry.NameOf(e->TypeId)}) while another of its threads pushed it into a deque");
+                MoveLost(from, e);
             if ((e->Flags & HeapEntry.Eager) != 0) MoveChildren(from, e, to);
         }
         Accesses.WaitFor(from);

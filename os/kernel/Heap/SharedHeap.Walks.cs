@@ -257,8 +257,16 @@ public sealed unsafe partial class SharedHeap
             {
                 var e = _table.Entries + i;
                 if (e->Owner != domainId) continue; // contained leaves go with their deque
-                var order = Gather(e);
                 // Orphaned, not yet 0: the dead domain's checks fail, and a borrower's read of a lent object still passes.
+                // The root is taken by a compare-and-swap from what it holds now: a move by one of the dead domain's
+                // threads (its check passed before the stop; HeapAccess.Move swaps from the same value) either landed
+                // first (the root is the receiver's: not ours to free) or fails and moves nothing (red team, 2026-12-07,
+                // WriteAfterMoveAttacks: a plain store here and there let the move give the freed slot to the receiver).
+                long held = *(long*)&e->Generation;
+                if ((int)(held >> 32) != domainId) continue;
+                var order = Gather(e); // before the swap: the walk collects the children of the root's owner
+                if (Interlocked.CompareExchange(ref *(long*)&e->Generation, (long)(((ulong)(uint)HeapEntry.Orphaned << 32) | (uint)held), held) != held)
+                    continue;
                 foreach (var x in order)
                     if (((HeapEntry*)x)->Owner > 0) ((HeapEntry*)x)->Owner = HeapEntry.Orphaned;
                 trees.Add(order);
@@ -274,6 +282,10 @@ public sealed unsafe partial class SharedHeap
             long bytes = 0;
             foreach (var order in trees)
             {
+                // A child of a root the dead domain moved just before the stop is taken here as a root of its own, and
+                // the move's walk of the children (HeapAccess.MoveChildren) may have given it to the receiver since: the
+                // receiver's now.
+                if (((HeapEntry*)order[0])->Owner != HeapEntry.Orphaned) continue;
                 if (AnyLent(order))
                 {
                     _orphans.Add((order[0], ((HeapEntry*)order[0])->Generation));

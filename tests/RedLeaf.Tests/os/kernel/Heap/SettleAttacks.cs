@@ -570,6 +570,11 @@ public sealed class SettleAttacks(ITestOutputHelper output)
         var h2 = holds.Reached(1, "T2's read", Bound);
         var killer = Run("killer", () => k.Kill(v!, "killed by the settle attacks"));
         Assert.True(SpinUntil(() => v!.Status != DomainStatus.Running, Bound), "the kill did not mark V");
+        // The cleanup has taken V's payload (orphaned it; its grace period now waits for T2's read) before T1's drop goes
+        // on. Without this wait a slow kill let T1's drop take the payload first, wait out T2's read (released by its
+        // hold's own time-out) and free it, and S's allocation then got the block after T2's read: no escape, but the
+        // block compare below reported one (seen 2026-12-07).
+        Assert.True(SpinUntil(() => k.Heap.Snapshot().Nodes.Any(n => n.Owner == SharedHeap.OrphanedOwner), Bound), "the cleanup never took V's payload");
         h1.Release();
         Assert.True(t1.Join(Bound), "T1 did not come back");
         WriteSecret(k, s); // S allocates (and the probe notes where) while T2 is still inside its read

@@ -70,7 +70,8 @@ public sealed class WriteAfterMoveAttacks(ITestOutputHelper output)
 
     // ---- a kill racing a single-threaded sender's move ----------------------------------------------------------
 
-    // FINDING (escape: a third domain's secret overwritten, default options, quarantine on): the fast path of
+    // FINDING (escape, fixed 2026-12-07: the fast path swaps from what it checked, and the cleanup takes a root by the same
+    // swap, so one of the two wins; before, a third domain's secret was overwritten, default options, quarantine on): the fast path of
     // HeapAccess.Move (a sender that is not Shared) checks the slot, then stores the new owner with a plain 8-byte store;
     // it is not announced (no Accesses.Enter, unlike a lend's BorrowChecked) and not a compare-and-swap (unlike MoveShared).
     // The host kills the sender V between the check and the store: the crash cleanup (SharedHeap.DropOwned) orphans V's
@@ -81,7 +82,7 @@ public sealed class WriteAfterMoveAttacks(ITestOutputHelper output)
     // slot's Data, which is S's block now: C's tag lands in S's secret. Neither the quarantine (it holds blocks, not slots)
     // nor C's own checks help: C did nothing wrong.
     [Fact]
-    public void AKillBetweenASingleThreadedMovesCheckAndItsStoreLetsTheReceiversWriteLandInAThirdDomainsObject()
+    public void AKillBetweenASingleThreadedMovesCheckAndItsStoreDoesNotLetTheReceiversWriteLandInAThirdDomainsObject()
     {
         using var k = HostileKit.Boot();
         var s = k.Load(Compile("wam_kill_secret", SecretKeeper));
@@ -113,23 +114,30 @@ public sealed class WriteAfterMoveAttacks(ITestOutputHelper output)
         var killer = Run("killer", () => k.Kill(v!, "killed by the host during its move"));
         Assert.True(killer.Join(Bound), "the kill did not complete while the move was held (it waited for it)");
         output.WriteLine($"V killed while its move was held; live objects {liveBefore} -> {k.Heap.LiveObjects}");
-        holds.HoldThread(t1Id, c.Id, skip: 1); // then C's write, in Keep (after its read)
+        holds.HoldThread(t1Id, c.Id, skip: 1); // then C's write, in Keep (after its read), if C is ever handed the slot
         h1.Release();
-        if (!holds.TryReached(1, TimeSpan.FromSeconds(3)))
+        if (holds.TryReached(1, TimeSpan.FromSeconds(3)))
         {
-            t1.Join(Bound);
-            Assert.Fail($"T1 never reached C's write: Keep {kept}; C {c.Status} ({c.LastCrash?.Reason}); V {v!.Status}; live {k.Heap.LiveObjects}");
+            // Before the fix: the move's plain store had given the freed slot to C, whose write is now held after its check.
+            var h2 = holds.Reached(1, "C's write in Keep", Bound);
+            using (k.Enter()) Assert.True(s.Get<IHostile>().Run(Secret).IsOk); // S allocates: the slot at the free list's head
+            output.WriteLine($"C's write is held on slot {h2.Slot}; S allocated its secret");
+            h2.Release();
         }
-        var h2 = holds.Reached(1, "C's write in Keep", Bound);
-        using (k.Enter()) Assert.True(s.Get<IHostile>().Run(Secret).IsOk); // S allocates: the slot at the free list's head
-        output.WriteLine($"C's write is held on slot {h2.Slot}; S allocated its secret");
-        h2.Release();
+        else
+        {
+            // The move's swap failed (the cleanup had taken the slot): C never got it. S takes the freed slot now.
+            using (k.Enter()) Assert.True(s.Get<IHostile>().Run(Secret).IsOk);
+            output.WriteLine("C was never handed the slot (the move's swap failed); S allocated its secret");
+        }
         Assert.True(t1.Join(Bound), "T1 did not come back");
         long secret;
         using (k.Enter()) secret = s.Get<IHostile>().Run(0).Value;
         output.WriteLine($"Keep: {kept}; C {c.Status} ({c.LastCrash?.Reason}); S's secret reads {secret:x} (was {Secret:x}; C's tag {tagC:x})");
         Assert.True(secret == Secret,
             $"ESCAPE: a write by C (the receiver of a move from V, killed between the move's check and its store) landed in domain {s.Name}'s object: its secret reads {secret:x}, C's tag is {tagC:x}");
+        Assert.Equal(DomainStatus.Running, c.Status); // the innocent receiver is untouched (before the fix: "use after free")
+        Assert.False(kept.IsOk, $"the killed sender's call came back Ok: {kept}");
     }
 
     // SAFE (the order that can be forced): the same kill against a Shared sender. MoveShared checks under the ownership lock

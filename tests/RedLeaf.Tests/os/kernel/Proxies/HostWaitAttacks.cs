@@ -22,7 +22,7 @@ public class HostWaitAttacks
     /// collide (every long (i &lt;&lt; 32 | i) hashes to 0), n²/2 comparisons. It ends by itself (so the thread
     /// given up on leaves and the domain's code can be collected within the suite's bounds).</summary>
     private const string LongCall = """
-                    var keys = new long[35_000];
+                    var keys = new long[70_000]; // seconds of work: 35,000 once finished before an 800 ms kill (2026-12-07)
                     for (int i = 0; i < keys.Length; i++) keys[i] = ((long)i << 32) | (long)(uint)i;
                     var set = new HashSet<long>(keys); // one call, no domain code inside
         """;
