@@ -29,7 +29,8 @@ public sealed class WriteAfterMoveAttacks(ITestOutputHelper output)
 
     // ---- the storm's own receiver ------------------------------------------------------------------------------
 
-    // FINDING (the storm's FOREIGN READ without any write after the move): the storm's receiver, Stress.Keep, reads its
+    // FINDING (fixed 2026-12-07 in HeapStressSuite: Keep reads the tag once; the storm's FOREIGN READ without any write
+    // after the move): the storm's receiver, Stress.Keep, reads its
     // own tag twice, once for the write (`new Payload(S.Tag, v.B)`) and once for the compare (`back.A != S.Tag`). S.Tag is
     // 0 from the entry point until the engine's Start(i) calls Add(tag); but the restarted instance's export is bound at
     // the end of Microkernel.Restart (StartInstance), before that Add, and the peer's four threads call Keep on it at
@@ -39,7 +40,7 @@ public sealed class WriteAfterMoveAttacks(ITestOutputHelper output)
     // check (the third Checked point in the receiver: the read, the write, the read back); the engine's Add then sets the
     // tag; the held read goes on and reads back the receiver's own write.
     [Fact]
-    public void TheStormsKeepReportsAForeignReadWhenItsTagIsSetBetweenItsWriteAndItsReadBack()
+    public void TheStormsKeepDoesNotReportAForeignReadWhenItsTagIsSetBetweenItsWriteAndItsReadBack()
     {
         using var k = HostileKit.Boot();
         var source = (string)typeof(HeapStressSuite).GetMethod("Source", BindingFlags.NonPublic | BindingFlags.Static)!
@@ -141,12 +142,12 @@ public sealed class WriteAfterMoveAttacks(ITestOutputHelper output)
     }
 
     // SAFE (the order that can be forced): the same kill against a Shared sender. MoveShared checks under the ownership lock
-    // and changes the slot by a compare-and-swap from (sender, generation): the cleanup, which takes neither the lock nor a
-    // compare-and-swap, orphans and frees the payload while the move is held at its check, and the move's swap then fails
-    // (the sender is faulted; C never gets the object). NOT forced (no pause point inside SharedHeap.DropOwned): the swap
-    // landing between DropOwned's read of the root's owner and its plain `Owner = Orphaned` store (the Gather of the tree in
-    // between) would overwrite C's ownership; the grace period comes after that store, so C's accesses in flight are waited
-    // for and the result is an innocent receiver crashed ("use after free"), not a write into another domain's object.
+    // and changes the slot by a compare-and-swap from (sender, generation): the cleanup, which does not take the lock,
+    // orphans and frees the payload while the move is held at its check, and the move's swap then fails (the sender is
+    // faulted; C never gets the object). NOT forced (no pause point inside SharedHeap.DropOwned): the move's swap landing
+    // between DropOwned's read of the root and its own change. Before 2026-12-07 that change was a plain store, which would
+    // have taken C's object from it (an innocent receiver crashed, "use after free", not a foreign write); it is now a
+    // compare-and-swap from what DropOwned read, which fails and leaves the object C's.
     [Fact]
     public void AKillDuringASharedSendersMoveMakesTheMovesSwapFail()
     {
