@@ -59,7 +59,7 @@ public sealed class SettleAttacks(ITestOutputHelper output)
         var t1 = Run("T1", () =>
         {
             using var _ = k.Enter();
-            v = k.Load(Compile("settle_dropper", Hostile(
+            v = k.Load(Compile("settle_dropper", HostileSource(
                 "if (argument == 1) { s_kept = RRef<Payload>.New(new Payload(" + Original + ", " + Original + ")); return 1; }\n" +
                 "if (argument == 2) { s_kept.Drop(); return 2; }\n" +
                 "return s_kept.Value.A;",
@@ -115,7 +115,7 @@ public sealed class SettleAttacks(ITestOutputHelper output)
         var t1 = Run("T1", () =>
         {
             using var _ = k.Enter();
-            v = k.Load(Compile("settle_mover", Hostile(
+            v = k.Load(Compile("settle_mover", HostileSource(
                 "if (argument == 1) { s_kept = RRef<Payload>.New(new Payload(" + Original + ", " + Original + ")); s_other = RRef<Payload>.New(new Payload(1, 1)); return 1; }\n" +
                 "if (argument == 2) { return s_t.MoveThenLend(s_kept, in s_other).Value; }\n" +
                 "return s_kept.Value.A;",
@@ -171,7 +171,7 @@ public sealed class SettleAttacks(ITestOutputHelper output)
         var t1 = Run("T1", () =>
         {
             using var _ = k.Enter();
-            v = k.Load(Compile("settle_write_mover", Hostile(
+            v = k.Load(Compile("settle_write_mover", HostileSource(
                 "if (argument == 1) { s_kept = RRef<Payload>.New(new Payload(" + Original + ", " + Original + ")); s_other = RRef<Payload>.New(new Payload(1, 1)); return 1; }\n" +
                 "if (argument == 2) { return s_t.MoveThenLend(s_kept, in s_other).Value; }\n" +
                 "if (argument == 3) { s_kept.Value = new Payload(-1, -1); return 3; }\n" +
@@ -224,7 +224,7 @@ public sealed class SettleAttacks(ITestOutputHelper output)
         var t1 = Run("T1", () =>
         {
             using var _ = k.Enter();
-            v = k.Load(Compile("settle_resident", Hostile(
+            v = k.Load(Compile("settle_resident", HostileSource(
                 "if (argument == 1) { s_kept = RRef<Payload>.New(new Payload(" + Original + ", " + Original + ")); return 1; }\n" +
                 "if (argument == 2) { s_kept.Drop(); return 2; }\n" +
                 "return s_kept.Value.A;",
@@ -334,7 +334,7 @@ public sealed class SettleAttacks(ITestOutputHelper output)
         var t1 = Run("T1", () =>
         {
             using var _ = k.Enter();
-            a = k.Load(Compile("settle_lender", Hostile(
+            a = k.Load(Compile("settle_lender", HostileSource(
                 "if (argument == 1) { s_kept = RRef<Payload>.New(new Payload(" + Original + ", " + Original + ")); return 1; }\n" +
                 "if (argument == 2) { return s_t.Peek(in s_kept).Value; }\n" +
                 "return s_b.Inspect(in s_kept).Value;",
@@ -532,7 +532,7 @@ public sealed class SettleAttacks(ITestOutputHelper output)
         using var k = HostileKit.Boot();
         var probe = new AddressProbe(k);
         var granted = k.Grant<ITransfer>(probe);
-        var s = k.Load(Compile("settle_secret", Hostile(
+        var s = k.Load(Compile("settle_secret", HostileSource(
             "var r = RRef<Payload>.New(new Payload(argument, argument)); s_all.Add(r); s_h.Peek(in r); return s_all.Count;",
             "static readonly System.Collections.Generic.List<RRef<Payload>> s_all = new(); internal static ITransfer s_h;",
             entry: "ITransfer h", entryBody: "Attack.s_h = h;")), granted);
@@ -544,7 +544,7 @@ public sealed class SettleAttacks(ITestOutputHelper output)
         var t1 = Run("T1", () =>
         {
             using var _ = k.Enter();
-            v = k.Load(Compile("settle_dropper", Hostile(
+            v = k.Load(Compile("settle_dropper", HostileSource(
                 "if (argument == 1) { s_kept = RRef<Payload>.New(new Payload(" + Original + ", " + Original + ")); s_h.Peek(in s_kept); return 1; }\n" +
                 "if (argument == 2) { s_kept.Drop(); return 2; }\n" +
                 "return s_kept.Value.A;",
@@ -615,7 +615,7 @@ public sealed class SettleAttacks(ITestOutputHelper output)
         var t1 = Run("T1", () =>
         {
             using var _ = k.Enter();
-            d = k.Load(Compile("settle_driver", Hostile(
+            d = k.Load(Compile("settle_driver", HostileSource(
                 "if (argument == 0) { s_b1 = RRefArray<byte>.New(4096); s_b2 = RRefArray<byte>.New(4096); return 0; }\n" +
                 "if (argument == 1) { s_sq.Attach(0, s_b1); return 1; }\n" +
                 "if (argument == 2) { s_sq.Attach(0, s_b2); return 2; }\n" +
@@ -650,11 +650,6 @@ public sealed class SettleAttacks(ITestOutputHelper output)
     }
 
     // ---- tools -----------------------------------------------------------------------------------------------
-
-    /// <summary>Keeps what it is given: Run(x) allocates a payload holding x twice and keeps it.</summary>
-    private static readonly string SecretKeeper = Hostile(
-        "s_all.Add(RRef<Payload>.New(new Payload(argument, argument))); return s_all.Count;",
-        "static readonly System.Collections.Generic.List<RRef<Payload>> s_all = new();");
 
     /// <summary>Domain S allocates an object the size of a Payload and writes the secret into it.</summary>
     private static void WriteSecret(Microkernel k, Domain s)
@@ -694,94 +689,4 @@ public sealed class SettleAttacks(ITestOutputHelper output)
 
     private static Microkernel DriverKitBoot() =>
         Microkernel.Boot(new RedLeaf.Hardware.MachineConfig { Cpus = 1, MemoryBytes = 64L << 20 });
-
-    /// <summary>A domain exporting IHostile (as HostileKit.Source) whose entry point takes <paramref name="entry"/>
-    /// (grants) and runs <paramref name="entryBody"/>.</summary>
-    private static string Hostile(string run, string members = "", string entry = "", string entryBody = "") =>
-        "using RedLeaf.Abi;\nusing RedLeaf.Interfaces.Test;\n" +
-        "public static class Entry\n{\n    [DomainEntry]\n    public static IHostile Start(" + entry + ") { " + entryBody + " return new Attack(); }\n}\n" +
-        "sealed class Attack : IHostile\n{\n" + members + "\n" +
-        "    public RpcResult<long> Run(long argument)\n    {\n" + run + "\n    }\n}\n";
-
-    /// <summary>A domain exporting ITransfer; bodies not given return 0.</summary>
-    private static Thread Run(string name, Action body)
-    {
-        var t = new Thread(() => body(), 4 << 20) { IsBackground = true, Name = "settle attack " + name };
-        t.Start();
-        return t;
-    }
-
-    private static bool SpinUntil(Func<bool> condition, TimeSpan bound) => SpinWait.SpinUntil(condition, bound);
-
-    /// <summary>Holds a thread of the test at the first Checked pause point it reaches in a given domain.</summary>
-    private sealed class Holds : IDisposable
-    {
-        private readonly Dictionary<int, Hold> _byThread = new();
-        private readonly List<Hold> _order = new();
-
-        public Holds() => HeapRaceHook.Install(OnPoint);
-
-        /// <summary>Called on the thread to hold, before the action: its next Checked point in domain <paramref name="domainId"/>
-        /// after <paramref name="skip"/> others there.</summary>
-        public void Hold(int domainId, int skip = 0)
-        {
-            var h = new Hold(domainId) { Skip = skip };
-            lock (_byThread)
-            {
-                _byThread[Environment.CurrentManagedThreadId] = h;
-                _order.Add(h);
-            }
-        }
-
-        /// <summary>Waits for the <paramref name="index"/>th hold set (from 0) to be reached.</summary>
-        public Hold Reached(int index, string what, TimeSpan bound)
-        {
-            Hold? h = null;
-            Assert.True(SpinUntil(() => { lock (_byThread) h = _order.Count <= index ? null : _order[index]; return h is not null; }, bound), $"{what}: no hold was set");
-            Assert.True(h!.At.Wait(bound), $"{what}: the thread never reached its check");
-            return h;
-        }
-
-        private void OnPoint(HeapRacePoint point, int domain, int slot, long first)
-        {
-            if (point != HeapRacePoint.Checked) return;
-            Hold? h;
-            lock (_byThread) _byThread.TryGetValue(Environment.CurrentManagedThreadId, out h);
-            if (h is null || h.DomainId != domain || Interlocked.Decrement(ref h.Skip) >= 0 || Interlocked.Exchange(ref h.Used, 1) != 0) return;
-            h.Slot = slot;
-            h.First = first;
-            h.At.Set();
-            h.Go.Wait(Bound);
-        }
-
-        /// <summary>Whether the <paramref name="index"/>th hold set is reached within <paramref name="bound"/>.</summary>
-        public bool TryReached(int index, TimeSpan bound)
-        {
-            Hold? h = null;
-            return SpinUntil(() => { lock (_byThread) h = _order.Count <= index ? null : _order[index]; return h is not null; }, bound) && h!.At.Wait(bound);
-        }
-
-        public void ReleaseAll()
-        {
-            lock (_byThread) foreach (var h in _order) h.Go.Set();
-        }
-
-        public void Dispose()
-        {
-            HeapRaceHook.Install(null);
-            lock (_byThread) foreach (var h in _order) h.Go.Set();
-        }
-    }
-
-    private sealed class Hold(int domainId)
-    {
-        public readonly int DomainId = domainId;
-        public readonly ManualResetEventSlim At = new();
-        public readonly ManualResetEventSlim Go = new();
-        public int Used;
-        public int Skip;
-        public int Slot;
-        public long First;
-        public void Release() => Go.Set();
-    }
 }

@@ -100,7 +100,7 @@ public sealed class WriteAfterMoveAttacks(ITestOutputHelper output)
             t1Id = Environment.CurrentManagedThreadId;
             using var _ = k.Enter();
             // Loaded and used on this thread only (the loader's worker runs under this thread's record): V is not Shared.
-            v = k.Load(Compile("wam_killed_sender", Hostile(
+            v = k.Load(Compile("wam_killed_sender", HostileSource(
                 "if (argument == 1) { s_kept = RRef<Payload>.New(new Payload(" + Original + ", " + Original + ")); return 1; }\n" +
                 "var r = s_peer.Keep(s_kept); return r.IsOk ? r.Value : -1;",
                 "static RRef<Payload> s_kept; internal static IDomB s_peer;",
@@ -157,7 +157,7 @@ public sealed class WriteAfterMoveAttacks(ITestOutputHelper output)
         var c = k.Load("stress0", TrustedCompiler.Default.CompileText("heap_stress_first", source), new NoTally());
         const long tagC = 0x7A6L << 40 | 1L << 24 | 1;
         using (k.Enter()) Assert.True(c.Get<IDomB>().Add(tagC, 0).IsOk);
-        var v = k.Load(Compile("wam_killed_shared_sender", Hostile(
+        var v = k.Load(Compile("wam_killed_shared_sender", HostileSource(
             "if (argument == 1) { s_kept = RRef<Payload>.New(new Payload(" + Original + ", " + Original + ")); return 1; }\n" +
             "var r = s_peer.Keep(s_kept); return r.IsOk ? r.Value : -1;",
             "static RRef<Payload> s_kept; internal static IDomB s_peer;",
@@ -211,7 +211,7 @@ public sealed class WriteAfterMoveAttacks(ITestOutputHelper output)
         var t1 = Run("T1", () =>
         {
             using var _ = k.Enter();
-            v = k.Load(Compile("wam_batch_sender", Hostile(
+            v = k.Load(Compile("wam_batch_sender", HostileSource(
                 "if (argument == 1) { s_leaf = RRef<Payload>.New(new Payload(" + Original + ", " + Original + ")); s_q = RRefDeque<RRef<Payload>>.New(4); s_q.TryPushBack(s_leaf); s_b = RRef<Payload>.New(new Payload(1, 1)); return 1; }\n" +
                 "if (argument == 2) { return s_t.BatchThenOne(s_q, s_b).Value; }\n" +
                 "if (argument == 3) { s_leaf.Value = new Payload(-1, -1); return 3; }\n" +
@@ -267,7 +267,7 @@ public sealed class WriteAfterMoveAttacks(ITestOutputHelper output)
         var t1 = Run("T1", () =>
         {
             using var _ = k.Enter();
-            v = k.Load(Compile("wam_mover", Hostile(
+            v = k.Load(Compile("wam_mover", HostileSource(
                 "if (argument == 1) { s_kept = RRef<Payload>.New(new Payload(" + Original + ", " + Original + ")); s_other = RRef<Payload>.New(new Payload(1, 1)); return 1; }\n" +
                 "if (argument == 2) { return s_t.MoveThenLend(s_kept, in s_other).Value; }\n" +
                 "if (argument == 3) { s_kept.Value = new Payload(-1, -1); return 3; }\n" +
@@ -319,7 +319,7 @@ public sealed class WriteAfterMoveAttacks(ITestOutputHelper output)
     {
         using var k = HostileKit.Boot();
         var s = k.Load(Compile("wam_wrap_secret", SecretKeeper));
-        var v = k.Load(Compile("wam_wrapper", Hostile(
+        var v = k.Load(Compile("wam_wrapper", HostileSource(
             "if (argument == 1) { var p = RRef<Payload>.New(new Payload(1, 1)); s_copy = p; p.Drop(); long n = 0;\n" +
             "  while (n < 3000000) { n++; var x = RRef<Payload>.New(new Payload(2, 2)); if (x == s_copy) { s_same = x; return n; } x.Drop(); }\n" +
             "  return -1; }\n" +
@@ -347,18 +347,6 @@ public sealed class WriteAfterMoveAttacks(ITestOutputHelper output)
 
     // ---- tools -------------------------------------------------------------------------------------------------
 
-    /// <summary>Keeps what it is given: Run(x) allocates a payload holding x twice and keeps it; Run(0) reads the first back.</summary>
-    private static readonly string SecretKeeper = Hostile(
-        "if (argument == 0) return s_all[0].Value.A; s_all.Add(RRef<Payload>.New(new Payload(argument, argument))); return s_all.Count;",
-        "static readonly System.Collections.Generic.List<RRef<Payload>> s_all = new();");
-
-    /// <summary>A domain exporting IHostile whose entry point takes <paramref name="entry"/> and runs <paramref name="entryBody"/>.</summary>
-    private static string Hostile(string run, string members = "", string entry = "", string entryBody = "") =>
-        "using RedLeaf.Abi;\nusing RedLeaf.Interfaces.Test;\n" +
-        "public static class Entry\n{\n    [DomainEntry]\n    public static IHostile Start(" + entry + ") { " + entryBody + " return new Attack(); }\n}\n" +
-        "sealed class Attack : IHostile\n{\n" + members + "\n" +
-        "    public RpcResult<long> Run(long argument)\n    {\n" + run + "\n    }\n}\n";
-
     /// <summary>An ITransfer domain whose BatchThenOne runs <paramref name="batchThenOne"/> (HeapAttackDomains.Transfer's returns 0).</summary>
     private static string Receiver(string batchThenOne) =>
         "using RedLeaf.Abi;\nusing RedLeaf.Interfaces.Test;\n" +
@@ -376,88 +364,5 @@ public sealed class WriteAfterMoveAttacks(ITestOutputHelper output)
     private sealed class NoTally : ICounter
     {
         public RpcResult<long> Next() => 0;
-    }
-
-    private static Thread Run(string name, Action body)
-    {
-        var t = new Thread(() => body(), 4 << 20) { IsBackground = true, Name = "write-after-move attack " + name };
-        t.Start();
-        return t;
-    }
-
-    private static bool SpinUntil(Func<bool> condition, TimeSpan bound) => SpinWait.SpinUntil(condition, bound);
-
-    /// <summary>Holds a thread of the test at the first Checked pause point it reaches in a given domain (as SettleAttacks').</summary>
-    private sealed class Holds : IDisposable
-    {
-        private readonly Dictionary<int, Hold> _byThread = new();
-        private readonly List<Hold> _order = new();
-
-        public Holds() => HeapRaceHook.Install(OnPoint);
-
-        public void Hold(int domainId, int skip = 0)
-        {
-            var h = new Hold(domainId) { Skip = skip };
-            lock (_byThread)
-            {
-                _byThread[Environment.CurrentManagedThreadId] = h;
-                _order.Add(h);
-            }
-        }
-
-        public bool TryReached(int index, TimeSpan bound)
-        {
-            Hold? h = null;
-            return SpinUntil(() => { lock (_byThread) h = _order.Count <= index ? null : _order[index]; return h is not null; }, bound) && h!.At.Wait(bound);
-        }
-
-        /// <summary>As Hold, for another thread (by its managed id).</summary>
-        public void HoldThread(int threadId, int domainId, int skip = 0)
-        {
-            var h = new Hold(domainId) { Skip = skip };
-            lock (_byThread)
-            {
-                _byThread[threadId] = h;
-                _order.Add(h);
-            }
-        }
-
-        public Hold Reached(int index, string what, TimeSpan bound)
-        {
-            Hold? h = null;
-            Assert.True(SpinUntil(() => { lock (_byThread) h = _order.Count <= index ? null : _order[index]; return h is not null; }, bound), $"{what}: no hold was set");
-            Assert.True(h!.At.Wait(bound), $"{what}: the thread never reached its check");
-            return h;
-        }
-
-        private void OnPoint(HeapRacePoint point, int domain, int slot, long first)
-        {
-            if (point != HeapRacePoint.Checked) return;
-            Hold? h;
-            lock (_byThread) _byThread.TryGetValue(Environment.CurrentManagedThreadId, out h);
-            if (h is null || h.DomainId != domain || Interlocked.Decrement(ref h.Skip) >= 0 || Interlocked.Exchange(ref h.Used, 1) != 0) return;
-            h.Slot = slot;
-            h.First = first;
-            h.At.Set();
-            h.Go.Wait(Bound);
-        }
-
-        public void Dispose()
-        {
-            HeapRaceHook.Install(null);
-            lock (_byThread) foreach (var h in _order) h.Go.Set();
-        }
-    }
-
-    private sealed class Hold(int domainId)
-    {
-        public readonly int DomainId = domainId;
-        public readonly ManualResetEventSlim At = new();
-        public readonly ManualResetEventSlim Go = new();
-        public int Used;
-        public int Skip;
-        public int Slot;
-        public long First;
-        public void Release() => Go.Set();
     }
 }
