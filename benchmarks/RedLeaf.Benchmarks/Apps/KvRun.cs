@@ -3,7 +3,8 @@
 // (KvWorkload: a GET share over 65,536 Zipf-distributed keys), its sink told each client's reply header (source and
 // destination swapped) and checking every reply against the host's model (KvModel), and the store loaded in one of
 // the driver stacks' configurations (driver: linked with the NIC driver; domain: through the driver's proxy;
-// shadow: through the net shadow).
+// shadow: through the net shadow). The clients send a request again when its reply never came (RetransmitQueue), unless
+// told not to.
 using Domains.Workloads.Kv;
 using RedLeaf.Hardware.Devices;
 using RedLeaf.Interfaces.Workloads;
@@ -16,11 +17,11 @@ public sealed class KvRun : NicAppRun
     public const int Partitions = 8, SlotsPerPartition = 16384; // twice as many slots as keys
     public const int PacketBytes = KvFrame.FrameBytes;
 
-    public KvRun(string config, int batch, double getShare) : base("the key-value store", PacketBytes, Clients, RingEntries)
+    public KvRun(string config, int batch, double getShare, bool retransmit = true) : base("the key-value store", PacketBytes, Clients, RingEntries)
     {
         Build(() =>
         {
-            Workload = new KvWorkload(Keys, getShare);
+            Workload = new KvWorkload(Keys, getShare) { Retransmits = retransmit ? new RetransmitQueue(Clients) : null };
             Model = new KvModel(Workload);
             Device.Generator.Requests = Workload;
             Device.Sink.ExpectHeaders(ReplyHeaders());

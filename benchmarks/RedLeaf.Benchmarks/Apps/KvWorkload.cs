@@ -4,6 +4,8 @@
 // domains/workloads/kv/KvFrame.cs. The Zipf CDF is computed once; a cycle of 2^20 (key, op) pairs is then drawn
 // with a seeded Random, so request n is a function of n alone (the generator repeats the cycle) and the reply
 // checker (KvModel) knows what each returning frame asked. A SET's value is derived from n: 1..64 bytes.
+// Frame n carries request n, unless the clients send requests again (Retransmits, set by KvRun): then a frame may
+// carry an older request whose reply never came, and RequestIn says which.
 using System.Buffers.Binary;
 using Domains.Workloads.Kv;
 using RedLeaf.Hardware.Devices;
@@ -33,6 +35,8 @@ public sealed class KvWorkload : IRequestSource
     }
 
     public int Keys { get; }
+    /// <summary>When set, a request whose frame the reply checker finds skipped is sent again by its client; null: never.</summary>
+    public RetransmitQueue? Retransmits { get; init; }
     public double GetShare { get; }
     /// <summary>Cdf[k]: the probability that a request's key has rank k or less (rank 0 the most popular).</summary>
     public double[] Cdf { get; }
@@ -60,8 +64,24 @@ public sealed class KvWorkload : IRequestSource
         value[LengthOf(seq)..KvFrame.MaxValueBytes].Clear();
     }
 
+    /// <summary>The request frame <paramref name="frame"/> carried, asked by the reply checker once per frame number, in
+    /// order (answered or skipped).</summary>
+    public ulong RequestIn(ulong frame) => Retransmits is { } r ? r.Reached(frame) : frame;
+
+    /// <summary>The reply to <paramref name="request"/> never came: its client sends it again if Retransmits is set.
+    /// False if it does not (the request stays unanswered).</summary>
+    public bool Lost(ulong request)
+    {
+        if (Retransmits is not { } r) return false;
+        r.Add(request);
+        return true;
+    }
+
+    /// <summary>Writes frame <paramref name="seq"/>'s request: request <paramref name="seq"/>, or an older one its client
+    /// sends again.</summary>
     public void Write(Span<byte> frame, ulong seq)
     {
+        if (Retransmits is { } r) seq = r.RequestFor(seq);
         int i = (int)(seq & CycleMask);
         byte op = _op[i];
         frame[KvFrame.OpOffset] = op;

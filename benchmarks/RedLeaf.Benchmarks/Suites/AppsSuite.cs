@@ -161,14 +161,18 @@ public static class AppsSuite
 
     /// <summary>The store through the net shadow (95% GETs), its NIC driver crashed every <paramref name="every"/> during the
     /// measured time only. Its rate is the requests served over the whole measured time (restarts included), not a median
-    /// of chunks, which would leave the crashes out.</summary>
-    public static BenchRow MeasureKvCrashing(int batch, TimeSpan warmup, TimeSpan measure, TimeSpan every)
+    /// of chunks, which would leave the crashes out. After it, the crashes stop and the store serves on (not timed) until
+    /// the sink has passed every frame sent in the measured time and every request sent again is answered, or
+    /// DrainLimit passes: what is still unanswered then is lost. <paramref name="retransmit"/> false: the clients never
+    /// send a request again (every request the wire lost stays lost).</summary>
+    public static BenchRow MeasureKvCrashing(int batch, TimeSpan warmup, TimeSpan measure, TimeSpan every, bool retransmit = true)
     {
-        using var run = new KvRun("shadow", batch, 0.95);
+        using var run = new KvRun("shadow", batch, 0.95, retransmit);
         var sw = System.Diagnostics.Stopwatch.StartNew();
         while (sw.Elapsed < warmup) run.Serve(CrashingChunk);
         var sink = run.Device.Sink;
-        long lost0 = sink.Lost, repeated0 = sink.Duplicated, requests = 0;
+        long lost0 = sink.Lost, repeated0 = sink.Duplicated, unanswered0 = run.Model.Unanswered, twice0 = run.Model.AnsweredTwice, requests = 0;
+        long resent0 = run.Workload.Retransmits?.Sent ?? 0;
         var driver = run.Driver!;
         int crashes0 = driver.Crashes.Count;
         var chunks = new List<double>();
@@ -184,13 +188,24 @@ public static class AppsSuite
             }
         double seconds = Tsc.ToSeconds(Tsc.Read() - start);
         double alloc = (GC.GetAllocatedBytesForCurrentThread() - alloc0) / (double)Math.Max(requests, 1);
+        long sentInMeasure = run.Device.Generator.Generated;
+        sw.Restart();
+        while ((sink.Expected <= sentInMeasure || run.Model.Unanswered > unanswered0) && sw.Elapsed < DrainLimit) run.Serve(DrainChunk);
         var row = KvRow($"kv-shadow-crashing-b{batch}", chunks.ToArray(), alloc, requests, run.Stored, run.Model, sink);
         return row
             .Set("mpps", BenchRow.Round(requests / seconds / 1e6))
-            .Set("crashes", driver.Crashes.Count - crashes0)
-            .Set("lost", sink.Lost - lost0)
-            .Set("repeated", sink.Duplicated - repeated0);
+            .Set("crashes", driver.Crashes.Count - crashes0) // a fault injected just before the end lands in the drain
+            .Set("lost", run.Model.Unanswered - unanswered0)
+            .Set("repeated", run.Model.AnsweredTwice - twice0)
+            .Set("wire_lost", sink.Lost - lost0)
+            .Set("wire_repeated", sink.Duplicated - repeated0)
+            .Set("retransmitted", (run.Workload.Retransmits?.Sent ?? 0) - resent0)
+            .Set("drain_ms", BenchRow.Round(sw.Elapsed.TotalMilliseconds));
     }
+
+    /// <summary>How long the crashing row's store may serve on after its measured time for the requests sent again to be answered.</summary>
+    public static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(3);
+    private const long DrainChunk = 5_000;
 
     private const long CrashingChunk = 50_000;
 

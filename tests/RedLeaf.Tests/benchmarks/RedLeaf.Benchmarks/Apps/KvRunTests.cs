@@ -5,7 +5,8 @@
 // (its GETs of keys the model holds come back NOT_FOUND), are counted as wrong replies. The clients' keys follow
 // Zipf's law: the most popular key is asked for about as often as the CDF says. Under crashes of the NIC driver (through
 // the net shadow, injected inside its receive call at a chosen request): the requests lost are exactly those in the
-// driver and its receive ring when it died, none repeated, the store serves on, and a wrong reply is still caught.
+// driver and its receive ring when it died, none repeated, the store serves on, and a wrong reply is still caught; the
+// clients send each lost request again and every one is answered once (without sending again, each stays unanswered).
 using Domains.Workloads.Kv;
 using RedLeaf.Benchmarks.Apps;
 using RedLeaf.Hardware.Devices;
@@ -115,6 +116,29 @@ public class KvRunTests
         Assert.Equal(0, sink.WrongReplies);
         Assert.True(sink.Corrupted == 0 && sink.Malformed == 0 && sink.Misrouted == 0, sink.ToString());
         Assert.True(sink.Expected > (long)trigger.FirstAfterReset + 50_000, sink.ToString()); // served on after the restart
+        // The clients sent each of them again, once, and each was answered once, checked where it came.
+        Assert.Equal(expectedLost, run.Workload.Retransmits!.Sent);
+        Assert.Equal(expectedLost, run.Model.Resent);
+        Assert.Equal(0, run.Model.Unanswered);
+        Assert.Equal(0, run.Model.AnsweredTwice);
+    }
+
+    [Fact]
+    public void ClientsThatNeverSendAgainLeaveEveryLostRequestUnanswered()
+    {
+        using var run = new KvRun("shadow", 32, 0.95, retransmit: false);
+        run.Serve(50_000);
+        var driver = run.Driver!;
+        var trigger = new CrashingRequests(run, driver, first: (ulong)run.Device.Generator.Generated + 20_000, every: 0);
+        run.Device.Generator.Requests = trigger;
+        run.Serve(100_000);
+        var sink = run.Device.Sink;
+        Assert.Single(driver.Crashes);
+        Assert.True(sink.Lost > 0, sink.ToString());
+        Assert.Equal(sink.Lost, run.Model.Unanswered);
+        Assert.Equal(sink.Lost, run.Model.Abandoned);
+        Assert.Equal(0, run.Model.Resent);
+        Assert.Equal(0, sink.WrongReplies);
     }
 
     [Fact]
