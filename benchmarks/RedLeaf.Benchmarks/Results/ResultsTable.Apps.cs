@@ -37,9 +37,13 @@ public sealed partial class ResultsTable
                 config == "c" ? "" : PerRun(runs.Select(r => Field(Row(r, name), "of_c")), Ratio), SinkChecks(runs, name), paper));
         }
         foreach (string name in names.Where(n => n.EndsWith("-crashing-b32", StringComparison.Ordinal)))
-            sb.AppendLine(Line($"`{name}` (crashes / lost / repeated per run: {string.Join("; ", runs.Select(r => $"{Count(Field(Row(r, name), "crashes") ?? double.NaN)} / {Count(Field(Row(r, name), "lost") ?? double.NaN)} / {Count(Field(Row(r, name), "repeated") ?? double.NaN)}"))})",
+        {
+            string Counts(params string[] fields) => string.Join("; ", runs.Select(r => string.Join(" / ", fields.Select(f => Count(Field(Row(r, name), f) ?? double.NaN)))));
+            sb.AppendLine(Line($"`{name}` (crashes / lost / repeated at the clients, per run: {Counts("crashes", "lost", "repeated")}; " +
+                    $"on the wire, lost / repeated frames / requests sent again: {Counts("wire_lost", "wire_repeated", "retransmitted")})",
                 PerRun(runs.Select(r => Field(Row(r, name), "mpps"))), $"of no crash: {PerRun(runs.Select(r => Field(Row(r, name), "of_no_crash")), Ratio)}",
                 "", "goal: 0 lost, 0 repeated"));
+        }
 
         var pairs = new[] { ("maglev-domain-b32", "maglev-driver-b32"), ("kv-domain-get95-b32", "kv-driver-get95-b32") }
             .Where(p => names.Contains(p.Item1) && names.Contains(p.Item2)).ToList();

@@ -12,8 +12,9 @@
 // `mpps` (requests per second), `sink_clean` (every reply checked against the host's model, none sampled) and
 // `alloc_b_per_op`, and `of_c` over `kv-c-<mix>-b<batch>`, the same store and driver in C (Native/kv.c). Last,
 // `kv-shadow-crashing-b32`: the shadow row with the NIC driver crashed every 200 ms (Crasher) while it is measured,
-// with `crashes`, `lost` and `repeated` (requests whose reply never came / came twice, from the sink's sequence
-// numbers: Details says exactly how) and `of_no_crash` over `kv-shadow-get95-b32`.
+// the clients sending again each request whose reply never came, with `crashes`, `lost` and `repeated` at the clients
+// (requests never answered / answered twice, after a drain), the wire's `wire_lost`, `wire_repeated` and the copies
+// sent, `retransmitted` (Details says exactly how), and `of_no_crash` over `kv-shadow-get95-b32`.
 using System.Text.Json.Nodes;
 using RedLeaf.Benchmarks.Apps;
 using RedLeaf.Benchmarks.Native;
@@ -102,11 +103,17 @@ public static class AppsSuite
                 + "shadow: through the net shadow with its transmit replay on (domains/shadow/net_replay: a copy of each reply kept until it is reported sent)",
             ["kv-shadow-crashing-b<batch>"] = "kv-shadow-get95 with the NIC driver crashed every " + CrashEvery.TotalMilliseconds + " ms (a host thread injects "
                 + "a fault; the driver unwinds at its next check and the net shadow restarts it, the kernel resetting the NIC) during the measured time only; "
-                + "mpps: requests served over the whole measured time, restarts included; crashes: the driver's crash records in that time (each one a "
-                + "restart); lost: requests numbered below a reply the sink received whose own reply never came (the sink's gaps in the clients' sequence "
-                + "numbers; a request still in flight at the end is not counted); repeated: replies whose number the sink had already passed (the path is "
-                + "FIFO and nothing lost ever comes back late, so each is a second copy of a reply); of_no_crash: mpps over kv-shadow-get95-b<batch>'s in "
-                + "the same run. The model accepts either outcome of a lost SET (applied or not) and still flags any other value (get_uncertain, lost_sets)",
+                + "mpps: requests served over the whole measured time, restarts included. The clients send a request again when the sink skips its frame "
+                + "(its own client, in its next frame: Apps/RetransmitQueue.cs), and the reply to a copy is checked where it comes. After the measured time "
+                + "the crashes stop and the store serves on, untimed, until every frame sent in it has come back or been skipped and every copy is answered "
+                + "(drain_ms; at most " + DrainLimit.TotalSeconds + " s). crashes: the driver's crash records from the start of the measured time to the end "
+                + "of the drain (each one a restart); lost: requests the clients never got an answer to (what is still unanswered after the drain); "
+                + "repeated: requests the clients got two answers to (a copy answered although the first frame's reply had come); wire_lost: frames the "
+                + "sink's numbers skipped (requests that died in the driver or its receive ring, or replies that died in it and were not replayed); "
+                + "wire_repeated: frames that came twice (the shadow's transmit replay is at least once: the clients drop a number they have passed); "
+                + "retransmitted: copies the clients sent (a copy lost again is sent again); of_no_crash: mpps over kv-shadow-get95-b<batch>'s in "
+                + "the same run. The model accepts either outcome of a lost SET (applied or not) until its copy comes, and flags any other value "
+                + "(get_uncertain, lost_sets)",
             ["kv-c-<get95|get50>-b<batch>"] = "the store and the NIC driver in C (Native/kv.c) on the same NIC model, clients and checking sink; "
                 + "as maglev-c: no shared heap, ownership, ring capability, domains or stop checks, the frame answered in place; the kv rows' of_c is over it",
         },

@@ -98,7 +98,8 @@ public sealed class ResultsTests : IDisposable
             new BenchRow("kv-c-get95-b32").Set("mpps", 4.0).Set("sink_clean", true),
             new BenchRow("kv-driver-get95-b32").Set("mpps", 2.0).Set("of_c", 0.5).Set("sink_clean", true),
             new BenchRow("kv-domain-get95-b32").Set("mpps", 1.8).Set("of_c", 0.45).Set("sink_clean", true),
-            new BenchRow("kv-shadow-crashing-b32").Set("mpps", 1.5).Set("crashes", 5).Set("lost", 0).Set("repeated", 32).Set("of_no_crash", 0.9),
+            new BenchRow("kv-shadow-crashing-b32").Set("mpps", 1.5).Set("crashes", 5).Set("lost", 0).Set("repeated", 1)
+                .Set("wire_lost", 64).Set("wire_repeated", 32).Set("retransmitted", 65).Set("of_no_crash", 0.9),
         ])
         { Details = new() { ["flows"] = 1048576 } };
         store.Save(Apps(2.4, true), "redleaf bench apps --quick");
@@ -111,7 +112,7 @@ public sealed class ResultsTests : IDisposable
         Assert.Contains("| `maglev-driver-b32` | 2.5, 2.5 | 0.50, 0.50 | sink clean | 0.74 |", md); // the paper: 7.2 / 9.7
         Assert.Contains("| `maglev-domain-b32` | 2.4, 2.0 | 0.48, 0.40 | sink NOT clean in run 2 |  |", md);
         Assert.Contains("| `kv-domain-get95-b32` | 1.8, 1.8 | 0.45, 0.45 | sink clean | 0.61–0.86 (its range) |", md);
-        Assert.Contains("(crashes / lost / repeated per run: 5 / 0 / 32; 5 / 0 / 32)", md);
+        Assert.Contains("(crashes / lost / repeated at the clients, per run: 5 / 0 / 1; 5 / 0 / 1; on the wire, lost / repeated frames / requests sent again: 64 / 32 / 65; 64 / 32 / 65)", md);
         Assert.Contains("`maglev-domain-b32` / `maglev-driver-b32` 0.96, 0.80", md);
         Assert.Contains("`kv-domain-get95-b32` / `kv-driver-get95-b32` 0.90, 0.90", md);
         Assert.DoesNotContain("`maglev-c-b32` mpps", md); // not also in the generic table
