@@ -84,7 +84,9 @@ public sealed partial class ResultsTable
             return sb.ToString();
         }
         sb.AppendLine();
-        foreach (var m in Machines(suites)) sb.AppendLine($"Measured on: {m}.");
+        var machines = Machines(suites);
+        foreach (var (m, on) in machines)
+            sb.AppendLine(machines.Count == 1 ? $"Measured on: {m}." : $"Measured on: {m} ({string.Join(", ", on.Select(s => $"`{s}`"))}).");
         if (_reference.Load("hardware") is { } hw)
             sb.AppendLine($"Paper: {hw["networking"]}; {hw["settings"]}.");
 
@@ -113,12 +115,14 @@ public sealed partial class ResultsTable
     }
 
     // "AMD EPYC ... (2 cores), rdtsc at 2.096 GHz, .NET 10.0.0, Linux ...", once per distinct machine.
-    IEnumerable<string> Machines(IEnumerable<string> suites) => suites
-        .SelectMany(s => _results.Runs(s))
-        .Select(r => r["machine"] as JsonObject)
-        .Where(m => m is not null)
-        .Select(m => $"{m!["cpu"]} ({m["cores"]} cores), {m["clock"]?["source"]} at {(double?)m["clock"]?["hz"] / 1e9:F3} GHz, {m["runtime"]}, {m["os"]}")
-        .Distinct();
+    /// <summary>Each machine the saved runs name, with the suites measured on it (a shared host's VMs differ between sessions).</summary>
+    List<(string Machine, List<string> Suites)> Machines(IEnumerable<string> suites) => suites
+        .SelectMany(s => _results.Runs(s).Select(r => (Suite: s, Machine: r["machine"] as JsonObject)))
+        .Where(x => x.Machine is not null)
+        .Select(x => (x.Suite, Name: $"{x.Machine!["cpu"]} ({x.Machine["cores"]} cores), {x.Machine["clock"]?["source"]} at {(double?)x.Machine["clock"]?["hz"] / 1e9:F3} GHz, {x.Machine["runtime"]}, {x.Machine["os"]}"))
+        .GroupBy(x => x.Name)
+        .Select(g => (g.Key, g.Select(x => x.Suite).Distinct().ToList()))
+        .ToList();
 
     /// <summary>The commands that made the runs, as a reader types them at the repository root (runs record
     /// "redleaf bench ..."; the launcher is ./redleaf).</summary>

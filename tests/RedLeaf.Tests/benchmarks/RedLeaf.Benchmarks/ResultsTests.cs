@@ -190,6 +190,29 @@ public sealed class ResultsTests : IDisposable
         Assert.Contains("The nearest thing here to the paper's DPDK row (6.7 / 14.2 Mpps", md);
     }
 
+    /// <summary>Runs saved on two machines (a shared host's VMs differ between sessions): each machine is named once, with the
+    /// suites measured on it.</summary>
+    [Fact]
+    public void EachMachineIsNamedWithTheSuitesMeasuredOnIt()
+    {
+        var store = new ResultsStore(_dir);
+        store.Save(new SuiteResult("calls", true, [new BenchRow("direct").Set("median_cycles", 3.0)]), "redleaf bench calls --quick");
+        store.Save(new SuiteResult("riscv", true, [new BenchRow("compute").Set("mips", 250.0)]), "redleaf bench riscv --quick");
+        string one = new ResultsTable(store, ReferenceData.Default).ToMarkdown();
+        Assert.Single(one.Split('\n'), l => l.StartsWith("Measured on: ", StringComparison.Ordinal));
+        Assert.DoesNotContain("(`calls`", one); // one machine: no suites named
+
+        string path = Path.Combine(_dir, "riscv.json");
+        var saved = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        saved["runs"]![0]!["machine"]!["clock"]!["hz"] = 1_234_000_000.0; // as if measured on another VM
+        File.WriteAllText(path, saved.ToJsonString());
+        string two = new ResultsTable(new ResultsStore(_dir), ReferenceData.Default).ToMarkdown();
+        var lines = two.Split('\n').Where(l => l.StartsWith("Measured on: ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.Contains(lines, l => l.Contains("at 1.234 GHz", StringComparison.Ordinal) && l.TrimEnd().EndsWith("(`riscv`).", StringComparison.Ordinal));
+        Assert.Contains(lines, l => !l.Contains("at 1.234 GHz", StringComparison.Ordinal) && l.TrimEnd().EndsWith("(`calls`).", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void TablesSayWhatTheirRunsRanUnderAndHowTheyCompare()
     {
