@@ -197,7 +197,7 @@ public static class AppsSuite
         double alloc = (GC.GetAllocatedBytesForCurrentThread() - alloc0) / (double)Math.Max(requests, 1);
         long sentInMeasure = run.Device.Generator.Generated;
         sw.Restart();
-        while ((sink.Expected <= sentInMeasure || run.Model.Unanswered > unanswered0) && sw.Elapsed < DrainLimit) run.Serve(DrainChunk);
+        while ((sink.Expected < sentInMeasure || run.Model.Unanswered > unanswered0) && sw.Elapsed < DrainLimit) run.Serve(DrainChunk);
         var row = KvRow($"kv-shadow-crashing-b{batch}", chunks.ToArray(), alloc, requests, run.Stored, run.Model, sink);
         return row
             .Set("mpps", BenchRow.Round(requests / seconds / 1e6))

@@ -124,6 +124,29 @@ public class KvRunTests
     }
 
     [Fact]
+    public void UnderRepeatedCrashesTheClientsGetEveryRequestAnsweredOnceAndRight()
+    {
+        using var run = new KvRun("shadow", 32, 0.50);
+        run.Serve(20_000);
+        var driver = run.Driver!;
+        var trigger = new CrashingRequests(run, driver, first: (ulong)run.Device.Generator.Generated + 5_000, every: 15_000);
+        run.Device.Generator.Requests = trigger;
+        run.Serve(150_000);
+        trigger.Stop();
+        run.Serve(30_000); // the copies sent after the last crash come back
+        var sink = run.Device.Sink;
+        var model = run.Model;
+        Assert.True(trigger.Injected >= 5 && driver.Crashes.Count == trigger.Injected, $"{trigger.Injected} injected, {driver.Crashes.Count} crashes");
+        Assert.True(sink.Lost > 0 && model.LostSets > 0, $"{sink}; {model}");
+        Assert.Equal(0, sink.WrongReplies);
+        Assert.Equal(0, model.Unanswered);
+        Assert.Equal(0, model.AnsweredTwice);
+        Assert.Equal(sink.Lost, run.Workload.Retransmits!.Sent); // each skipped frame's request sent again, once
+        Assert.InRange(model.Resent, 1, run.Workload.Retransmits.Sent); // a copy is answered or lost again (and sent again)
+        Assert.Equal(model.Gets + model.Sets, sink.Received - sink.Duplicated); // every reply but the wire's repeats checked once
+    }
+
+    [Fact]
     public void ClientsThatNeverSendAgainLeaveEveryLostRequestUnanswered()
     {
         using var run = new KvRun("shadow", 32, 0.95, retransmit: false);
@@ -168,6 +191,9 @@ public class KvRunTests
         public long Injected { get; private set; }
         public long ExpectedAtCrash { get; private set; }
         public ulong FirstAfterReset { get; private set; }
+
+        /// <summary>No more crashes.</summary>
+        public void Stop() => _next = ulong.MaxValue;
 
         public void Write(Span<byte> frame, ulong seq)
         {
