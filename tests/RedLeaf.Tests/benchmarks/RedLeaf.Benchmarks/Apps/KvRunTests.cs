@@ -101,8 +101,7 @@ public class KvRunTests
         using var run = new KvRun("shadow", 32, 0.95);
         run.Serve(50_000);
         var driver = run.Driver!;
-        var trigger = new CrashingRequests(run, driver, first: (ulong)run.Device.Generator.Generated + 20_000, every: 0);
-        run.Device.Generator.Requests = trigger;
+        var trigger = CrashingRequests.Install(run, driver, after: 20_000, every: 0);
         run.Serve(100_000);
         var sink = run.Device.Sink;
         Assert.Equal(1, trigger.Injected);
@@ -129,8 +128,7 @@ public class KvRunTests
         using var run = new KvRun("shadow", 32, 0.50);
         run.Serve(20_000);
         var driver = run.Driver!;
-        var trigger = new CrashingRequests(run, driver, first: (ulong)run.Device.Generator.Generated + 5_000, every: 15_000);
-        run.Device.Generator.Requests = trigger;
+        var trigger = CrashingRequests.Install(run, driver, after: 5_000, every: 15_000);
         run.Serve(150_000);
         trigger.Stop();
         run.Serve(30_000); // the copies sent after the last crash come back
@@ -152,8 +150,7 @@ public class KvRunTests
         using var run = new KvRun("shadow", 32, 0.95, retransmit: false);
         run.Serve(50_000);
         var driver = run.Driver!;
-        var trigger = new CrashingRequests(run, driver, first: (ulong)run.Device.Generator.Generated + 20_000, every: 0);
-        run.Device.Generator.Requests = trigger;
+        var trigger = CrashingRequests.Install(run, driver, after: 20_000, every: 0);
         run.Serve(100_000);
         var sink = run.Device.Sink;
         Assert.Single(driver.Crashes);
@@ -169,8 +166,7 @@ public class KvRunTests
     {
         using var run = new KvRun("shadow", 32, 0.95);
         var driver = run.Driver!;
-        var trigger = new CrashingRequests(run, driver, first: (ulong)run.Device.Generator.Generated + 10_000, every: 30_000);
-        run.Device.Generator.Requests = trigger;
+        var trigger = CrashingRequests.Install(run, driver, after: 10_000, every: 30_000);
         var flip = new FlippingChecker(run.Model);
         run.Device.Sink.ExpectReplies(flip);
         run.Serve(200_000);
@@ -191,6 +187,15 @@ public class KvRunTests
         public long Injected { get; private set; }
         public long ExpectedAtCrash { get; private set; }
         public ulong FirstAfterReset { get; private set; }
+
+        /// <summary>Puts clients on <paramref name="run"/>'s generator that crash the driver <paramref name="after"/> more
+        /// frames (and every <paramref name="every"/> after that; 0: once).</summary>
+        public static CrashingRequests Install(KvRun run, RedLeaf.Os.Domains.Domain driver, ulong after, ulong every)
+        {
+            var trigger = new CrashingRequests(run, driver, (ulong)run.Device.Generator.Generated + after, every);
+            run.Device.Generator.Requests = trigger;
+            return trigger;
+        }
 
         /// <summary>No more crashes.</summary>
         public void Stop() => _next = ulong.MaxValue;
