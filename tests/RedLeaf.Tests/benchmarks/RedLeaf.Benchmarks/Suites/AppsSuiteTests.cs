@@ -78,7 +78,9 @@ public class AppsSuiteTests
         var row = AppsSuite.MeasureKvCrashing(32, Warmup, TimeSpan.FromMilliseconds(700), TimeSpan.FromMilliseconds(100));
         Assert.Equal("kv-shadow-crashing-b32", row.Name);
         Assert.True(row.Number("crashes") >= 1, Describe(row));
-        Assert.True(row.Number("mpps") > 0 && row.Number("requests") > 0, Describe(row));
+        // Served on: requests, not the rounded rate (a loaded machine restarting the driver every 100 ms once served
+        // 50,016 requests in over 6 s of 66 crashes, 0.00 Mpps at two decimals).
+        Assert.True(row.Number("requests") > 0 && row.Number("mpps") >= 0, Describe(row));
         Assert.Equal(0, row.Number("sink_wrong_replies"));
         // The wire lost and repeated frames; the clients sent the lost requests again and had every one answered once.
         Assert.Equal(row.Number("sink_lost"), row.Number("wire_lost"));
